@@ -1,0 +1,103 @@
+"""The `firsthand` command: serve, worker, manage, createowner."""
+
+import argparse
+import os
+import sys
+
+
+def add_data_dir(parser):
+    parser.add_argument(
+        "--data-dir",
+        help="where the SQLite database, uploads and generated keys live "
+        "(default: $FIRSTHAND_DATA_DIR or ~/.local/share/firsthand)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="firsthand", description="Run your business's social media first-hand.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="migrate, then serve the web app with a background worker in one process")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
+    serve.add_argument("--threads", type=int, default=8, help="web request threads (default: 8)")
+    serve.add_argument("--demo", action="store_true", help="create a demo workspace with people to sign in as (once)")
+    serve.add_argument("--force", action="store_true", help="with --demo: add the demo even though real data exists")
+    serve.add_argument("--no-worker", action="store_true", help="serve the web app only (run `firsthand worker` elsewhere)")
+    add_data_dir(serve)
+
+    worker = commands.add_parser("worker", help="run a background worker alone (many may run against PostgreSQL)")
+    worker.add_argument("--interval", type=float, default=1.0, help="seconds between looks for work when idle")
+    add_data_dir(worker)
+
+    owner = commands.add_parser("createowner", help="create a person who owns a new workspace (for scripted setups)")
+    owner.add_argument("--email", required=True)
+    owner.add_argument("--name", required=True)
+    owner.add_argument("--workspace", required=True, help="the business's name")
+    owner.add_argument("--timezone", default="UTC")
+    owner.add_argument(
+        "--password-file",
+        help="read the password from this file (else $FIRSTHAND_OWNER_PASSWORD, else asked for)",
+    )
+    add_data_dir(owner)
+
+    manage = commands.add_parser("manage", help="run one of Django's management commands", add_help=False)
+    manage.add_argument("args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def setup_django(data_dir: str | None) -> None:
+    if data_dir:
+        os.environ["FIRSTHAND_DATA_DIR"] = os.path.abspath(os.path.expanduser(data_dir))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "firsthand.settings")
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        django.setup()
+    except ImproperlyConfigured as error:
+        sys.exit(f"firsthand: {error}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "manage":
+        # Everything after `manage` belongs to Django, --data-dir included if given first.
+        rest = argv[1:]
+        data_dir = None
+        if rest[:1] == ["--data-dir"] and len(rest) > 1:
+            data_dir, rest = rest[1], rest[2:]
+        setup_django(data_dir)
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["firsthand manage", *rest])
+        return
+
+    args = build_parser().parse_args(argv)
+    setup_django(args.data_dir)
+    if args.command == "serve":
+        from firsthand.system.serve import serve
+
+        serve(args)
+    elif args.command == "worker":
+        worker(args)
+    elif args.command == "createowner":
+        from django.core.management import call_command
+
+        options = {"email": args.email, "name": args.name, "workspace": args.workspace, "timezone": args.timezone}
+        if args.password_file:
+            options["password_file"] = args.password_file
+        call_command("createowner", **options)
+
+
+def worker(args) -> None:
+    from django.db import connection
+
+    from firsthand.system.worker import run_in_foreground
+
+    print(f"firsthand worker: processing background jobs from {connection.vendor} (Ctrl-C to stop)", flush=True)
+    run_in_foreground(interval=args.interval)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,241 @@
+"""One settings file, driven by the environment, with defaults that work on a laptop.
+
+See the configuration reference in README.md for every variable.
+"""
+
+from urllib.parse import urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from firsthand.conf import (
+    data_dir,
+    env,
+    env_bool,
+    env_int,
+    env_list,
+    env_secret,
+    kept_secret,
+    new_encryption_key,
+    new_secret_key,
+)
+
+DATA_DIR = data_dir()
+
+# "production" refuses to invent secrets: a server whose key is regenerated
+# or lost would sign everyone out and lose every encrypted network token.
+PRODUCTION = env("FIRSTHAND_ENV", "local").lower() == "production"
+DEBUG = env_bool("FIRSTHAND_DEBUG", False)
+
+SECRET_KEY = env_secret("SECRET_KEY")
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "SECRET_KEY (or SECRET_KEY_FILE) must be set when FIRSTHAND_ENV=production."
+        )
+    SECRET_KEY = kept_secret(DATA_DIR, "secret_key", new_secret_key)
+
+# Several keys, newest first, so keys can be rotated (used by networks/ for tokens).
+FIRSTHAND_ENCRYPTION_KEYS = [k.strip() for k in env_secret("FIRSTHAND_ENCRYPTION_KEY").split(",") if k.strip()]
+if not FIRSTHAND_ENCRYPTION_KEYS:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "FIRSTHAND_ENCRYPTION_KEY (or FIRSTHAND_ENCRYPTION_KEY_FILE) must be set when "
+            "FIRSTHAND_ENV=production; it encrypts the social network tokens."
+        )
+    FIRSTHAND_ENCRYPTION_KEYS = [kept_secret(DATA_DIR, "encryption_key", new_encryption_key)]
+
+BASE_URL = env("FIRSTHAND_BASE_URL", "").rstrip("/")
+_base = urlsplit(BASE_URL) if BASE_URL else None
+if _base and (_base.scheme not in ("http", "https") or not _base.hostname):
+    raise ImproperlyConfigured(f"FIRSTHAND_BASE_URL must look like https://social.example.com, not {BASE_URL!r}.")
+BEHIND_HTTPS = bool(_base and _base.scheme == "https")
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+if _base and _base.hostname not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS.append(_base.hostname)
+CSRF_TRUSTED_ORIGINS = [f"{_base.scheme}://{_base.netloc}"] if _base else []
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "firsthand.web",
+    "firsthand.team",
+    "firsthand.audit",
+    "firsthand.system",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "firsthand.web.middleware.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "firsthand.urls"
+WSGI_APPLICATION = "firsthand.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "firsthand.web.context_processors.shell",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'firsthand.sqlite3'}",
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the worker write to one file at the same time.
+    # WAL lets readers and a writer work together; IMMEDIATE transactions take
+    # the write lock up front, so a transaction never has to upgrade a read lock
+    # (which fails at once with "database is locked", whatever the timeout);
+    # the timeout makes a second writer wait instead of failing.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0 if env("DATABASE_CONN_MAX_AGE") == "0" else 600
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 20),
+        "transaction_mode": "IMMEDIATE",
+        "init_command": (
+            "PRAGMA journal_mode=WAL;"
+            "PRAGMA synchronous=NORMAL;"
+            "PRAGMA foreign_keys=ON;"
+        ),
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Background work --------------------------------------------------------------
+
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+WORKER_HEARTBEAT_SECONDS = env_int("FIRSTHAND_WORKER_HEARTBEAT_SECONDS", 10)
+
+# --- Accounts and sessions -------------------------------------------------------
+
+AUTH_USER_MODEL = "team.User"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+LOGIN_URL = "team:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "team:login"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
+
+SESSION_COOKIE_AGE = env_int("FIRSTHAND_SESSION_DAYS", 14) * 24 * 60 * 60
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = BEHIND_HTTPS
+CSRF_COOKIE_SECURE = BEHIND_HTTPS
+CSRF_FAILURE_VIEW = "firsthand.web.views.csrf_failure"
+
+# Sign-in throttling: failures per email and per address within the window.
+LOGIN_FAILURES_PER_EMAIL = env_int("FIRSTHAND_LOGIN_FAILURES_PER_EMAIL", 5)
+LOGIN_FAILURES_PER_ADDRESS = env_int("FIRSTHAND_LOGIN_FAILURES_PER_ADDRESS", 20)
+LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+
+INVITE_VALID_DAYS = env_int("FIRSTHAND_INVITE_VALID_DAYS", 7)
+
+# --- Security headers ------------------------------------------------------------
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if BEHIND_HTTPS:
+    SECURE_HSTS_SECONDS = env_int("FIRSTHAND_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+# --- Email ---------------------------------------------------------------------------
+
+EMAIL_HOST = env("EMAIL_HOST")
+EMAIL_CONFIGURED = bool(EMAIL_HOST)
+if EMAIL_CONFIGURED:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", EMAIL_PORT == 587)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", EMAIL_PORT == 465)
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT_SECONDS", 15)
+else:
+    # Without SMTP nothing can be delivered; mail is kept in the data dir so
+    # that an administrator can still read a password-reset message.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(DATA_DIR / "unsent-mail")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "firsthand <firsthand@localhost>")
+
+# --- Static files, i18n ----------------------------------------------------------
+
+STATIC_URL = "/static/"
+STATIC_ROOT = env("FIRSTHAND_STATIC_ROOT") or None  # only for `collectstatic` behind another web server
+# WhiteNoise serves straight from the apps' static folders, so a laptop
+# install needs no collectstatic step.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("FIRSTHAND_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "waitress.queue": {"level": "ERROR"},
+        "django_tasks_db": {"level": "WARNING"},
+        "django.tasks": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+    },
+}
+
+# Behind a reverse proxy, sign-in throttling counts the address the proxy saw.
+BEHIND_PROXY = env_bool("FIRSTHAND_BEHIND_PROXY", BEHIND_HTTPS)

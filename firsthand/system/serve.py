@@ -1,0 +1,85 @@
+"""`firsthand serve`: the whole app in one process, for a laptop or a small server."""
+
+import signal
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+
+
+class Stop(Exception):
+    """Raised in the main thread by SIGTERM, so shutdown runs the same path as Ctrl-C."""
+
+
+def serve(args) -> None:
+    from waitress.server import create_server
+
+    from firsthand.system.worker import EmbeddedWorker
+    from firsthand.wsgi import application
+
+    print(f"firsthand: data in {settings.DATA_DIR}" if connection.vendor == "sqlite" else f"firsthand: database {connection.vendor}", flush=True)
+    print("firsthand: preparing the database…", flush=True)
+    call_command("migrate", interactive=False, verbosity=0)
+
+    if args.demo:
+        from firsthand.demo import DemoRefused, ensure_demo
+
+        try:
+            lines = ensure_demo(force=args.force)
+        except DemoRefused as error:
+            sys.exit(f"firsthand: {error}")
+        for line in lines:
+            print(line, flush=True)
+
+    try:
+        server = create_server(application, host=args.host, port=args.port, threads=args.threads, ident="firsthand")
+    except OSError as error:
+        sys.exit(f"firsthand: cannot listen on {args.host}:{args.port}: {error.strerror}. Choose another --port.")
+    host = args.host if ":" not in args.host else f"[{args.host}]"
+    url = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else host}:{server.effective_port}"
+    if args.host not in ("127.0.0.1", "localhost", "::1") and not settings.BASE_URL:
+        print(
+            "firsthand: listening beyond this machine; set FIRSTHAND_BASE_URL and ALLOWED_HOSTS to the address people use.",
+            flush=True,
+        )
+
+    print_setup_link(settings.BASE_URL or url)
+
+    embedded = None
+    if not args.no_worker:
+        embedded = EmbeddedWorker()
+        embedded.start()
+
+    def on_sigterm(signum, frame):
+        raise Stop()
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+    print(f"firsthand: serving at {url}/ (Ctrl-C to stop)", flush=True)
+    try:
+        server.run()
+    except (KeyboardInterrupt, Stop):
+        print("\nfirsthand: stopping…", flush=True)
+    finally:
+        server.close()
+        if embedded:
+            embedded.stop()
+        print("firsthand: stopped.", flush=True)
+
+
+def print_setup_link(base_url: str) -> None:
+    from django.urls import reverse
+
+    from firsthand.team.operations import new_setup_token
+
+    token = new_setup_token()
+    if token:
+        link = base_url.rstrip("/") + reverse("team:setup", kwargs={"token": token})
+        print("", flush=True)
+        print("firsthand: nobody has an account yet. Open this link to create the owner account:", flush=True)
+        print(f"    {link}", flush=True)
+        print("firsthand: the link works once; anyone who has it can become the owner, so keep it to yourself.", flush=True)
+        print("", flush=True)
+
+
+

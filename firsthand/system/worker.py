@@ -1,0 +1,118 @@
+"""The background worker: django-tasks' database worker plus a heartbeat.
+
+`firsthand worker` runs it in the main thread; `firsthand serve` runs it in a
+thread beside the web server. Any number may run against one PostgreSQL
+database: django-tasks claims each task with SELECT ... FOR UPDATE SKIP LOCKED.
+"""
+
+import logging
+import os
+import socket
+import threading
+
+from django.conf import settings
+from django.db import DatabaseError, close_old_connections, connection
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Worker
+
+from firsthand.system.models import WorkerHeartbeat
+
+logger = logging.getLogger("firsthand.worker")
+
+
+class Heartbeat:
+    def __init__(self, worker_id: str, embedded: bool):
+        self.worker_id = worker_id
+        self.embedded = embedded
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self.run, name="firsthand-heartbeat", daemon=True)
+
+    def start(self):
+        self.beat()
+        self.thread.start()
+
+    def beat(self):
+        WorkerHeartbeat.objects.update_or_create(
+            worker_id=self.worker_id,
+            defaults={
+                "hostname": socket.gethostname()[:255],
+                "pid": os.getpid(),
+                "embedded": self.embedded,
+                "beat_at": timezone.now(),
+            },
+        )
+
+    def run(self):
+        while not self.stopped.wait(settings.WORKER_HEARTBEAT_SECONDS):
+            try:
+                close_old_connections()
+                self.beat()
+            except DatabaseError:
+                # The database is away for a moment; /healthz will show the beat's age.
+                logger.warning("worker heartbeat could not be written", exc_info=True)
+        connection.close()
+
+    def stop(self):
+        self.stopped.set()
+        self.thread.join(timeout=5)
+        try:
+            WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
+        except DatabaseError:
+            pass
+        connection.close()
+
+
+def new_worker(interval: float = 1.0) -> Worker:
+    return Worker(
+        queue_names=["*"],
+        interval=interval,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=get_random_string(32),
+        excluded_queue_names=[],
+    )
+
+
+def run_in_foreground(interval: float = 1.0) -> None:
+    """`firsthand worker`: run until SIGTERM or Ctrl-C; a running task is finished first."""
+    worker = new_worker(interval)
+    heartbeat = Heartbeat(worker.worker_id, embedded=False)
+    heartbeat.start()
+    worker.configure_signals()
+    try:
+        worker.run()
+    finally:
+        heartbeat.stop()
+
+
+class EmbeddedWorker:
+    """The worker as a thread of `firsthand serve`."""
+
+    def __init__(self, interval: float = 1.0):
+        self.worker = new_worker(interval)
+        self.heartbeat = Heartbeat(self.worker.worker_id, embedded=True)
+        self.thread = threading.Thread(target=self._run, name="firsthand-worker", daemon=True)
+
+    def _run(self):
+        while self.worker.running:
+            try:
+                self.worker.run()
+            except Exception:
+                # Usually the database went away; start again rather than die unseen.
+                logger.exception("the background worker loop failed; restarting in 5 seconds")
+                close_old_connections()
+                self.heartbeat.stopped.wait(5)
+        connection.close()
+
+    def start(self):
+        self.heartbeat.start()
+        self.thread.start()
+
+    def stop(self, timeout: float = 30):
+        # The loop checks `running` between tasks, so a task in progress completes.
+        self.worker.running = False
+        self.thread.join(timeout=timeout)
+        self.heartbeat.stop()

@@ -1,0 +1,54 @@
+"""The one path by which views reach a workspace.
+
+A person who is not a member gets a 404, never a 403: the workspace's
+existence is nobody else's business. A member whose role lacks the
+capability gets a 403 that says why.
+"""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from firsthand.team.models import Membership
+from firsthand.team.permissions import REFUSALS, Capability
+
+LAST_WORKSPACE_SESSION_KEY = "firsthand.last_workspace"
+
+
+def membership_or_404(user, workspace_slug: str) -> Membership:
+    if not user.is_authenticated:
+        raise Http404("No such workspace.")
+    try:
+        return Membership.objects.select_related("workspace", "user").get(
+            user=user, workspace__slug=workspace_slug
+        )
+    except Membership.DoesNotExist:
+        raise Http404("No such workspace.")
+
+
+def require(membership: Membership, capability: Capability) -> None:
+    if not membership.can(capability):
+        raise PermissionDenied(REFUSALS[capability])
+
+
+def workspace_view(capability: Capability):
+    """Decorate a view taking `slug`: it runs only for members whose role allows `capability`.
+
+    The view receives the membership; `request.membership` and
+    `request.workspace` are set for templates.
+    """
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, slug, *args, **kwargs):
+            membership = membership_or_404(request.user, slug)
+            request.membership = membership
+            request.workspace = membership.workspace
+            require(membership, capability)
+            request.session[LAST_WORKSPACE_SESSION_KEY] = slug
+            return view(request, membership, *args, **kwargs)
+
+        return wrapped
+
+    return decorate

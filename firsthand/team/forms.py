@@ -1,0 +1,113 @@
+from django import forms
+from django.contrib.auth import authenticate, password_validation
+from django.utils.translation import ngettext
+
+from firsthand.team import throttle
+from firsthand.team.models import TIMEZONE_CHOICES, User, Workspace
+from firsthand.team.permissions import ROLE_CHOICES, ROLE_SUMMARIES, Role
+
+
+class SignInForm(forms.Form):
+    email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
+    password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+    def __init__(self, request, *args, **kwargs):
+        self.request = request
+        self.user = None
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        email = self.cleaned_data.get("email", "").lower()
+        password = self.cleaned_data.get("password")
+        if not email or not password:
+            return self.cleaned_data
+        address = throttle.client_address(self.request)
+        wait = throttle.seconds_locked(email, address)
+        if wait:
+            minutes = max(1, round(wait / 60))
+            raise forms.ValidationError(
+                ngettext(
+                    "Too many failed attempts. Try again in %(n)d minute, or reset your password.",
+                    "Too many failed attempts. Try again in %(n)d minutes, or reset your password.",
+                    minutes,
+                )
+                % {"n": minutes}
+            )
+        self.user = authenticate(self.request, email=email, password=password)
+        if self.user is None:
+            throttle.note_failure(email, address)
+            raise forms.ValidationError("That email and password don't match an account.")
+        throttle.forget_failures(email)
+        return self.cleaned_data
+
+
+class NewPasswordMixin:
+    """A password field checked by the configured validators."""
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        probe = User(email=self.cleaned_data.get("email", ""), name=self.cleaned_data.get("name", ""))
+        password_validation.validate_password(password, probe)
+        return password
+
+
+def password_field():
+    return forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+        strip=False,
+    )
+
+
+class SetupForm(NewPasswordMixin, forms.Form):
+    name = forms.CharField(max_length=150, label="Your name", widget=forms.TextInput(attrs={"autocomplete": "name", "autofocus": True}))
+    email = forms.EmailField(label="Your email", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = password_field()
+    workspace_name = forms.CharField(max_length=100, label="Business name", help_text="The brand this workspace posts for. You can add more later.")
+    timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES, initial="UTC", help_text="Schedules and response times follow this clock.")
+
+
+class InviteSignUpForm(NewPasswordMixin, forms.Form):
+    name = forms.CharField(max_length=150, label="Your name", widget=forms.TextInput(attrs={"autocomplete": "name", "autofocus": True}))
+    email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = password_field()
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("There is already an account with this email. Sign in to accept the invite.")
+        return email
+
+
+def role_choices_with_summaries():
+    return [(value, f"{label} — {ROLE_SUMMARIES[Role(value)]}") for value, label in ROLE_CHOICES]
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(required=False, help_text="Optional. Leave empty to only get a link to share.")
+    role = forms.ChoiceField(choices=role_choices_with_summaries, initial=Role.STAFF)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=ROLE_CHOICES)
+
+
+class WorkspaceForm(forms.ModelForm):
+    timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES, initial="UTC", help_text="Schedules and response times follow this clock.")
+
+    class Meta:
+        model = Workspace
+        fields = ["name", "timezone"]
+        labels = {"name": "Business name"}
+
+
+class AccountForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["name", "email"]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("Another account uses this email.")
+        return email

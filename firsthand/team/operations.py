@@ -1,0 +1,190 @@
+"""What the team can do to itself, with the rules that keep a workspace safe.
+
+Each function checks its own rules, changes the database in one transaction,
+and writes the audit log. Views and commands call these; nothing else
+changes memberships.
+"""
+
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from firsthand.audit.log import record
+from firsthand.team.models import Invite, Membership, SetupToken, User, Workspace
+from firsthand.team.permissions import Role
+
+
+class TeamError(Exception):
+    """A change that the rules refuse; the message is shown to the person as is."""
+
+
+# --- First run ---------------------------------------------------------------------
+
+
+def new_setup_token() -> str | None:
+    """A fresh one-time setup token, or None when the app already has people."""
+    if User.objects.exists():
+        return None
+    token = secrets.token_urlsafe(32)
+    SetupToken.objects.create(token_hash=SetupToken.hash(token))
+    return token
+
+
+def setup_token_is_valid(token: str) -> bool:
+    return not User.objects.exists() and SetupToken.objects.filter(token_hash=SetupToken.hash(token)).exists()
+
+
+def create_first_owner(token: str, *, name: str, email: str, password: str, workspace_name: str, timezone_name: str) -> Membership:
+    with transaction.atomic():
+        # Deleting the token is the claim: of two people racing with one link,
+        # only the one whose delete removed a row goes on.
+        deleted, _ = SetupToken.objects.filter(token_hash=SetupToken.hash(token)).delete()
+        if not deleted or User.objects.exists():
+            raise TeamError("This setup link has already been used. Sign in instead.")
+        SetupToken.objects.all().delete()
+        return create_owner(name=name, email=email, password=password, workspace_name=workspace_name, timezone_name=timezone_name)
+
+
+def create_owner(*, name: str, email: str, password: str, workspace_name: str, timezone_name: str = "UTC", is_demo=False) -> Membership:
+    with transaction.atomic():
+        if User.objects.filter(email__iexact=email).exists():
+            raise TeamError(f"There is already an account for {email}.")
+        user = User.objects.create_user(email=email, password=password, name=name)
+        membership = create_workspace(user, workspace_name, timezone_name=timezone_name, is_demo=is_demo)
+        return membership
+
+
+def create_workspace(user: User, name: str, *, timezone_name: str = "UTC", is_demo=False) -> Membership:
+    with transaction.atomic():
+        workspace = Workspace.objects.create(name=name, timezone=timezone_name, is_demo=is_demo)
+        membership = Membership.objects.create(user=user, workspace=workspace, role=Role.OWNER)
+        record("team.workspace_created", f"{user} created the workspace {workspace}", actor=user, workspace=workspace)
+        return membership
+
+
+# --- Invites ---------------------------------------------------------------------------
+
+
+def create_invite(actor: Membership, *, role: str, email: str = "") -> Invite:
+    workspace = actor.workspace
+    email = email.strip().lower()
+    if email and Membership.objects.filter(workspace=workspace, user__email__iexact=email).exists():
+        raise TeamError(f"{email} is already a member of {workspace}.")
+    invite = Invite.objects.create(workspace=workspace, email=email, role=role, created_by=actor.user)
+    who = email or "someone with the link"
+    record(
+        "team.invite_created",
+        f"{actor.user} invited {who} as {Role(role).label.lower()}",
+        actor=actor.user,
+        workspace=workspace,
+        invite_id=invite.pk,
+        role=role,
+        email=email,
+    )
+    return invite
+
+
+def find_pending_invite(token: str) -> tuple[Invite | None, str]:
+    """The invite behind a link, or None with the reason to show."""
+    nonce = Invite.nonce_from_token(token)
+    invite = Invite.objects.select_related("workspace", "created_by").filter(nonce=nonce).first() if nonce else None
+    if invite is None:
+        return None, "This invite link isn't valid. It may have been replaced by a newer link; ask for a new one."
+    if invite.accepted_at:
+        return None, "This invite link has already been used. Each link works once; ask for a new one."
+    if invite.revoked_at:
+        return None, "This invite was withdrawn. Ask the workspace owner for a new one."
+    if invite.is_expired:
+        return None, "This invite link has expired. Ask the workspace owner for a new one."
+    return invite, ""
+
+
+def accept_invite(token: str, user: User) -> Membership:
+    with transaction.atomic():
+        invite, reason = find_pending_invite(token)
+        if invite is None:
+            raise TeamError(reason)
+        if Membership.objects.filter(workspace=invite.workspace, user=user).exists():
+            raise TeamError(f"You are already a member of {invite.workspace}.")
+        # The conditional update is the claim: a link opened twice at once makes one member.
+        claimed = Invite.objects.filter(pk=invite.pk, accepted_at=None).update(accepted_at=timezone.now(), accepted_by=user)
+        if not claimed:
+            raise TeamError("This invite link has already been used. Each link works once; ask for a new one.")
+        membership = Membership.objects.create(user=user, workspace=invite.workspace, role=invite.role)
+        record(
+            "team.invite_accepted",
+            f"{user} joined as {Role(invite.role).label.lower()}",
+            actor=user,
+            workspace=invite.workspace,
+            invite_id=invite.pk,
+        )
+        return membership
+
+
+def sign_up_with_invite(token: str, *, name: str, email: str, password: str) -> Membership:
+    with transaction.atomic():
+        if User.objects.filter(email__iexact=email).exists():
+            raise TeamError(f"There is already an account for {email}. Sign in to accept the invite.")
+        user = User.objects.create_user(email=email, password=password, name=name)
+        return accept_invite(token, user)
+
+
+def revoke_invite(actor: Membership, invite: Invite) -> None:
+    Invite.objects.filter(pk=invite.pk).update(revoked_at=timezone.now())
+    record("team.invite_revoked", f"{actor.user} withdrew an invite", actor=actor.user, workspace=actor.workspace, invite_id=invite.pk)
+
+
+def renew_invite(actor: Membership, invite: Invite) -> None:
+    invite.renew()
+    record("team.invite_renewed", f"{actor.user} made a new invite link", actor=actor.user, workspace=actor.workspace, invite_id=invite.pk)
+
+
+# --- Roles and removal -------------------------------------------------------------------
+
+
+def _other_owners(membership: Membership):
+    return Membership.objects.select_for_update().filter(workspace=membership.workspace, role=Role.OWNER).exclude(pk=membership.pk)
+
+
+def change_role(actor: Membership, target: Membership, new_role: str) -> None:
+    new_role = Role(new_role)
+    with transaction.atomic():
+        target = Membership.objects.select_for_update().select_related("user").get(pk=target.pk)
+        if target.role == new_role:
+            return
+        if target.role == Role.OWNER and not _other_owners(target).exists():
+            raise TeamError(f"{target.user} is the only owner. Make someone else an owner first.")
+        old = Role(target.role)
+        target.role = new_role
+        target.save(update_fields=["role"])
+        record(
+            "team.role_changed",
+            f"{actor.user} changed {target.user} from {old.label.lower()} to {new_role.label.lower()}",
+            actor=actor.user,
+            workspace=actor.workspace,
+            member=target.user.email,
+            old_role=old,
+            new_role=new_role,
+        )
+
+
+def remove_member(actor: Membership, target: Membership) -> None:
+    with transaction.atomic():
+        target = Membership.objects.select_for_update().select_related("user", "workspace").get(pk=target.pk)
+        if target.role == Role.OWNER and not _other_owners(target).exists():
+            if target.pk == actor.pk:
+                raise TeamError("You are the only owner. Make someone else an owner before you leave.")
+            raise TeamError(f"{target.user} is the only owner and can't be removed.")
+        user = target.user
+        target.delete()
+        # Access ends now, not when their session expires: every session they
+        # hold is invalidated, in every browser.
+        user.end_all_sessions()
+        record(
+            "team.member_removed",
+            f"{actor.user} removed {user} from the workspace",
+            actor=actor.user,
+            workspace=target.workspace,
+            member=user.email,
+        )

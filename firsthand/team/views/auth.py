@@ -1,0 +1,76 @@
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from django.conf import settings
+
+from firsthand.team.forms import SignInForm
+from firsthand.team.models import User
+
+
+def safe_next(request, fallback="web:home"):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+def sign_in(request):
+    if request.user.is_authenticated:
+        return redirect(safe_next(request))
+    form = SignInForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        login(request, form.user)
+        return redirect(safe_next(request))
+    status = 400 if request.method == "POST" else 200
+    first_run = not User.objects.exists()
+    return render(
+        request,
+        "team/sign_in.html",
+        {"form": form, "next": safe_next(request, ""), "first_run": first_run},
+        status=status,
+    )
+
+
+@require_POST
+def sign_out(request):
+    logout(request)
+    messages.info(request, "You are signed out.")
+    return redirect("team:login")
+
+
+class PasswordReset(auth_views.PasswordResetView):
+    template_name = "team/password_reset.html"
+    email_template_name = "team/email/password_reset.txt"
+    subject_template_name = "team/email/password_reset_subject.txt"
+    success_url = reverse_lazy("team:password_reset_done")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(email_configured=settings.EMAIL_CONFIGURED, **kwargs)
+
+    def form_valid(self, form):
+        # Reset links point at the public address when one is configured.
+        if settings.BASE_URL:
+            self.extra_email_context = {"base_url": settings.BASE_URL}
+        return super().form_valid(form)
+
+
+class PasswordResetDone(auth_views.PasswordResetDoneView):
+    template_name = "team/password_reset_done.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(email_configured=settings.EMAIL_CONFIGURED, **kwargs)
+
+
+class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    template_name = "team/password_reset_confirm.html"
+    success_url = reverse_lazy("team:password_reset_complete")
+    post_reset_login = False
+
+
+class PasswordResetComplete(auth_views.PasswordResetCompleteView):
+    template_name = "team/password_reset_complete.html"

@@ -1,0 +1,129 @@
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from firsthand.team import operations
+from firsthand.team.access import workspace_view
+from firsthand.team.forms import InviteForm, RoleForm
+from firsthand.team.models import Invite, Membership
+from firsthand.team.permissions import MATRIX, ROLE_CHOICES, ROLE_SUMMARIES, Capability, Role
+from firsthand.team.tasks import send_invite_email
+from firsthand.web.links import absolute_url, base_url_for
+
+
+def invites_with_links(request, workspace):
+    base_url = base_url_for(request)
+    invites = list(workspace.invites.pending().select_related("created_by"))
+    for invite in invites:
+        invite.link = absolute_url("team:invite", base_url, token=invite.token)
+    return invites
+
+
+def team_page(request, membership, invite_form=None, status=200):
+    workspace = membership.workspace
+    context = {
+        "active": "team",
+        "invite_days": settings.INVITE_VALID_DAYS,
+        "members": workspace.memberships.select_related("user").order_by("user__name"),
+        "invites": invites_with_links(request, workspace),
+        "invite_form": invite_form or InviteForm(),
+        "role_choices": ROLE_CHOICES,
+        "email_configured": settings.EMAIL_CONFIGURED,
+        "base_url": base_url_for(request),
+        "matrix": [
+            (Role(role), ROLE_SUMMARIES[Role(role)], [capability in MATRIX[Role(role)] for capability in Capability])
+            for role, _ in ROLE_CHOICES
+        ],
+        "capabilities": list(Capability),
+    }
+    return render(request, "team/team.html", context, status=status)
+
+
+@workspace_view(Capability.MANAGE_TEAM)
+def team(request, membership):
+    return team_page(request, membership)
+
+
+@require_POST
+@workspace_view(Capability.MANAGE_TEAM)
+def invite(request, membership):
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        return team_page(request, membership, invite_form=form, status=400)
+    try:
+        new_invite = operations.create_invite(membership, **form.cleaned_data)
+    except operations.TeamError as error:
+        form.add_error("email", str(error))
+        return team_page(request, membership, invite_form=form, status=400)
+    if new_invite.email and settings.EMAIL_CONFIGURED:
+        queue_invite_email(request, new_invite)
+    messages.success(request, "Invite ready. Copy the link below and send it however you like.")
+    return redirect(reverse("team:team", kwargs={"slug": membership.workspace.slug}) + f"#invite-{new_invite.pk}")
+
+
+def queue_invite_email(request, invite):
+    Invite.objects.filter(pk=invite.pk).update(email_status=Invite.EmailStatus.QUEUED, email_error="")
+    base_url = base_url_for(request)
+    transaction.on_commit(lambda: send_invite_email.enqueue(invite.pk, base_url))
+
+
+def pending_invite_or_404(membership, invite_id):
+    return get_object_or_404(Invite.objects.pending(), pk=invite_id, workspace=membership.workspace)
+
+
+@require_POST
+@workspace_view(Capability.MANAGE_TEAM)
+def invite_action(request, membership, invite_id, action):
+    invite = pending_invite_or_404(membership, invite_id)
+    if action == "revoke":
+        operations.revoke_invite(membership, invite)
+        messages.success(request, "Invite withdrawn; its link no longer works.")
+    elif action == "renew":
+        operations.renew_invite(membership, invite)
+        messages.success(request, "New link made; the old one no longer works.")
+    elif action == "email" and invite.email and settings.EMAIL_CONFIGURED:
+        queue_invite_email(request, invite)
+        messages.success(request, f"Sending the invite to {invite.email} again.")
+    return redirect("team:team", slug=membership.workspace.slug)
+
+
+def member_or_404(membership, member_id) -> Membership:
+    return get_object_or_404(Membership.objects.select_related("user"), pk=member_id, workspace=membership.workspace)
+
+
+@require_POST
+@workspace_view(Capability.MANAGE_TEAM)
+def change_role(request, membership, member_id):
+    target = member_or_404(membership, member_id)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the roles in the list.")
+    else:
+        try:
+            operations.change_role(membership, target, form.cleaned_data["role"])
+        except operations.TeamError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"{target.user} is now {Role(form.cleaned_data['role']).label.lower()}.")
+    if target.pk == membership.pk and form.is_valid() and form.cleaned_data["role"] != Role.OWNER:
+        # You just gave up the right to see this page.
+        return redirect("web:workspace_home", slug=membership.workspace.slug)
+    return redirect("team:team", slug=membership.workspace.slug)
+
+
+@require_POST
+@workspace_view(Capability.MANAGE_TEAM)
+def remove(request, membership, member_id):
+    target = member_or_404(membership, member_id)
+    try:
+        operations.remove_member(membership, target)
+    except operations.TeamError as error:
+        messages.error(request, str(error))
+        return redirect("team:team", slug=membership.workspace.slug)
+    if target.pk == membership.pk:
+        return redirect("team:login")
+    messages.success(request, f"{target.user} was removed and signed out everywhere.")
+    return redirect("team:team", slug=membership.workspace.slug)

@@ -1,0 +1,68 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from firsthand.audit.log import record
+from firsthand.team import operations
+from firsthand.team.access import workspace_view
+from firsthand.team.forms import WorkspaceForm
+from firsthand.team.permissions import Capability, Role
+
+
+def can_create_workspaces(user) -> bool:
+    # Owners run the business; adding another brand is theirs to decide.
+    return user.is_superuser or user.memberships.filter(role=Role.OWNER).exists()
+
+
+@login_required
+def choose(request):
+    memberships = request.user.memberships.select_related("workspace").order_by("workspace__name")
+    return render(
+        request,
+        "team/workspaces.html",
+        {"memberships": memberships, "can_create": can_create_workspaces(request.user), "form": WorkspaceForm()},
+    )
+
+
+@login_required
+def create(request):
+    if request.method != "POST" or not can_create_workspaces(request.user):
+        return redirect("team:workspaces")
+    form = WorkspaceForm(request.POST)
+    if not form.is_valid():
+        memberships = request.user.memberships.select_related("workspace")
+        return render(
+            request,
+            "team/workspaces.html",
+            {"memberships": memberships, "can_create": True, "form": form},
+            status=400,
+        )
+    membership = operations.create_workspace(request.user, form.cleaned_data["name"], timezone_name=form.cleaned_data["timezone"])
+    messages.success(request, f"{membership.workspace} is ready. Invite the people who work on it.")
+    return redirect("web:workspace_home", slug=membership.workspace.slug)
+
+
+@workspace_view(Capability.SETTINGS)
+def settings_page(request, membership):
+    workspace = membership.workspace
+    form = WorkspaceForm(request.POST or None, instance=workspace)
+    if request.method == "POST" and form.is_valid():
+        changed = form.changed_data
+        form.save()
+        if changed:
+            record(
+                "team.workspace_settings_changed",
+                f"{request.user} changed {', '.join(changed)}",
+                actor=request.user,
+                workspace=workspace,
+                fields=changed,
+            )
+        messages.success(request, "Settings saved.")
+        return redirect("team:settings", slug=workspace.slug)
+    recent = workspace.audit_events.select_related("actor")[:50]
+    return render(
+        request,
+        "team/settings.html",
+        {"active": "settings", "form": form, "audit_events": recent},
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,14 @@
+"""Settings for the test suite: a throwaway data dir, fast hashing, mail kept in memory."""
+
+import os
+import tempfile
+
+os.environ.setdefault("FIRSTHAND_DATA_DIR", tempfile.mkdtemp(prefix="firsthand-tests-"))
+os.environ.pop("EMAIL_HOST", None)
+
+from firsthand.settings import *  # noqa: E402,F403
+
+# Argon2 is deliberately slow; the suite hashes hundreds of passwords.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}

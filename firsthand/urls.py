@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+from firsthand.system.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("", include("firsthand.team.urls")),
+    path("", include("firsthand.web.urls")),
+]
+
+handler403 = "firsthand.web.views.permission_denied"
+handler404 = "firsthand.web.views.page_not_found"
+handler500 = "firsthand.web.views.server_error"

@@ -1,0 +1,17 @@
+from django.conf import settings
+
+from firsthand.web.navigation import places_for
+
+
+def shell(request):
+    """What the page frame needs: the current workspace, where one can go, and the other workspaces."""
+    membership = getattr(request, "membership", None)
+    context = {"email_configured": settings.EMAIL_CONFIGURED}
+    if membership is not None:
+        context["membership"] = membership
+        context["workspace"] = membership.workspace
+        context["places"] = places_for(membership)
+        context["other_memberships"] = (
+            request.user.memberships.select_related("workspace").exclude(pk=membership.pk).order_by("workspace__name")
+        )
+    return context

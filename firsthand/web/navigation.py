@@ -1,0 +1,29 @@
+"""The places in the app, in the order the navigation shows them."""
+
+from dataclasses import dataclass
+
+from firsthand.team.permissions import Capability
+
+
+@dataclass(frozen=True)
+class Place:
+    key: str
+    label: str
+    url_name: str
+    capability: Capability
+    icon: str  # the name of a symbol in web/templates/web/icons.html
+    on_phone_bar: bool  # one of the few kept in the phone's bottom bar
+
+
+PLACES = [
+    Place("inbox", "Inbox", "web:inbox", Capability.VIEW, "inbox", True),
+    Place("compose", "Compose", "web:compose", Capability.DRAFT, "compose", True),
+    Place("calendar", "Calendar", "web:calendar", Capability.VIEW, "calendar", True),
+    Place("insights", "Insights", "web:insights", Capability.VIEW, "insights", False),
+    Place("team", "Team", "team:team", Capability.MANAGE_TEAM, "team", False),
+    Place("settings", "Settings", "team:settings", Capability.SETTINGS, "settings", False),
+]
+
+
+def places_for(membership) -> list[Place]:
+    return [place for place in PLACES if membership.can(place.capability)]

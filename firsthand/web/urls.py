@@ -1,0 +1,14 @@
+from django.urls import path
+
+from firsthand.web import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("w/<slug:slug>/", views.workspace_home, name="workspace_home"),
+    path("w/<slug:slug>/inbox/", views.inbox, name="inbox"),
+    path("w/<slug:slug>/compose/", views.compose, name="compose"),
+    path("w/<slug:slug>/calendar/", views.calendar, name="calendar"),
+    path("w/<slug:slug>/insights/", views.insights, name="insights"),
+]

@@ -1,0 +1,73 @@
+from django.shortcuts import redirect, render
+
+from firsthand.team.access import LAST_WORKSPACE_SESSION_KEY, workspace_view
+from firsthand.team.models import User
+from firsthand.team.permissions import ROLE_SUMMARIES, Capability, Role
+
+
+def home(request):
+    """Send people where they belong: setup help, sign-in, their last workspace, or the chooser."""
+    if not request.user.is_authenticated:
+        if not User.objects.exists():
+            return render(request, "web/not_set_up.html")
+        return redirect("team:login")
+    memberships = request.user.memberships.select_related("workspace")
+    last = request.session.get(LAST_WORKSPACE_SESSION_KEY)
+    if last and memberships.filter(workspace__slug=last).exists():
+        return redirect("web:workspace_home", slug=last)
+    if len(memberships) == 1:
+        return redirect("web:workspace_home", slug=memberships[0].workspace.slug)
+    return redirect("team:workspaces")
+
+
+@workspace_view(Capability.VIEW)
+def workspace_home(request, membership):
+    workspace = membership.workspace
+    context = {
+        "active": "home",
+        "member_count": workspace.memberships.count(),
+        "pending_invites": workspace.invites.pending().count(),
+        "can_manage_team": membership.can(Capability.MANAGE_TEAM),
+        "role_summary": ROLE_SUMMARIES[Role(membership.role)],
+        "capabilities": [(capability, membership.can(capability)) for capability in Capability],
+    }
+    return render(request, "web/workspace_home.html", context)
+
+
+@workspace_view(Capability.VIEW)
+def inbox(request, membership):
+    return render(request, "web/inbox.html", {"active": "inbox"})
+
+
+@workspace_view(Capability.DRAFT)
+def compose(request, membership):
+    return render(request, "web/compose.html", {"active": "compose"})
+
+
+@workspace_view(Capability.VIEW)
+def calendar(request, membership):
+    return render(request, "web/calendar.html", {"active": "calendar"})
+
+
+@workspace_view(Capability.VIEW)
+def insights(request, membership):
+    return render(request, "web/insights.html", {"active": "insights"})
+
+
+def permission_denied(request, exception):
+    reason = str(exception) or "Your role doesn't allow this."
+    return render(request, "web/403.html", {"reason": reason}, status=403)
+
+
+def page_not_found(request, exception):
+    return render(request, "web/404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "web/500.html", status=500)
+
+
+def csrf_failure(request, reason=""):
+    # Usually a page left open across a sign-out or a restart; a fresh page fixes it.
+    return render(request, "web/csrf_failure.html", status=403)
+
