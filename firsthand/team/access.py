@@ -7,6 +7,7 @@ capability gets a 403 that says why.
 
 from functools import wraps
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -42,6 +43,8 @@ def workspace_view(capability: Capability):
     def decorate(view):
         @wraps(view)
         def wrapped(request, slug, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
             membership = membership_or_404(request.user, slug)
             request.membership = membership
             request.workspace = membership.workspace

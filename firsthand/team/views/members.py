@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -87,6 +88,8 @@ def invite_action(request, membership, invite_id, action):
     elif action == "email" and invite.email and settings.EMAIL_CONFIGURED:
         queue_invite_email(request, invite)
         messages.success(request, f"Sending the invite to {invite.email} again.")
+    else:
+        raise Http404("No such action.")
     return redirect("team:team", slug=membership.workspace.slug)
 
 

@@ -1,0 +1,107 @@
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from firsthand.conftest import PASSWORD
+from firsthand.team.models import LoginFailure
+
+pytestmark = pytest.mark.django_db
+
+
+def sign_in(client, email, password, **extra):
+    return client.post(reverse("team:login"), {"email": email, "password": password}, **extra)
+
+
+def test_right_password_signs_in_and_lands_in_the_workspace(team, client):
+    response = sign_in(client, "staff@corner.example", PASSWORD)
+    assert response.status_code == 302
+    landing = client.get(response["Location"], follow=True)
+    assert landing.request["PATH_INFO"] == reverse("web:workspace_home", kwargs={"slug": team.workspace.slug})
+
+
+def test_email_is_not_case_sensitive(team, client):
+    assert sign_in(client, "Staff@Corner.Example", PASSWORD).status_code == 302
+
+
+def test_wrong_password_says_so_and_does_not_sign_in(team, client):
+    response = sign_in(client, "staff@corner.example", "wrong password")
+    assert response.status_code == 400
+    assert "don&#x27;t match an account" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_repeated_failures_lock_the_account_for_a_while_even_with_the_right_password(team, client, settings):
+    settings.LOGIN_FAILURES_PER_EMAIL = 3
+    for _ in range(3):
+        sign_in(client, "owner@corner.example", "guess")
+    response = sign_in(client, "owner@corner.example", PASSWORD)
+    assert response.status_code == 400
+    assert "Too many failed attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    # Other people are not locked out by someone guessing the owner's password.
+    assert sign_in(Client(), "staff@corner.example", PASSWORD, REMOTE_ADDR="10.9.9.9").status_code == 302
+
+
+def test_failures_from_one_address_are_limited_across_emails(team, client, settings):
+    settings.LOGIN_FAILURES_PER_ADDRESS = 4
+    for n in range(4):
+        sign_in(client, f"nobody{n}@corner.example", "guess")
+    assert "Too many failed attempts" in sign_in(client, "staff@corner.example", PASSWORD).content.decode()
+
+
+def test_a_successful_sign_in_clears_the_failures(team, client):
+    sign_in(client, "staff@corner.example", "guess")
+    sign_in(client, "staff@corner.example", PASSWORD)
+    assert not LoginFailure.objects.filter(email="staff@corner.example").exists()
+
+
+def test_next_only_redirects_inside_the_app(team, client):
+    response = client.post(
+        reverse("team:login"), {"email": "staff@corner.example", "password": PASSWORD, "next": "https://evil.example/"}
+    )
+    assert response["Location"] == reverse("web:home")
+    client.logout()
+    response = client.post(
+        reverse("team:login"), {"email": "staff@corner.example", "password": PASSWORD, "next": "/account/"}
+    )
+    assert response["Location"] == "/account/"
+
+
+def test_password_reset_by_email_sets_a_new_password_and_ends_old_sessions(team, client):
+    old_browser = Client()
+    old_browser.force_login(team.staff)
+
+    client.post(reverse("team:password_reset"), {"email": "staff@corner.example"})
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://testserver(/password/reset/\S+/)", mail.outbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200
+    new_password = "a brand new passphrase 42"
+    response = client.post(form_page.request["PATH_INFO"], {"new_password1": new_password, "new_password2": new_password})
+    assert response.status_code == 302
+
+    assert sign_in(Client(), "staff@corner.example", new_password).status_code == 302
+    assert old_browser.get(reverse("team:account")).status_code == 302
+
+
+def test_password_reset_for_an_unknown_email_reveals_nothing(team, client):
+    response = client.post(reverse("team:password_reset"), {"email": "stranger@nowhere.example"})
+    assert response.status_code == 302
+    assert mail.outbox == []
+
+
+def test_sign_out_everywhere_ends_every_session(team):
+    phone, laptop = Client(), Client()
+    phone.force_login(team.staff)
+    laptop.force_login(team.staff)
+    laptop.post(reverse("team:sign_out_everywhere"))
+    assert phone.get(reverse("team:account")).status_code == 302
+
+
+def test_sign_out_needs_a_post(team, client_for):
+    client = client_for(team.staff)
+    assert client.get(reverse("team:logout")).status_code == 405
+    assert client.get(reverse("team:account")).status_code == 200
