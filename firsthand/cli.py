@@ -84,6 +84,8 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "createowner":
         from django.core.management import call_command
 
+        # Scripted setups start from an empty database.
+        call_command("migrate", interactive=False, verbosity=0)
         options = {"email": args.email, "name": args.name, "workspace": args.workspace, "timezone": args.timezone}
         if args.password_file:
             options["password_file"] = args.password_file
@@ -92,9 +94,15 @@ def main(argv: list[str] | None = None) -> None:
 
 def worker(args) -> None:
     from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
 
     from firsthand.system.worker import run_in_foreground
 
+    # Workers never migrate: with several of them, which one would? `serve`
+    # or `firsthand manage migrate` does it, once, before workers start.
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        sys.exit("firsthand worker: the database needs migrating first: run `firsthand manage migrate`.")
     print(f"firsthand worker: processing background jobs from {connection.vendor} (Ctrl-C to stop)", flush=True)
     run_in_foreground(interval=args.interval)
 

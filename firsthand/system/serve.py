@@ -8,8 +8,13 @@ from django.core.management import call_command
 from django.db import connection
 
 
-class Stop(Exception):
-    """Raised in the main thread by SIGTERM, so shutdown runs the same path as Ctrl-C."""
+class Stop(KeyboardInterrupt):
+    """Raised in the main thread by SIGTERM, so shutdown runs the same path as Ctrl-C.
+
+    A KeyboardInterrupt, because waitress's event loop passes any other
+    exception raised inside a connection handler to that connection's error
+    handler, which would swallow the signal.
+    """
 
 
 def serve(args) -> None:
@@ -58,7 +63,7 @@ def serve(args) -> None:
     print(f"firsthand: serving at {url}/ (Ctrl-C to stop)", flush=True)
     try:
         server.run()
-    except (KeyboardInterrupt, Stop):
+    except KeyboardInterrupt:
         print("\nfirsthand: stopping…", flush=True)
     finally:
         server.close()

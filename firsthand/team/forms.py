@@ -64,7 +64,7 @@ class SetupForm(NewPasswordMixin, forms.Form):
     email = forms.EmailField(label="Your email", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     password = password_field()
     workspace_name = forms.CharField(max_length=100, label="Business name", help_text="The brand this workspace posts for. You can add more later.")
-    timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES, initial="UTC", help_text="Schedules and response times follow this clock.")
+    timezone = forms.ChoiceField(label="Time zone", choices=TIMEZONE_CHOICES, initial="UTC", help_text="Schedules and response times follow this clock.")
 
 
 class InviteSignUpForm(NewPasswordMixin, forms.Form):
@@ -93,7 +93,7 @@ class RoleForm(forms.Form):
 
 
 class WorkspaceForm(forms.ModelForm):
-    timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES, initial="UTC", help_text="Schedules and response times follow this clock.")
+    timezone = forms.ChoiceField(label="Time zone", choices=TIMEZONE_CHOICES, initial="UTC", help_text="Schedules and response times follow this clock.")
 
     class Meta:
         model = Workspace

@@ -1,0 +1,127 @@
+"""`firsthand serve`, `worker` and `createowner` as real processes, the way a person runs them."""
+
+import re
+import sqlite3
+import time
+
+import httpx
+import pytest
+
+from tests.support import Process, Server, process_env, run, signed_in_client
+
+pytestmark = pytest.mark.process
+
+OWNER_PASSWORD = "a long enough owner password"
+
+
+def test_serve_demo_is_healthy_within_30_seconds_and_the_demo_owner_signs_in(tmp_path):
+    started = time.monotonic()
+    server = Server(tmp_path, "--demo")
+    try:
+        health = httpx.get(server.url + "/healthz", timeout=10)
+        assert health.status_code == 200
+        assert time.monotonic() - started < 30
+        assert health.json()["database"]["ok"] is True
+
+        password = re.search(r"password (\S+)\)", server.output).group(1)
+        client = signed_in_client(server.url, "owner@demo.firsthand.example", password)
+        home = client.get("/", follow_redirects=True)
+        assert home.status_code == 200 and "Harbour Bakery" in home.text
+
+        # The embedded worker beats within a few seconds.
+        deadline = time.monotonic() + 20
+        while not httpx.get(server.url + "/healthz").json()["worker"]["ok"]:
+            assert time.monotonic() < deadline, "the embedded worker never reported in"
+            time.sleep(0.3)
+    finally:
+        code = server.stop()
+    assert code == 0
+    assert "firsthand: stopped." in server.output
+
+
+def test_demo_is_created_once_and_keeps_its_password_across_restarts(tmp_path):
+    first = Server(tmp_path, "--demo")
+    first.stop()
+    second = Server(tmp_path, "--demo")
+    second.stop()
+    password = re.compile(r"password (\S+)\)")
+    assert password.search(first.output).group(1) == password.search(second.output).group(1)
+    with sqlite3.connect(tmp_path / "firsthand.sqlite3") as db:
+        assert db.execute("select count(*) from team_workspace where is_demo").fetchone()[0] == 1
+
+
+def test_first_run_prints_a_setup_link_that_only_works_with_its_token(tmp_path):
+    server = Server(tmp_path)
+    try:
+        link = server.setup_link
+        assert httpx.get(link).status_code == 200
+        assert httpx.get(link[:-4] + "xxxx/").status_code == 404
+    finally:
+        server.stop()
+
+
+def test_demo_refuses_a_database_with_real_data_unless_forced(tmp_path):
+    env = process_env(FIRSTHAND_OWNER_PASSWORD=OWNER_PASSWORD)
+    created = run("createowner", "--email", "real@shop.example", "--name", "Real Owner", "--workspace", "Real Shop", "--data-dir", tmp_path, env=env)
+    assert created.returncode == 0, created.stderr
+    refused = run("serve", "--demo", "--port", "0", "--data-dir", tmp_path)
+    assert refused.returncode != 0
+    assert "real workspaces or people" in refused.stderr
+    forced = Server(tmp_path, "--demo", "--force")
+    assert forced.stop() == 0
+    assert "demo workspace" in forced.output
+
+
+def test_createowner_explains_bad_input(tmp_path):
+    env = process_env(FIRSTHAND_OWNER_PASSWORD="short")
+    weak = run("createowner", "--email", "a@shop.example", "--name", "A", "--workspace", "Shop", "--data-dir", tmp_path, env=env)
+    assert weak.returncode != 0 and "not good enough" in weak.stderr
+    env = process_env(FIRSTHAND_OWNER_PASSWORD=OWNER_PASSWORD)
+    args = ("createowner", "--email", "a@shop.example", "--name", "A", "--workspace", "Shop", "--data-dir", tmp_path)
+    assert run(*args, env=env).returncode == 0
+    again = run(*args, env=env)
+    assert again.returncode != 0 and "already an account" in again.stderr
+    bad_zone = run("createowner", "--email", "b@shop.example", "--name", "B", "--workspace", "S", "--timezone", "Mars/Olympus", "--data-dir", tmp_path, env=env)
+    assert bad_zone.returncode != 0 and "Unknown time zone" in bad_zone.stderr
+
+
+def test_worker_beats_while_running_and_leaves_cleanly_on_sigterm(tmp_path):
+    assert run("manage", "--data-dir", tmp_path, "migrate", "-v", "0").returncode == 0
+    worker = Process("worker", "--data-dir", tmp_path)
+    worker.wait_for("processing background jobs")
+    db = tmp_path / "firsthand.sqlite3"
+    deadline = time.monotonic() + 20
+    while True:
+        with sqlite3.connect(db) as conn:
+            rows = conn.execute("select embedded from system_workerheartbeat").fetchall()
+        if rows:
+            break
+        assert time.monotonic() < deadline, worker.output
+        time.sleep(0.2)
+    assert rows == [(0,)]
+    assert worker.stop() == 0
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select count(*) from system_workerheartbeat").fetchone()[0] == 0
+
+
+def test_port_in_use_is_explained(tmp_path):
+    server = Server(tmp_path)
+    try:
+        port = server.url.rsplit(":", 1)[1]
+        clash = run("serve", "--port", port, "--data-dir", tmp_path)
+        assert clash.returncode != 0
+        assert f"cannot listen on 127.0.0.1:{port}" in clash.stderr
+    finally:
+        server.stop()
+
+
+def test_manage_passes_through_to_django(tmp_path):
+    result = run("manage", "--data-dir", tmp_path, "showmigrations", "team")
+    assert result.returncode == 0
+    assert "0001_initial" in result.stdout
+
+
+def test_worker_refuses_an_unmigrated_database(tmp_path):
+    result = run("worker", "--data-dir", tmp_path)
+    assert result.returncode != 0
+    assert "needs migrating first" in result.stderr
