@@ -125,3 +125,13 @@ def test_worker_refuses_an_unmigrated_database(tmp_path):
     result = run("worker", "--data-dir", tmp_path)
     assert result.returncode != 0
     assert "needs migrating first" in result.stderr
+
+
+def test_ctrl_c_stops_serve_cleanly(tmp_path):
+    import signal
+
+    server = Server(tmp_path)
+    server.popen.send_signal(signal.SIGINT)
+    assert server.popen.wait(timeout=30) == 0
+    server.reader.join(timeout=5)
+    assert "firsthand: stopped." in server.output

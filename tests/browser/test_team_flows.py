@@ -133,7 +133,9 @@ def test_role_change_saves_when_the_select_changes(shop, new_page):
 
     owner.goto(shop.url + "/w/shop/team/")
     owner.locator(".member", has_text="Sam Staff").locator("select").select_option("manager")
-    expect(owner.get_by_text("Sam Staff is now manager")).to_be_visible()
+    expect(owner.get_by_text("Saved: Sam Staff is now manager.")).to_be_visible()
+    owner.reload()
+    expect(owner.locator(".member", has_text="Sam Staff").locator("select")).to_have_value("manager")
 
 
 @pytest.mark.parametrize("viewport_name", ["desktop", "phone"])

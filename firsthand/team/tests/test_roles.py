@@ -82,3 +82,30 @@ def test_removed_person_can_sign_in_again_but_sees_no_workspace(team, client_for
     browser.force_login(team.viewer)
     assert browser.get(reverse("web:workspace_home", kwargs={"slug": team.workspace.slug})).status_code == 404
     assert "not part of any workspace" in browser.get(reverse("team:workspaces")).content.decode()
+
+
+def test_role_change_from_the_select_returns_just_the_updated_row(team, client_for):
+    staff = team.membership("staff")
+    response = client_for(team.owner).post(role_url(team, staff), {"role": "viewer"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith(f'<li class="member" id="member-{staff.pk}"')
+    assert "Saved: Staff Person is now viewer." in html
+    assert '<option value="viewer" selected>' in html
+    staff.refresh_from_db()
+    assert staff.role == Role.VIEWER
+
+
+def test_refused_role_change_from_the_select_shows_the_reason_in_the_row(team, client_for):
+    owner = team.membership("owner")
+    response = client_for(team.owner).post(role_url(team, owner), {"role": "staff"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "only owner" in html
+    assert '<option value="owner" selected>' in html  # the select shows the role that still holds
+
+
+def test_owner_stepping_down_from_the_select_is_sent_home(team, client_for):
+    client = client_for(team.owner)
+    client.post(role_url(team, team.membership("manager")), {"role": "owner"})
+    response = client.post(role_url(team, team.membership("owner")), {"role": "manager"}, HTTP_HX_REQUEST="true")
+    assert response["HX-Redirect"] == reverse("web:workspace_home", kwargs={"slug": team.workspace.slug})

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from firsthand.team import operations
 from firsthand.team.access import workspace_view
@@ -100,20 +101,34 @@ def member_or_404(membership, member_id) -> Membership:
 @require_POST
 @workspace_view(Capability.MANAGE_TEAM)
 def change_role(request, membership, member_id):
+    """Change a member's role. From htmx (the select changed) only that member's row comes back."""
     target = member_or_404(membership, member_id)
     form = RoleForm(request.POST)
+    error = ""
     if not form.is_valid():
-        messages.error(request, "Choose one of the roles in the list.")
+        error = "Choose one of the roles in the list."
     else:
         try:
             operations.change_role(membership, target, form.cleaned_data["role"])
-        except operations.TeamError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, f"{target.user} is now {Role(form.cleaned_data['role']).label.lower()}.")
-    if target.pk == membership.pk and form.is_valid() and form.cleaned_data["role"] != Role.OWNER:
-        # You just gave up the right to see this page.
-        return redirect("web:workspace_home", slug=membership.workspace.slug)
+        except operations.TeamError as refusal:
+            error = str(refusal)
+    target.refresh_from_db()
+    gave_up_ownership = target.pk == membership.pk and target.role != Role.OWNER
+    workspace_home = reverse("web:workspace_home", kwargs={"slug": membership.workspace.slug})
+
+    if request.htmx:
+        if gave_up_ownership:
+            # You just gave up the right to see this page.
+            return HttpResponseClientRedirect(workspace_home)
+        context = {"member": target, "role_choices": ROLE_CHOICES, "row_error": error, "row_saved": not error}
+        return render(request, "team/_member.html", context)
+
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, f"{target.user} is now {target.role_label.lower()}.")
+    if gave_up_ownership:
+        return redirect(workspace_home)
     return redirect("team:team", slug=membership.workspace.slug)
 
 

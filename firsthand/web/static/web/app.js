@@ -30,12 +30,6 @@
     if (message && !window.confirm(message)) event.preventDefault();
   });
 
-  // A select in a .role-form saves as soon as it changes; the Save button stays for no-JS use.
-  document.addEventListener("change", function (event) {
-    var form = event.target.closest(".role-form");
-    if (form && event.target.tagName === "SELECT") form.requestSubmit();
-  });
-
   // Close an open <details> menu when clicking elsewhere.
   document.addEventListener("click", function (event) {
     document.querySelectorAll("details.switcher[open], details.tab-more[open]").forEach(function (menu) {
