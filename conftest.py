@@ -26,4 +26,6 @@ def pytest_terminal_summary(terminalreporter):
     if NOT_RUN:
         terminalreporter.section("PARTS OF THE SUITE THAT DID NOT RUN", sep="!", bold=True, red=True)
         for what in sorted(set(NOT_RUN)):
-            terminalreporter.write_line(f"NOT RUN: tests needing {what} ({NOT_RUN.count(what)} tests)", red=True, bold=True)
+            terminalreporter.write_line(
+                f"NOT RUN: tests needing {what} ({NOT_RUN.count(what)} tests)", red=True, bold=True
+            )

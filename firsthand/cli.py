@@ -23,7 +23,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--threads", type=int, default=8, help="web request threads (default: 8)")
     serve.add_argument("--demo", action="store_true", help="create a demo workspace with people to sign in as (once)")
     serve.add_argument("--force", action="store_true", help="with --demo: add the demo even though real data exists")
-    serve.add_argument("--no-worker", action="store_true", help="serve the web app only (run `firsthand worker` elsewhere)")
+    serve.add_argument(
+        "--no-worker", action="store_true", help="serve the web app only (run `firsthand worker` elsewhere)"
+    )
     add_data_dir(serve)
 
     worker = commands.add_parser("worker", help="run a background worker alone (many may run against PostgreSQL)")

@@ -32,7 +32,7 @@ def env_int(name: str, default: int) -> int:
     try:
         return int(value)
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.")
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -46,7 +46,9 @@ def env_secret(name: str) -> str:
         try:
             return Path(file_name).read_text().strip()
         except OSError as error:
-            raise ImproperlyConfigured(f"{name}_FILE points at {file_name}, which cannot be read: {error.strerror}.")
+            raise ImproperlyConfigured(
+                f"{name}_FILE points at {file_name}, which cannot be read: {error.strerror}."
+            ) from None
     return os.environ.get(name, "")
 
 

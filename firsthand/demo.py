@@ -61,7 +61,9 @@ def create_demo(password: str) -> Workspace:
     email, name, _ = DEMO_PEOPLE[0]
     owner = User.objects.filter(email=email).first()
     if owner is None:
-        owner_membership = create_owner(name=name, email=email, password=password, workspace_name=DEMO_WORKSPACE, is_demo=True)
+        owner_membership = create_owner(
+            name=name, email=email, password=password, workspace_name=DEMO_WORKSPACE, is_demo=True
+        )
     else:
         from firsthand.team.operations import create_workspace
 
@@ -70,7 +72,9 @@ def create_demo(password: str) -> Workspace:
     workspace.timezone = "Europe/London"
     workspace.save(update_fields=["timezone"])
     for email, name, role in DEMO_PEOPLE[1:]:
-        user = User.objects.filter(email=email).first() or User.objects.create_user(email=email, password=password, name=name)
+        user = User.objects.filter(email=email).first() or User.objects.create_user(
+            email=email, password=password, name=name
+        )
         Membership.objects.create(user=user, workspace=workspace, role=role)
     create_invite(owner_membership, role=Role.STAFF, email="new.baker@demo.firsthand.example")
     return workspace

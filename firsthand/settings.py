@@ -30,9 +30,7 @@ DEBUG = env_bool("FIRSTHAND_DEBUG", False)
 SECRET_KEY = env_secret("SECRET_KEY")
 if not SECRET_KEY:
     if PRODUCTION:
-        raise ImproperlyConfigured(
-            "SECRET_KEY (or SECRET_KEY_FILE) must be set when FIRSTHAND_ENV=production."
-        )
+        raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) must be set when FIRSTHAND_ENV=production.")
     SECRET_KEY = kept_secret(DATA_DIR, "secret_key", new_secret_key)
 
 # Several keys, newest first, so keys can be rotated (used by networks/ for tokens).
@@ -122,11 +120,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "timeout": env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 20),
         "transaction_mode": "IMMEDIATE",
-        "init_command": (
-            "PRAGMA journal_mode=WAL;"
-            "PRAGMA synchronous=NORMAL;"
-            "PRAGMA foreign_keys=ON;"
-        ),
+        "init_command": ("PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"),
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

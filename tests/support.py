@@ -15,7 +15,14 @@ import httpx
 FIRSTHAND = str(Path(sys.executable).parent / "firsthand")
 
 # What the test run sets for itself and must not leak into a real process.
-NOT_INHERITED = ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "FIRSTHAND_DATA_DIR", "EMAIL_HOST", "SECRET_KEY", "FIRSTHAND_ENV")
+NOT_INHERITED = (
+    "DJANGO_SETTINGS_MODULE",
+    "DATABASE_URL",
+    "FIRSTHAND_DATA_DIR",
+    "EMAIL_HOST",
+    "SECRET_KEY",
+    "FIRSTHAND_ENV",
+)
 
 
 def process_env(**extra) -> dict:
@@ -78,7 +85,7 @@ class Process:
             except subprocess.TimeoutExpired:
                 self.popen.kill()
                 self.popen.wait()
-                raise AssertionError(f"{self.args} did not stop on SIGTERM:\n{self.output}")
+                raise AssertionError(f"{self.args} did not stop on SIGTERM:\n{self.output}") from None
         self.reader.join(timeout=5)
         return self.popen.returncode
 
@@ -95,7 +102,12 @@ class Server(Process):
 
 def run(*args, env=None, input=None, timeout=120) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [FIRSTHAND, *map(str, args)], env=env or process_env(), capture_output=True, text=True, input=input, timeout=timeout
+        [FIRSTHAND, *map(str, args)],
+        env=env or process_env(),
+        capture_output=True,
+        text=True,
+        input=input,
+        timeout=timeout,
     )
 
 

@@ -15,7 +15,7 @@ from aiosmtpd.controller import Controller
 
 from conftest import need
 from tests import postgres
-from tests.support import Process, Server, free_port, process_env, run, signed_in_client, csrf_token
+from tests.support import Process, Server, csrf_token, free_port, process_env, run, signed_in_client
 
 pytestmark = pytest.mark.process
 
@@ -69,7 +69,18 @@ def wait_until(count_sent, timeout=90):
 
 
 def run_scenario(tmp_path, env, count_sent):
-    created = run("createowner", "--email", "owner@shop.example", "--name", "Owner", "--workspace", "Shop", "--data-dir", tmp_path, env={**env, "FIRSTHAND_OWNER_PASSWORD": PASSWORD})
+    created = run(
+        "createowner",
+        "--email",
+        "owner@shop.example",
+        "--name",
+        "Owner",
+        "--workspace",
+        "Shop",
+        "--data-dir",
+        tmp_path,
+        env={**env, "FIRSTHAND_OWNER_PASSWORD": PASSWORD},
+    )
     assert created.returncode == 0, created.stderr
     server = Server(tmp_path, env=env)
     extra_worker = Process("worker", "--data-dir", tmp_path, "--interval", "0.2", env=env)
@@ -103,7 +114,9 @@ def test_web_and_two_workers_on_postgresql_email_each_invite_exactly_once(tmp_pa
     need(postgres.available(), "PostgreSQL on 127.0.0.1:5432")
     controller, mailbox = smtp
     with postgres.fresh_database() as url:
-        env = process_env(DATABASE_URL=url, EMAIL_HOST="127.0.0.1", EMAIL_PORT=controller.port, FIRSTHAND_WORKER_HEARTBEAT_SECONDS=1)
+        env = process_env(
+            DATABASE_URL=url, EMAIL_HOST="127.0.0.1", EMAIL_PORT=controller.port, FIRSTHAND_WORKER_HEARTBEAT_SECONDS=1
+        )
 
         def count_sent():
             with psycopg.connect(url) as db:

@@ -44,7 +44,12 @@ def test_secrets_can_come_from_files(tmp_path):
     result = check(tmp_path, FIRSTHAND_ENV="production", SECRET_KEY_FILE=secret, FIRSTHAND_ENCRYPTION_KEY_FILE=key)
     assert result.returncode == 0, result.stderr
     shown = run(
-        "manage", "--data-dir", tmp_path, "shell", "--no-imports", "-c",
+        "manage",
+        "--data-dir",
+        tmp_path,
+        "shell",
+        "--no-imports",
+        "-c",
         "from django.conf import settings; print(settings.SECRET_KEY == 'x' * 60, settings.FIRSTHAND_ENCRYPTION_KEYS)",
         env=process_env(FIRSTHAND_ENV="production", SECRET_KEY_FILE=secret, FIRSTHAND_ENCRYPTION_KEY_FILE=key),
     )
@@ -65,8 +70,14 @@ def test_a_malformed_base_url_is_refused(tmp_path):
 
 def test_base_url_sets_allowed_hosts_csrf_origin_and_secure_cookies(tmp_path):
     shown = run(
-        "manage", "--data-dir", tmp_path, "shell", "--no-imports", "-c",
-        "from django.conf import settings as s; print(s.ALLOWED_HOSTS[-1], s.CSRF_TRUSTED_ORIGINS[0], s.SESSION_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0)",
+        "manage",
+        "--data-dir",
+        tmp_path,
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.ALLOWED_HOSTS[-1], s.CSRF_TRUSTED_ORIGINS[0], s.SESSION_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0)",
         env=process_env(FIRSTHAND_BASE_URL="https://social.example.com"),
     )
     assert shown.stdout.split() == ["social.example.com", "https://social.example.com", "True", "True"]
@@ -74,7 +85,12 @@ def test_base_url_sets_allowed_hosts_csrf_origin_and_secure_cookies(tmp_path):
 
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
     shown = run(
-        "manage", "--data-dir", tmp_path, "shell", "--no-imports", "-c",
+        "manage",
+        "--data-dir",
+        tmp_path,
+        "shell",
+        "--no-imports",
+        "-c",
         "from django.db import connection as c; cur = c.cursor(); "
         "print(cur.execute('pragma journal_mode').fetchone()[0], cur.execute('pragma busy_timeout').fetchone()[0])",
     )

@@ -62,7 +62,18 @@ def test_first_run_prints_a_setup_link_that_only_works_with_its_token(tmp_path):
 
 def test_demo_refuses_a_database_with_real_data_unless_forced(tmp_path):
     env = process_env(FIRSTHAND_OWNER_PASSWORD=OWNER_PASSWORD)
-    created = run("createowner", "--email", "real@shop.example", "--name", "Real Owner", "--workspace", "Real Shop", "--data-dir", tmp_path, env=env)
+    created = run(
+        "createowner",
+        "--email",
+        "real@shop.example",
+        "--name",
+        "Real Owner",
+        "--workspace",
+        "Real Shop",
+        "--data-dir",
+        tmp_path,
+        env=env,
+    )
     assert created.returncode == 0, created.stderr
     refused = run("serve", "--demo", "--port", "0", "--data-dir", tmp_path)
     assert refused.returncode != 0
@@ -74,14 +85,38 @@ def test_demo_refuses_a_database_with_real_data_unless_forced(tmp_path):
 
 def test_createowner_explains_bad_input(tmp_path):
     env = process_env(FIRSTHAND_OWNER_PASSWORD="short")
-    weak = run("createowner", "--email", "a@shop.example", "--name", "A", "--workspace", "Shop", "--data-dir", tmp_path, env=env)
+    weak = run(
+        "createowner",
+        "--email",
+        "a@shop.example",
+        "--name",
+        "A",
+        "--workspace",
+        "Shop",
+        "--data-dir",
+        tmp_path,
+        env=env,
+    )
     assert weak.returncode != 0 and "not good enough" in weak.stderr
     env = process_env(FIRSTHAND_OWNER_PASSWORD=OWNER_PASSWORD)
     args = ("createowner", "--email", "a@shop.example", "--name", "A", "--workspace", "Shop", "--data-dir", tmp_path)
     assert run(*args, env=env).returncode == 0
     again = run(*args, env=env)
     assert again.returncode != 0 and "already an account" in again.stderr
-    bad_zone = run("createowner", "--email", "b@shop.example", "--name", "B", "--workspace", "S", "--timezone", "Mars/Olympus", "--data-dir", tmp_path, env=env)
+    bad_zone = run(
+        "createowner",
+        "--email",
+        "b@shop.example",
+        "--name",
+        "B",
+        "--workspace",
+        "S",
+        "--timezone",
+        "Mars/Olympus",
+        "--data-dir",
+        tmp_path,
+        env=env,
+    )
     assert bad_zone.returncode != 0 and "Unknown time zone" in bad_zone.stderr
 
 

@@ -10,7 +10,9 @@ class AuditEvent(models.Model):
         "team.Workspace", on_delete=models.CASCADE, null=True, blank=True, related_name="audit_events"
     )
     # Kept as text as well as a link: the record must survive the person's removal.
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     actor_label = models.CharField(max_length=254)
     action = models.CharField(max_length=64, db_index=True)
     summary = models.CharField(max_length=500)

@@ -23,7 +23,12 @@ def serve(args) -> None:
     from firsthand.system.worker import EmbeddedWorker
     from firsthand.wsgi import application
 
-    print(f"firsthand: data in {settings.DATA_DIR}" if connection.vendor == "sqlite" else f"firsthand: database {connection.vendor}", flush=True)
+    print(
+        f"firsthand: data in {settings.DATA_DIR}"
+        if connection.vendor == "sqlite"
+        else f"firsthand: database {connection.vendor}",
+        flush=True,
+    )
     print("firsthand: preparing the database…", flush=True)
     call_command("migrate", interactive=False, verbosity=0)
 
@@ -45,7 +50,8 @@ def serve(args) -> None:
     url = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else host}:{server.effective_port}"
     if args.host not in ("127.0.0.1", "localhost", "::1") and not settings.BASE_URL:
         print(
-            "firsthand: listening beyond this machine; set FIRSTHAND_BASE_URL and ALLOWED_HOSTS to the address people use.",
+            "firsthand: listening beyond this machine; "
+            "set FIRSTHAND_BASE_URL and ALLOWED_HOSTS to the address people use.",
             flush=True,
         )
 
@@ -83,8 +89,8 @@ def print_setup_link(base_url: str) -> None:
         print("", flush=True)
         print("firsthand: nobody has an account yet. Open this link to create the owner account:", flush=True)
         print(f"    {link}", flush=True)
-        print("firsthand: the link works once; anyone who has it can become the owner, so keep it to yourself.", flush=True)
+        print(
+            "firsthand: the link works once; anyone who has it can become the owner, so keep it to yourself.",
+            flush=True,
+        )
         print("", flush=True)
-
-
-

@@ -22,7 +22,9 @@ def healthz(request):
             beat_at__gte=timezone.now() - timezone.timedelta(seconds=3 * settings.WORKER_HEARTBEAT_SECONDS)
         ).count()
     except DatabaseError as error:
-        return JsonResponse({"status": "error", "database": {"ok": False, "error": error.__class__.__name__}}, status=503)
+        return JsonResponse(
+            {"status": "error", "database": {"ok": False, "error": error.__class__.__name__}}, status=503
+        )
     age = round((timezone.now() - newest.beat_at).total_seconds(), 1) if newest else None
     worker_ok = age is not None and age <= 3 * settings.WORKER_HEARTBEAT_SECONDS
     return JsonResponse(

@@ -21,11 +21,9 @@ def membership_or_404(user, workspace_slug: str) -> Membership:
     if not user.is_authenticated:
         raise Http404("No such workspace.")
     try:
-        return Membership.objects.select_related("workspace", "user").get(
-            user=user, workspace__slug=workspace_slug
-        )
+        return Membership.objects.select_related("workspace", "user").get(user=user, workspace__slug=workspace_slug)
     except Membership.DoesNotExist:
-        raise Http404("No such workspace.")
+        raise Http404("No such workspace.") from None
 
 
 def require(membership: Membership, capability: Capability) -> None:

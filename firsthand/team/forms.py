@@ -60,15 +60,26 @@ def password_field():
 
 
 class SetupForm(NewPasswordMixin, forms.Form):
-    name = forms.CharField(max_length=150, label="Your name", widget=forms.TextInput(attrs={"autocomplete": "name", "autofocus": True}))
+    name = forms.CharField(
+        max_length=150, label="Your name", widget=forms.TextInput(attrs={"autocomplete": "name", "autofocus": True})
+    )
     email = forms.EmailField(label="Your email", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     password = password_field()
-    workspace_name = forms.CharField(max_length=100, label="Business name", help_text="The brand this workspace posts for. You can add more later.")
-    timezone = forms.ChoiceField(label="Time zone", choices=TIMEZONE_CHOICES, initial="UTC", help_text="Schedules and response times follow this clock.")
+    workspace_name = forms.CharField(
+        max_length=100, label="Business name", help_text="The brand this workspace posts for. You can add more later."
+    )
+    timezone = forms.ChoiceField(
+        label="Time zone",
+        choices=TIMEZONE_CHOICES,
+        initial="UTC",
+        help_text="Schedules and response times follow this clock.",
+    )
 
 
 class InviteSignUpForm(NewPasswordMixin, forms.Form):
-    name = forms.CharField(max_length=150, label="Your name", widget=forms.TextInput(attrs={"autocomplete": "name", "autofocus": True}))
+    name = forms.CharField(
+        max_length=150, label="Your name", widget=forms.TextInput(attrs={"autocomplete": "name", "autofocus": True})
+    )
     email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     password = password_field()
 
@@ -93,7 +104,12 @@ class RoleForm(forms.Form):
 
 
 class WorkspaceForm(forms.ModelForm):
-    timezone = forms.ChoiceField(label="Time zone", choices=TIMEZONE_CHOICES, initial="UTC", help_text="Schedules and response times follow this clock.")
+    timezone = forms.ChoiceField(
+        label="Time zone",
+        choices=TIMEZONE_CHOICES,
+        initial="UTC",
+        help_text="Schedules and response times follow this clock.",
+    )
 
     class Meta:
         model = Workspace

@@ -9,9 +9,9 @@ from django.contrib.auth.models import PermissionsMixin
 from django.core import signing
 from django.db import models
 from django.utils import timezone
-from django.utils.timezone import now
 from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
+from django.utils.timezone import now
 
 from firsthand.team.permissions import ROLE_CHOICES, Capability, Role, allows
 

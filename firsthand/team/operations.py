@@ -35,7 +35,9 @@ def setup_token_is_valid(token: str) -> bool:
     return not User.objects.exists() and SetupToken.objects.filter(token_hash=SetupToken.hash(token)).exists()
 
 
-def create_first_owner(token: str, *, name: str, email: str, password: str, workspace_name: str, timezone_name: str) -> Membership:
+def create_first_owner(
+    token: str, *, name: str, email: str, password: str, workspace_name: str, timezone_name: str
+) -> Membership:
     with transaction.atomic():
         # Deleting the token is the claim: of two people racing with one link,
         # only the one whose delete removed a row goes on.
@@ -43,10 +45,14 @@ def create_first_owner(token: str, *, name: str, email: str, password: str, work
         if not deleted or User.objects.exists():
             raise TeamError("This setup link has already been used. Sign in instead.")
         SetupToken.objects.all().delete()
-        return create_owner(name=name, email=email, password=password, workspace_name=workspace_name, timezone_name=timezone_name)
+        return create_owner(
+            name=name, email=email, password=password, workspace_name=workspace_name, timezone_name=timezone_name
+        )
 
 
-def create_owner(*, name: str, email: str, password: str, workspace_name: str, timezone_name: str = "UTC", is_demo=False) -> Membership:
+def create_owner(
+    *, name: str, email: str, password: str, workspace_name: str, timezone_name: str = "UTC", is_demo=False
+) -> Membership:
     with transaction.atomic():
         if User.objects.filter(email__iexact=email).exists():
             raise TeamError(f"There is already an account for {email}.")
@@ -108,7 +114,9 @@ def accept_invite(token: str, user: User) -> Membership:
         if Membership.objects.filter(workspace=invite.workspace, user=user).exists():
             raise TeamError(f"You are already a member of {invite.workspace}.")
         # The conditional update is the claim: a link opened twice at once makes one member.
-        claimed = Invite.objects.filter(pk=invite.pk, accepted_at=None).update(accepted_at=timezone.now(), accepted_by=user)
+        claimed = Invite.objects.filter(pk=invite.pk, accepted_at=None).update(
+            accepted_at=timezone.now(), accepted_by=user
+        )
         if not claimed:
             raise TeamError("This invite link has already been used. Each link works once; ask for a new one.")
         membership = Membership.objects.create(user=user, workspace=invite.workspace, role=invite.role)
@@ -132,19 +140,35 @@ def sign_up_with_invite(token: str, *, name: str, email: str, password: str) -> 
 
 def revoke_invite(actor: Membership, invite: Invite) -> None:
     Invite.objects.filter(pk=invite.pk).update(revoked_at=timezone.now())
-    record("team.invite_revoked", f"{actor.user} withdrew an invite", actor=actor.user, workspace=actor.workspace, invite_id=invite.pk)
+    record(
+        "team.invite_revoked",
+        f"{actor.user} withdrew an invite",
+        actor=actor.user,
+        workspace=actor.workspace,
+        invite_id=invite.pk,
+    )
 
 
 def renew_invite(actor: Membership, invite: Invite) -> None:
     invite.renew()
-    record("team.invite_renewed", f"{actor.user} made a new invite link", actor=actor.user, workspace=actor.workspace, invite_id=invite.pk)
+    record(
+        "team.invite_renewed",
+        f"{actor.user} made a new invite link",
+        actor=actor.user,
+        workspace=actor.workspace,
+        invite_id=invite.pk,
+    )
 
 
 # --- Roles and removal -------------------------------------------------------------------
 
 
 def _other_owners(membership: Membership):
-    return Membership.objects.select_for_update().filter(workspace=membership.workspace, role=Role.OWNER).exclude(pk=membership.pk)
+    return (
+        Membership.objects.select_for_update()
+        .filter(workspace=membership.workspace, role=Role.OWNER)
+        .exclude(pk=membership.pk)
+    )
 
 
 def change_role(actor: Membership, target: Membership, new_role: str) -> None:

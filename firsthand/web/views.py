@@ -70,4 +70,3 @@ def server_error(request):
 def csrf_failure(request, reason=""):
     # Usually a page left open across a sign-out or a restart; a fresh page fixes it.
     return render(request, "web/csrf_failure.html", status=403)
-

@@ -15,8 +15,14 @@ PASSWORD = "a long enough owner password"
 
 # Without these Chromium keeps calling home, and this machine's closed network refuses it.
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-default-apps",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
 ]
 DESKTOP = {"width": 1280, "height": 860}
 PHONE = {"width": 390, "height": 844}
@@ -50,7 +56,9 @@ def new_page(browser, request):
         context.set_default_timeout(15_000)
         page = context.new_page()
         page.console_errors = []
-        page.on("console", lambda message: page.console_errors.append(message.text) if message.type == "error" else None)
+        page.on(
+            "console", lambda message: page.console_errors.append(message.text) if message.type == "error" else None
+        )
         pages.append(page)
         return page
 
@@ -75,7 +83,18 @@ def server(tmp_path):
 def shop(tmp_path):
     """A running server whose owner already exists (made the scripted way)."""
     env = process_env(FIRSTHAND_OWNER_PASSWORD=PASSWORD)
-    created = run("createowner", "--email", "owner@shop.example", "--name", "Olive Owner", "--workspace", "Shop", "--data-dir", tmp_path, env=env)
+    created = run(
+        "createowner",
+        "--email",
+        "owner@shop.example",
+        "--name",
+        "Olive Owner",
+        "--workspace",
+        "Shop",
+        "--data-dir",
+        tmp_path,
+        env=env,
+    )
     assert created.returncode == 0, created.stderr
     server = Server(tmp_path)
     yield server

@@ -27,6 +27,16 @@ def accept_invite(page, link, name, email):
     page.wait_for_load_state()
 
 
+def owner_with_new_member(shop, new_page, role, name, email, viewport=None):
+    """The owner signs in and invites someone, who accepts in a browser of their own."""
+    owner = new_page()
+    sign_in(owner, shop.url, "owner@shop.example")
+    link = invite_link(owner, shop.url, role)
+    member = new_page(viewport) if viewport else new_page()
+    accept_invite(member, link, name, email)
+    return owner, member
+
+
 def test_first_run_setup_through_the_setup_link(server, new_page):
     page = new_page()
     page.goto(server.url + "/")
@@ -82,11 +92,7 @@ def test_owner_invites_staff_by_link_and_staff_signs_in(shop, new_page):
 
 
 def test_staff_cannot_open_team_settings(shop, new_page):
-    owner = new_page()
-    sign_in(owner, shop.url, "owner@shop.example")
-    link = invite_link(owner, shop.url, "staff")
-    staff = new_page()
-    accept_invite(staff, link, "Sam Staff", "sam@shop.example")
+    _, staff = owner_with_new_member(shop, new_page, "staff", "Sam Staff", "sam@shop.example")
 
     expect(staff.locator(".sidebar nav")).not_to_contain_text("Team")
     response = staff.goto(shop.url + "/w/shop/team/")
@@ -95,11 +101,7 @@ def test_staff_cannot_open_team_settings(shop, new_page):
 
 
 def test_viewer_cannot_draft(shop, new_page):
-    owner = new_page()
-    sign_in(owner, shop.url, "owner@shop.example")
-    link = invite_link(owner, shop.url, "viewer")
-    viewer = new_page(PHONE)
-    accept_invite(viewer, link, "Vic Viewer", "vic@shop.example")
+    _, viewer = owner_with_new_member(shop, new_page, "viewer", "Vic Viewer", "vic@shop.example", viewport=PHONE)
 
     expect(viewer.locator(".tabbar")).to_be_visible()
     expect(viewer.locator(".tabbar")).not_to_contain_text("Compose")
@@ -110,11 +112,7 @@ def test_viewer_cannot_draft(shop, new_page):
 
 
 def test_removed_member_loses_access_at_once(shop, new_page):
-    owner = new_page()
-    sign_in(owner, shop.url, "owner@shop.example")
-    link = invite_link(owner, shop.url, "staff")
-    staff = new_page()
-    accept_invite(staff, link, "Sam Staff", "sam@shop.example")
+    owner, staff = owner_with_new_member(shop, new_page, "staff", "Sam Staff", "sam@shop.example")
 
     owner.goto(shop.url + "/w/shop/team/")
     owner.once("dialog", lambda dialog: dialog.accept())
@@ -126,10 +124,7 @@ def test_removed_member_loses_access_at_once(shop, new_page):
 
 
 def test_role_change_saves_when_the_select_changes(shop, new_page):
-    owner = new_page()
-    sign_in(owner, shop.url, "owner@shop.example")
-    link = invite_link(owner, shop.url, "staff")
-    accept_invite(new_page(), link, "Sam Staff", "sam@shop.example")
+    owner, _ = owner_with_new_member(shop, new_page, "staff", "Sam Staff", "sam@shop.example")
 
     owner.goto(shop.url + "/w/shop/team/")
     owner.locator(".member", has_text="Sam Staff").locator("select").select_option("manager")

@@ -24,7 +24,9 @@ def new_invite(team, role=Role.STAFF, email=""):
 
 def test_invite_link_makes_a_new_member_with_the_invited_role(team, client):
     invite = new_invite(team, role=Role.VIEWER)
-    response = client.post(invite_url(invite), {"name": "Nia Newcomer", "email": "nia@corner.example", "password": PASSWORD})
+    response = client.post(
+        invite_url(invite), {"name": "Nia Newcomer", "email": "nia@corner.example", "password": PASSWORD}
+    )
     assert response.status_code == 302
     user = User.objects.get(email="nia@corner.example")
     assert Membership.objects.get(user=user, workspace=team.workspace).role == Role.VIEWER
@@ -37,7 +39,9 @@ def test_invite_link_works_only_once(team, client):
     invite = new_invite(team)
     client.post(invite_url(invite), {"name": "First", "email": "first@corner.example", "password": PASSWORD})
     client.logout()
-    response = client.post(invite_url(invite), {"name": "Second", "email": "second@corner.example", "password": PASSWORD})
+    response = client.post(
+        invite_url(invite), {"name": "Second", "email": "second@corner.example", "password": PASSWORD}
+    )
     assert response.status_code == 404
     assert "already been used" in response.content.decode()
     assert not User.objects.filter(email="second@corner.example").exists()
@@ -116,7 +120,8 @@ def test_weak_password_on_sign_up_is_refused_and_nothing_is_created(team, client
 
 def test_inviting_an_existing_member_is_refused(team, client_for):
     response = client_for(team.owner).post(
-        reverse("team:invite_create", kwargs={"slug": team.workspace.slug}), {"email": "viewer@corner.example", "role": "staff"}
+        reverse("team:invite_create", kwargs={"slug": team.workspace.slug}),
+        {"email": "viewer@corner.example", "role": "staff"},
     )
     assert response.status_code == 400
     assert "already a member" in response.content.decode()
@@ -134,7 +139,8 @@ def test_invite_is_emailed_when_smtp_is_configured(team, client_for, settings, d
     settings.EMAIL_CONFIGURED = True
     with django_capture_on_commit_callbacks(execute=True):
         client_for(team.owner).post(
-            reverse("team:invite_create", kwargs={"slug": team.workspace.slug}), {"email": "pat@corner.example", "role": "staff"}
+            reverse("team:invite_create", kwargs={"slug": team.workspace.slug}),
+            {"email": "pat@corner.example", "role": "staff"},
         )
     invite = Invite.objects.get(email="pat@corner.example")
     assert invite.email_status == Invite.EmailStatus.SENT
@@ -149,7 +155,10 @@ def test_failed_invite_email_is_shown_with_its_reason(team, client_for, settings
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens on port 9
     client = client_for(team.owner)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("team:invite_create", kwargs={"slug": team.workspace.slug}), {"email": "pat@corner.example", "role": "staff"})
+        client.post(
+            reverse("team:invite_create", kwargs={"slug": team.workspace.slug}),
+            {"email": "pat@corner.example", "role": "staff"},
+        )
     invite = Invite.objects.get(email="pat@corner.example")
     assert invite.email_status == Invite.EmailStatus.FAILED
     assert "ConnectionRefusedError" in invite.email_error
@@ -161,7 +170,8 @@ def test_failed_invite_email_is_shown_with_its_reason(team, client_for, settings
 
 def test_without_smtp_no_email_is_attempted(team, client_for):
     client_for(team.owner).post(
-        reverse("team:invite_create", kwargs={"slug": team.workspace.slug}), {"email": "pat@corner.example", "role": "staff"}
+        reverse("team:invite_create", kwargs={"slug": team.workspace.slug}),
+        {"email": "pat@corner.example", "role": "staff"},
     )
     assert Invite.objects.get(email="pat@corner.example").email_status == Invite.EmailStatus.NOT_SENT
     assert mail.outbox == []

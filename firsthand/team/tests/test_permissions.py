@@ -122,7 +122,11 @@ def test_outsider_cannot_reach_another_workspaces_member_through_their_own(team,
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", ["manager", "staff", "viewer"])
 def test_navigation_shows_only_what_the_role_can_open(team, client_for, persona):
-    html = client_for(team.user(persona)).get(reverse("web:workspace_home", kwargs={"slug": team.workspace.slug})).content.decode()
+    html = (
+        client_for(team.user(persona))
+        .get(reverse("web:workspace_home", kwargs={"slug": team.workspace.slug}))
+        .content.decode()
+    )
     team_url = reverse("team:team", kwargs={"slug": team.workspace.slug})
     compose_url = reverse("web:compose", kwargs={"slug": team.workspace.slug})
     assert (team_url in html) == ("manage_team" in EXPECTED[persona])

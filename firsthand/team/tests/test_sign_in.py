@@ -80,7 +80,9 @@ def test_password_reset_by_email_sets_a_new_password_and_ends_old_sessions(team,
     form_page = client.get(link, follow=True)
     assert form_page.status_code == 200
     new_password = "a brand new passphrase 42"
-    response = client.post(form_page.request["PATH_INFO"], {"new_password1": new_password, "new_password2": new_password})
+    response = client.post(
+        form_page.request["PATH_INFO"], {"new_password1": new_password, "new_password2": new_password}
+    )
     assert response.status_code == 302
 
     assert sign_in(Client(), "staff@corner.example", new_password).status_code == 302

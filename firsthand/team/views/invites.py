@@ -33,4 +33,6 @@ def accept(request, token):
             login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome to {membership.workspace}.")
             return redirect("web:workspace_home", slug=membership.workspace.slug)
-    return render(request, "team/invite_sign_up.html", {"invite": invite, "form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "team/invite_sign_up.html", {"invite": invite, "form": form}, status=400 if form.errors else 200
+    )

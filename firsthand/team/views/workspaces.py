@@ -37,7 +37,9 @@ def create(request):
             {"memberships": memberships, "can_create": True, "form": form},
             status=400,
         )
-    membership = operations.create_workspace(request.user, form.cleaned_data["name"], timezone_name=form.cleaned_data["timezone"])
+    membership = operations.create_workspace(
+        request.user, form.cleaned_data["name"], timezone_name=form.cleaned_data["timezone"]
+    )
     messages.success(request, f"{membership.workspace} is ready. Invite the people who work on it.")
     return redirect("web:workspace_home", slug=membership.workspace.slug)
 

@@ -28,21 +28,23 @@ class Command(BaseCommand):
         try:
             password_validation.validate_password(password, User(email=email, name=name))
         except ValidationError as error:
-            raise CommandError("The password is not good enough: " + " ".join(error.messages))
+            raise CommandError("The password is not good enough: " + " ".join(error.messages)) from None
         try:
             membership = operations.create_owner(
                 name=name, email=email, password=password, workspace_name=workspace, timezone_name=timezone
             )
         except operations.TeamError as error:
-            raise CommandError(str(error))
-        self.stdout.write(f"Created {membership.user.email}, owner of {membership.workspace} (/w/{membership.workspace.slug}/).")
+            raise CommandError(str(error)) from None
+        self.stdout.write(
+            f"Created {membership.user.email}, owner of {membership.workspace} (/w/{membership.workspace.slug}/)."
+        )
 
     def read_password(self, password_file):
         if password_file:
             try:
                 return Path(password_file).read_text().strip()
             except OSError as error:
-                raise CommandError(f"Cannot read {password_file}: {error.strerror}")
+                raise CommandError(f"Cannot read {password_file}: {error.strerror}") from None
         if os.environ.get("FIRSTHAND_OWNER_PASSWORD"):
             return os.environ["FIRSTHAND_OWNER_PASSWORD"]
         if not sys.stdin.isatty():
