@@ -13,6 +13,8 @@ from firsthand.team.forms import AccountForm
 def account(request):
     profile_form = AccountForm(instance=request.user, prefix="profile")
     password_form = PasswordChangeForm(request.user, prefix="password")
+    # Django focuses the old-password box; on this page the profile comes first.
+    password_form.fields["old_password"].widget.attrs.pop("autofocus", None)
     if request.method == "POST" and "profile-name" in request.POST:
         profile_form = AccountForm(request.POST, instance=request.user, prefix="profile")
         if profile_form.is_valid():
