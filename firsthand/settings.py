@@ -105,7 +105,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        env("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'firsthand.sqlite3'}",
+        env_secret("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'firsthand.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
