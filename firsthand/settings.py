@@ -67,6 +67,10 @@ INSTALLED_APPS = [
     "firsthand.team",
     "firsthand.audit",
     "firsthand.system",
+    "firsthand.networks",
+    "firsthand.networks.sandbox",
+    "firsthand.publishing",
+    "firsthand.notices",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +138,8 @@ TASKS = {
     }
 }
 WORKER_HEARTBEAT_SECONDS = env_int("FIRSTHAND_WORKER_HEARTBEAT_SECONDS", 10)
+# How long a worker holds a due post before another may assume it died.
+PUBLISH_CLAIM_SECONDS = env_int("FIRSTHAND_PUBLISH_CLAIM_SECONDS", 60)
 
 # --- Accounts and sessions -------------------------------------------------------
 

@@ -5,6 +5,8 @@ from firsthand.system.views import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("firsthand.team.urls")),
+    path("", include("firsthand.publishing.urls")),
+    path("", include("firsthand.networks.urls")),
     path("", include("firsthand.web.urls")),
 ]
 

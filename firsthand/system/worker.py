@@ -1,4 +1,4 @@
-"""The background worker: django-tasks' database worker plus a heartbeat.
+"""The background worker: django-tasks' database worker, the publishing engine, and a heartbeat.
 
 `firsthand worker` runs it in the main thread; `firsthand serve` runs it in a
 thread beside the web server. Any number may run against one PostgreSQL
@@ -78,13 +78,18 @@ def new_worker(interval: float = 1.0) -> Worker:
 
 def run_in_foreground(interval: float = 1.0) -> None:
     """`firsthand worker`: run until SIGTERM or Ctrl-C; a running task is finished first."""
+    from firsthand.publishing.engine import PublishingLoop
+
     worker = new_worker(interval)
     heartbeat = Heartbeat(worker.worker_id, embedded=False)
+    publisher = PublishingLoop(worker.worker_id)
     heartbeat.start()
+    publisher.start()
     worker.configure_signals()
     try:
         worker.run()
     finally:
+        publisher.stop()
         heartbeat.stop()
 
 
@@ -92,8 +97,11 @@ class EmbeddedWorker:
     """The worker as a thread of `firsthand serve`."""
 
     def __init__(self, interval: float = 1.0):
+        from firsthand.publishing.engine import PublishingLoop
+
         self.worker = new_worker(interval)
         self.heartbeat = Heartbeat(self.worker.worker_id, embedded=True)
+        self.publisher = PublishingLoop(self.worker.worker_id)
         self.thread = threading.Thread(target=self._run, name="firsthand-worker", daemon=True)
 
     def _run(self):
@@ -109,10 +117,12 @@ class EmbeddedWorker:
 
     def start(self):
         self.heartbeat.start()
+        self.publisher.start()
         self.thread.start()
 
     def stop(self, timeout: float = 30):
         # The loop checks `running` between tasks, so a task in progress completes.
         self.worker.running = False
+        self.publisher.stop(timeout)
         self.thread.join(timeout=timeout)
         self.heartbeat.stop()

@@ -17,9 +17,10 @@ class Place:
 
 PLACES = [
     Place("inbox", "Inbox", "web:inbox", Capability.VIEW, "inbox", True),
-    Place("compose", "Compose", "web:compose", Capability.DRAFT, "compose", True),
-    Place("calendar", "Calendar", "web:calendar", Capability.VIEW, "calendar", True),
+    Place("compose", "Compose", "publishing:compose", Capability.DRAFT, "compose", True),
+    Place("calendar", "Calendar", "publishing:calendar", Capability.VIEW, "calendar", True),
     Place("insights", "Insights", "web:insights", Capability.VIEW, "insights", False),
+    Place("accounts", "Accounts", "networks:accounts", Capability.VIEW, "accounts", False),
     Place("team", "Team", "team:team", Capability.MANAGE_TEAM, "team", False),
     Place("settings", "Settings", "team:settings", Capability.SETTINGS, "settings", False),
 ]

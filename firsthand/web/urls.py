@@ -8,7 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("w/<slug:slug>/", views.workspace_home, name="workspace_home"),
     path("w/<slug:slug>/inbox/", views.inbox, name="inbox"),
-    path("w/<slug:slug>/compose/", views.compose, name="compose"),
-    path("w/<slug:slug>/calendar/", views.calendar, name="calendar"),
     path("w/<slug:slug>/insights/", views.insights, name="insights"),
 ]

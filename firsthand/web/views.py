@@ -39,16 +39,6 @@ def inbox(request, membership):
     return render(request, "web/inbox.html", {"active": "inbox"})
 
 
-@workspace_view(Capability.DRAFT)
-def compose(request, membership):
-    return render(request, "web/compose.html", {"active": "compose"})
-
-
-@workspace_view(Capability.VIEW)
-def calendar(request, membership):
-    return render(request, "web/calendar.html", {"active": "calendar"})
-
-
 @workspace_view(Capability.VIEW)
 def insights(request, membership):
     return render(request, "web/insights.html", {"active": "insights"})

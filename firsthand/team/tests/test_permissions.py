@@ -31,9 +31,10 @@ def test_every_role_is_in_the_matrix():
 PAGES = [
     ("web:workspace_home", Capability.VIEW),
     ("web:inbox", Capability.VIEW),
-    ("web:calendar", Capability.VIEW),
+    ("publishing:calendar", Capability.VIEW),
     ("web:insights", Capability.VIEW),
-    ("web:compose", Capability.DRAFT),
+    ("publishing:compose", Capability.DRAFT),
+    ("networks:accounts", Capability.VIEW),
     ("team:team", Capability.MANAGE_TEAM),
     ("team:settings", Capability.SETTINGS),
 ]
@@ -56,7 +57,7 @@ def test_page_access_follows_the_matrix(team, client_for, persona, url_name, cap
 
 @pytest.mark.django_db
 def test_refusal_says_why(team, client_for):
-    response = client_for(team.viewer).get(reverse("web:compose", kwargs={"slug": team.workspace.slug}))
+    response = client_for(team.viewer).get(reverse("publishing:compose", kwargs={"slug": team.workspace.slug}))
     assert response.status_code == 403
     assert "can&#x27;t draft posts" in response.content.decode()
 
@@ -128,6 +129,6 @@ def test_navigation_shows_only_what_the_role_can_open(team, client_for, persona)
         .content.decode()
     )
     team_url = reverse("team:team", kwargs={"slug": team.workspace.slug})
-    compose_url = reverse("web:compose", kwargs={"slug": team.workspace.slug})
+    compose_url = reverse("publishing:compose", kwargs={"slug": team.workspace.slug})
     assert (team_url in html) == ("manage_team" in EXPECTED[persona])
     assert (compose_url in html) == ("draft" in EXPECTED[persona])

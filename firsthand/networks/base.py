@@ -1,0 +1,118 @@
+"""The one small interface every network implements, and the one error type it raises.
+
+A connector call either returns or raises NetworkError, which says whether
+trying again later can help (transient, with the network's reset time when
+it gave one) or not (permanent), whether the account's credentials are the
+cause, and whether the network may have acted although the call failed.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+
+class NetworkError(Exception):
+    def __init__(
+        self,
+        message: str,
+        *,
+        transient: bool,
+        retry_at: datetime | None = None,
+        auth: bool = False,
+        outcome_unknown: bool = False,
+    ):
+        super().__init__(message)
+        self.message = message
+        self.transient = transient
+        self.retry_at = retry_at  # when the network said it will accept calls again
+        self.auth = auth  # the credentials were refused: the account needs reconnecting
+        self.outcome_unknown = outcome_unknown  # e.g. a timeout after sending: the post may exist
+
+    def __str__(self):
+        return self.message
+
+
+@dataclass(frozen=True)
+class Media:
+    path: str  # a file in the media storage
+    mime_type: str
+    alt_text: str = ""
+    width: int = 0
+    height: int = 0
+
+
+@dataclass(frozen=True)
+class OutgoingPost:
+    text: str
+    idempotency_key: str  # the same key on every attempt of the same post
+    media: tuple[Media, ...] = ()
+    reply_to: str | None = None  # the remote id of the post this answers
+
+
+@dataclass(frozen=True)
+class PublishedPost:
+    remote_id: str
+    url: str
+    published_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RemotePost:
+    remote_id: str
+    url: str
+    text: str
+    exists: bool  # False once deleted on the network
+    like_count: int = 0
+    reply_count: int = 0
+
+
+@dataclass(frozen=True)
+class Interaction:
+    remote_id: str
+    kind: str  # mention, reply, comment, quote, like, follow, message
+    author_handle: str
+    author_name: str
+    text: str
+    created_at: datetime
+    in_reply_to: str | None = None  # remote id of our post this reacts to
+    raw: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class InteractionPage:
+    items: list[Interaction]
+    cursor: str  # pass back to get what came after
+
+
+@dataclass(frozen=True)
+class NetworkLimits:
+    """What the composer checks before anything is sent."""
+
+    label: str
+    max_length: int
+    counting: str  # the name of a counting rule in publishing.counting
+    requires_media: bool = False
+    max_images: int = 4
+    image_types: tuple[str, ...] = ("image/jpeg", "image/png", "image/gif", "image/webp")
+    max_image_bytes: int = 5 * 1024 * 1024
+    supports_threads: bool = True
+    can_look_up_by_key: bool = True  # whether a lost answer can be reconciled
+
+
+class Connector(Protocol):
+    network: str
+    limits: NetworkLimits
+
+    def publish(self, account, post: OutgoingPost) -> PublishedPost: ...
+
+    def find_published(self, account, idempotency_key: str) -> PublishedPost | None:
+        """The post made with this key, if the network has it: asked before any retry."""
+
+    def delete(self, account, remote_id: str) -> None: ...
+
+    def fetch_post(self, account, remote_id: str) -> RemotePost: ...
+
+    def list_interactions(self, account, cursor: str = "") -> InteractionPage: ...
+
+    def refresh_credentials(self, account) -> dict | None:
+        """New credentials to store, or None when nothing needed refreshing."""

@@ -1,0 +1,21 @@
+from django import forms
+from django.core.validators import RegexValidator
+
+from firsthand.networks.models import ACCOUNT_COLOURS, ConnectedAccount
+
+HANDLE = RegexValidator(r"^[a-z0-9][a-z0-9-]{1,39}$", "Use 2–40 lower-case letters, digits and dashes.")
+
+
+class SandboxConnectForm(forms.Form):
+    handle = forms.CharField(max_length=40, validators=[HANDLE], help_text="The account's name on the sandbox.")
+    display_name = forms.CharField(max_length=100, required=False)
+    is_brand = forms.BooleanField(required=False, initial=True, label="This is the business's own account")
+
+
+class AccountForm(forms.ModelForm):
+    colour = forms.ChoiceField(choices=[(c, c) for c in ACCOUNT_COLOURS], widget=forms.RadioSelect)
+
+    class Meta:
+        model = ConnectedAccount
+        fields = ["colour", "is_brand"]
+        labels = {"is_brand": "This is the business's own account"}

@@ -1,0 +1,32 @@
+"""Network name → connector class, imported only when first used.
+
+Adding a network is one folder under networks/ and one line here.
+"""
+
+from django.utils.module_loading import import_string
+
+CONNECTORS = {
+    "sandbox": "firsthand.networks.sandbox.connector.SandboxConnector",
+}
+
+NETWORK_LABELS = {
+    "sandbox": "Sandbox",
+}
+
+_instances = {}
+
+
+def connector(network: str):
+    if network not in CONNECTORS:
+        raise KeyError(f"No connector for network {network!r}.")
+    if network not in _instances:
+        _instances[network] = import_string(CONNECTORS[network])()
+    return _instances[network]
+
+
+def limits(network: str):
+    return connector(network).limits
+
+
+def network_choices():
+    return [(name, NETWORK_LABELS[name]) for name in CONNECTORS]

@@ -1,0 +1,95 @@
+"""The sandbox network's own data: what a real network would keep on its servers.
+
+Nothing here belongs to a workspace: the sandbox is a pretend outside world
+that firsthand reaches only through its connector.
+"""
+
+import secrets
+import uuid
+
+from django.db import models
+from django.utils import timezone
+
+
+def new_token() -> str:
+    return "sbx_" + secrets.token_urlsafe(24)
+
+
+def new_remote_id() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+class SandboxAccount(models.Model):
+    handle = models.CharField(max_length=100, unique=True)
+    display_name = models.CharField(max_length=200, blank=True)
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+    token_revoked = models.BooleanField(default=False)
+    # Posts allowed per window before the network answers "rate limited".
+    rate_limit_posts = models.PositiveIntegerField(default=300)
+    rate_limit_window_seconds = models.PositiveIntegerField(default=60)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"@{self.handle}"
+
+
+class SandboxPost(models.Model):
+    account = models.ForeignKey(SandboxAccount, on_delete=models.CASCADE, related_name="posts")
+    remote_id = models.CharField(max_length=32, unique=True, default=new_remote_id)
+    text = models.TextField()
+    media = models.JSONField(default=list, blank=True)
+    reply_to = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replies")
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    like_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "idempotency_key"], name="sandbox_idempotency_key_once")
+        ]
+
+    @property
+    def url(self) -> str:
+        return f"/sandbox/@{self.account.handle}/{self.remote_id}"
+
+
+class SandboxEvent(models.Model):
+    """Something that happened to an account: a mention, reply, like, follow or direct message."""
+
+    class Kind(models.TextChoices):
+        MENTION = "mention"
+        REPLY = "reply"
+        QUOTE = "quote"
+        LIKE = "like"
+        FOLLOW = "follow"
+        MESSAGE = "message"
+
+    account = models.ForeignKey(SandboxAccount, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    remote_id = models.CharField(max_length=32, unique=True, default=new_remote_id)
+    author_handle = models.CharField(max_length=100)
+    author_name = models.CharField(max_length=200, blank=True)
+    text = models.TextField(blank=True)
+    post = models.ForeignKey(SandboxPost, on_delete=models.SET_NULL, null=True, blank=True, related_name="events")
+    created_at = models.DateTimeField(default=timezone.now)
+
+
+class SandboxFault(models.Model):
+    """A failure the sandbox will answer with, for tests, training and benchmarks."""
+
+    class Kind(models.TextChoices):
+        TIMEOUT = "timeout", "Time-out (nothing created)"
+        SERVER_ERROR = "server_error", "Server error"
+        RATE_LIMITED = "rate_limited", "Rate limited"
+        REVOKED_TOKEN = "revoked_token", "Token revoked"
+        LOST_ANSWER = "lost_answer", "Post created, answer lost"
+        INVALID_CONTENT = "invalid_content", "Content refused"
+
+    account = models.ForeignKey(
+        SandboxAccount, on_delete=models.CASCADE, null=True, blank=True, related_name="faults", help_text="empty: all"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    probability = models.FloatField(default=1.0)
+    remaining = models.PositiveIntegerField(null=True, blank=True, help_text="empty: no limit")
+    reset_seconds = models.PositiveIntegerField(default=30, help_text="for rate limits: when calls are accepted again")

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from firsthand.networks import views
+
+app_name = "networks"
+
+urlpatterns = [
+    path("w/<slug:slug>/accounts/", views.accounts, name="accounts"),
+    path("w/<slug:slug>/accounts/connect/sandbox/", views.connect_sandbox, name="connect_sandbox"),
+    path("w/<slug:slug>/accounts/<int:account_id>/", views.update, name="update"),
+    path("w/<slug:slug>/accounts/<int:account_id>/disconnect/", views.disconnect, name="disconnect"),
+]

@@ -1,0 +1,115 @@
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from firsthand.audit.log import record
+from firsthand.networks.forms import AccountForm, SandboxConnectForm
+from firsthand.networks.models import ACCOUNT_COLOURS, ConnectedAccount
+from firsthand.networks.sandbox.connector import SandboxConnector
+from firsthand.networks.sandbox.models import SandboxAccount
+from firsthand.publishing.operations import unschedule_account
+from firsthand.team.access import workspace_view
+from firsthand.team.permissions import Capability
+
+
+def accounts_page(request, membership, sandbox_form=None, status=200):
+    return render(
+        request,
+        "networks/accounts.html",
+        {
+            "active": "accounts",
+            "accounts": ConnectedAccount.objects.connected().filter(workspace=membership.workspace),
+            "sandbox_form": sandbox_form or SandboxConnectForm(),
+            "can_manage": membership.can(Capability.MANAGE_ACCOUNTS),
+            "account_colours": ACCOUNT_COLOURS,
+        },
+        status=status,
+    )
+
+
+@workspace_view(Capability.VIEW)
+def accounts(request, membership):
+    return accounts_page(request, membership)
+
+
+@require_POST
+@workspace_view(Capability.MANAGE_ACCOUNTS)
+def connect_sandbox(request, membership):
+    workspace = membership.workspace
+    form = SandboxConnectForm(request.POST)
+    if not form.is_valid():
+        return accounts_page(request, membership, form, status=400)
+    handle = form.cleaned_data["handle"]
+    try:
+        with transaction.atomic():
+            # On a real network the account already exists and OAuth hands over a token; the
+            # sandbox makes the account on the spot (or signs in to it) and does the same.
+            remote = SandboxAccount.objects.filter(handle=handle).first() or SandboxConnector.sign_up(
+                handle, form.cleaned_data["display_name"]
+            )
+            account = ConnectedAccount.objects.filter(
+                workspace=workspace, network="sandbox", remote_id=str(remote.pk)
+            ).first()
+            if account is not None and account.disconnected_at is None:
+                raise IntegrityError("already connected")
+            if account is None:
+                used = ConnectedAccount.objects.filter(workspace=workspace).count()
+                account = ConnectedAccount(
+                    workspace=workspace,
+                    network="sandbox",
+                    remote_id=str(remote.pk),
+                    colour=ACCOUNT_COLOURS[used % len(ACCOUNT_COLOURS)],
+                )
+            account.handle, account.display_name = f"@{remote.handle}", remote.display_name
+            account.is_brand = form.cleaned_data["is_brand"]
+            account.connected_by, account.disconnected_at = request.user, None
+            account.credentials = SandboxConnector.authorize(remote)
+            account.save()
+            account.mark_ok()
+    except IntegrityError:
+        messages.error(request, f"@{handle} is already connected to this workspace.")
+        return redirect("networks:accounts", slug=workspace.slug)
+    record(
+        "networks.connected",
+        f"{request.user} connected {account}",
+        actor=request.user,
+        workspace=workspace,
+        account=account.pk,
+    )
+    messages.success(request, f"Connected {account}.")
+    return redirect("networks:accounts", slug=workspace.slug)
+
+
+@require_POST
+@workspace_view(Capability.MANAGE_ACCOUNTS)
+def update(request, membership, account_id):
+    account = get_object_or_404(ConnectedAccount.objects.connected(), pk=account_id, workspace=membership.workspace)
+    form = AccountForm(request.POST, instance=account)
+    if form.is_valid():
+        form.save()
+        messages.success(request, f"Saved {account}.")
+    else:
+        messages.error(request, "Choose one of the colours offered.")
+    return redirect("networks:accounts", slug=membership.workspace.slug)
+
+
+@require_POST
+@workspace_view(Capability.MANAGE_ACCOUNTS)
+def disconnect(request, membership, account_id):
+    account = get_object_or_404(ConnectedAccount.objects.connected(), pk=account_id, workspace=membership.workspace)
+    label = str(account)
+    with transaction.atomic():
+        account.disconnect()
+        # Nothing may go out through an account that is no longer connected.
+        unschedule_account(account)
+    record(
+        "networks.disconnected",
+        f"{request.user} disconnected {label}",
+        actor=request.user,
+        workspace=membership.workspace,
+    )
+    messages.success(
+        request, f"Disconnected {label}; its stored credentials are deleted and its scheduled posts are back in drafts."
+    )
+    return redirect("networks:accounts", slug=membership.workspace.slug)

@@ -1,0 +1,238 @@
+"""The publishing engine: claim due deliveries, publish them once, record what happened.
+
+Runs in every worker process (`firsthand worker`, or inside `firsthand serve`).
+Any number of engines may run against one PostgreSQL database: a delivery is
+claimed by a single UPDATE that only succeeds for one of them, and a claim
+expires, so a worker that dies is replaced without a person stepping in.
+"""
+
+import logging
+import random
+import threading
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import close_old_connections, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from firsthand.audit.log import record
+from firsthand.networks import registry
+from firsthand.networks.base import NetworkError, OutgoingPost
+from firsthand.publishing.models import Delivery
+from firsthand.publishing.states import State
+
+logger = logging.getLogger("firsthand.publishing")
+
+MAX_ATTEMPTS = 8
+BACKOFF_BASE_SECONDS = 5
+BACKOFF_CAP_SECONDS = 60 * 60
+
+
+def claim_seconds() -> int:
+    return settings.PUBLISH_CLAIM_SECONDS
+
+
+def claim(worker_id: str, batch: int = 100) -> list[int]:
+    """Take up to `batch` due deliveries for this worker; returns their ids."""
+    now = timezone.now()
+    due = (
+        Delivery.objects.filter(
+            Q(state=State.SCHEDULED, due_at__lte=now)
+            | Q(state=State.RETRYING, next_attempt_at__lte=now)
+            # A claim that ran out: its worker died or hung mid-attempt.
+            | Q(state=State.PUBLISHING, claimed_until__lt=now)
+        )
+        .order_by("due_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Rows another worker is claiming right now are skipped, not waited for.
+            due = due.select_for_update(skip_locked=True, of=("self",))
+        ids = list(due[:batch])
+        if not ids:
+            return []
+        # Whoever held these may have reached the network before dying.
+        Delivery.objects.filter(pk__in=ids, state=State.PUBLISHING).update(needs_reconcile=True)
+        Delivery.objects.filter(pk__in=ids).update(
+            state=State.PUBLISHING, claimed_by=worker_id, claimed_until=now + timedelta(seconds=claim_seconds())
+        )
+    return ids
+
+
+def publish_claimed(ids: list[int], worker_id: str) -> None:
+    deliveries = Delivery.objects.select_related("post", "account", "post__workspace").filter(
+        pk__in=ids, state=State.PUBLISHING, claimed_by=worker_id
+    )
+    for delivery in deliveries:
+        try:
+            publish_one(delivery, worker_id)
+        except Exception:
+            # A bug, not a network answer: keep the claim so it is retried after it expires, and say so.
+            logger.exception("publishing delivery %s failed unexpectedly", delivery.pk)
+
+
+def publish_one(delivery: Delivery, worker_id: str) -> None:
+    account = delivery.account
+    connector = registry.connector(account.network)
+    if account.needs_reconnect:
+        fail(delivery, worker_id, f"{account} needs reconnecting: {account.health_reason}")
+        return
+    try:
+        parts = delivery.parts()
+        remote_ids = list(delivery.remote_ids)
+        url = delivery.remote_url
+        while len(remote_ids) < len(parts):
+            index = len(remote_ids)
+            found = None
+            if delivery.needs_reconcile:
+                if not connector.limits.can_look_up_by_key:
+                    unconfirmed(delivery, worker_id)
+                    return
+                # Before any retry: did the last attempt reach the network after all?
+                found = connector.find_published(account, delivery.part_key(index))
+            outgoing = OutgoingPost(
+                text=parts[index],
+                idempotency_key=delivery.part_key(index),
+                reply_to=remote_ids[-1] if remote_ids else None,
+            )
+            published = found or connector.publish(account, outgoing)
+            remote_ids.append(published.remote_id)
+            url = url or published.url
+            delivery.needs_reconcile = False
+            # Each part is recorded as soon as it exists, so a crash mid-thread repeats nothing.
+            if not save_claimed(delivery, worker_id, remote_ids=remote_ids, remote_url=url, needs_reconcile=False):
+                return
+    except NetworkError as error:
+        network_failed(delivery, worker_id, error)
+        return
+    finish(delivery, worker_id, State.PUBLISHED, published_at=timezone.now(), error="")
+    record(
+        "publishing.published",
+        f"Published to {account}",
+        workspace=delivery.post.workspace,
+        actor=delivery.post.author,
+        delivery=delivery.pk,
+        url=url,
+    )
+
+
+def save_claimed(delivery: Delivery, worker_id: str, **fields) -> bool:
+    """Write only while the claim is still ours."""
+    fields["claimed_until"] = timezone.now() + timedelta(seconds=claim_seconds())
+    updated = Delivery.objects.filter(pk=delivery.pk, state=State.PUBLISHING, claimed_by=worker_id).update(**fields)
+    if not updated:
+        logger.warning("delivery %s: claim lost to another worker; leaving it to them", delivery.pk)
+    return bool(updated)
+
+
+def finish(delivery: Delivery, worker_id: str, target: State, **fields) -> bool:
+    delivery.move(target)
+    fields.update(state=target, claimed_by="", claimed_until=None)
+    updated = Delivery.objects.filter(pk=delivery.pk, state=State.PUBLISHING, claimed_by=worker_id).update(**fields)
+    if not updated:
+        logger.warning("delivery %s: claim lost to another worker before it finished", delivery.pk)
+    return bool(updated)
+
+
+def fail(delivery: Delivery, worker_id: str, reason: str) -> None:
+    if finish(delivery, worker_id, State.FAILED, error=reason):
+        record(
+            "publishing.failed",
+            f"Publishing to {delivery.account} failed: {reason}",
+            workspace=delivery.post.workspace,
+            actor=delivery.post.author,
+            delivery=delivery.pk,
+        )
+        from firsthand.publishing.alerts import tell_about_failure
+
+        tell_about_failure(delivery, reason)
+
+
+def unconfirmed(delivery: Delivery, worker_id: str, why: str = "") -> None:
+    network = delivery.account.get_network_display()
+    reason = (
+        why or f"An earlier attempt may have reached {network}, which cannot be asked about it."
+    ) + f" Check the account on {network}, then mark the post as published or publish it again."
+    if finish(delivery, worker_id, State.UNCONFIRMED, error=reason):
+        record(
+            "publishing.unconfirmed",
+            f"Publishing to {delivery.account} is unconfirmed",
+            workspace=delivery.post.workspace,
+            delivery=delivery.pk,
+        )
+
+
+def network_failed(delivery: Delivery, worker_id: str, error: NetworkError) -> None:
+    if error.auth:
+        delivery.account.mark_needs_reconnect(error.message)
+        fail(delivery, worker_id, f"{delivery.account} needs reconnecting: {error.message}")
+        return
+    if not error.transient:
+        fail(delivery, worker_id, error.message)
+        return
+    attempts = delivery.attempts + 1
+    if attempts >= MAX_ATTEMPTS:
+        if error.outcome_unknown:
+            # The last attempt may have gone through: say so rather than guess either way.
+            unconfirmed(delivery, worker_id, f"After {attempts} attempts the last answer was: {error.message}")
+        else:
+            fail(delivery, worker_id, f"Gave up after {attempts} attempts. Last answer: {error.message}")
+        return
+    delay = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** (attempts - 1)) * random.uniform(0.8, 1.2)
+    retry_at = timezone.now() + timedelta(seconds=delay)
+    if error.retry_at and error.retry_at > retry_at:
+        retry_at = error.retry_at  # the network said when; asking sooner only fails again
+    if finish(
+        delivery,
+        worker_id,
+        State.RETRYING,
+        attempts=attempts,
+        next_attempt_at=retry_at,
+        error=error.message,
+        needs_reconcile=delivery.needs_reconcile or error.outcome_unknown,
+    ):
+        record(
+            "publishing.retry_scheduled",
+            f"Publishing to {delivery.account} will be retried at {retry_at:%H:%M:%S} UTC: {error.message}",
+            workspace=delivery.post.workspace,
+            delivery=delivery.pk,
+            attempt=attempts,
+        )
+
+
+def run_once(worker_id: str, batch: int = 100) -> int:
+    ids = claim(worker_id, batch)
+    if ids:
+        publish_claimed(ids, worker_id)
+    return len(ids)
+
+
+class PublishingLoop:
+    """The engine as a thread of a worker process."""
+
+    def __init__(self, worker_id: str, idle_seconds: float = 0.25):
+        self.worker_id = worker_id
+        self.idle_seconds = idle_seconds
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self.run, name="firsthand-publisher", daemon=True)
+
+    def start(self):
+        self.thread.start()
+
+    def run(self):
+        while not self.stopped.is_set():
+            try:
+                close_old_connections()
+                if not run_once(self.worker_id):
+                    self.stopped.wait(self.idle_seconds)
+            except Exception:
+                logger.exception("the publishing loop failed; starting again in 5 seconds")
+                self.stopped.wait(5)
+        connection.close()
+
+    def stop(self, timeout: float = 30):
+        # The loop finishes the batch it holds; anything left keeps its claim until it expires.
+        self.stopped.set()
+        self.thread.join(timeout=timeout)

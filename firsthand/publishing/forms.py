@@ -1,0 +1,72 @@
+from datetime import date, time
+
+from django import forms
+
+from firsthand.publishing.clock import Ambiguous, TimeProblem, wall_clock_to_utc
+
+FOLLOW_UP_FIELDS = 3
+
+
+class ComposeForm(forms.Form):
+    WHEN_CHOICES = [("now", "Publish now"), ("schedule", "Schedule"), ("draft", "Save as draft")]
+
+    accounts = forms.ModelMultipleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple, required=False)
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6, "placeholder": "What do you want to say?"}), required=False, strip=False
+    )
+    when = forms.ChoiceField(choices=WHEN_CHOICES, initial="now", widget=forms.RadioSelect)
+    day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    at = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    fold = forms.TypedChoiceField(
+        choices=[("", ""), ("0", "0"), ("1", "1")], required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args, accounts, workspace, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.workspace = workspace
+        self.fields["accounts"].queryset = accounts
+        for n in range(FOLLOW_UP_FIELDS):
+            self.fields[f"follow_up_{n}"] = forms.CharField(
+                required=False, strip=False, label=f"Part {n + 2}", widget=forms.Textarea(attrs={"rows": 3})
+            )
+        for account in accounts:
+            self.fields[f"variant_{account.pk}"] = forms.CharField(
+                required=False,
+                strip=False,
+                label=f"Version for {account.handle}",
+                widget=forms.Textarea(attrs={"rows": 4, "placeholder": "Leave empty to use the main text"}),
+            )
+        self.ambiguous_choices = None
+        self.due = None
+
+    def follow_ups(self) -> list[str]:
+        return [self.cleaned_data.get(f"follow_up_{n}", "") for n in range(FOLLOW_UP_FIELDS)]
+
+    def variants(self) -> dict[int, str]:
+        return {
+            account.pk: self.cleaned_data.get(f"variant_{account.pk}", "")
+            for account in self.fields["accounts"].queryset
+        }
+
+    def variant_fields(self):
+        return [(account, self[f"variant_{account.pk}"]) for account in self.fields["accounts"].queryset]
+
+    def follow_up_fields(self):
+        return [self[f"follow_up_{n}"] for n in range(FOLLOW_UP_FIELDS)]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("when") != "schedule":
+            return data
+        day: date | None = data.get("day")
+        at: time | None = data.get("at")
+        if not day or not at:
+            raise forms.ValidationError("Choose the day and the time to publish.")
+        try:
+            self.due = wall_clock_to_utc(day, at, self.workspace.timezone, fold=data.get("fold"))
+        except Ambiguous as problem:
+            self.ambiguous_choices = problem.choices
+            raise forms.ValidationError(str(problem)) from None
+        except TimeProblem as problem:
+            raise forms.ValidationError(str(problem)) from None
+        return data

@@ -1,0 +1,82 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from firsthand.publishing.states import State, check_move
+
+
+class Post(models.Model):
+    """What the author wrote once: a text (and its follow-ups, for a thread) for one or more accounts."""
+
+    workspace = models.ForeignKey("team.Workspace", on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="posts")
+    text = models.TextField(blank=True)
+    # Further parts of a thread, each published as a reply to the one before.
+    follow_ups = models.JSONField(default=list, blank=True)
+    scheduled_for = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.text[:60]
+
+    def parts(self) -> list[str]:
+        return [self.text, *self.follow_ups]
+
+
+class Delivery(models.Model):
+    """One post going to one account: its own text variant, state, attempts and result.
+
+    Workers claim rows by moving them to `publishing` with a conditional
+    UPDATE and a claim deadline; a worker that dies leaves a claim that
+    expires, and the next worker reconciles with the network before trying.
+    """
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="deliveries")
+    # PROTECT: accounts are disconnected, never deleted, so their history stays.
+    account = models.ForeignKey("networks.ConnectedAccount", on_delete=models.PROTECT, related_name="deliveries")
+    variant_text = models.TextField(blank=True, help_text="this account's own version of the first part")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT, db_index=True)
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The same key on every attempt, so the network (or our lookup) recognises a repeat.
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=64, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    # Set when an attempt may have reached the network: look before trying again.
+    needs_reconcile = models.BooleanField(default=False)
+    remote_ids = models.JSONField(default=list, blank=True)  # one per published part
+    remote_url = models.CharField(max_length=1000, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["post", "account"], name="one_delivery_per_account")]
+        indexes = [models.Index(fields=["state", "due_at"], name="delivery_due")]
+
+    def __str__(self):
+        return f"{self.post} → {self.account}"
+
+    def text(self) -> str:
+        return self.variant_text or self.post.text
+
+    def parts(self) -> list[str]:
+        return [self.text(), *self.post.follow_ups]
+
+    def part_key(self, index: int) -> str:
+        return f"{self.key}-{index}"
+
+    def move(self, target: State, **fields) -> None:
+        """Change state in memory after checking the graph; the caller saves."""
+        check_move(self.state, target)
+        self.state = target
+        for name, value in fields.items():
+            setattr(self, name, value)

@@ -1,0 +1,159 @@
+"""Writing, scheduling and rescuing posts. Views and commands call these; each checks its rules, then
+changes the database in one transaction and writes the audit log."""
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from firsthand.audit.log import record
+from firsthand.networks import registry
+from firsthand.publishing.checks import check_for_account
+from firsthand.publishing.models import Delivery, Post
+from firsthand.publishing.states import EDITABLE_STATES, State
+
+
+class PublishingError(Exception):
+    """A request the rules refuse; the message is shown as is."""
+
+
+def save_post(membership, *, accounts, text: str, follow_ups=(), variants=None, post: Post | None = None) -> Post:
+    """Create or update a draft for these accounts; nothing is scheduled yet."""
+    variants = variants or {}
+    follow_ups = [part for part in follow_ups if part.strip()]
+    if not accounts:
+        raise PublishingError("Choose at least one account to post to.")
+    if not text.strip() and not any(variants.get(a.pk, "").strip() for a in accounts):
+        raise PublishingError("Write something first: the post is empty.")
+    with transaction.atomic():
+        if post is None:
+            post = Post.objects.create(workspace=membership.workspace, author=membership.user, text=text)
+        else:
+            locked = post.deliveries.exclude(state__in=EDITABLE_STATES)
+            if locked.exists():
+                raise PublishingError("This post is already going out or has gone out; it can't be edited.")
+            post.text = text
+        post.follow_ups = follow_ups
+        post.save()
+        keep = {account.pk for account in accounts}
+        post.deliveries.exclude(account_id__in=keep).delete()
+        for account in accounts:
+            Delivery.objects.update_or_create(
+                post=post, account=account, defaults={"variant_text": variants.get(account.pk, "").strip()}
+            )
+    return post
+
+
+def problems_with(post: Post) -> list[str]:
+    problems = []
+    for delivery in post.deliveries.select_related("account"):
+        check = check_for_account(delivery.account, delivery.parts())
+        problems += [f"{delivery.account}: {problem}" for problem in check.problems]
+    return problems
+
+
+def schedule(membership, post: Post, when: datetime | None) -> None:
+    """Schedule every delivery of the post for `when`, or for right now when it is None."""
+    now = timezone.now()
+    if when is not None and when <= now - timedelta(seconds=30):
+        raise PublishingError("That time has already passed. Choose a time in the future, or publish now.")
+    problems = problems_with(post)
+    if problems:
+        raise PublishingError(" ".join(problems))
+    due = when or now
+    with transaction.atomic():
+        deliveries = list(post.deliveries.select_for_update().select_related("account"))
+        for delivery in deliveries:
+            if delivery.state not in (State.DRAFT, State.SCHEDULED, State.FAILED):
+                raise PublishingError(f"The post to {delivery.account} is {delivery.get_state_display().lower()}.")
+        for delivery in deliveries:
+            delivery.move(State.SCHEDULED, due_at=due, error="", attempts=0, next_attempt_at=None)
+            delivery.save(update_fields=["state", "due_at", "error", "attempts", "next_attempt_at", "updated_at"])
+        post.scheduled_for = due
+        post.save(update_fields=["scheduled_for", "updated_at"])
+        what = "publishing now" if when is None else f"scheduled for {due:%Y-%m-%d %H:%M} UTC"
+        record(
+            "publishing.scheduled",
+            f"{membership.user} {what}: “{post.text[:60]}”",
+            actor=membership.user,
+            workspace=post.workspace,
+            post=post.pk,
+            due_at=due.isoformat(),
+        )
+
+
+def unschedule(membership, post: Post) -> None:
+    with transaction.atomic():
+        for delivery in post.deliveries.select_for_update().filter(state__in=[State.SCHEDULED, State.RETRYING]):
+            delivery.move(State.DRAFT, due_at=None, next_attempt_at=None)
+            delivery.save(update_fields=["state", "due_at", "next_attempt_at", "updated_at"])
+        post.scheduled_for = None
+        post.save(update_fields=["scheduled_for", "updated_at"])
+        record(
+            "publishing.unscheduled",
+            f"{membership.user} moved a post back to drafts",
+            actor=membership.user,
+            workspace=post.workspace,
+            post=post.pk,
+        )
+
+
+def retry(membership, delivery: Delivery) -> None:
+    """Try a failed delivery again now (after the author fixed the cause)."""
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().select_related("account").get(pk=delivery.pk)
+        if delivery.account.needs_reconnect:
+            raise PublishingError(f"{delivery.account} needs reconnecting first: {delivery.account.health_reason}")
+        delivery.move(State.SCHEDULED, due_at=timezone.now(), attempts=0, next_attempt_at=None)
+        delivery.save(update_fields=["state", "due_at", "attempts", "next_attempt_at", "updated_at"])
+        record(
+            "publishing.retried",
+            f"{membership.user} retried the post to {delivery.account}",
+            actor=membership.user,
+            workspace=delivery.post.workspace,
+            delivery=delivery.pk,
+        )
+
+
+def resolve_unconfirmed(membership, delivery: Delivery, *, it_was_published: bool) -> None:
+    """The author looked on the network: mark it published, or check again and publish only if it isn't there."""
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().select_related("account").get(pk=delivery.pk)
+        if it_was_published:
+            delivery.move(State.PUBLISHED, published_at=timezone.now())
+            delivery.save(update_fields=["state", "published_at", "updated_at"])
+            summary = f"{membership.user} confirmed the post to {delivery.account} was published"
+        else:
+            # Where the network can be asked, the engine still looks first (needs_reconcile stays set), so
+            # this never duplicates; where it cannot, the author's word that it is not there is what we have.
+            can_ask = registry.limits(delivery.account.network).can_look_up_by_key
+            delivery.move(
+                State.SCHEDULED,
+                due_at=timezone.now(),
+                attempts=0,
+                next_attempt_at=None,
+                needs_reconcile=delivery.needs_reconcile and can_ask,
+            )
+            delivery.save(
+                update_fields=["state", "due_at", "attempts", "next_attempt_at", "needs_reconcile", "updated_at"]
+            )
+            summary = f"{membership.user} asked to publish the post to {delivery.account} again"
+        record(
+            "publishing.unconfirmed_resolved",
+            summary,
+            actor=membership.user,
+            workspace=delivery.post.workspace,
+            delivery=delivery.pk,
+        )
+
+
+def unschedule_account(account) -> int:
+    """Move every post waiting to go out through this account back to drafts."""
+    moved = 0
+    for delivery in Delivery.objects.select_for_update().filter(
+        account=account, state__in=[State.SCHEDULED, State.RETRYING]
+    ):
+        delivery.move(State.DRAFT, due_at=None, next_attempt_at=None)
+        delivery.save(update_fields=["state", "due_at", "next_attempt_at", "updated_at"])
+        moved += 1
+    return moved

@@ -1,0 +1,49 @@
+"""The lifecycle of a delivery (one post going to one account), declared once.
+
+Every change of state goes through `move`, which refuses a move the graph
+does not allow. Approval and holds (the guardrails) add their states here.
+"""
+
+from django.db import models
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SCHEDULED = "scheduled", "Scheduled"
+    PUBLISHING = "publishing", "Publishing"
+    RETRYING = "retrying", "Waiting to retry"
+    PUBLISHED = "published", "Published"
+    FAILED = "failed", "Failed"
+    UNCONFIRMED = "unconfirmed", "Unconfirmed"
+    DELETED = "deleted", "Deleted"
+
+
+S = State
+TRANSITIONS: dict[State, frozenset[State]] = {
+    S.DRAFT: frozenset({S.SCHEDULED}),
+    S.SCHEDULED: frozenset({S.DRAFT, S.PUBLISHING, S.SCHEDULED}),
+    # From publishing back to publishing: a worker that died mid-attempt is replaced by another.
+    S.PUBLISHING: frozenset({S.PUBLISHED, S.FAILED, S.RETRYING, S.UNCONFIRMED, S.PUBLISHING}),
+    S.RETRYING: frozenset({S.PUBLISHING, S.DRAFT}),
+    S.FAILED: frozenset({S.SCHEDULED, S.DRAFT}),
+    # The author looked on the network and says what happened.
+    S.UNCONFIRMED: frozenset({S.PUBLISHED, S.SCHEDULED}),
+    S.PUBLISHED: frozenset({S.DELETED}),
+    S.DELETED: frozenset(),
+}
+
+# States a worker picks up.
+DUE_STATES = (S.SCHEDULED, S.RETRYING)
+# States in which the text may still be changed.
+EDITABLE_STATES = (S.DRAFT, S.SCHEDULED, S.FAILED)
+
+
+class InvalidMove(Exception):
+    def __init__(self, current, target):
+        super().__init__(f"A post that is {State(current).label.lower()} cannot become {State(target).label.lower()}.")
+        self.current, self.target = current, target
+
+
+def check_move(current: str, target: str) -> None:
+    if State(target) not in TRANSITIONS[State(current)]:
+        raise InvalidMove(current, target)

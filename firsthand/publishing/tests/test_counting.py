@@ -1,0 +1,82 @@
+"""The counting rules, pinned with the texts that trip naive counters.
+
+X expectations follow twitter-text v3 (config/v3.json) and its conformance
+suite's validation cases; Bluesky's 300-grapheme rule is the lexicon's
+maxGraphemes for app.bsky.feed.post; Mastodon's is StatusLengthValidator.
+"""
+
+import pytest
+
+from firsthand.publishing.counting import graphemes, mastodon, x_weighted
+
+FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # 👨‍👩‍👧‍👦: 7 code points, 1 grapheme
+THUMBS_DARK = "\U0001f44d\U0001f3ff"  # 👍🏿: emoji + skin tone modifier
+FLAG = "\U0001f1e9\U0001f1ea"  # 🇩🇪: two regional indicators
+E_COMBINING = "e\u0301"  # e + combining acute
+HEBREW = "\u05e9\u05dc\u05d5\u05dd"  # שלום, right-to-left
+KEYCAP = "1\ufe0f\u20e3"  # 1️⃣
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("", 0),
+        ("hello", 5),
+        (FAMILY, 1),
+        (THUMBS_DARK, 1),
+        (FLAG, 1),
+        (E_COMBINING, 1),
+        ("Z\u0336\u0324\u0353", 1),  # a letter under a pile of combining marks
+        (HEBREW, 4),
+        ("\u0915\u094d\u0937", 1),  # Devanagari conjunct क्ष
+        (KEYCAP, 1),
+        ("a" + FAMILY + "b", 3),
+    ],
+)
+def test_graphemes_count_what_a_reader_sees_as_one_character(text, expected):
+    assert graphemes(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("hello", 5),
+        ("a" * 280, 280),
+        ("日本語", 6),  # CJK weighs 2 each
+        ("한국어", 6),
+        (FAMILY, 2),  # one emoji sequence weighs 2, however many code points
+        (THUMBS_DARK, 2),
+        (FLAG, 2),
+        ("\u2764\ufe0f", 2),  # ❤️ with variation selector
+        ("e\u0301", 1),  # NFC makes it é, one light code point
+        (HEBREW, 4),  # Hebrew is inside U+0000–U+10FF
+        ("\u201chi\u201d", 4),  # curly quotes are light (U+2010–U+201F)
+        ("\u2026", 2),  # the ellipsis U+2026 lies just past U+2010–U+201F, so it weighs 2
+        ("see https://example.com/a/very/long/path?with=query&and=more", 4 + 23),
+        ("http://x.co", 23),
+        ("https://example.com/😀", 23),  # the emoji is part of the URL
+        ("😀 https://example.com.", 2 + 1 + 23 + 1),  # the final full stop is not part of the URL
+    ],
+)
+def test_x_weighted_length_follows_twitter_text_v3(text, expected):
+    assert x_weighted(text) == expected
+
+
+def test_x_limit_of_280_holds_140_cjk_characters():
+    assert x_weighted("字" * 140) == 280
+    assert x_weighted("字" * 141) == 282
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("hello", 5),
+        ("read https://example.com/" + "x" * 100, 5 + 23),
+        ("hi @alice@mastodon.social!", len("hi @alice!")),
+        ("hi @alice", 9),
+        ("email me at bob@example.com", len("email me at bob@example.com")),  # not a mention
+        (FAMILY + " " + FLAG, 3),
+    ],
+)
+def test_mastodon_counts_urls_as_23_and_remote_mentions_by_their_local_part(text, expected):
+    assert mastodon(text) == expected

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from firsthand.publishing.views import calendar, compose, posts
+
+app_name = "publishing"
+
+urlpatterns = [
+    path("w/<slug:slug>/compose/", compose.compose, name="compose"),
+    path("w/<slug:slug>/compose/check/", compose.check, name="check"),
+    path("w/<slug:slug>/calendar/", calendar.calendar, name="calendar"),
+    path("w/<slug:slug>/posts/<int:post_id>/", posts.post_detail, name="post"),
+    path("w/<slug:slug>/posts/<int:post_id>/edit/", compose.compose, name="edit"),
+    path("w/<slug:slug>/posts/<int:post_id>/delete/", posts.delete_draft, name="delete"),
+    path("w/<slug:slug>/posts/<int:post_id>/<str:action>/", posts.post_action, name="post_action"),
+    path("w/<slug:slug>/deliveries/<int:delivery_id>/<str:action>/", posts.delivery_action, name="delivery_action"),
+]

@@ -1,0 +1,102 @@
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.shortcuts import render
+
+from firsthand.networks.models import ConnectedAccount
+from firsthand.publishing.models import Delivery
+from firsthand.publishing.states import State
+from firsthand.team.access import workspace_view
+from firsthand.team.permissions import Capability
+
+
+def parse_day(value: str, fallback: date) -> date:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return fallback
+
+
+def local_bounds(first: date, days: int, zone: ZoneInfo):
+    start = datetime.combine(first, time.min, tzinfo=zone)
+    end = datetime.combine(first + timedelta(days=days), time.min, tzinfo=zone)
+    return start, end
+
+
+def deliveries_between(workspace, start, end, account_id=None):
+    """Deliveries whose moment (published, else due) falls in [start, end)."""
+    deliveries = (
+        Delivery.objects.filter(post__workspace=workspace)
+        .exclude(state=State.DRAFT)
+        .select_related("post", "account", "post__author")
+        .filter(due_at__gte=start, due_at__lt=end)
+        .order_by("due_at", "pk")
+    )
+    if account_id:
+        deliveries = deliveries.filter(account_id=account_id)
+    return deliveries
+
+
+@workspace_view(Capability.VIEW)
+def calendar(request, membership):
+    workspace = membership.workspace
+    zone = ZoneInfo(workspace.timezone)
+    today = datetime.now(zone).date()
+    view = request.GET.get("view", "week")
+    account_id = request.GET.get("account", "")
+    account_id = int(account_id) if account_id.isdigit() else None
+    anchor = parse_day(request.GET.get("day"), today)
+
+    if view == "month":
+        first = anchor.replace(day=1)
+        grid_start = first - timedelta(days=first.weekday())
+        days = 42
+        previous = (first - timedelta(days=1)).replace(day=1)
+        following = (first + timedelta(days=32)).replace(day=1)
+        title = f"{first:%B %Y}"
+    else:
+        view = "week"
+        grid_start = anchor - timedelta(days=anchor.weekday())
+        days = 7
+        previous, following = grid_start - timedelta(days=7), grid_start + timedelta(days=7)
+        last = grid_start + timedelta(days=6)
+        title = f"{grid_start:%-d %b} – {last:%-d %b %Y}"
+
+    start, end = local_bounds(grid_start, days, zone)
+    by_day: dict[date, list] = {grid_start + timedelta(days=n): [] for n in range(days)}
+    for delivery in deliveries_between(workspace, start, end, account_id):
+        by_day.setdefault(delivery.due_at.astimezone(zone).date(), []).append(delivery)
+
+    context = {
+        "active": "calendar",
+        "view": view,
+        "title": title,
+        "days": [(day, by_day[day]) for day in sorted(by_day)],
+        "today": today,
+        "month": anchor.month,
+        "previous": previous.isoformat(),
+        "following": following.isoformat(),
+        "zone": zone,
+        "accounts": ConnectedAccount.objects.connected().filter(workspace=workspace),
+        "account_id": account_id,
+        "drafts": drafts(workspace),
+        "attention": needs_attention(workspace),
+        "can_draft": membership.can(Capability.DRAFT),
+    }
+    return render(request, "publishing/calendar.html", context)
+
+
+def drafts(workspace):
+    return (
+        Delivery.objects.filter(post__workspace=workspace, state=State.DRAFT)
+        .select_related("post", "account")
+        .order_by("-post__updated_at")[:20]
+    )
+
+
+def needs_attention(workspace):
+    return (
+        Delivery.objects.filter(post__workspace=workspace, state__in=[State.FAILED, State.UNCONFIRMED, State.RETRYING])
+        .select_related("post", "account")
+        .order_by("-updated_at")[:20]
+    )

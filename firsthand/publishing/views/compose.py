@@ -1,0 +1,129 @@
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from firsthand.networks.models import ConnectedAccount
+from firsthand.publishing import operations
+from firsthand.publishing.checks import check_for_account
+from firsthand.publishing.forms import ComposeForm
+from firsthand.publishing.models import Post
+from firsthand.publishing.states import EDITABLE_STATES
+from firsthand.team.access import workspace_view
+from firsthand.team.permissions import Capability
+
+
+def workspace_accounts(workspace):
+    return ConnectedAccount.objects.connected().filter(workspace=workspace).order_by("network", "handle")
+
+
+def initial_for(post: Post | None):
+    if post is None:
+        return {}
+    initial = {"text": post.text, "accounts": [d.account_id for d in post.deliveries.all()], "when": "draft"}
+    for n, part in enumerate(post.follow_ups):
+        initial[f"follow_up_{n}"] = part
+    for delivery in post.deliveries.all():
+        initial[f"variant_{delivery.account_id}"] = delivery.variant_text
+    return initial
+
+
+@workspace_view(Capability.DRAFT)
+def compose(request, membership, post_id=None):
+    workspace = membership.workspace
+    post = None
+    if post_id is not None:
+        post = get_object_or_404(Post, pk=post_id, workspace=workspace)
+        if post.deliveries.exclude(state__in=EDITABLE_STATES).exists():
+            messages.info(request, "This post has gone out (or is going out), so it can no longer be edited.")
+            return redirect("publishing:post", slug=workspace.slug, post_id=post.pk)
+    accounts = workspace_accounts(workspace)
+    form = ComposeForm(request.POST or None, accounts=accounts, workspace=workspace, initial=initial_for(post))
+    if request.method == "POST" and form.is_valid():
+        saved = save_from_form(request, membership, form, post)
+        if saved is not None:
+            return redirect("publishing:post", slug=workspace.slug, post_id=saved.pk)
+    context = {
+        "active": "compose",
+        "form": form,
+        "post": post,
+        "accounts": accounts,
+        "can_publish": membership.can(Capability.PUBLISH),
+        "checks": checks_from(request.POST if request.method == "POST" else None, accounts, post),
+        **choices_shown(form),
+    }
+    return render(request, "publishing/compose.html", context, status=400 if form.errors else 200)
+
+
+def save_from_form(request, membership, form, post):
+    data = form.cleaned_data
+    when = data["when"]
+    if when != "draft" and not membership.can(Capability.PUBLISH):
+        form.add_error(None, "Your role can save drafts but not publish. Save it as a draft.")
+        return None
+    try:
+        saved = operations.save_post(
+            membership,
+            accounts=list(data["accounts"]),
+            text=data["text"],
+            follow_ups=form.follow_ups(),
+            variants=form.variants(),
+            post=post,
+        )
+        if when == "now":
+            operations.schedule(membership, saved, None)
+            messages.success(request, "Publishing now. This page follows it as it goes out.")
+        elif when == "schedule":
+            operations.schedule(membership, saved, form.due)
+            messages.success(request, "Scheduled.")
+        else:
+            messages.success(request, "Draft saved.")
+        return saved
+    except operations.PublishingError as error:
+        form.add_error(None, str(error))
+        return None
+
+
+def checks_from(data, accounts, post=None):
+    """Per chosen account: the count against its limit and any problems, for the live panel and preview."""
+    if data is not None:
+        chosen_ids = {int(pk) for pk in data.getlist("accounts") if pk.isdigit()}
+        text = data.get("text", "")
+        follow_ups = [data.get(f"follow_up_{n}", "") for n in range(3)]
+        variants = {a.pk: data.get(f"variant_{a.pk}", "") for a in accounts}
+    elif post is not None:
+        chosen_ids = {d.account_id for d in post.deliveries.all()}
+        text, follow_ups = post.text, post.follow_ups
+        variants = {d.account_id: d.variant_text for d in post.deliveries.all()}
+    else:
+        return []
+    follow_ups = [part for part in follow_ups if part.strip()]
+    results = []
+    for account in accounts:
+        if account.pk in chosen_ids:
+            parts = [variants.get(account.pk, "").strip() or text, *follow_ups]
+            check = check_for_account(account, parts)
+            results.append((check, list(zip(check.parts, parts, strict=True))))
+    return results
+
+
+def choices_shown(form):
+    """Which accounts are ticked and which optional sections are open, from what was sent or stored."""
+    if form.is_bound:
+        chosen = {int(pk) for pk in form.data.getlist("accounts") if pk.isdigit()}
+        values = form.data
+    else:
+        chosen = set(form.initial.get("accounts", []))
+        values = form.initial
+    return {
+        "chosen_ids": chosen,
+        "has_follow_ups": any(values.get(f"follow_up_{n}") for n in range(3)),
+        "has_variants": any(str(key).startswith("variant_") and value for key, value in values.items()),
+    }
+
+
+@require_POST
+@workspace_view(Capability.DRAFT)
+def check(request, membership):
+    """htmx: the live counts and previews while the author types."""
+    accounts = workspace_accounts(membership.workspace)
+    return render(request, "publishing/_checks.html", {"checks": checks_from(request.POST, accounts)})

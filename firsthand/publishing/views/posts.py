@@ -1,0 +1,84 @@
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from firsthand.publishing import operations
+from firsthand.publishing.models import Delivery, Post
+from firsthand.publishing.states import EDITABLE_STATES, InvalidMove, State
+from firsthand.team.access import workspace_view
+from firsthand.team.permissions import Capability
+
+IN_FLIGHT = (State.SCHEDULED, State.PUBLISHING, State.RETRYING)
+
+
+@workspace_view(Capability.VIEW)
+def post_detail(request, membership, post_id):
+    post = get_object_or_404(Post.objects.select_related("author"), pk=post_id, workspace=membership.workspace)
+    deliveries = list(post.deliveries.select_related("account").order_by("account__handle"))
+    context = {
+        "active": "calendar",
+        "post": post,
+        "deliveries": deliveries,
+        "can_publish": membership.can(Capability.PUBLISH),
+        "can_edit": membership.can(Capability.DRAFT) and all(d.state in EDITABLE_STATES for d in deliveries),
+        "can_unschedule": any(d.state in (State.SCHEDULED, State.RETRYING) for d in deliveries),
+        "is_draft": bool(deliveries) and all(d.state == State.DRAFT for d in deliveries),
+        # Keep the page live while something is about to happen.
+        "live": any(d.state in IN_FLIGHT for d in deliveries),
+    }
+    template = "publishing/_deliveries.html" if request.htmx else "publishing/post.html"
+    return render(request, template, context)
+
+
+@require_POST
+@workspace_view(Capability.PUBLISH)
+def post_action(request, membership, post_id, action):
+    post = get_object_or_404(Post, pk=post_id, workspace=membership.workspace)
+    try:
+        if action == "unschedule":
+            operations.unschedule(membership, post)
+            messages.success(request, "Moved back to drafts; nothing will be published.")
+        elif action == "publish-now":
+            operations.schedule(membership, post, None)
+            messages.success(request, "Publishing now.")
+        else:
+            raise Http404("No such action.")
+    except operations.PublishingError as error:
+        messages.error(request, str(error))
+    return redirect("publishing:post", slug=membership.workspace.slug, post_id=post.pk)
+
+
+@require_POST
+@workspace_view(Capability.PUBLISH)
+def delivery_action(request, membership, delivery_id, action):
+    delivery = get_object_or_404(
+        Delivery.objects.select_related("post", "account"), pk=delivery_id, post__workspace=membership.workspace
+    )
+    try:
+        if action == "retry":
+            operations.retry(membership, delivery)
+            messages.success(request, f"Trying {delivery.account} again now.")
+        elif action == "confirm":
+            operations.resolve_unconfirmed(membership, delivery, it_was_published=True)
+            messages.success(request, "Marked as published.")
+        elif action == "again":
+            operations.resolve_unconfirmed(membership, delivery, it_was_published=False)
+            messages.success(request, "Checking the network, and publishing only if it isn't there.")
+        else:
+            raise Http404("No such action.")
+    except (operations.PublishingError, InvalidMove) as error:
+        messages.error(request, str(error))
+    return redirect("publishing:post", slug=membership.workspace.slug, post_id=delivery.post_id)
+
+
+@require_POST
+@workspace_view(Capability.DRAFT)
+def delete_draft(request, membership, post_id):
+    post = get_object_or_404(Post, pk=post_id, workspace=membership.workspace)
+    if post.deliveries.exclude(state=State.DRAFT).exists():
+        messages.error(request, "Only drafts can be deleted here. Move the post back to drafts first.")
+        return redirect("publishing:post", slug=membership.workspace.slug, post_id=post.pk)
+    post.delete()
+    messages.success(request, "Draft deleted.")
+    return redirect("publishing:calendar", slug=membership.workspace.slug)
