@@ -1,0 +1,182 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from firsthand.publishing.models import Delivery, Post
+from firsthand.publishing.states import State
+
+pytestmark = pytest.mark.django_db
+
+
+def compose_url(team):
+    return reverse("publishing:compose", kwargs={"slug": team.workspace.slug})
+
+
+def form(account, **fields):
+    data = {"accounts": [account.pk], "text": "Soup of the day: lentil", "when": "now"}
+    data.update(fields)
+    return data
+
+
+def test_compose_publish_now_with_a_variant_for_one_account(team, client_for, account):
+    from firsthand.networks.testing import connect_sandbox_account
+
+    second = connect_sandbox_account(team.workspace, "corner-cafe-staff", is_brand=False)
+    response = client_for(team.staff).post(
+        compose_url(team),
+        {
+            "accounts": [account.pk, second.pk],
+            "text": "Soup of the day: lentil",
+            "when": "now",
+            f"variant_{second.pk}": "Today's soup is lentil 🍲",
+        },
+    )
+    assert response.status_code == 302
+    post = Post.objects.get()
+    assert post.author == team.staff
+    texts = {d.account_id: d.text() for d in post.deliveries.all()}
+    assert texts == {account.pk: "Soup of the day: lentil", second.pk: "Today's soup is lentil 🍲"}
+    assert set(post.deliveries.values_list("state", flat=True)) == {State.SCHEDULED}
+
+
+def test_schedule_uses_the_workspace_clock(team, client_for, account):
+    team.workspace.timezone = "Europe/Berlin"
+    team.workspace.save()
+    day = (timezone.now() + timedelta(days=30)).date()
+    client_for(team.owner).post(compose_url(team), form(account, when="schedule", day=day.isoformat(), at="09:00"))
+    due = Delivery.objects.get().due_at
+    from zoneinfo import ZoneInfo
+
+    assert due.astimezone(ZoneInfo("Europe/Berlin")).strftime("%H:%M") == "09:00"
+
+
+@pytest.mark.parametrize(
+    "fields,message",
+    [
+        ({"text": "   "}, "the post is empty"),
+        ({"text": "x" * 501}, "1 too long for Sandbox (501 of 500)"),
+        ({"accounts": []}, "Choose at least one account"),
+        ({"when": "schedule", "day": "2020-01-01", "at": "10:00"}, "already passed"),
+        ({"when": "schedule", "day": "", "at": ""}, "Choose the day and the time"),
+        ({"when": "schedule", "day": "not-a-date", "at": "10:00"}, "Enter a valid date"),
+    ],
+)
+def test_bad_input_is_explained_and_nothing_is_scheduled(team, client_for, account, fields, message):
+    response = client_for(team.owner).post(compose_url(team), form(account, **fields))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Delivery.objects.exclude(state=State.DRAFT).exists()
+
+
+def test_a_skipped_dst_time_is_refused(team, client_for, account):
+    team.workspace.timezone = "Europe/Berlin"
+    team.workspace.save()
+    response = client_for(team.owner).post(
+        compose_url(team), form(account, when="schedule", day="2027-03-28", at="02:30")
+    )
+    assert response.status_code == 400
+    assert "does not exist on 28 March 2027" in response.content.decode()
+    assert not Post.objects.exists()
+
+
+def test_a_repeated_dst_time_asks_which_then_takes_the_answer(team, client_for, account):
+    team.workspace.timezone = "Europe/Berlin"
+    team.workspace.save()
+    client = client_for(team.owner)
+    asked = client.post(compose_url(team), form(account, when="schedule", day="2027-10-31", at="02:30"))
+    assert asked.status_code == 400 and "happens twice" in asked.content.decode()
+    assert 'name="fold" value="1"' in asked.content.decode()
+    answered = client.post(compose_url(team), form(account, when="schedule", day="2027-10-31", at="02:30", fold="1"))
+    assert answered.status_code == 302
+    assert Delivery.objects.get().due_at.isoformat() == "2027-10-31T01:30:00+00:00"
+
+
+def test_an_account_that_needs_reconnecting_cannot_be_scheduled(team, client_for, account):
+    account.mark_needs_reconnect("The token was revoked")
+    response = client_for(team.owner).post(compose_url(team), form(account))
+    assert response.status_code == 400
+    assert "needs reconnecting" in response.content.decode()
+
+
+def test_live_check_counts_per_account(team, client_for, account):
+    response = client_for(team.staff).post(
+        reverse("publishing:check", kwargs={"slug": team.workspace.slug}),
+        {"accounts": [account.pk], "text": "👨‍👩‍👧‍👦 family day"},
+    )
+    html = response.content.decode()
+    assert "12 / 500" in html
+
+
+def test_a_viewer_cannot_use_the_live_check(team, client_for, account):
+    response = client_for(team.viewer).post(reverse("publishing:check", kwargs={"slug": team.workspace.slug}), {})
+    assert response.status_code == 403
+
+
+def test_an_outsider_cannot_see_a_post(team, client_for, account):
+    client_for(team.owner).post(compose_url(team), form(account, when="draft"))
+    post = Post.objects.get()
+    url = reverse("publishing:post", kwargs={"slug": team.workspace.slug, "post_id": post.pk})
+    assert client_for(team.outsider).get(url).status_code == 404
+    own_slug = team.outsider.memberships.get().workspace.slug
+    assert client_for(team.outsider).get(url.replace(team.workspace.slug, own_slug)).status_code == 404
+
+
+def test_an_account_of_another_workspace_cannot_be_chosen(team, client_for, account):
+    from firsthand.networks.testing import connect_sandbox_account
+
+    elsewhere = connect_sandbox_account(team.outsider.memberships.get().workspace, "elsewhere")
+    response = client_for(team.owner).post(compose_url(team), form(elsewhere))
+    assert response.status_code == 400
+    assert not Post.objects.exists()
+
+
+def test_failed_delivery_can_be_retried_from_the_post_page(team, client_for, account):
+    client_for(team.owner).post(compose_url(team), form(account))
+    delivery = Delivery.objects.get()
+    Delivery.objects.filter(pk=delivery.pk).update(state=State.FAILED, error="The sandbox answered 503.")
+    client = client_for(team.owner)
+    page = client.get(reverse("publishing:post", kwargs={"slug": team.workspace.slug, "post_id": delivery.post_id}))
+    assert "The sandbox answered 503." in page.content.decode() and "Retry now" in page.content.decode()
+    client.post(
+        reverse(
+            "publishing:delivery_action",
+            kwargs={"slug": team.workspace.slug, "delivery_id": delivery.pk, "action": "retry"},
+        )
+    )
+    delivery.refresh_from_db()
+    assert delivery.state == State.SCHEDULED
+
+
+def test_state_machine_refuses_moves_it_does_not_know(team, client_for, account):
+    from firsthand.publishing.states import InvalidMove, check_move
+
+    for current, target in [
+        ("draft", "published"),
+        ("published", "scheduled"),
+        ("failed", "published"),
+        ("deleted", "draft"),
+        ("publishing", "draft"),
+    ]:
+        with pytest.raises(InvalidMove):
+            check_move(current, target)
+    client_for(team.owner).post(compose_url(team), form(account, when="draft"))
+    delivery = Delivery.objects.get()
+    response = client_for(team.owner).post(
+        reverse(
+            "publishing:delivery_action",
+            kwargs={"slug": team.workspace.slug, "delivery_id": delivery.pk, "action": "confirm"},
+        ),
+        follow=True,
+    )
+    assert "cannot become published" in response.content.decode()
+    delivery.refresh_from_db()
+    assert delivery.state == State.DRAFT
+
+
+def test_every_state_a_worker_claims_may_move_to_publishing():
+    from firsthand.publishing.states import DUE_STATES, TRANSITIONS, State
+
+    for state in (*DUE_STATES, State.PUBLISHING):
+        assert State.PUBLISHING in TRANSITIONS[state]

@@ -1,0 +1,77 @@
+"""Connect a sandbox account, compose with a variant, schedule, and watch it go out, in a real browser."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import PHONE, screenshot, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def connect(page, base_url, handle, brand=True):
+    page.goto(base_url + "/w/shop/accounts/")
+    connect_form = page.locator("#connect")
+    connect_form.get_by_label("Handle").fill(handle)
+    if not brand:
+        connect_form.get_by_label("This is the business's own account").uncheck()
+    connect_form.get_by_role("button", name="Connect sandbox account").click()
+    expect(page.get_by_text(f"Connected @{handle} on Sandbox")).to_be_visible()
+
+
+def test_compose_with_a_variant_schedule_and_see_it_published_in_the_calendar(shop, new_page):
+    page = new_page()
+    sign_in(page, shop.url, "owner@shop.example")
+    connect(page, shop.url, "shop-news")
+    connect(page, shop.url, "olive", brand=False)
+
+    page.goto(shop.url + "/w/shop/compose/")
+    page.locator(".account-option", has_text="@shop-news").locator("input").check()
+    page.locator(".account-option", has_text="@olive").locator("input").check()
+    page.get_by_label("Post", exact=True).fill("New seasonal menu from Monday! 🍂")
+    page.get_by_text("A different version for one account").click()
+    page.get_by_label("Version for @olive").fill("Our chef has outdone herself: new menu from Monday 🍂")
+
+    # The live preview shows each account's text and its count while typing.
+    preview = page.locator("#checks")
+    expect(preview.locator(".preview")).to_have_count(2)
+    expect(preview).to_contain_text("our chef has outdone herself", ignore_case=True)
+    expect(preview.locator(".preview", has_text="@shop-news").locator(".counter")).to_have_text("32 / 500")
+    expect(preview.locator(".preview", has_text="@olive").locator(".counter")).to_have_text("52 / 500")
+
+    due = datetime.now(UTC) + timedelta(seconds=6)
+    page.get_by_label("Schedule", exact=True).check()
+    page.get_by_label("Day", exact=True).fill(due.strftime("%Y-%m-%d"))
+    page.get_by_label("At", exact=True).fill(due.strftime("%H:%M:%S"))
+    screenshot(page, "compose-desktop")
+    page.get_by_role("button", name="Save post").click()
+    expect(page.get_by_text("Scheduled.")).to_be_visible()
+
+    # The post page follows the delivery live until it is out.
+    expect(page.locator(".delivery .state-published")).to_have_count(2, timeout=30_000)
+    screenshot(page, "post-published-desktop")
+    page.wait_for_load_state("networkidle")  # the live view has stopped asking once all is out
+
+    page.goto(shop.url + "/w/shop/calendar/")
+    today = page.locator(".day.today")
+    expect(today.locator(".slot", has_text="@shop-news")).to_contain_text("Published")
+    expect(today.locator(".slot", has_text="@olive")).to_contain_text("our chef", ignore_case=True)
+    screenshot(page, "calendar-desktop")
+    assert page.console_errors == []
+
+
+def test_over_long_text_is_flagged_while_typing_and_refused_on_save(shop, new_page):
+    page = new_page(PHONE)
+    sign_in(page, shop.url, "owner@shop.example")
+    connect(page, shop.url, "shop-news")
+    page.goto(shop.url + "/w/shop/compose/")
+    page.locator(".account-option", has_text="@shop-news").locator("input").check()
+    page.get_by_label("Post", exact=True).fill("🍞" * 501)
+    expect(page.locator("#checks .counter-over")).to_have_text("501 / 500")
+    expect(page.locator("#checks")).to_contain_text("1 too long for Sandbox")
+    page.get_by_role("button", name="Save post").click()
+    expect(page.locator(".alert-error")).to_contain_text("1 too long for Sandbox")
+    # What was typed is still there.
+    expect(page.get_by_label("Post", exact=True)).to_have_value("🍞" * 501)
+    screenshot(page, "compose-too-long-phone")
