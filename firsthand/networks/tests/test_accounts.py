@@ -61,7 +61,7 @@ def test_a_value_from_an_unknown_key_gives_a_clear_error_without_the_secret(team
     account = connect_sandbox_account(team.workspace, "bakery", by=team.owner)
     settings.FIRSTHAND_ENCRYPTION_KEYS = ["an unrelated key"]
     with pytest.raises(crypto.CannotDecrypt) as error:
-        ConnectedAccount.objects.get(pk=account.pk).credentials
+        _ = ConnectedAccount.objects.get(pk=account.pk).credentials
     assert "sbx_" not in str(error.value)
 
 
