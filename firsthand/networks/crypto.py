@@ -49,8 +49,16 @@ def encrypt_json(value: dict) -> str:
 def decrypt_json(token: str) -> dict:
     if not token:
         return {}
+    # A copy, so a caller that changes the dict cannot change the cached value.
+    return dict(_decrypt(token, tuple(settings.FIRSTHAND_ENCRYPTION_KEYS)))
+
+
+@lru_cache(maxsize=4096)
+def _decrypt(token: str, keys: tuple[str, ...]) -> dict:
+    # Cached by (ciphertext, keys): the same ciphertext always holds the same secret, and the
+    # publishing engine reads every account's credentials once per post.
     try:
-        return json.loads(cipher().decrypt(token.encode()))
+        return json.loads(_cipher(keys).decrypt(token.encode()))
     except InvalidToken:
         raise CannotDecrypt("stored credentials were encrypted with a key that is not configured") from None
 

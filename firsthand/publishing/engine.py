@@ -101,13 +101,24 @@ def publish_one(delivery: Delivery, worker_id: str) -> None:
             remote_ids.append(published.remote_id)
             url = url or published.url
             delivery.needs_reconcile = False
-            # Each part is recorded as soon as it exists, so a crash mid-thread repeats nothing.
-            if not save_claimed(delivery, worker_id, remote_ids=remote_ids, remote_url=url, needs_reconcile=False):
-                return
+            if len(remote_ids) < len(parts):
+                # Each part of a thread is recorded as soon as it exists, so a crash mid-thread repeats nothing.
+                if not save_claimed(delivery, worker_id, remote_ids=remote_ids, remote_url=url, needs_reconcile=False):
+                    return
     except NetworkError as error:
         network_failed(delivery, worker_id, error)
         return
-    finish(delivery, worker_id, State.PUBLISHED, published_at=timezone.now(), error="")
+    if not finish(
+        delivery,
+        worker_id,
+        State.PUBLISHED,
+        published_at=timezone.now(),
+        error="",
+        remote_ids=remote_ids,
+        remote_url=url,
+        needs_reconcile=False,
+    ):
+        return
     record(
         "publishing.published",
         f"Published to {account}",

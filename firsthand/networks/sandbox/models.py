@@ -39,15 +39,15 @@ class SandboxPost(models.Model):
     text = models.TextField()
     media = models.JSONField(default=list, blank=True)
     reply_to = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replies")
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
+    # Kept so a client can look a post up after a lost answer. Like most networks, the sandbox does NOT
+    # refuse a second post with the same key: preventing duplicates is the client's job.
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     like_count = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["account", "idempotency_key"], name="sandbox_idempotency_key_once")
-        ]
+        indexes = [models.Index(fields=["account", "created_at"], name="sandbox_post_recent")]
 
     @property
     def url(self) -> str:

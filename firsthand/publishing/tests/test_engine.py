@@ -191,3 +191,10 @@ def test_concurrent_workers_publish_every_post_exactly_once(team, account):
     assert Delivery.objects.filter(state=State.PUBLISHED).count() == 120
     keys = list(SandboxPost.objects.values_list("idempotency_key", flat=True))
     assert len(keys) == 120 == len(set(keys))
+
+
+def test_the_sandbox_itself_does_not_refuse_a_repeated_key_so_only_the_engine_prevents_duplicates(team, account):
+    outgoing = engine.OutgoingPost(text="twice", idempotency_key="same-key")
+    SandboxConnector().publish(account, outgoing)
+    SandboxConnector().publish(account, outgoing)
+    assert SandboxPost.objects.filter(idempotency_key="same-key").count() == 2
