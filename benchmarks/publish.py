@@ -49,6 +49,7 @@ def setup_environment(args, data_dir: Path) -> dict:
     env.update(
         FIRSTHAND_DATA_DIR=str(data_dir),
         FIRSTHAND_PUBLISH_CLAIM_SECONDS="5",  # killed workers' posts are taken over quickly
+        FIRSTHAND_PUBLISH_RETRY_BASE_SECONDS="1",  # retries 1, 2, 4, ... s apart, so a run ends in minutes
         FIRSTHAND_LOG_LEVEL="ERROR",
     )
     if args.database:
@@ -106,9 +107,7 @@ def seed(args):
         ]
         # Faults are tried one after another, so each gets the share that makes the total `faults`.
         each = 1 - (1 - args.faults) ** (1 / len(kinds))
-        SandboxFault.objects.bulk_create(
-            [SandboxFault(kind=kind, probability=each, reset_seconds=2) for kind in kinds]
-        )
+        SandboxFault.objects.bulk_create([SandboxFault(kind=kind, probability=each, reset_seconds=2) for kind in kinds])
 
     rng = random.Random(args.seed)
     start = timezone.now() + timedelta(seconds=args.lead)
@@ -157,7 +156,7 @@ def wait_until_done(args, env, workers, rng):
 
 
 def measure(args, start, kills, database):
-    from django.db.models import Count, F
+    from django.db.models import Count
 
     from firsthand.networks.sandbox.models import SandboxPost
     from firsthand.publishing.models import Delivery

@@ -43,6 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_data_dir(owner)
 
+    posts = commands.add_parser("posts", help="work with posts from the command line")
+    posts_commands = posts.add_subparsers(dest="posts_command", required=True, metavar="ACTION")
+    importing = posts_commands.add_parser("import", help="schedule posts from a CSV file (account, time, text)")
+    importing.add_argument("file")
+    importing.add_argument("--workspace", required=True, help="the workspace's short name, as in /w/NAME/")
+    importing.add_argument("--as", dest="email", required=True, help="the email of the person the posts are from")
+    add_data_dir(importing)
+
     manage = commands.add_parser("manage", help="run one of Django's management commands", add_help=False)
     manage.add_argument("args", nargs=argparse.REMAINDER)
     return parser
@@ -83,6 +91,14 @@ def main(argv: list[str] | None = None) -> None:
         serve(args)
     elif args.command == "worker":
         worker(args)
+    elif args.command == "posts":
+        from django.core.management import call_command
+        from django.core.management.base import CommandError
+
+        try:
+            call_command("import_posts", args.file, workspace=args.workspace, email=args.email)
+        except CommandError as error:
+            sys.exit(f"firsthand: {error}")
     elif args.command == "createowner":
         from django.core.management import call_command
 

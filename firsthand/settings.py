@@ -140,6 +140,8 @@ TASKS = {
 WORKER_HEARTBEAT_SECONDS = env_int("FIRSTHAND_WORKER_HEARTBEAT_SECONDS", 10)
 # How long a worker holds a due post before another may assume it died.
 PUBLISH_CLAIM_SECONDS = env_int("FIRSTHAND_PUBLISH_CLAIM_SECONDS", 60)
+# The first wait before retrying a post after a passing failure; it doubles with each attempt.
+PUBLISH_RETRY_BASE_SECONDS = env_int("FIRSTHAND_PUBLISH_RETRY_BASE_SECONDS", 5)
 
 # --- Accounts and sessions -------------------------------------------------------
 

@@ -170,3 +170,52 @@ def test_ctrl_c_stops_serve_cleanly(tmp_path):
     assert server.popen.wait(timeout=30) == 0
     server.reader.join(timeout=5)
     assert "firsthand: stopped." in server.output
+
+
+def test_posts_import_from_the_command_line(tmp_path):
+    env = process_env(FIRSTHAND_OWNER_PASSWORD=OWNER_PASSWORD)
+    run(
+        "createowner",
+        "--email",
+        "o@shop.example",
+        "--name",
+        "O",
+        "--workspace",
+        "Shop",
+        "--data-dir",
+        tmp_path,
+        env=env,
+    )
+    connect = run(
+        "manage",
+        "--data-dir",
+        tmp_path,
+        "shell",
+        "--no-imports",
+        "-c",
+        "from firsthand.team.models import Workspace; from firsthand.networks.testing import connect_sandbox_account;"
+        "connect_sandbox_account(Workspace.objects.get(), 'shop-news')",
+    )
+    assert connect.returncode == 0, connect.stderr
+    bad = tmp_path / "bad.csv"
+    bad.write_text("account,time,text\n@shop-news,yesterday,Hello\n")
+    refused = run("posts", "import", bad, "--workspace", "shop", "--as", "o@shop.example", "--data-dir", tmp_path)
+    assert refused.returncode != 0
+    assert "line 2:" in refused.stderr and "Nothing was imported" in refused.stderr
+    good = tmp_path / "good.csv"
+    good.write_text("account,time,text\n@shop-news,2099-01-01 09:00,Hello from the future\n")
+    done = run("posts", "import", good, "--workspace", "shop", "--as", "o@shop.example", "--data-dir", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Scheduled 1 post(s)." in done.stdout
+    missing = run(
+        "posts",
+        "import",
+        tmp_path / "nope.csv",
+        "--workspace",
+        "shop",
+        "--as",
+        "o@shop.example",
+        "--data-dir",
+        tmp_path,
+    )
+    assert missing.returncode != 0 and "Cannot read" in missing.stderr

@@ -25,7 +25,6 @@ from firsthand.publishing.states import State
 logger = logging.getLogger("firsthand.publishing")
 
 MAX_ATTEMPTS = 8
-BACKOFF_BASE_SECONDS = 5
 BACKOFF_CAP_SECONDS = 60 * 60
 
 
@@ -191,7 +190,8 @@ def network_failed(delivery: Delivery, worker_id: str, error: NetworkError) -> N
         else:
             fail(delivery, worker_id, f"Gave up after {attempts} attempts. Last answer: {error.message}")
         return
-    delay = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** (attempts - 1)) * random.uniform(0.8, 1.2)
+    delay = min(BACKOFF_CAP_SECONDS, settings.PUBLISH_RETRY_BASE_SECONDS * 2 ** (attempts - 1))
+    delay *= random.uniform(0.8, 1.2)  # so posts that failed together do not retry together
     retry_at = timezone.now() + timedelta(seconds=delay)
     if error.retry_at and error.retry_at > retry_at:
         retry_at = error.retry_at  # the network said when; asking sooner only fails again

@@ -8,6 +8,7 @@ urlpatterns = [
     path("w/<slug:slug>/compose/", compose.compose, name="compose"),
     path("w/<slug:slug>/compose/check/", compose.check, name="check"),
     path("w/<slug:slug>/calendar/", calendar.calendar, name="calendar"),
+    path("w/<slug:slug>/posts/import/", posts.import_csv, name="import"),
     path("w/<slug:slug>/posts/<int:post_id>/", posts.post_detail, name="post"),
     path("w/<slug:slug>/posts/<int:post_id>/edit/", compose.compose, name="edit"),
     path("w/<slug:slug>/posts/<int:post_id>/delete/", posts.delete_draft, name="delete"),

@@ -3,7 +3,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from firsthand.publishing import operations
+from firsthand.publishing import importer, operations
 from firsthand.publishing.models import Delivery, Post
 from firsthand.publishing.states import EDITABLE_STATES, InvalidMove, State
 from firsthand.team.access import workspace_view
@@ -82,3 +82,24 @@ def delete_draft(request, membership, post_id):
     post.delete()
     messages.success(request, "Draft deleted.")
     return redirect("publishing:calendar", slug=membership.workspace.slug)
+
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+
+
+@workspace_view(Capability.PUBLISH)
+def import_csv(request, membership):
+    report = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "Choose a CSV file to import.")
+        elif upload.size > MAX_UPLOAD_BYTES:
+            messages.error(request, "That file is larger than 2 MB; split it into smaller files.")
+        else:
+            report = importer.import_posts(membership, upload.read())
+            if report.ok:
+                messages.success(request, f"Scheduled {report.imported} post(s).")
+                return redirect("publishing:calendar", slug=membership.workspace.slug)
+    status = 400 if report is not None and not report.ok else 200
+    return render(request, "publishing/import.html", {"active": "calendar", "report": report}, status=status)

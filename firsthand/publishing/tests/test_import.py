@@ -1,0 +1,93 @@
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from firsthand.publishing.importer import import_posts
+from firsthand.publishing.models import Delivery, Post
+from firsthand.publishing.states import State
+
+pytestmark = pytest.mark.django_db
+
+
+def future(days=3, hour="09:30"):
+    return f"{(timezone.now() + timedelta(days=days)).date().isoformat()} {hour}"
+
+
+def test_a_good_file_schedules_every_row_on_the_workspace_clock(team, account):
+    team.workspace.timezone = "Europe/Berlin"
+    team.workspace.save()
+    content = f'account,time,text\n@corner-cafe,{future()},Door 1\ncorner-cafe,{future(4)},"Door 2, with a comma"\n'
+    report = import_posts(team.membership("owner"), content.encode())
+    assert report.ok and report.imported == 2
+    texts = sorted(Post.objects.values_list("text", flat=True))
+    assert texts == ["Door 1", "Door 2, with a comma"]
+    assert set(Delivery.objects.values_list("state", flat=True)) == {State.SCHEDULED}
+    from zoneinfo import ZoneInfo
+
+    first = Delivery.objects.order_by("due_at").first()
+    assert first.due_at.astimezone(ZoneInfo("Europe/Berlin")).strftime("%H:%M") == "09:30"
+
+
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        ("account,when,text\n@corner-cafe,2030-01-01 10:00,hi\n", "Missing column(s): time"),
+        ("account,time,text,colour\n", "Unknown column(s): colour"),
+        ("", "The file is empty"),
+        ("account,time,text\n", "no posts"),
+    ],
+)
+def test_a_file_with_wrong_columns_is_refused_whole(team, account, content, message):
+    report = import_posts(team.membership("owner"), content.encode())
+    assert not report.ok and any(message in problem for problem in report.errors)
+    assert not Post.objects.exists()
+
+
+def test_one_bad_row_means_nothing_is_imported_and_each_problem_names_its_line(team, account):
+    content = (
+        "account,time,text\n"
+        f"@corner-cafe,{future()},Fine\n"
+        f"@nobody,{future()},Unknown account\n"
+        "@corner-cafe,next tuesday,Bad date\n"
+        "@corner-cafe,2020-01-01 10:00,In the past\n"
+        f"@corner-cafe,{future()},{'x' * 501}\n"
+        f"@corner-cafe,{future()},\n"
+        "@corner-cafe,2027-03-28 02:30,Skipped hour\n"
+    )
+    team.workspace.timezone = "Europe/Berlin"
+    team.workspace.save()
+    report = import_posts(team.membership("owner"), content.encode())
+    assert not report.ok
+    problems = {row.line: " ".join(row.errors) for row in report.rows}
+    assert problems[2] == ""
+    assert "No connected account @nobody" in problems[3]
+    assert "not a time firsthand understands" in problems[4]
+    assert "already passed" in problems[5]
+    assert "too long" in problems[6]
+    assert "empty" in problems[7]
+    assert "does not exist" in problems[8]
+    assert not Post.objects.exists()
+
+
+def test_a_file_that_is_not_utf8_is_explained(team, account):
+    report = import_posts(
+        team.membership("owner"), "account,time,text\n@corner-cafe,2030-01-01 10:00,Caf\xe9\n".encode("latin-1")
+    )
+    assert "not UTF-8" in report.errors[0]
+
+
+def test_the_upload_page_shows_the_report(team, client_for, account):
+    upload = SimpleUploadedFile("posts.csv", b"account,time,text\n@nobody,2030-01-01 10:00,hi\n", "text/csv")
+    response = client_for(team.staff).post(
+        reverse("publishing:import", kwargs={"slug": team.workspace.slug}), {"file": upload}
+    )
+    assert response.status_code == 400
+    assert "Nothing was imported" in response.content.decode() and "@nobody" in response.content.decode()
+
+
+def test_viewers_cannot_import(team, client_for, account):
+    response = client_for(team.viewer).get(reverse("publishing:import", kwargs={"slug": team.workspace.slug}))
+    assert response.status_code == 403
