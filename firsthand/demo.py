@@ -77,4 +77,64 @@ def create_demo(password: str) -> Workspace:
         )
         Membership.objects.create(user=user, workspace=workspace, role=role)
     create_invite(owner_membership, role=Role.STAFF, email="new.baker@demo.firsthand.example")
+    add_demo_posts(owner_membership, Membership.objects.get(workspace=workspace, role=Role.STAFF))
     return workspace
+
+
+WEEK_OF_POSTS = [
+    "Sourdough is out of the oven at 7. Come early, it goes fast!",
+    "This week's special: cardamom buns, baked every morning.",
+    "We're hiring a weekend baker. Know someone who loves early mornings?",
+    "Rainy day? Hot chocolate and a cinnamon roll for £4 until noon.",
+    "Behind the scenes: 48 hours from flour to our rye loaf.",
+    "Saturday market stall: find us at Harbour Square from 9.",
+    "Thank you for 10 years of mornings together. Cake on the house today!",
+]
+
+
+def add_demo_posts(owner, staff) -> None:
+    """Sandbox accounts, a week of scheduled posts, a few already published, and one that failed."""
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from firsthand.networks.base import OutgoingPost
+    from firsthand.networks.sandbox.connector import SandboxConnector
+    from firsthand.networks.testing import connect_sandbox_account
+    from firsthand.publishing import operations
+    from firsthand.publishing.models import Delivery
+    from firsthand.publishing.states import State
+
+    workspace = owner.workspace
+    brand = connect_sandbox_account(workspace, "harbour-bakery", by=owner.user, colour="#b45309")
+    news = connect_sandbox_account(workspace, "harbour-bakery-news", by=owner.user, colour="#0f766e")
+    zone = ZoneInfo(workspace.timezone)
+    today = datetime.now(zone).date()
+    for day, text in enumerate(WEEK_OF_POSTS, start=1):
+        when = datetime.combine(today + timedelta(days=day), time(8 if day % 2 else 12, 30), tzinfo=zone)
+        post = operations.save_post(staff if day % 3 else owner, accounts=[brand, news], text=text)
+        operations.schedule(owner, post, when)
+
+    connector = SandboxConnector()
+    for days_ago, text in [
+        (1, "Fresh croissants, still warm. See you soon!"),
+        (2, "Closed Monday for a family wedding."),
+    ]:
+        post = operations.save_post(owner, accounts=[brand], text=text)
+        delivery = post.deliveries.get()
+        published = connector.publish(brand, OutgoingPost(text=text, idempotency_key=delivery.part_key(0)))
+        moment = timezone.now() - timedelta(days=days_ago)
+        Delivery.objects.filter(pk=delivery.pk).update(
+            state=State.PUBLISHED,
+            due_at=moment,
+            published_at=moment,
+            remote_ids=[published.remote_id],
+            remote_url=published.url,
+        )
+    failed = operations.save_post(staff, accounts=[news], text="Our new opening hours start next week.")
+    Delivery.objects.filter(post=failed).update(
+        state=State.FAILED,
+        due_at=timezone.now() - timedelta(hours=3),
+        error="The sandbox refused the post: content not allowed. (A demo failure: press Retry now.)",
+    )

@@ -30,8 +30,24 @@ def workspace_home(request, membership):
         "can_manage_team": membership.can(Capability.MANAGE_TEAM),
         "role_summary": ROLE_SUMMARIES[Role(membership.role)],
         "capabilities": [(capability, membership.can(capability)) for capability in Capability],
+        "can_draft": membership.can(Capability.DRAFT),
+        **publishing_summary(workspace),
     }
     return render(request, "web/workspace_home.html", context)
+
+
+def publishing_summary(workspace) -> dict:
+    from firsthand.networks.models import ConnectedAccount
+    from firsthand.publishing.models import Delivery
+    from firsthand.publishing.states import State
+
+    deliveries = Delivery.objects.filter(post__workspace=workspace)
+    return {
+        "account_count": ConnectedAccount.objects.connected().filter(workspace=workspace).count(),
+        "post_count": workspace.posts.count(),
+        "scheduled_count": deliveries.filter(state=State.SCHEDULED).count(),
+        "published_count": deliveries.filter(state=State.PUBLISHED).count(),
+    }
 
 
 @workspace_view(Capability.VIEW)
