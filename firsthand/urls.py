@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("firsthand.team.urls")),
     path("", include("firsthand.publishing.urls")),
     path("", include("firsthand.networks.urls")),
+    path("", include("firsthand.notices.urls")),
     path("", include("firsthand.web.urls")),
 ]
 

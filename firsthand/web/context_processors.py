@@ -11,6 +11,11 @@ def shell(request):
         context["membership"] = membership
         context["workspace"] = membership.workspace
         context["places"] = places_for(membership)
+        from firsthand.notices.models import Notice
+
+        context["unread_notices"] = Notice.objects.filter(
+            workspace=membership.workspace, user=request.user, read_at=None
+        ).count()
         context["other_memberships"] = (
             request.user.memberships.select_related("workspace").exclude(pk=membership.pk).order_by("workspace__name")
         )
