@@ -211,6 +211,32 @@ else:
     EMAIL_FILE_PATH = str(DATA_DIR / "unsent-mail")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "firsthand <firsthand@localhost>")
 
+# --- Uploaded images ------------------------------------------------------------------
+
+# Kept under the data dir, or in S3-compatible storage when FIRSTHAND_S3_BUCKET is set
+# (install firsthand[s3]). Either way they are served only through views that check membership.
+MEDIA_ROOT = DATA_DIR
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if env("FIRSTHAND_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("FIRSTHAND_S3_BUCKET"),
+            "endpoint_url": env("FIRSTHAND_S3_ENDPOINT_URL") or None,
+            "region_name": env("FIRSTHAND_S3_REGION") or None,
+            "access_key": env_secret("FIRSTHAND_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_secret("FIRSTHAND_S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+
 # --- Static files, i18n ----------------------------------------------------------
 
 STATIC_URL = "/static/"

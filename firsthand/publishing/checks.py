@@ -32,7 +32,8 @@ class AccountCheck:
         return not self.problems
 
 
-def check_for_account(account, parts: list[str], media_count: int = 0) -> AccountCheck:
+def check_for_account(account, parts: list[str], images=()) -> AccountCheck:
+    """`images` are MediaFile rows attached to the first part."""
     limits = registry.limits(account.network)
     checked = []
     problems = []
@@ -49,8 +50,18 @@ def check_for_account(account, parts: list[str], media_count: int = 0) -> Accoun
             )
     if len(parts) > 1 and not limits.supports_threads:
         problems.append(f"{limits.label} does not take threads.")
-    if limits.requires_media and media_count == 0:
+    if limits.requires_media and not images:
         problems.append(f"{limits.label} needs at least one image.")
+    if len(images) > limits.max_images:
+        problems.append(f"{limits.label} takes at most {limits.max_images} images; this post has {len(images)}.")
+    for image in images:
+        if image.mime_type not in limits.image_types:
+            problems.append(f"{limits.label} does not take {image.extension.upper()} images ({image.original_name}).")
+        elif image.size > limits.max_image_bytes:
+            problems.append(
+                f"{image.original_name} is {image.size / 1048576:.1f} MB; "
+                f"{limits.label} takes images up to {limits.max_image_bytes / 1048576:.0f} MB."
+            )
     if account.needs_reconnect:
         problems.append(f"{account} needs reconnecting before it can post: {account.health_reason}")
     return AccountCheck(account=account, parts=checked, problems=problems)

@@ -13,13 +13,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from firsthand.audit.log import record
 from firsthand.networks import registry
-from firsthand.networks.base import NetworkError, OutgoingPost
-from firsthand.publishing.models import Delivery
+from firsthand.networks.base import Media, NetworkError, OutgoingPost
+from firsthand.publishing.models import Delivery, PostMedia
 from firsthand.publishing.states import State
 
 logger = logging.getLogger("firsthand.publishing")
@@ -61,8 +61,10 @@ def claim(worker_id: str, batch: int = 100) -> list[int]:
 
 
 def publish_claimed(ids: list[int], worker_id: str) -> None:
-    deliveries = Delivery.objects.select_related("post", "account", "post__workspace").filter(
-        pk__in=ids, state=State.PUBLISHING, claimed_by=worker_id
+    deliveries = (
+        Delivery.objects.select_related("post", "account", "post__workspace")
+        .prefetch_related(Prefetch("post__attachments", queryset=PostMedia.objects.select_related("media")))
+        .filter(pk__in=ids, state=State.PUBLISHING, claimed_by=worker_id)
     )
     for delivery in deliveries:
         try:
@@ -95,6 +97,7 @@ def publish_one(delivery: Delivery, worker_id: str) -> None:
                 text=parts[index],
                 idempotency_key=delivery.part_key(index),
                 reply_to=remote_ids[-1] if remote_ids else None,
+                media=media_for(delivery) if index == 0 else (),
             )
             published = found or connector.publish(account, outgoing)
             remote_ids.append(published.remote_id)
@@ -125,6 +128,19 @@ def publish_one(delivery: Delivery, worker_id: str) -> None:
         actor=delivery.post.author,
         delivery=delivery.pk,
         url=url,
+    )
+
+
+def media_for(delivery: Delivery) -> tuple[Media, ...]:
+    return tuple(
+        Media(
+            path=attachment.media.file.name,
+            mime_type=attachment.media.mime_type,
+            alt_text=attachment.alt_text,
+            width=attachment.media.width,
+            height=attachment.media.height,
+        )
+        for attachment in delivery.post.images()
     )
 
 

@@ -28,6 +28,45 @@ class Post(models.Model):
     def parts(self) -> list[str]:
         return [self.text, *self.follow_ups]
 
+    def images(self) -> list["PostMedia"]:
+        # .all() so that a prefetch (the engine loads posts a hundred at a time) is used.
+        return list(self.attachments.all())
+
+
+def media_path(instance, filename):
+    # Not the uploaded name: it can hold anything, and names must not collide.
+    return f"media/{instance.workspace_id}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class MediaFile(models.Model):
+    """An image uploaded for posts, checked on arrival; served only to members of its workspace."""
+
+    workspace = models.ForeignKey("team.Workspace", on_delete=models.CASCADE, related_name="media")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    file = models.FileField(upload_to=media_path, max_length=300)
+    original_name = models.CharField(max_length=255, blank=True)
+    mime_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp"}
+
+    @property
+    def extension(self) -> str:
+        return self.EXTENSIONS.get(self.mime_type, "bin")
+
+
+class PostMedia(models.Model):
+    post = models.ForeignKey("Post", on_delete=models.CASCADE, related_name="attachments")
+    media = models.ForeignKey(MediaFile, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+    alt_text = models.CharField(max_length=1500, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+
 
 class Delivery(models.Model):
     """One post going to one account: its own text variant, state, attempts and result.

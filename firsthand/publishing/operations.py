@@ -9,7 +9,7 @@ from django.utils import timezone
 from firsthand.audit.log import record
 from firsthand.networks import registry
 from firsthand.publishing.checks import check_for_account
-from firsthand.publishing.models import Delivery, Post
+from firsthand.publishing.models import Delivery, Post, PostMedia
 from firsthand.publishing.states import EDITABLE_STATES, State
 
 
@@ -17,14 +17,22 @@ class PublishingError(Exception):
     """A request the rules refuse; the message is shown as is."""
 
 
-def save_post(membership, *, accounts, text: str, follow_ups=(), variants=None, post: Post | None = None) -> Post:
-    """Create or update a draft for these accounts; nothing is scheduled yet."""
+def save_post(
+    membership, *, accounts, text: str, follow_ups=(), variants=None, images=None, post: Post | None = None
+) -> Post:
+    """Create or update a draft for these accounts; nothing is scheduled yet.
+
+    `images` is a list of (MediaFile, alt text); None leaves a post's images as they are.
+    """
     variants = variants or {}
     follow_ups = [part for part in follow_ups if part.strip()]
     if not accounts:
         raise PublishingError("Choose at least one account to post to.")
-    if not text.strip() and not any(variants.get(a.pk, "").strip() for a in accounts):
+    if not text.strip() and not images and not any(variants.get(a.pk, "").strip() for a in accounts):
         raise PublishingError("Write something first: the post is empty.")
+    for media, _alt in images or ():
+        if media.workspace_id != membership.workspace.pk:
+            raise PublishingError("One of the images belongs to another workspace.")
     with transaction.atomic():
         if post is None:
             post = Post.objects.create(workspace=membership.workspace, author=membership.user, text=text)
@@ -35,6 +43,14 @@ def save_post(membership, *, accounts, text: str, follow_ups=(), variants=None, 
             post.text = text
         post.follow_ups = follow_ups
         post.save()
+        if images is not None:
+            post.attachments.all().delete()
+            PostMedia.objects.bulk_create(
+                [
+                    PostMedia(post=post, media=media, position=n, alt_text=alt[:1500])
+                    for n, (media, alt) in enumerate(images)
+                ]
+            )
         keep = {account.pk for account in accounts}
         post.deliveries.exclude(account_id__in=keep).delete()
         for account in accounts:
@@ -46,8 +62,9 @@ def save_post(membership, *, accounts, text: str, follow_ups=(), variants=None, 
 
 def problems_with(post: Post) -> list[str]:
     problems = []
+    images = [attachment.media for attachment in post.images()]
     for delivery in post.deliveries.select_related("account"):
-        check = check_for_account(delivery.account, delivery.parts())
+        check = check_for_account(delivery.account, delivery.parts(), images)
         problems += [f"{delivery.account}: {problem}" for problem in check.problems]
     return problems
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from firsthand.publishing.views import calendar, compose, posts
+from firsthand.publishing.views import calendar, compose, media, posts
 
 app_name = "publishing"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("w/<slug:slug>/compose/", compose.compose, name="compose"),
     path("w/<slug:slug>/compose/check/", compose.check, name="check"),
     path("w/<slug:slug>/calendar/", calendar.calendar, name="calendar"),
+    path("w/<slug:slug>/media/upload/", media.upload, name="upload"),
+    path("w/<slug:slug>/media/<int:media_id>/", media.serve, name="media"),
     path("w/<slug:slug>/posts/import/", posts.import_csv, name="import"),
     path("w/<slug:slug>/posts/<int:post_id>/", posts.post_detail, name="post"),
     path("w/<slug:slug>/posts/<int:post_id>/edit/", compose.compose, name="edit"),

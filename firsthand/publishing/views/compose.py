@@ -6,7 +6,7 @@ from firsthand.networks.models import ConnectedAccount
 from firsthand.publishing import operations
 from firsthand.publishing.checks import check_for_account
 from firsthand.publishing.forms import ComposeForm
-from firsthand.publishing.models import Post
+from firsthand.publishing.models import MediaFile, Post
 from firsthand.publishing.states import EDITABLE_STATES
 from firsthand.team.access import workspace_view
 from firsthand.team.permissions import Capability
@@ -48,10 +48,26 @@ def compose(request, membership, post_id=None):
         "post": post,
         "accounts": accounts,
         "can_publish": membership.can(Capability.PUBLISH),
-        "checks": checks_from(request.POST if request.method == "POST" else None, accounts, post),
+        "checks": checks_from(request.POST if request.method == "POST" else None, accounts, post, workspace),
+        "images": chosen_images(request.POST, workspace)
+        if request.method == "POST"
+        else stored_images(post)
+        if post
+        else [],
         **choices_shown(form),
     }
     return render(request, "publishing/compose.html", context, status=400 if form.errors else 200)
+
+
+def chosen_images(data, workspace) -> list[tuple[MediaFile, str]]:
+    """The images the form holds, in order, with their descriptions; only this workspace's."""
+    ids = [int(pk) for pk in data.getlist("media") if pk.isdigit()][:10]
+    found = {m.pk: m for m in MediaFile.objects.filter(workspace=workspace, pk__in=ids)}
+    return [(found[pk], data.get(f"alt_{pk}", "").strip()) for pk in ids if pk in found]
+
+
+def stored_images(post) -> list[tuple[MediaFile, str]]:
+    return [(attachment.media, attachment.alt_text) for attachment in post.attachments.select_related("media")]
 
 
 def save_from_form(request, membership, form, post):
@@ -67,6 +83,7 @@ def save_from_form(request, membership, form, post):
             text=data["text"],
             follow_ups=form.follow_ups(),
             variants=form.variants(),
+            images=chosen_images(request.POST, membership.workspace),
             post=post,
         )
         if when == "now":
@@ -83,17 +100,19 @@ def save_from_form(request, membership, form, post):
         return None
 
 
-def checks_from(data, accounts, post=None):
+def checks_from(data, accounts, post=None, workspace=None):
     """Per chosen account: the count against its limit and any problems, for the live panel and preview."""
     if data is not None:
         chosen_ids = {int(pk) for pk in data.getlist("accounts") if pk.isdigit()}
         text = data.get("text", "")
         follow_ups = [data.get(f"follow_up_{n}", "") for n in range(3)]
         variants = {a.pk: data.get(f"variant_{a.pk}", "") for a in accounts}
+        images = [media for media, _alt in chosen_images(data, workspace)]
     elif post is not None:
         chosen_ids = {d.account_id for d in post.deliveries.all()}
         text, follow_ups = post.text, post.follow_ups
         variants = {d.account_id: d.variant_text for d in post.deliveries.all()}
+        images = [media for media, _alt in stored_images(post)]
     else:
         return []
     follow_ups = [part for part in follow_ups if part.strip()]
@@ -101,8 +120,8 @@ def checks_from(data, accounts, post=None):
     for account in accounts:
         if account.pk in chosen_ids:
             parts = [variants.get(account.pk, "").strip() or text, *follow_ups]
-            check = check_for_account(account, parts)
-            results.append((check, list(zip(check.parts, parts, strict=True))))
+            check = check_for_account(account, parts, images)
+            results.append((check, list(zip(check.parts, parts, strict=True)), images))
     return results
 
 
@@ -126,4 +145,5 @@ def choices_shown(form):
 def check(request, membership):
     """htmx: the live counts and previews while the author types."""
     accounts = workspace_accounts(membership.workspace)
-    return render(request, "publishing/_checks.html", {"checks": checks_from(request.POST, accounts)})
+    checks = checks_from(request.POST, accounts, workspace=membership.workspace)
+    return render(request, "publishing/_checks.html", {"checks": checks})

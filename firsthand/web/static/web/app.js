@@ -30,6 +30,23 @@
     if (message && !window.confirm(message)) event.preventDefault();
   });
 
+  // <button data-remove="#id">: take that element out of the page (e.g. an image from a post).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-remove], [data-remove-self]");
+    if (!button) return;
+    var target = button.hasAttribute("data-remove-self")
+      ? button.closest("li")
+      : document.querySelector(button.getAttribute("data-remove"));
+    var form = button.closest("form");
+    if (target) target.remove();
+    if (form) form.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+
+  // After images are uploaded, clear the file box so the same file can be chosen again.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.target.matches && event.target.matches("input[type=file]")) event.target.value = "";
+  });
+
   // Close an open <details> menu when clicking elsewhere.
   document.addEventListener("click", function (event) {
     document.querySelectorAll("details.switcher[open], details.tab-more[open]").forEach(function (menu) {

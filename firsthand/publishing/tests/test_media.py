@@ -1,0 +1,110 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from firsthand.networks import registry
+from firsthand.networks.base import NetworkLimits
+from firsthand.networks.sandbox.models import SandboxPost
+from firsthand.publishing import engine
+from firsthand.publishing.checks import check_for_account
+from firsthand.publishing.models import MediaFile, Post
+
+pytestmark = pytest.mark.django_db
+
+
+def image_file(name="loaf.png", kind="PNG", size=(640, 480)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 150, 90)).save(buffer, kind)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def upload(client, team, *files):
+    return client.post(reverse("publishing:upload", kwargs={"slug": team.workspace.slug}), {"image": list(files)})
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def test_an_image_is_checked_stored_and_shown_with_a_box_for_its_description(team, client_for):
+    response = upload(client_for(team.staff), team, image_file())
+    media = MediaFile.objects.get()
+    assert (media.mime_type, media.width, media.height) == ("image/png", 640, 480)
+    assert media.file.name.endswith(".png") and "loaf" not in media.file.name
+    html = response.content.decode()
+    assert f'name="media" value="{media.pk}"' in html and f'name="alt_{media.pk}"' in html
+
+
+@pytest.mark.parametrize(
+    "upload_file,message",
+    [
+        (SimpleUploadedFile("virus.png", b"MZ this is not an image", content_type="image/png"), "not an image"),
+        (image_file("tiny.png", size=(4, 4)), "between 16 and 10000 pixels"),
+        (image_file("pic.bmp", kind="BMP"), "BMP image"),
+    ],
+)
+def test_a_file_that_is_not_a_usable_image_is_refused_with_the_reason(team, client_for, upload_file, message):
+    response = upload(client_for(team.staff), team, upload_file)
+    assert message in response.content.decode()
+    assert not MediaFile.objects.exists()
+
+
+def test_images_are_served_only_to_members(team, client_for):
+    upload(client_for(team.staff), team, image_file())
+    media = MediaFile.objects.get()
+    url = reverse("publishing:media", kwargs={"slug": team.workspace.slug, "media_id": media.pk})
+    response = client_for(team.viewer).get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert client_for(team.outsider).get(url).status_code == 404
+
+
+def test_a_post_with_an_image_goes_out_with_it_and_its_description(team, client_for, account):
+    client = client_for(team.staff)
+    upload(client, team, image_file())
+    media = MediaFile.objects.get()
+    client.post(
+        reverse("publishing:compose", kwargs={"slug": team.workspace.slug}),
+        {
+            "accounts": [account.pk],
+            "text": "Today's loaves",
+            "when": "now",
+            "media": [media.pk],
+            f"alt_{media.pk}": "Three loaves on a board",
+        },
+    )
+    engine.run_once("w1")
+    sent = SandboxPost.objects.get()
+    assert sent.media == [{"path": media.file.name, "alt": "Three loaves on a board", "type": "image/png"}]
+
+
+def test_images_of_another_workspace_cannot_be_attached(team, client_for, account):
+    outsider_client = client_for(team.outsider)
+    outsider_slug = team.outsider.memberships.get().workspace.slug
+    outsider_client.post(reverse("publishing:upload", kwargs={"slug": outsider_slug}), {"image": image_file()})
+    foreign = MediaFile.objects.get()
+    client_for(team.owner).post(
+        reverse("publishing:compose", kwargs={"slug": team.workspace.slug}),
+        {"accounts": [account.pk], "text": "Sneaky", "when": "draft", "media": [foreign.pk]},
+    )
+    assert not Post.objects.get().attachments.exists()
+
+
+def test_a_network_that_needs_an_image_says_so(team, account, monkeypatch):
+    instagram_like = NetworkLimits(label="Instagram", max_length=2200, counting="graphemes", requires_media=True)
+    monkeypatch.setattr(registry, "limits", lambda network: instagram_like)
+    assert "Instagram needs at least one image." in check_for_account(account, ["Caption"]).problems
+
+
+def test_too_many_or_too_large_images_for_a_network_are_named(team, account, monkeypatch):
+    strict = NetworkLimits(
+        label="Bluesky", max_length=300, counting="graphemes", max_images=1, max_image_bytes=1_000_000
+    )
+    monkeypatch.setattr(registry, "limits", lambda network: strict)
+    big = MediaFile(original_name="big.png", mime_type="image/png", size=2_500_000, width=10, height=10)
+    problems = check_for_account(account, ["Hi"], [big, big]).problems
+    assert "Bluesky takes at most 1 images; this post has 2." in problems
+    assert "big.png is 2.4 MB; Bluesky takes images up to 1 MB." in problems
