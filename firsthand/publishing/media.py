@@ -40,7 +40,8 @@ def inspect(upload: UploadedFile) -> Inspected:
         raise MediaProblem(f"“{upload.name}” is a {kind} image; networks take JPEG, PNG, GIF or WebP.")
     if max(width, height) > MAX_SIDE or min(width, height) < MIN_SIDE:
         raise MediaProblem(
-            f"“{upload.name}” is {width}×{height} pixels; images must be between {MIN_SIDE} and {MAX_SIDE} pixels a side."
+            f"“{upload.name}” is {width}×{height} pixels; "
+            f"images must be between {MIN_SIDE} and {MAX_SIDE} pixels a side."
         )
     return Inspected(FORMATS[kind], width, height)
 
