@@ -174,3 +174,28 @@ def unschedule_account(account) -> int:
         delivery.save(update_fields=["state", "due_at", "next_attempt_at", "updated_at"])
         moved += 1
     return moved
+
+
+def reschedule(membership, post: Post, when: datetime) -> int:
+    """Move every scheduled delivery of the post to a new moment."""
+    if when <= timezone.now():
+        raise PublishingError("That time has already passed. Choose a time in the future.")
+    with transaction.atomic():
+        moved = 0
+        for delivery in post.deliveries.select_for_update().filter(state=State.SCHEDULED):
+            delivery.move(State.SCHEDULED, due_at=when)
+            delivery.save(update_fields=["state", "due_at", "updated_at"])
+            moved += 1
+        if not moved:
+            raise PublishingError("Nothing in this post is waiting to go out, so there is nothing to reschedule.")
+        post.scheduled_for = when
+        post.save(update_fields=["scheduled_for", "updated_at"])
+        record(
+            "publishing.rescheduled",
+            f"{membership.user} moved a post to {when:%Y-%m-%d %H:%M} UTC",
+            actor=membership.user,
+            workspace=post.workspace,
+            post=post.pk,
+            due_at=when.isoformat(),
+        )
+    return moved

@@ -75,3 +75,28 @@ def test_over_long_text_is_flagged_while_typing_and_refused_on_save(shop, new_pa
     # What was typed is still there.
     expect(page.get_by_label("Post", exact=True)).to_have_value("🍞" * 501)
     screenshot(page, "compose-too-long-phone")
+
+
+def test_drag_a_scheduled_post_to_another_day_on_the_calendar(shop, new_page):
+    page = new_page()
+    sign_in(page, shop.url, "owner@shop.example")
+    connect(page, shop.url, "shop-news")
+    day = datetime.now(UTC).date() + timedelta(days=1)
+    if day.weekday() == 6:  # keep both days inside one Monday-to-Sunday week
+        day += timedelta(days=1)
+    target = day + timedelta(days=1)
+
+    page.goto(shop.url + "/w/shop/compose/")
+    page.locator(".account-option", has_text="@shop-news").locator("input").check()
+    page.get_by_label("Post", exact=True).fill("Market stall this weekend")
+    page.get_by_label("Schedule", exact=True).check()
+    page.get_by_label("Day", exact=True).fill(day.isoformat())
+    page.get_by_label("At", exact=True).fill("11:00")
+    page.get_by_role("button", name="Save post").click()
+    expect(page.get_by_text("Scheduled.")).to_be_visible()
+
+    page.goto(f"{shop.url}/w/shop/calendar/?view=week&day={day.isoformat()}")
+    slot = page.locator(f'[data-day="{day.isoformat()}"] .slot')
+    slot.drag_to(page.locator(f'[data-day="{target.isoformat()}"]'))
+    expect(page.locator(f'[data-day="{target.isoformat()}"] .slot')).to_contain_text("11:00")
+    expect(page.locator(f'[data-day="{day.isoformat()}"] .slot')).to_have_count(0)

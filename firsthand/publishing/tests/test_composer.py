@@ -180,3 +180,35 @@ def test_every_state_a_worker_claims_may_move_to_publishing():
 
     for state in (*DUE_STATES, State.PUBLISHING):
         assert State.PUBLISHING in TRANSITIONS[state]
+
+
+def test_a_scheduled_post_can_be_moved_and_the_move_is_audited(team, client_for, account):
+    from firsthand.audit.models import AuditEvent
+
+    client = client_for(team.owner)
+    day = (timezone.now() + timedelta(days=5)).date()
+    client.post(compose_url(team), form(account, when="schedule", day=day.isoformat(), at="09:00"))
+    post = Post.objects.get()
+    new_day = day + timedelta(days=1)
+    url = reverse(
+        "publishing:post_action", kwargs={"slug": team.workspace.slug, "post_id": post.pk, "action": "reschedule"}
+    )
+    response = client.post(url, {"day": new_day.isoformat(), "at": "10:15"}, HTTP_X_REQUESTED_WITH="fetch")
+    assert response.status_code == 204
+    assert Delivery.objects.get().due_at.strftime("%Y-%m-%d %H:%M") == f"{new_day.isoformat()} 10:15"
+    assert AuditEvent.objects.filter(action="publishing.rescheduled", actor=team.owner).exists()
+
+
+def test_moving_a_post_into_the_past_is_refused_with_the_reason(team, client_for, account):
+    client = client_for(team.owner)
+    day = (timezone.now() + timedelta(days=5)).date()
+    client.post(compose_url(team), form(account, when="schedule", day=day.isoformat(), at="09:00"))
+    post = Post.objects.get()
+    url = reverse(
+        "publishing:post_action", kwargs={"slug": team.workspace.slug, "post_id": post.pk, "action": "reschedule"}
+    )
+    response = client.post(url, {"day": "2020-01-01", "at": "10:00"}, HTTP_X_REQUESTED_WITH="fetch")
+    assert response.status_code == 400 and "already passed" in response.content.decode()
+    response = client.post(url, {"day": "garbage", "at": "10:00"}, HTTP_X_REQUESTED_WITH="fetch")
+    assert response.status_code == 400 and "valid day" in response.content.decode()
+    assert Delivery.objects.get().due_at.date() == day

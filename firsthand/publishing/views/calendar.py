@@ -82,6 +82,7 @@ def calendar(request, membership):
         "drafts": drafts(workspace),
         "attention": needs_attention(workspace),
         "can_draft": membership.can(Capability.DRAFT),
+        "can_publish": membership.can(Capability.PUBLISH),
     }
     return render(request, "publishing/calendar.html", context)
 

@@ -1,15 +1,19 @@
+from datetime import date, time, timedelta
+
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from zoneinfo import ZoneInfo
+
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from firsthand.publishing import importer, operations
+from firsthand.publishing.clock import TimeProblem, wall_clock_to_utc
 from firsthand.publishing.models import Delivery, Post
 from firsthand.publishing.states import EDITABLE_STATES, InvalidMove, State
 from firsthand.team.access import workspace_view
 from firsthand.team.permissions import Capability
-
-IN_FLIGHT = (State.SCHEDULED, State.PUBLISHING, State.RETRYING)
 
 
 @workspace_view(Capability.VIEW)
@@ -23,9 +27,17 @@ def post_detail(request, membership, post_id):
         "can_publish": membership.can(Capability.PUBLISH),
         "can_edit": membership.can(Capability.DRAFT) and all(d.state in EDITABLE_STATES for d in deliveries),
         "can_unschedule": any(d.state in (State.SCHEDULED, State.RETRYING) for d in deliveries),
+        "can_reschedule": any(d.state == State.SCHEDULED for d in deliveries),
+        "local_due": post.scheduled_for.astimezone(ZoneInfo(membership.workspace.timezone))
+        if post.scheduled_for
+        else None,
         "is_draft": bool(deliveries) and all(d.state == State.DRAFT for d in deliveries),
         # Keep the page live while something is about to happen.
-        "live": any(d.state in IN_FLIGHT for d in deliveries),
+        "live": any(
+            d.state in (State.PUBLISHING, State.RETRYING)
+            or (d.state == State.SCHEDULED and d.due_at <= timezone.now() + timedelta(minutes=2))
+            for d in deliveries
+        ),
     }
     template = "publishing/_deliveries.html" if request.htmx else "publishing/post.html"
     return render(request, template, context)
@@ -42,11 +54,30 @@ def post_action(request, membership, post_id, action):
         elif action == "publish-now":
             operations.schedule(membership, post, None)
             messages.success(request, "Publishing now.")
+        elif action == "reschedule":
+            when = requested_time(request.POST, membership.workspace.timezone)
+            operations.reschedule(membership, post, when)
+            messages.success(request, "Rescheduled.")
+            if request.headers.get("X-Requested-With") == "fetch":
+                return HttpResponse(status=204)
         else:
             raise Http404("No such action.")
-    except operations.PublishingError as error:
+    except (operations.PublishingError, TimeProblem) as error:
+        if request.headers.get("X-Requested-With") == "fetch":
+            return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
         messages.error(request, str(error))
     return redirect("publishing:post", slug=membership.workspace.slug, post_id=post.pk)
+
+
+def requested_time(data, zone_name):
+    """The moment asked for by a reschedule form (day, at, and fold when the time happens twice)."""
+    try:
+        day = date.fromisoformat(data.get("day", ""))
+        at = time.fromisoformat(data.get("at", ""))
+    except ValueError:
+        raise TimeProblem("Choose a valid day and time.") from None
+    fold = data.get("fold")
+    return wall_clock_to_utc(day, at, zone_name, fold=int(fold) if fold in ("0", "1") else None)
 
 
 @require_POST

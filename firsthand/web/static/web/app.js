@@ -47,6 +47,38 @@
     if (event.target.matches && event.target.matches("input[type=file]")) event.target.value = "";
   });
 
+  // Calendar: drag a scheduled post to another day (same time of day). On a phone, tap it and use Reschedule.
+  var dragged = null;
+  document.addEventListener("dragstart", function (event) {
+    dragged = event.target.closest && event.target.closest("[data-reschedule]");
+    if (dragged) event.dataTransfer.effectAllowed = "move";
+  });
+  document.addEventListener("dragover", function (event) {
+    var day = dragged && event.target.closest("[data-day]");
+    if (day) { event.preventDefault(); day.classList.add("drop-target"); }
+  });
+  document.addEventListener("dragleave", function (event) {
+    var day = event.target.closest && event.target.closest("[data-day]");
+    if (day) day.classList.remove("drop-target");
+  });
+  document.addEventListener("drop", function (event) {
+    var day = dragged && event.target.closest("[data-day]");
+    if (!day) return;
+    event.preventDefault();
+    day.classList.remove("drop-target");
+    var headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
+    headers["X-Requested-With"] = "fetch";
+    var body = new FormData();
+    body.append("day", day.getAttribute("data-day"));
+    body.append("at", dragged.getAttribute("data-time"));
+    fetch(dragged.getAttribute("data-reschedule"), { method: "POST", headers: headers, body: body, credentials: "same-origin" })
+      .then(function (response) {
+        if (response.ok) { window.location.reload(); return; }
+        return response.text().then(function (reason) { window.alert(reason || "That post could not be moved."); });
+      });
+    dragged = null;
+  });
+
   // Close an open <details> menu when clicking elsewhere.
   document.addEventListener("click", function (event) {
     document.querySelectorAll("details.switcher[open], details.tab-more[open]").forEach(function (menu) {
