@@ -1,11 +1,10 @@
 from datetime import date, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.utils import timezone
-from zoneinfo import ZoneInfo
-
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from firsthand.publishing import importer, operations
