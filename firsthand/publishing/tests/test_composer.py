@@ -212,3 +212,20 @@ def test_moving_a_post_into_the_past_is_refused_with_the_reason(team, client_for
     response = client.post(url, {"day": "garbage", "at": "10:00"}, HTTP_X_REQUESTED_WITH="fetch")
     assert response.status_code == 400 and "valid day" in response.content.decode()
     assert Delivery.objects.get().due_at.date() == day
+
+
+def test_the_list_view_shows_one_accounts_queue_and_history(team, client_for, account):
+    from firsthand.networks.testing import connect_sandbox_account
+    from firsthand.publishing import engine
+
+    other = connect_sandbox_account(team.workspace, "other-account")
+    client = client_for(team.owner)
+    client.post(compose_url(team), form(account, text="Goes out now"))
+    engine.run_once("w1")
+    day = (timezone.now() + timedelta(days=2)).date().isoformat()
+    client.post(compose_url(team), form(account, text="Coming later", when="schedule", day=day, at="10:00"))
+    client.post(compose_url(team), form(other, text="Someone else's", when="schedule", day=day, at="10:00"))
+    url = reverse("publishing:calendar", kwargs={"slug": team.workspace.slug})
+    html = client.get(url, {"view": "list", "account": account.pk}).content.decode()
+    assert "Goes out now" in html and "Coming later" in html
+    assert "Someone else" not in html

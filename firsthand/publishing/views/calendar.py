@@ -47,6 +47,8 @@ def calendar(request, membership):
     account_id = int(account_id) if account_id.isdigit() else None
     anchor = parse_day(request.GET.get("day"), today)
 
+    if view == "list":
+        return render(request, "publishing/list.html", list_context(membership, account_id, today))
     if view == "month":
         first = anchor.replace(day=1)
         grid_start = first - timedelta(days=first.weekday())
@@ -101,3 +103,24 @@ def needs_attention(workspace):
         .select_related("post", "account")
         .order_by("-updated_at")[:20]
     )
+
+
+def list_context(membership, account_id, today):
+    """One account (or all) as lists: what is coming, what went out, what went wrong."""
+    workspace = membership.workspace
+    deliveries = Delivery.objects.filter(post__workspace=workspace).select_related("post", "account")
+    if account_id:
+        deliveries = deliveries.filter(account_id=account_id)
+    return {
+        "active": "calendar",
+        "view": "list",
+        "title": "Queue",
+        "today": today,
+        "accounts": ConnectedAccount.objects.connected().filter(workspace=workspace),
+        "account_id": account_id,
+        "upcoming": deliveries.filter(state__in=[State.SCHEDULED, State.RETRYING]).order_by("due_at")[:200],
+        "attention": deliveries.filter(state__in=[State.FAILED, State.UNCONFIRMED]).order_by("-updated_at")[:50],
+        "published": deliveries.filter(state=State.PUBLISHED).order_by("-published_at")[:50],
+        "can_draft": membership.can(Capability.DRAFT),
+        "can_publish": membership.can(Capability.PUBLISH),
+    }
