@@ -19,7 +19,7 @@ from django.utils import timezone
 from firsthand.audit.log import record
 from firsthand.networks import registry
 from firsthand.networks.base import Media, NetworkError, OutgoingPost
-from firsthand.publishing.models import Delivery, PostMedia
+from firsthand.publishing.models import Delivery, LinkSettings, PostMedia
 from firsthand.publishing.states import State
 
 logger = logging.getLogger("firsthand.publishing")
@@ -66,22 +66,26 @@ def publish_claimed(ids: list[int], worker_id: str) -> None:
         .prefetch_related(Prefetch("post__attachments", queryset=PostMedia.objects.select_related("media")))
         .filter(pk__in=ids, state=State.PUBLISHING, claimed_by=worker_id)
     )
+    link_settings = {}  # per workspace, read once per batch
     for delivery in deliveries:
+        workspace = delivery.post.workspace
+        if workspace.pk not in link_settings:
+            link_settings[workspace.pk] = LinkSettings.for_workspace(workspace)
         try:
-            publish_one(delivery, worker_id)
+            publish_one(delivery, worker_id, link_settings[workspace.pk])
         except Exception:
             # A bug, not a network answer: keep the claim so it is retried after it expires, and say so.
             logger.exception("publishing delivery %s failed unexpectedly", delivery.pk)
 
 
-def publish_one(delivery: Delivery, worker_id: str) -> None:
+def publish_one(delivery: Delivery, worker_id: str, link_settings=None) -> None:
     account = delivery.account
     connector = registry.connector(account.network)
     if account.needs_reconnect:
         fail(delivery, worker_id, f"{account} needs reconnecting: {account.health_reason}")
         return
     try:
-        parts = delivery.parts()
+        parts = delivery.outgoing_parts(link_settings)
         remote_ids = list(delivery.remote_ids)
         url = delivery.remote_url
         while len(remote_ids) < len(parts):

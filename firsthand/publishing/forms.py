@@ -14,6 +14,9 @@ class ComposeForm(forms.Form):
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6, "placeholder": "What do you want to say?"}), required=False, strip=False
     )
+    campaign = forms.CharField(
+        max_length=100, required=False, help_text="Tags this post's links (utm_campaign), e.g. spring-menu"
+    )
     when = forms.ChoiceField(choices=WHEN_CHOICES, initial="now", widget=forms.RadioSelect)
     day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     at = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}))
@@ -70,3 +73,12 @@ class ComposeForm(forms.Form):
         except TimeProblem as problem:
             raise forms.ValidationError(str(problem)) from None
         return data
+
+
+class LinkSettingsForm(forms.ModelForm):
+    class Meta:
+        from firsthand.publishing.models import LinkSettings
+
+        model = LinkSettings
+        fields = ["utm_enabled", "utm_source", "utm_medium", "utm_campaign"]
+        labels = {"utm_source": "utm_source", "utm_medium": "utm_medium", "utm_campaign": "utm_campaign"}

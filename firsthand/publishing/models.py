@@ -16,6 +16,7 @@ class Post(models.Model):
     # Further parts of a thread, each published as a reply to the one before.
     follow_ups = models.JSONField(default=list, blank=True)
     scheduled_for = models.DateTimeField(null=True, blank=True)
+    campaign = models.CharField(max_length=100, blank=True, help_text="utm_campaign for this post's links")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -31,6 +32,22 @@ class Post(models.Model):
     def images(self) -> list["PostMedia"]:
         # .all() so that a prefetch (the engine loads posts a hundred at a time) is used.
         return list(self.attachments.all())
+
+
+class LinkSettings(models.Model):
+    """How a workspace tags the links in its posts."""
+
+    workspace = models.OneToOneField("team.Workspace", on_delete=models.CASCADE, related_name="link_settings")
+    utm_enabled = models.BooleanField("Add campaign tags (UTM) to links", default=False)
+    utm_source = models.CharField(
+        max_length=100, default="{network}", help_text="{network} and {account} are filled in"
+    )
+    utm_medium = models.CharField(max_length=100, default="social")
+    utm_campaign = models.CharField(max_length=100, blank=True, help_text="used when a post names no campaign")
+
+    @classmethod
+    def for_workspace(cls, workspace):
+        return cls.objects.filter(workspace=workspace).first()
 
 
 def media_path(instance, filename):
@@ -109,6 +126,13 @@ class Delivery(models.Model):
 
     def parts(self) -> list[str]:
         return [self.text(), *self.post.follow_ups]
+
+    def outgoing_parts(self, link_settings=None) -> list[str]:
+        """The parts as they will be sent: with campaign tags on the links when the workspace wants them."""
+        from firsthand.publishing.links import tag_links, utm_params
+
+        params = utm_params(link_settings, self.account, self.post.campaign)
+        return [tag_links(part, params) for part in self.parts()]
 
     def part_key(self, index: int) -> str:
         return f"{self.key}-{index}"

@@ -9,7 +9,7 @@ from django.utils import timezone
 from firsthand.audit.log import record
 from firsthand.networks import registry
 from firsthand.publishing.checks import check_for_account
-from firsthand.publishing.models import Delivery, Post, PostMedia
+from firsthand.publishing.models import Delivery, LinkSettings, Post, PostMedia
 from firsthand.publishing.states import EDITABLE_STATES, State
 
 
@@ -18,7 +18,15 @@ class PublishingError(Exception):
 
 
 def save_post(
-    membership, *, accounts, text: str, follow_ups=(), variants=None, images=None, post: Post | None = None
+    membership,
+    *,
+    accounts,
+    text: str,
+    follow_ups=(),
+    variants=None,
+    images=None,
+    campaign: str = "",
+    post: Post | None = None,
 ) -> Post:
     """Create or update a draft for these accounts; nothing is scheduled yet.
 
@@ -42,6 +50,7 @@ def save_post(
                 raise PublishingError("This post is already going out or has gone out; it can't be edited.")
             post.text = text
         post.follow_ups = follow_ups
+        post.campaign = campaign.strip()
         post.save()
         if images is not None:
             post.attachments.all().delete()
@@ -63,8 +72,9 @@ def save_post(
 def problems_with(post: Post) -> list[str]:
     problems = []
     images = [attachment.media for attachment in post.images()]
+    link_settings = LinkSettings.for_workspace(post.workspace)
     for delivery in post.deliveries.select_related("account"):
-        check = check_for_account(delivery.account, delivery.parts(), images)
+        check = check_for_account(delivery.account, delivery.outgoing_parts(link_settings), images)
         problems += [f"{delivery.account}: {problem}" for problem in check.problems]
     return problems
 

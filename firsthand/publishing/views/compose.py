@@ -6,7 +6,8 @@ from firsthand.networks.models import ConnectedAccount
 from firsthand.publishing import operations
 from firsthand.publishing.checks import check_for_account
 from firsthand.publishing.forms import ComposeForm
-from firsthand.publishing.models import MediaFile, Post
+from firsthand.publishing.links import tag_links, utm_params
+from firsthand.publishing.models import LinkSettings, MediaFile, Post
 from firsthand.publishing.states import EDITABLE_STATES
 from firsthand.team.access import workspace_view
 from firsthand.team.permissions import Capability
@@ -19,7 +20,12 @@ def workspace_accounts(workspace):
 def initial_for(post: Post | None):
     if post is None:
         return {}
-    initial = {"text": post.text, "accounts": [d.account_id for d in post.deliveries.all()], "when": "draft"}
+    initial = {
+        "text": post.text,
+        "campaign": post.campaign,
+        "accounts": [d.account_id for d in post.deliveries.all()],
+        "when": "draft",
+    }
     for n, part in enumerate(post.follow_ups):
         initial[f"follow_up_{n}"] = part
     for delivery in post.deliveries.all():
@@ -48,6 +54,7 @@ def compose(request, membership, post_id=None):
         "post": post,
         "accounts": accounts,
         "can_publish": membership.can(Capability.PUBLISH),
+        "utm_enabled": bool(getattr(LinkSettings.for_workspace(workspace), "utm_enabled", False)),
         "checks": checks_from(request.POST if request.method == "POST" else None, accounts, post, workspace),
         "images": chosen_images(request.POST, workspace)
         if request.method == "POST"
@@ -84,6 +91,7 @@ def save_from_form(request, membership, form, post):
             follow_ups=form.follow_ups(),
             variants=form.variants(),
             images=chosen_images(request.POST, membership.workspace),
+            campaign=data.get("campaign", ""),
             post=post,
         )
         if when == "now":
@@ -116,10 +124,13 @@ def checks_from(data, accounts, post=None, workspace=None):
     else:
         return []
     follow_ups = [part for part in follow_ups if part.strip()]
+    link_settings = LinkSettings.for_workspace(workspace) if workspace else None
+    campaign = (data.get("campaign", "") if data is not None else post.campaign) or ""
     results = []
     for account in accounts:
         if account.pk in chosen_ids:
-            parts = [variants.get(account.pk, "").strip() or text, *follow_ups]
+            params = utm_params(link_settings, account, campaign)
+            parts = [tag_links(part, params) for part in [variants.get(account.pk, "").strip() or text, *follow_ups]]
             check = check_for_account(account, parts, images)
             results.append((check, list(zip(check.parts, parts, strict=True)), images))
     return results

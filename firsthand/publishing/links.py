@@ -1,0 +1,35 @@
+"""Campaign tags (UTM) on the links of outgoing posts, so the business sees which posts bring visitors."""
+
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from firsthand.publishing.counting import URL
+
+
+def tag_url(url: str, params: dict[str, str]) -> str:
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if any(key.startswith("utm_") for key, _ in query):
+        return url  # the author tagged it by hand; theirs wins
+    query += [(key, value) for key, value in params.items() if value]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def tag_links(text: str, params: dict[str, str]) -> str:
+    if not params or not any(params.values()):
+        return text
+    return URL.sub(lambda match: tag_url(match.group(0), params), text)
+
+
+def utm_params(settings, account, campaign: str) -> dict[str, str]:
+    """The tags for one account's copy of a post, from the workspace's settings and the post's campaign."""
+    if settings is None or not settings.utm_enabled:
+        return {}
+
+    def fill(template: str) -> str:
+        return template.replace("{network}", account.network).replace("{account}", account.handle.lstrip("@"))
+
+    return {
+        "utm_source": fill(settings.utm_source),
+        "utm_medium": fill(settings.utm_medium),
+        "utm_campaign": fill(campaign or settings.utm_campaign),
+    }
