@@ -8,7 +8,12 @@ FOLLOW_UP_FIELDS = 3
 
 
 class ComposeForm(forms.Form):
-    WHEN_CHOICES = [("now", "Publish now"), ("schedule", "Schedule"), ("draft", "Save as draft")]
+    WHEN_CHOICES = [
+        ("now", "Publish now"),
+        ("queue", "Add to queue"),
+        ("schedule", "Schedule"),
+        ("draft", "Save as draft"),
+    ]
 
     accounts = forms.ModelMultipleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple, required=False)
     text = forms.CharField(

@@ -50,6 +50,18 @@ class LinkSettings(models.Model):
         return cls.objects.filter(workspace=workspace).first()
 
 
+class QueueSlot(models.Model):
+    """A weekly moment at which an account's queue posts: e.g. Tuesdays at 09:30, on the workspace's clock."""
+
+    account = models.ForeignKey("networks.ConnectedAccount", on_delete=models.CASCADE, related_name="queue_slots")
+    weekday = models.PositiveSmallIntegerField()  # Monday is 0
+    at = models.TimeField()
+
+    class Meta:
+        ordering = ["weekday", "at"]
+        constraints = [models.UniqueConstraint(fields=["account", "weekday", "at"], name="one_slot_per_moment")]
+
+
 def media_path(instance, filename):
     # Not the uploaded name: it can hold anything, and names must not collide.
     return f"media/{instance.workspace_id}/{uuid.uuid4().hex}.{instance.extension}"

@@ -209,3 +209,36 @@ def reschedule(membership, post: Post, when: datetime) -> int:
             due_at=when.isoformat(),
         )
     return moved
+
+
+def add_to_queue(membership, post: Post) -> None:
+    """Schedule each account's copy at that account's next free queue time."""
+    from firsthand.publishing.queue import next_free_slot
+
+    problems = problems_with(post)
+    if problems:
+        raise PublishingError(" ".join(problems))
+    with transaction.atomic():
+        deliveries = list(post.deliveries.select_for_update().select_related("account"))
+        moments = {}
+        for delivery in deliveries:
+            if delivery.state not in (State.DRAFT, State.SCHEDULED, State.FAILED):
+                raise PublishingError(f"The post to {delivery.account} is {delivery.get_state_display().lower()}.")
+            moment = next_free_slot(delivery.account, post.workspace.timezone)
+            if moment is None:
+                raise PublishingError(
+                    f"{delivery.account} has no queue times yet. Set them on the Accounts page, or pick a time."
+                )
+            moments[delivery.pk] = moment
+        for delivery in deliveries:
+            delivery.move(State.SCHEDULED, due_at=moments[delivery.pk], error="", attempts=0, next_attempt_at=None)
+            delivery.save(update_fields=["state", "due_at", "error", "attempts", "next_attempt_at", "updated_at"])
+        post.scheduled_for = min(moments.values())
+        post.save(update_fields=["scheduled_for", "updated_at"])
+        record(
+            "publishing.queued",
+            f"{membership.user} added a post to the queue: “{post.text[:60]}”",
+            actor=membership.user,
+            workspace=post.workspace,
+            post=post.pk,
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from firsthand.publishing.views import calendar, compose, media, posts, settings
+from firsthand.publishing.views import calendar, compose, media, posts, queue, settings
 
 app_name = "publishing"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("w/<slug:slug>/media/upload/", media.upload, name="upload"),
     path("w/<slug:slug>/media/<int:media_id>/", media.serve, name="media"),
     path("w/<slug:slug>/posts/import/", posts.import_csv, name="import"),
+    path("w/<slug:slug>/queue-times/", queue.queue_times, name="queue_times"),
+    path("w/<slug:slug>/queue-times/<int:account_id>/", queue.set_queue_times, name="set_queue_times"),
     path("w/<slug:slug>/settings/links/", settings.link_settings, name="link_settings"),
     path("w/<slug:slug>/posts/<int:post_id>/", posts.post_detail, name="post"),
     path("w/<slug:slug>/posts/<int:post_id>/edit/", compose.compose, name="edit"),

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -84,25 +85,30 @@ def save_from_form(request, membership, form, post):
         form.add_error(None, "Your role can save drafts but not publish. Save it as a draft.")
         return None
     try:
-        saved = operations.save_post(
-            membership,
-            accounts=list(data["accounts"]),
-            text=data["text"],
-            follow_ups=form.follow_ups(),
-            variants=form.variants(),
-            images=chosen_images(request.POST, membership.workspace),
-            campaign=data.get("campaign", ""),
-            post=post,
-        )
-        if when == "now":
-            operations.schedule(membership, saved, None)
-            messages.success(request, "Publishing now. This page follows it as it goes out.")
-        elif when == "schedule":
-            operations.schedule(membership, saved, form.due)
-            messages.success(request, "Scheduled.")
-        else:
-            messages.success(request, "Draft saved.")
-        return saved
+        # One transaction: a post that cannot be scheduled is not left behind as a stray draft.
+        with transaction.atomic():
+            saved = operations.save_post(
+                membership,
+                accounts=list(data["accounts"]),
+                text=data["text"],
+                follow_ups=form.follow_ups(),
+                variants=form.variants(),
+                images=chosen_images(request.POST, membership.workspace),
+                campaign=data.get("campaign", ""),
+                post=post,
+            )
+            if when == "now":
+                operations.schedule(membership, saved, None)
+                messages.success(request, "Publishing now. This page follows it as it goes out.")
+            elif when == "schedule":
+                operations.schedule(membership, saved, form.due)
+                messages.success(request, "Scheduled.")
+            elif when == "queue":
+                operations.add_to_queue(membership, saved)
+                messages.success(request, "Added to the queue.")
+            else:
+                messages.success(request, "Draft saved.")
+            return saved
     except operations.PublishingError as error:
         form.add_error(None, str(error))
         return None
