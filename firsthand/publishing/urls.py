@@ -7,6 +7,7 @@ app_name = "publishing"
 urlpatterns = [
     path("w/<slug:slug>/compose/", compose.compose, name="compose"),
     path("w/<slug:slug>/compose/check/", compose.check, name="check"),
+    path("w/<slug:slug>/compose/autosave/", compose.autosave, name="autosave"),
     path("w/<slug:slug>/calendar/", calendar.calendar, name="calendar"),
     path("w/<slug:slug>/media/upload/", media.upload, name="upload"),
     path("w/<slug:slug>/media/<int:media_id>/", media.serve, name="media"),

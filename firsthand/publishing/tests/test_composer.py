@@ -229,3 +229,30 @@ def test_the_list_view_shows_one_accounts_queue_and_history(team, client_for, ac
     html = client.get(url, {"view": "list", "account": account.pk}).content.decode()
     assert "Goes out now" in html and "Coming later" in html
     assert "Someone else" not in html
+
+
+def test_autosave_keeps_one_draft_up_to_date_and_the_final_save_uses_it(team, client_for, account):
+    client = client_for(team.staff)
+    autosave_url = reverse("publishing:autosave", kwargs={"slug": team.workspace.slug})
+    first = client.post(autosave_url, {"accounts": [account.pk], "text": "Half a thou"})
+    post = Post.objects.get()
+    assert f'value="{post.pk}"' in first.content.decode() and "Draft saved" in first.content.decode()
+    client.post(autosave_url, {"accounts": [account.pk], "text": "Half a thought, finished", "post_id": post.pk})
+    post.refresh_from_db()
+    assert post.text == "Half a thought, finished" and Post.objects.count() == 1
+    client.post(compose_url(team), form(account, text="The final words", post_id=post.pk))
+    assert Post.objects.count() == 1
+    post.refresh_from_db()
+    assert post.text == "The final words" and post.deliveries.get().state == State.SCHEDULED
+
+
+def test_autosave_never_touches_a_post_that_is_scheduled(team, client_for, account):
+    client = client_for(team.owner)
+    client.post(compose_url(team), form(account, text="Going out"))
+    post = Post.objects.get()
+    client.post(
+        reverse("publishing:autosave", kwargs={"slug": team.workspace.slug}),
+        {"accounts": [account.pk], "text": "Changed behind its back", "post_id": post.pk},
+    )
+    post.refresh_from_db()
+    assert post.text == "Going out"

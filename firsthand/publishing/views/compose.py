@@ -9,7 +9,7 @@ from firsthand.publishing.checks import check_for_account
 from firsthand.publishing.forms import ComposeForm
 from firsthand.publishing.links import tag_links, utm_params
 from firsthand.publishing.models import LinkSettings, MediaFile, Post
-from firsthand.publishing.states import EDITABLE_STATES
+from firsthand.publishing.states import EDITABLE_STATES, State
 from firsthand.team.access import workspace_view
 from firsthand.team.permissions import Capability
 
@@ -34,10 +34,21 @@ def initial_for(post: Post | None):
     return initial
 
 
+def autosaved_draft(request, workspace):
+    """The draft an autosave already created for this composer, if the form says so."""
+    raw = request.POST.get("post_id", "")
+    if not raw.isdigit():
+        return None
+    post = Post.objects.filter(pk=int(raw), workspace=workspace).first()
+    if post is None or post.deliveries.exclude(state=State.DRAFT).exists():
+        return None
+    return post
+
+
 @workspace_view(Capability.DRAFT)
 def compose(request, membership, post_id=None):
     workspace = membership.workspace
-    post = None
+    post = autosaved_draft(request, workspace) if request.method == "POST" and post_id is None else None
     if post_id is not None:
         post = get_object_or_404(Post, pk=post_id, workspace=workspace)
         if post.deliveries.exclude(state__in=EDITABLE_STATES).exists():
@@ -50,6 +61,7 @@ def compose(request, membership, post_id=None):
         if saved is not None:
             return redirect("publishing:post", slug=workspace.slug, post_id=saved.pk)
     context = {
+        "autosave": post is None or all(d.state == State.DRAFT for d in post.deliveries.all()),
         "active": "compose",
         "form": form,
         "post": post,
@@ -164,3 +176,30 @@ def check(request, membership):
     accounts = workspace_accounts(membership.workspace)
     checks = checks_from(request.POST, accounts, workspace=membership.workspace)
     return render(request, "publishing/_checks.html", {"checks": checks})
+
+
+@require_POST
+@workspace_view(Capability.DRAFT)
+def autosave(request, membership):
+    """htmx: keep what is being written as a draft, so a closed tab or a dead battery loses nothing."""
+    workspace = membership.workspace
+    accounts = workspace_accounts(workspace)
+    chosen = [a for a in accounts if str(a.pk) in request.POST.getlist("accounts")]
+    text = request.POST.get("text", "")
+    post = autosaved_draft(request, workspace)
+    if not chosen or not text.strip():
+        return render(request, "publishing/_autosave.html", {"post": post, "status": ""})
+    try:
+        post = operations.save_post(
+            membership,
+            accounts=chosen,
+            text=text,
+            follow_ups=[request.POST.get(f"follow_up_{n}", "") for n in range(3)],
+            variants={a.pk: request.POST.get(f"variant_{a.pk}", "") for a in chosen},
+            images=chosen_images(request.POST, workspace),
+            campaign=request.POST.get("campaign", ""),
+            post=post,
+        )
+    except operations.PublishingError as error:
+        return render(request, "publishing/_autosave.html", {"post": post, "status": str(error)})
+    return render(request, "publishing/_autosave.html", {"post": post, "status": "saved"})
