@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from firsthand.networks import registry
-from firsthand.publishing.counting import count
+from firsthand.publishing.counting import count, fit
 
 
 @dataclass(frozen=True)
@@ -11,6 +11,8 @@ class PartCheck:
     index: int
     length: int
     limit: int
+    kept: str = ""  # what the network would show
+    cut: str = ""  # what goes past its limit
 
     @property
     def fits(self) -> bool:
@@ -39,7 +41,8 @@ def check_for_account(account, parts: list[str], images=()) -> AccountCheck:
     problems = []
     for index, text in enumerate(parts):
         measured = count(text, limits.counting, limits.max_length)
-        checked.append(PartCheck(index=index, length=measured.length, limit=limits.max_length))
+        kept, cut = fit(text, limits.counting, limits.max_length) if not measured.fits else (text, "")
+        checked.append(PartCheck(index=index, length=measured.length, limit=limits.max_length, kept=kept, cut=cut))
         where = "The post" if index == 0 else f"Part {index + 1} of the thread"
         if not text.strip():
             problems.append(f"{where} is empty.")

@@ -82,3 +82,19 @@ RULES = {
 
 def count(text: str, rule: str, limit: int) -> Count:
     return Count(length=RULES[rule](text), limit=limit)
+
+
+def fit(text: str, rule: str, limit: int) -> tuple[str, str]:
+    """Split `text` into what fits the limit and what would be cut, at a grapheme boundary."""
+    measure = RULES[rule]
+    if measure(text) <= limit:
+        return text, ""
+    clusters = GRAPHEME.findall(text)
+    low, high = 0, len(clusters)  # the longest prefix that fits has `low` clusters
+    while low < high:
+        middle = (low + high + 1) // 2
+        if measure("".join(clusters[:middle])) <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    return "".join(clusters[:low]), "".join(clusters[low:])

@@ -242,3 +242,29 @@ def add_to_queue(membership, post: Post) -> None:
             workspace=post.workspace,
             post=post.pk,
         )
+
+
+def delete_from_network(membership, delivery: Delivery) -> None:
+    """Take a published post (every part of its thread) down from the network."""
+    from firsthand.networks.base import NetworkError
+
+    delivery = Delivery.objects.select_related("account", "post__workspace").get(pk=delivery.pk)
+    delivery.move(State.DELETED)  # refuses anything that is not published
+    account = delivery.account
+    connector = registry.connector(account.network)
+    try:
+        # Replies first, so no part of the thread is left answering a post that is gone.
+        for remote_id in reversed(delivery.remote_ids):
+            connector.delete(account, remote_id)
+    except NetworkError as error:
+        if error.auth:
+            account.mark_needs_reconnect(error.message)
+        raise PublishingError(f"{account.get_network_display()} did not delete it: {error.message}") from None
+    Delivery.objects.filter(pk=delivery.pk, state=State.PUBLISHED).update(state=State.DELETED)
+    record(
+        "publishing.deleted",
+        f"{membership.user} deleted the post on {account}",
+        actor=membership.user,
+        workspace=delivery.post.workspace,
+        delivery=delivery.pk,
+    )

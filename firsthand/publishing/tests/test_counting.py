@@ -80,3 +80,20 @@ def test_x_limit_of_280_holds_140_cjk_characters():
 )
 def test_mastodon_counts_urls_as_23_and_remote_mentions_by_their_local_part(text, expected):
     assert mastodon(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,rule,limit,kept",
+    [
+        ("hello world", "graphemes", 5, "hello"),
+        (FAMILY * 4, "graphemes", 3, FAMILY * 3),  # never splits an emoji sequence
+        ("ab" + E_COMBINING * 3, "graphemes", 3, "ab" + E_COMBINING),  # never strips a combining mark
+        ("字字字", "x_weighted", 5, "字字"),
+        ("fits", "graphemes", 10, "fits"),
+    ],
+)
+def test_fit_cuts_at_the_last_whole_grapheme_that_fits(text, rule, limit, kept):
+    from firsthand.publishing.counting import fit
+
+    shown, cut = fit(text, rule, limit)
+    assert shown == kept and shown + cut == text

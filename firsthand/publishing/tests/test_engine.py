@@ -198,3 +198,20 @@ def test_the_sandbox_itself_does_not_refuse_a_repeated_key_so_only_the_engine_pr
     SandboxConnector().publish(account, outgoing)
     SandboxConnector().publish(account, outgoing)
     assert SandboxPost.objects.filter(idempotency_key="same-key").count() == 2
+
+
+def test_deleting_a_published_thread_removes_every_part_and_is_audited(team, account):
+    delivery = scheduled(team, account, "1/2 hello", follow_ups=["2/2 goodbye"])
+    engine.run_once("w1")
+    delivery.refresh_from_db()
+    operations.delete_from_network(team.membership("owner"), delivery)
+    delivery.refresh_from_db()
+    assert delivery.state == State.DELETED
+    assert SandboxPost.objects.filter(deleted_at=None).count() == 0
+    assert AuditEvent.objects.filter(action="publishing.deleted", actor=team.owner).exists()
+
+
+def test_a_draft_cannot_be_deleted_from_the_network(team, account):
+    post = operations.save_post(team.membership("owner"), accounts=[account], text="never sent")
+    with pytest.raises(Exception, match="cannot become deleted"):
+        operations.delete_from_network(team.membership("owner"), post.deliveries.get())

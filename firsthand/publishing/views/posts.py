@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from firsthand.audit.log import record
 from firsthand.publishing import importer, operations
 from firsthand.publishing.clock import TimeProblem, wall_clock_to_utc
 from firsthand.publishing.models import Delivery, Post
@@ -92,6 +93,9 @@ def delivery_action(request, membership, delivery_id, action):
         elif action == "confirm":
             operations.resolve_unconfirmed(membership, delivery, it_was_published=True)
             messages.success(request, "Marked as published.")
+        elif action == "delete":
+            operations.delete_from_network(membership, delivery)
+            messages.success(request, f"Deleted from {delivery.account.get_network_display()}.")
         elif action == "again":
             operations.resolve_unconfirmed(membership, delivery, it_was_published=False)
             messages.success(request, "Checking the network, and publishing only if it isn't there.")
@@ -110,6 +114,12 @@ def delete_draft(request, membership, post_id):
         messages.error(request, "Only drafts can be deleted here. Move the post back to drafts first.")
         return redirect("publishing:post", slug=membership.workspace.slug, post_id=post.pk)
     post.delete()
+    record(
+        "publishing.draft_deleted",
+        f"{request.user} deleted a draft: “{post.text[:60]}”",
+        actor=request.user,
+        workspace=membership.workspace,
+    )
     messages.success(request, "Draft deleted.")
     return redirect("publishing:calendar", slug=membership.workspace.slug)
 
