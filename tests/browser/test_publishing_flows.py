@@ -100,3 +100,29 @@ def test_drag_a_scheduled_post_to_another_day_on_the_calendar(shop, new_page):
     slot.drag_to(page.locator(f'[data-day="{target.isoformat()}"]'))
     expect(page.locator(f'[data-day="{target.isoformat()}"] .slot')).to_contain_text("11:00")
     expect(page.locator(f'[data-day="{day.isoformat()}"] .slot')).to_have_count(0)
+
+
+def test_an_image_is_uploaded_described_previewed_and_the_draft_saves_itself(shop, new_page, tmp_path):
+    from PIL import Image
+
+    picture = tmp_path / "loaf.png"
+    Image.new("RGB", (800, 500), (190, 140, 80)).save(picture)
+    page = new_page()
+    sign_in(page, shop.url, "owner@shop.example")
+    connect(page, shop.url, "shop-news")
+    page.goto(shop.url + "/w/shop/compose/")
+    page.locator(".account-option", has_text="@shop-news").locator("input").check()
+    page.locator("input[name=image]").set_input_files(str(picture))
+    expect(page.locator(".media-item img")).to_be_visible()
+    page.get_by_label("Description for people who can't see it").fill("A golden loaf")
+    page.get_by_label("Post", exact=True).fill("Fresh from the oven")
+    expect(page.locator("#checks .preview-images img")).to_have_count(1)
+    expect(page.locator("#autosave-status")).to_contain_text("Draft saved", timeout=10_000)
+
+    # Leaving and coming back through the calendar finds the draft, image and description included.
+    page.goto(shop.url + "/w/shop/calendar/")
+    page.locator(".slot", has_text="Fresh from the oven").click()
+    page.get_by_role("link", name="Edit").click()
+    expect(page.get_by_label("Post", exact=True)).to_have_value("Fresh from the oven")
+    expect(page.get_by_label("Description for people who can't see it")).to_have_value("A golden loaf")
+    assert page.console_errors == []
