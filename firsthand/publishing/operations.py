@@ -79,33 +79,57 @@ def problems_with(post: Post) -> list[str]:
     return problems
 
 
+SCHEDULABLE = (State.DRAFT, State.SCHEDULED, State.FAILED)
+
+
 def schedule(membership, post: Post, when: datetime | None) -> None:
     """Schedule every delivery of the post for `when`, or for right now when it is None."""
     now = timezone.now()
     if when is not None and when <= now - timedelta(seconds=30):
         raise PublishingError("That time has already passed. Choose a time in the future, or publish now.")
+    due = when or now
+    what = "publishing now" if when is None else f"scheduled for {due:%Y-%m-%d %H:%M} UTC"
+    schedule_each(membership, post, lambda delivery: due, "publishing.scheduled", what)
+
+
+def add_to_queue(membership, post: Post) -> None:
+    """Schedule each account's copy at that account's next free queue time."""
+    from firsthand.publishing.queue import next_free_slot
+
+    def next_slot(delivery):
+        moment = next_free_slot(delivery.account, post.workspace.timezone)
+        if moment is None:
+            raise PublishingError(
+                f"{delivery.account} has no queue times yet. Set them under Calendar → Queue times, or pick a time."
+            )
+        return moment
+
+    schedule_each(membership, post, next_slot, "publishing.queued", "added to the queue")
+
+
+def schedule_each(membership, post: Post, due_for, action: str, what: str) -> None:
+    """Check the post, then move every delivery to scheduled at the moment `due_for(delivery)` gives."""
     problems = problems_with(post)
     if problems:
         raise PublishingError(" ".join(problems))
-    due = when or now
     with transaction.atomic():
         deliveries = list(post.deliveries.select_for_update().select_related("account"))
         for delivery in deliveries:
-            if delivery.state not in (State.DRAFT, State.SCHEDULED, State.FAILED):
+            if delivery.state not in SCHEDULABLE:
                 raise PublishingError(f"The post to {delivery.account} is {delivery.get_state_display().lower()}.")
+        moments = {delivery.pk: due_for(delivery) for delivery in deliveries}
         for delivery in deliveries:
-            delivery.move(State.SCHEDULED, due_at=due, error="", attempts=0, next_attempt_at=None)
+            delivery.move(State.SCHEDULED, due_at=moments[delivery.pk], error="", attempts=0, next_attempt_at=None)
             delivery.save(update_fields=["state", "due_at", "error", "attempts", "next_attempt_at", "updated_at"])
-        post.scheduled_for = due
+        post.scheduled_for = min(moments.values())
         post.save(update_fields=["scheduled_for", "updated_at"])
-        what = "publishing now" if when is None else f"scheduled for {due:%Y-%m-%d %H:%M} UTC"
         record(
-            "publishing.scheduled",
+            action,
             f"{membership.user} {what}: “{post.text[:60]}”",
             actor=membership.user,
             workspace=post.workspace,
             post=post.pk,
-            due_at=due.isoformat(),
+            due_at=post.scheduled_for.isoformat(),
         )
 
 
@@ -209,39 +233,6 @@ def reschedule(membership, post: Post, when: datetime) -> int:
             due_at=when.isoformat(),
         )
     return moved
-
-
-def add_to_queue(membership, post: Post) -> None:
-    """Schedule each account's copy at that account's next free queue time."""
-    from firsthand.publishing.queue import next_free_slot
-
-    problems = problems_with(post)
-    if problems:
-        raise PublishingError(" ".join(problems))
-    with transaction.atomic():
-        deliveries = list(post.deliveries.select_for_update().select_related("account"))
-        moments = {}
-        for delivery in deliveries:
-            if delivery.state not in (State.DRAFT, State.SCHEDULED, State.FAILED):
-                raise PublishingError(f"The post to {delivery.account} is {delivery.get_state_display().lower()}.")
-            moment = next_free_slot(delivery.account, post.workspace.timezone)
-            if moment is None:
-                raise PublishingError(
-                    f"{delivery.account} has no queue times yet. Set them on the Accounts page, or pick a time."
-                )
-            moments[delivery.pk] = moment
-        for delivery in deliveries:
-            delivery.move(State.SCHEDULED, due_at=moments[delivery.pk], error="", attempts=0, next_attempt_at=None)
-            delivery.save(update_fields=["state", "due_at", "error", "attempts", "next_attempt_at", "updated_at"])
-        post.scheduled_for = min(moments.values())
-        post.save(update_fields=["scheduled_for", "updated_at"])
-        record(
-            "publishing.queued",
-            f"{membership.user} added a post to the queue: “{post.text[:60]}”",
-            actor=membership.user,
-            workspace=post.workspace,
-            post=post.pk,
-        )
 
 
 def delete_from_network(membership, delivery: Delivery) -> None:
