@@ -67,6 +67,21 @@ def x_weighted(text: str) -> int:
     return total + sum(_x_code_point_weight(c) for c in text[position:])
 
 
+BLUESKY_MAX_BYTES = 3000
+
+
+def bluesky(text: str) -> int:
+    """Graphemes, except that a text past the 3,000-byte cap counts as past the 300 limit too.
+
+    Scripts of several bytes per character (CJK, emoji) can reach the byte cap first; reporting it as
+    the length lets every rule answer with one number.
+    """
+    length = graphemes(text)
+    if utf8_bytes(text) > BLUESKY_MAX_BYTES:
+        return max(length, 301)
+    return length
+
+
 def mastodon(text: str) -> int:
     countable = URL.sub("x" * URL_WEIGHT, text)
     countable = REMOTE_MENTION.sub(r"\1", countable)
@@ -77,6 +92,7 @@ RULES = {
     "x_weighted": x_weighted,
     "graphemes": graphemes,
     "mastodon": mastodon,
+    "bluesky": bluesky,
 }
 
 

@@ -97,3 +97,43 @@ def test_fit_cuts_at_the_last_whole_grapheme_that_fits(text, rule, limit, kept):
 
     shown, cut = fit(text, rule, limit)
     assert shown == kept and shown + cut == text
+
+
+@pytest.mark.parametrize(
+    "network,limit,fits,too_long",
+    [
+        ("x", 280, "字" * 140, "字" * 141),
+        ("bluesky", 300, "a" * 299 + FAMILY, "a" * 300 + FAMILY),
+        (
+            "mastodon",
+            500,
+            "a" * 477 + " https://example.com/" + "p" * 400,
+            "a" * 478 + " https://example.com/" + "p" * 400,
+        ),
+        ("linkedin", 3000, "é" * 3000, "é" * 3001),
+        ("facebook", 63206, "a" * 63206, "a" * 63207),
+        ("instagram", 2200, THUMBS_DARK * 2200, THUMBS_DARK * 2201),
+        ("threads", 500, HEBREW * 125, HEBREW * 125 + "!"),
+    ],
+)
+def test_each_networks_limit_and_rule(network, limit, fits, too_long):
+    from firsthand.networks.limits import LIMITS
+    from firsthand.publishing.counting import count
+
+    rule = LIMITS[network]
+    assert rule.max_length == limit
+    assert count(fits, rule.counting, rule.max_length).fits
+    assert not count(too_long, rule.counting, rule.max_length).fits
+
+
+def test_bluesky_also_caps_bytes():
+    from firsthand.publishing.counting import bluesky
+
+    assert bluesky("字" * 300) == 300  # 900 bytes: fine
+    assert bluesky(FAMILY * 200) > 300  # 200 graphemes, but 5,000 bytes
+
+
+def test_instagram_needs_an_image():
+    from firsthand.networks.limits import LIMITS
+
+    assert LIMITS["instagram"].requires_media
