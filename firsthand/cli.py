@@ -43,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_data_dir(owner)
 
+    commands.add_parser("judge", help="judge JSON Lines from standard input: offensive, sentiment, complaint, ...")
+
     posts = commands.add_parser("posts", help="work with posts from the command line")
     posts_commands = posts.add_subparsers(dest="posts_command", required=True, metavar="ACTION")
     importing = posts_commands.add_parser("import", help="schedule posts from a CSV file (account, time, text)")
@@ -71,6 +73,13 @@ def setup_django(data_dir: str | None) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "judge":
+        # No Django here: judging needs no database, and scripts call it often.
+        if len(argv) != 2 or argv[1] in ("-h", "--help"):
+            sys.exit("usage: firsthand judge offensive|sentiment|complaint|question|follower < items.jsonl")
+        from firsthand.judge.cli import run
+
+        sys.exit(run(argv[1]))
     if argv and argv[0] == "manage":
         # Everything after `manage` belongs to Django, --data-dir included if given first.
         rest = argv[1:]

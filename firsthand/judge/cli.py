@@ -1,0 +1,49 @@
+"""`firsthand judge KIND`: JSON Lines in on standard input, one JSON line out per line in, in order."""
+
+import json
+import sys
+
+from firsthand.judge import KINDS, judge
+
+BATCH = 1000
+
+
+def parse(line: str):
+    """(id, item) or (id, error message)."""
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as error:
+        return None, None, f"not JSON: {error.msg} at column {error.colno}"
+    if not isinstance(item, dict):
+        return None, None, "each line must be a JSON object"
+    return item.get("id"), item, None
+
+
+def run(kind: str, stdin=None, stdout=None) -> int:
+    stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
+    if kind not in KINDS:
+        print(f"firsthand judge: unknown kind {kind!r}; use one of {', '.join(KINDS)}", file=sys.stderr)
+        return 2
+    pending: list[tuple] = []
+
+    def flush():
+        items = [item for _, item, error in pending if error is None]
+        judged = iter(judge(kind, items)) if items else iter(())
+        for ident, _item, error in pending:
+            result = {"error": error} if error is not None else next(judged)
+            stdout.write(json.dumps({"id": ident, **result}, ensure_ascii=False) + "\n")
+        stdout.flush()
+        pending.clear()
+
+    try:
+        for line in stdin:
+            if not line.strip():
+                continue
+            pending.append(parse(line))
+            if len(pending) >= BATCH:
+                flush()
+        flush()
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"firsthand judge: cannot read the input: {error}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,152 @@
+from functools import lru_cache
+
+import numpy as np
+
+from firsthand.judge import rules
+from firsthand.judge.follower import judge_profile
+from firsthand.judge.linear import MODELS, LinearModel
+
+TEXT_KINDS = ("offensive", "sentiment", "complaint", "question")
+KINDS = (*TEXT_KINDS, "follower")
+MAX_TEXT = 10_000
+
+
+@lru_cache(maxsize=None)
+def model(name: str) -> LinearModel:
+    return LinearModel.load(name)
+
+
+def text_of(item) -> str:
+    text = item.get("text") if isinstance(item, dict) else item
+    if not isinstance(text, str):
+        raise ValueError('needs a "text" string')
+    return text[:MAX_TEXT]
+
+
+def judge(kind: str, items: list) -> list[dict]:
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
+    if kind == "follower":
+        return [guarded(judge_profile, item) for item in items]
+    texts, results = [], [None] * len(items)
+    for n, item in enumerate(items):
+        try:
+            texts.append((n, text_of(item)))
+        except ValueError as error:
+            results[n] = {"error": str(error)}
+    judged = JUDGES[kind]([text for _, text in texts]) if texts else []
+    for (n, _), result in zip(texts, judged, strict=True):
+        results[n] = result
+    return results
+
+
+def guarded(function, item):
+    if not isinstance(item, dict):
+        return {"error": "needs an object"}
+    try:
+        return function(item)
+    except ValueError as error:
+        return {"error": str(error)}
+
+
+def offensive(texts: list[str]) -> list[dict]:
+    offensive_model = model("offensive")
+    probabilities, clean = offensive_model.probabilities(texts)
+    results = []
+    for text, cleaned, p in zip(texts, clean, probabilities[:, 1], strict=True):
+        label = "offensive" if p >= 0.5 else "ok"
+        reasons = [f"“{word}”" for word in offensive_model.drivers(cleaned, 1 if label == "offensive" else 0)]
+        if label == "offensive" and cleaned != normalise_plain(text):
+            reasons.append("disguised spelling")
+        results.append(
+            {"label": label, "score": round(float(p if label == "offensive" else 1 - p), 4), "reasons": reasons}
+        )
+    return results
+
+
+def normalise_plain(text: str) -> str:
+    """The text normalised without unmasking, to tell whether unmasking changed anything."""
+    from firsthand.judge.text import MENTIONS, SQUEEZE, URLS
+
+    text = URLS.sub(" URL ", text or "")
+    return SQUEEZE.sub(r"\1\1", MENTIONS.sub(" @user ", text).lower())
+
+
+@lru_cache(maxsize=1)
+def lexicon():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
+
+
+def lexicon_features(texts: list[str]) -> np.ndarray:
+    scores = map(lexicon().polarity_scores, texts)
+    return np.array([[s["neg"], s["neu"], s["pos"], s["compound"]] for s in scores], dtype=np.float32).reshape(-1, 4)
+
+
+@lru_cache(maxsize=1)
+def blend():
+    with np.load(MODELS / "sentiment_blend.npz") as data:
+        return data["weights"], data["bias"]
+
+
+def sentiment_probabilities(texts: list[str], ngram_probabilities=None) -> np.ndarray:
+    """The n-gram model's view and the VADER lexicon's, weighed by a small model trained for it."""
+    if ngram_probabilities is None:
+        ngram_probabilities, _ = model("sentiment").probabilities(texts)
+    weights, bias = blend()
+    scores = np.hstack([np.log(ngram_probabilities + 1e-6), lexicon_features(texts)]) @ weights + bias
+    scores -= scores.max(axis=1, keepdims=True)
+    exp = np.exp(scores)
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
+def sentiment(texts: list[str]) -> list[dict]:
+    sentiment_model = model("sentiment")
+    ngram, clean = sentiment_model.probabilities(texts)
+    probabilities = sentiment_probabilities(texts, ngram)
+    results = []
+    for cleaned, row in zip(clean, probabilities, strict=True):
+        best = int(row.argmax())
+        reasons = [f"“{word}”" for word in sentiment_model.drivers(cleaned, best)] if best != 1 else []
+        results.append(
+            {"label": sentiment_model.classes[best], "score": round(float(row[best]), 4), "reasons": reasons}
+        )
+    return results
+
+
+def complaint(texts: list[str]) -> list[dict]:
+    negative = sentiment_probabilities(texts)
+    results = []
+    for text, p_negative in zip(texts, negative[:, 0], strict=True):
+        # A complaint says an expectation was breached; a negative tone is supporting evidence only.
+        p, reasons = rules.score(text, rules.COMPLAINT_CUES, rules.COMPLAINT_BIAS + 1.5 * (float(p_negative) - 0.35))
+        if p_negative > 0.6 and reasons:
+            reasons.append("negative tone")
+        label = "complaint" if p >= 0.5 else "other"
+        results.append(
+            {
+                "label": label,
+                "score": round(p if label == "complaint" else 1 - p, 4),
+                "reasons": reasons if label == "complaint" else [],
+            }
+        )
+    return results
+
+
+def question(texts: list[str]) -> list[dict]:
+    results = []
+    for text in texts:
+        p, reasons = rules.score(text, rules.QUESTION_CUES, rules.QUESTION_BIAS)
+        label = "question" if p >= 0.5 else "other"
+        results.append(
+            {
+                "label": label,
+                "score": round(p if label == "question" else 1 - p, 4),
+                "reasons": reasons if label == "question" else [],
+            }
+        )
+    return results
+
+
+JUDGES = {"offensive": offensive, "sentiment": sentiment, "complaint": complaint, "question": question}

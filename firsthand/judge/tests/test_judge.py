@@ -1,0 +1,166 @@
+"""The judgement API and command line: format, order, errors, and behaviour on texts people write."""
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from firsthand.judge import KINDS, judge
+from firsthand.judge.cli import run
+from firsthand.judge.text import normalise
+
+
+def cli(kind, lines: str):
+    out = io.StringIO()
+    code = run(kind, io.StringIO(lines), out)
+    return code, [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def test_every_kind_answers_in_order_with_label_score_and_reasons():
+    samples = {
+        "offensive": ["you absolute f*cking idiot", "Fresh bread at 7"],
+        "sentiment": ["I love this bakery!", "Worst coffee I've ever had"],
+        "complaint": ["My order never arrived and nobody answers the phone", "Thanks, see you tomorrow"],
+        "question": ["Are you open on Sunday?", "Great croissants"],
+    }
+    allowed = {
+        "offensive": {"offensive", "ok"},
+        "sentiment": {"negative", "neutral", "positive"},
+        "complaint": {"complaint", "other"},
+        "question": {"question", "other"},
+    }
+    for kind, texts in samples.items():
+        lines = "".join(json.dumps({"id": n, "text": text}) + "\n" for n, text in enumerate(texts))
+        code, results = cli(kind, lines)
+        assert code == 0
+        assert [r["id"] for r in results] == [0, 1]
+        for result in results:
+            assert (
+                result["label"] in allowed[kind] and 0 <= result["score"] <= 1 and isinstance(result["reasons"], list)
+            )
+
+
+@pytest.mark.parametrize(
+    "kind,text,label",
+    [
+        ("offensive", "you absolute f*cking idiot", "offensive"),
+        ("offensive", "a$$hole", "offensive"),
+        ("offensive", "Lovely sourdough this morning, thank you!", "ok"),
+        ("sentiment", "I love this bakery!", "positive"),
+        ("sentiment", "Worst coffee I've ever had", "negative"),
+        ("complaint", "Waited 40 minutes for a cold pizza. Unacceptable.", "complaint"),
+        ("complaint", "I was charged twice for one order", "complaint"),
+        ("complaint", "So sad it's Monday again", "other"),  # negative, but no broken expectation
+        ("complaint", "Best cake in town, thank you!", "other"),
+        ("question", "Do you have gluten free bread", "question"),
+        ("question", "anyone know if they deliver to Leith", "question"),
+        ("question", "¿Abren el domingo?", "question"),
+        ("question", "What a lovely day!", "other"),
+        ("question", "Great croissants", "other"),
+    ],
+)
+def test_judgements_on_everyday_messages(kind, text, label):
+    assert judge(kind, [text])[0]["label"] == label
+
+
+def test_reasons_name_the_words_that_decided():
+    result = judge("offensive", ["what a stupid idiot"])[0]
+    assert any("idiot" in reason or "stupid" in reason for reason in result["reasons"])
+    complaint = judge("complaint", ["My parcel never arrived"])[0]
+    assert "something expected did not happen" in complaint["reasons"]
+
+
+@pytest.mark.parametrize(
+    "written,unmasked",
+    [("f*ck", "fuck"), ("f**king", "fucking"), ("sh1t", "shit"), ("a$$", "ass"), ("b!tch", "bitch"), ("sh#t", "shit")],
+)
+def test_disguised_spelling_is_unmasked_before_judging(written, unmasked):
+    assert unmasked in normalise(f"what a {written} day")
+
+
+def test_bad_lines_get_an_error_line_and_the_run_goes_on():
+    lines = '{"id": 1, "text": "ok"}\nnot json\n{"id": 2, "text": 5}\n[1, 2]\n{"id": 3, "text": "fine"}\n'
+    code, results = cli("sentiment", lines)
+    assert code == 0
+    assert [r.get("id") for r in results] == [1, None, 2, None, 3]
+    assert "error" in results[1] and "not JSON" in results[1]["error"]
+    assert results[2]["error"] == 'needs a "text" string'
+    assert "label" in results[4]
+
+
+def test_unknown_kind_is_refused():
+    assert run("mood", io.StringIO(""), io.StringIO()) == 2
+
+
+FAKE = {
+    "id": "f",
+    "handle": "jane84920381",
+    "display_name": "Jane",
+    "followers_count": 3,
+    "following_count": 2000,
+    "posts_count": 0,
+    "has_default_avatar": True,
+    "created_at": "2026-11-20T00:00:00Z",
+    "observed_at": "2026-11-23T00:00:00Z",
+}
+REAL = {
+    "id": "r",
+    "handle": "harbourbakery",
+    "description": "Bread since 1998",
+    "followers_count": 1800,
+    "following_count": 240,
+    "posts_count": 3200,
+    "has_default_avatar": False,
+    "created_at": "2014-05-01",
+    "observed_at": "2026-11-23T00:00:00Z",
+    "verified": False,
+    "location": "Leith",
+}
+
+
+def test_follower_judgement_with_reasons_a_person_can_check():
+    fake, real = judge("follower", [FAKE, REAL])
+    assert fake["label"] == "fake" and "follows 2,000, followed by 3" in fake["reasons"]
+    assert "created the week it followed" in fake["reasons"] and "default avatar" in fake["reasons"]
+    assert real["label"] == "real"
+
+
+def test_follower_judgement_ignores_language_and_verification():
+    translated = dict(FAKE, description="Ich liebe Brot", display_name="Жанна")
+    assert judge("follower", [translated])[0]["label"] == "fake"
+    assert judge("follower", [dict(REAL, verified=True)]) == judge("follower", [dict(REAL, verified=False)])
+
+
+def test_missing_profile_fields_are_fine_and_wrong_ones_are_named():
+    empty, bad_number, bad_time = judge(
+        "follower", [{"id": 1}, {"id": 2, "followers_count": "lots"}, {"id": 3, "created_at": "yesterday"}]
+    )
+    assert empty["label"] in ("fake", "real")
+    assert bad_number == {"error": "followers_count must be a number of zero or more"}
+    assert "created_at is not an ISO 8601 time" in bad_time["error"]
+
+
+def test_the_command_runs_without_django_or_network(tmp_path):
+    process = subprocess.run(
+        [str(Path(sys.executable).parent / "firsthand"), "judge", "question"],
+        input='{"id": 7, "text": "Are you open today?"}\n',
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "NO_PROXY": "*", "HTTPS_PROXY": "http://127.0.0.1:9"},
+        timeout=60,
+    )
+    assert process.returncode == 0, process.stderr
+    assert json.loads(process.stdout) == {
+        "id": 7,
+        "label": "question",
+        "score": json.loads(process.stdout)["score"],
+        "reasons": json.loads(process.stdout)["reasons"],
+    }
+    assert json.loads(process.stdout)["label"] == "question"
+
+
+def test_every_kind_is_listed():
+    assert KINDS == ("offensive", "sentiment", "complaint", "question", "follower")
