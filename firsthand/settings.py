@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "firsthand.networks.sandbox",
     "firsthand.publishing",
     "firsthand.notices",
+    "firsthand.guard",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "firsthand.web.context_processors.shell",
+                "firsthand.guard.context_processors.crisis",
             ],
         },
     },
@@ -140,6 +142,8 @@ TASKS = {
 WORKER_HEARTBEAT_SECONDS = env_int("FIRSTHAND_WORKER_HEARTBEAT_SECONDS", 10)
 # How long a worker holds a due post before another may assume it died.
 PUBLISH_CLAIM_SECONDS = env_int("FIRSTHAND_PUBLISH_CLAIM_SECONDS", 60)
+# "Publish now" waits this long, so a post sent by mistake can be taken back.
+UNDO_SECONDS = env_int("FIRSTHAND_UNDO_SECONDS", 30)
 # The first wait before retrying a post after a passing failure; it doubles with each attempt.
 PUBLISH_RETRY_BASE_SECONDS = env_int("FIRSTHAND_PUBLISH_RETRY_BASE_SECONDS", 5)
 

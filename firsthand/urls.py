@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("firsthand.publishing.urls")),
     path("", include("firsthand.networks.urls")),
     path("", include("firsthand.notices.urls")),
+    path("", include("firsthand.guard.urls")),
     path("", include("firsthand.web.urls")),
 ]
 

@@ -35,6 +35,10 @@ def claim_seconds() -> int:
 def claim(worker_id: str, batch: int = 100) -> list[int]:
     """Take up to `batch` due deliveries for this worker; returns their ids."""
     now = timezone.now()
+    from firsthand.guard.crisis import hold_due, paused_filter
+
+    # The crisis switch first: what is paused is held, never claimed.
+    hold_due(now)
     due = (
         Delivery.objects.filter(
             Q(state=State.SCHEDULED, due_at__lte=now)
@@ -42,6 +46,7 @@ def claim(worker_id: str, batch: int = 100) -> list[int]:
             # A claim that ran out: its worker died or hung mid-attempt.
             | Q(state=State.PUBLISHING, claimed_until__lt=now)
         )
+        .exclude(paused_filter())
         .order_by("due_at", "pk")
         .values_list("pk", flat=True)
     )

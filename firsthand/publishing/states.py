@@ -16,15 +16,18 @@ class State(models.TextChoices):
     FAILED = "failed", "Failed"
     UNCONFIRMED = "unconfirmed", "Unconfirmed"
     DELETED = "deleted", "Deleted"
+    HELD = "held", "Held"
 
 
 S = State
 TRANSITIONS: dict[State, frozenset[State]] = {
     S.DRAFT: frozenset({S.SCHEDULED}),
-    S.SCHEDULED: frozenset({S.DRAFT, S.PUBLISHING, S.SCHEDULED}),
+    S.SCHEDULED: frozenset({S.DRAFT, S.PUBLISHING, S.SCHEDULED, S.HELD}),
     # From publishing back to publishing: a worker that died mid-attempt is replaced by another.
     S.PUBLISHING: frozenset({S.PUBLISHED, S.FAILED, S.RETRYING, S.UNCONFIRMED, S.PUBLISHING}),
-    S.RETRYING: frozenset({S.PUBLISHING, S.DRAFT}),
+    S.RETRYING: frozenset({S.PUBLISHING, S.DRAFT, S.HELD}),
+    # Publishing is paused (the crisis switch): kept, never dropped, until someone decides.
+    S.HELD: frozenset({S.SCHEDULED, S.DRAFT}),
     S.FAILED: frozenset({S.SCHEDULED, S.DRAFT}),
     # The author looked on the network and says what happened.
     S.UNCONFIRMED: frozenset({S.PUBLISHED, S.SCHEDULED}),

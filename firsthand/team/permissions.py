@@ -26,6 +26,7 @@ class Capability(StrEnum):
     MANAGE_ACCOUNTS = "manage_accounts"  # connect and disconnect social accounts
     MANAGE_TEAM = "manage_team"  # invite people, change roles, remove people
     SETTINGS = "settings"  # workspace settings: name, time zone, brand rules
+    PAUSE = "pause"  # the crisis switch: stop and resume all publishing
 
     @property
     def label(self) -> str:
@@ -37,7 +38,7 @@ ROLE_CHOICES = [(role.value, role.label) for role in Role]
 C = Capability
 MATRIX: dict[Role, frozenset[Capability]] = {
     Role.OWNER: frozenset(Capability),
-    Role.MANAGER: frozenset({C.VIEW, C.DRAFT, C.PUBLISH, C.APPROVE, C.REPLY, C.MANAGE_ACCOUNTS, C.SETTINGS}),
+    Role.MANAGER: frozenset({C.VIEW, C.DRAFT, C.PUBLISH, C.APPROVE, C.REPLY, C.MANAGE_ACCOUNTS, C.SETTINGS, C.PAUSE}),
     Role.STAFF: frozenset({C.VIEW, C.DRAFT, C.PUBLISH, C.REPLY}),
     Role.VIEWER: frozenset({C.VIEW}),
 }
@@ -52,6 +53,7 @@ REFUSALS: dict[Capability, str] = {
     C.MANAGE_ACCOUNTS: "Only owners and managers connect social accounts.",
     C.MANAGE_TEAM: "Only the workspace's owners manage the team.",
     C.SETTINGS: "Only owners and managers change workspace settings.",
+    C.PAUSE: "Only owners and managers pause and resume publishing. Tell one of them now if something is wrong.",
 }
 
 ROLE_SUMMARIES: dict[Role, str] = {

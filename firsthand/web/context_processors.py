@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from firsthand.team.permissions import Capability
 from firsthand.web.navigation import places_for
 
 
@@ -11,6 +12,7 @@ def shell(request):
         context["membership"] = membership
         context["workspace"] = membership.workspace
         context["places"] = places_for(membership)
+        context["can_pause"] = membership.can(Capability.PAUSE)
         from firsthand.notices.models import Notice
 
         context["unread_notices"] = Notice.objects.filter(

@@ -99,7 +99,9 @@ def drafts(workspace):
 
 def needs_attention(workspace):
     return (
-        Delivery.objects.filter(post__workspace=workspace, state__in=[State.FAILED, State.UNCONFIRMED, State.RETRYING])
+        Delivery.objects.filter(
+            post__workspace=workspace, state__in=[State.FAILED, State.UNCONFIRMED, State.RETRYING, State.HELD]
+        )
         .select_related("post", "account")
         .order_by("-updated_at")[:20]
     )
@@ -119,7 +121,9 @@ def list_context(membership, account_id, today):
         "accounts": ConnectedAccount.objects.connected().filter(workspace=workspace),
         "account_id": account_id,
         "upcoming": deliveries.filter(state__in=[State.SCHEDULED, State.RETRYING]).order_by("due_at")[:200],
-        "attention": deliveries.filter(state__in=[State.FAILED, State.UNCONFIRMED]).order_by("-updated_at")[:50],
+        "attention": deliveries.filter(state__in=[State.FAILED, State.UNCONFIRMED, State.HELD]).order_by("-updated_at")[
+            :50
+        ],
         "published": deliveries.filter(state=State.PUBLISHED).order_by("-published_at")[:50],
         "can_draft": membership.can(Capability.DRAFT),
         "can_publish": membership.can(Capability.PUBLISH),

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from firsthand.audit.log import record
+from firsthand.guard.crisis import CrisisError
 from firsthand.publishing import importer, operations
 from firsthand.publishing.clock import TimeProblem, wall_clock_to_utc
 from firsthand.publishing.models import Delivery, Post
@@ -96,12 +97,17 @@ def delivery_action(request, membership, delivery_id, action):
         elif action == "delete":
             operations.delete_from_network(membership, delivery)
             messages.success(request, f"Deleted from {delivery.account.get_network_display()}.")
+        elif action == "release":
+            from firsthand.guard.crisis import release_held
+
+            release_held(membership, delivery)
+            messages.success(request, f"Sending the held post to {delivery.account} now.")
         elif action == "again":
             operations.resolve_unconfirmed(membership, delivery, it_was_published=False)
             messages.success(request, "Checking the network, and publishing only if it isn't there.")
         else:
             raise Http404("No such action.")
-    except (operations.PublishingError, InvalidMove) as error:
+    except (operations.PublishingError, InvalidMove, CrisisError) as error:
         messages.error(request, str(error))
     return redirect("publishing:post", slug=membership.workspace.slug, post_id=delivery.post_id)
 

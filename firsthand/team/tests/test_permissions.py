@@ -10,8 +10,8 @@ PERSONAS = ["owner", "manager", "staff", "viewer", "outsider"]
 
 # The matrix as the product promises it, spelled out independently of MATRIX.
 EXPECTED = {
-    "owner": {"view", "draft", "publish", "approve", "reply", "manage_accounts", "manage_team", "settings"},
-    "manager": {"view", "draft", "publish", "approve", "reply", "manage_accounts", "settings"},
+    "owner": {"view", "draft", "publish", "approve", "reply", "manage_accounts", "manage_team", "settings", "pause"},
+    "manager": {"view", "draft", "publish", "approve", "reply", "manage_accounts", "settings", "pause"},
     "staff": {"view", "draft", "publish", "reply"},
     "viewer": {"view"},
 }
@@ -37,6 +37,7 @@ PAGES = [
     ("networks:accounts", Capability.VIEW),
     ("team:team", Capability.MANAGE_TEAM),
     ("team:settings", Capability.SETTINGS),
+    ("guard:pause", Capability.PAUSE),
 ]
 
 

@@ -1,0 +1,105 @@
+"""The crisis switch: stop everything going out, in one action, and decide afterwards what happens to it."""
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from firsthand.audit.log import record
+from firsthand.guard.models import Pause
+from firsthand.publishing.models import Delivery
+from firsthand.publishing.states import State
+
+
+class CrisisError(Exception):
+    pass
+
+
+def active_pauses(workspace):
+    return Pause.objects.active().filter(workspace=workspace).select_related("account", "paused_by")
+
+
+def paused_filter(prefix: str = "") -> Q:
+    """Deliveries that must not go out now: their workspace or their account is paused."""
+    open_workspace = Pause.objects.active().filter(account=None).values("workspace")
+    open_account = Pause.objects.active().exclude(account=None).values("account")
+    return Q(**{f"{prefix}post__workspace__in": open_workspace}) | Q(**{f"{prefix}account__in": open_account})
+
+
+def pause(membership, reason: str, account=None) -> Pause:
+    reason = reason.strip()
+    if not reason:
+        raise CrisisError("Say why publishing is paused; the team will see it.")
+    try:
+        with transaction.atomic():
+            made = Pause.objects.create(
+                workspace=membership.workspace, account=account, reason=reason[:500], paused_by=membership.user
+            )
+    except IntegrityError:
+        raise CrisisError(f"{account or 'Publishing'} is already paused.") from None
+    what = f"publishing for {account}" if account else "all publishing"
+    record(
+        "guard.paused",
+        f"{membership.user} paused {what}: {reason}",
+        actor=membership.user,
+        workspace=membership.workspace,
+        account=account.pk if account else None,
+    )
+    return made
+
+
+def hold_due(now: datetime | None = None) -> int:
+    """Move due deliveries of paused workspaces and accounts to held. Run by every worker before it claims."""
+    now = now or timezone.now()
+    due = Q(state=State.SCHEDULED, due_at__lte=now) | Q(state=State.RETRYING, next_attempt_at__lte=now)
+    return Delivery.objects.filter(due & paused_filter()).update(state=State.HELD, claimed_by="", claimed_until=None)
+
+
+def resume(membership, pause: Pause, *, overdue: str, when: datetime | None = None) -> int:
+    """End a pause. `overdue` says what happens to held posts whose time has passed: now, at `when`, or stay held."""
+    if overdue not in ("now", "at", "keep"):
+        raise CrisisError("Choose what happens to the posts that were held.")
+    if overdue == "at" and (when is None or when <= timezone.now()):
+        raise CrisisError("Choose a time in the future for the held posts.")
+    with transaction.atomic():
+        closed = Pause.objects.filter(pk=pause.pk, resumed_at=None).update(
+            resumed_at=timezone.now(), resumed_by=membership.user
+        )
+        if not closed:
+            raise CrisisError("Publishing was already resumed.")
+        held = Delivery.objects.filter(state=State.HELD, post__workspace=membership.workspace)
+        if pause.account_id:
+            held = held.filter(account_id=pause.account_id)
+        # Posts still covered by another open pause stay held whatever is chosen here.
+        held = held.exclude(paused_filter())
+        moved = 0
+        if overdue != "keep":
+            target = timezone.now() if overdue == "now" else when
+            moved = held.update(state=State.SCHEDULED, due_at=target, next_attempt_at=None)
+        what = f"publishing for {pause.account}" if pause.account_id else "all publishing"
+        choice = {"now": "sent now", "at": f"moved to {when:%Y-%m-%d %H:%M} UTC" if when else "", "keep": "kept held"}
+        record(
+            "guard.resumed",
+            f"{membership.user} resumed {what}; {moved} held post(s) {choice[overdue]}",
+            actor=membership.user,
+            workspace=membership.workspace,
+            pause=pause.pk,
+            overdue=overdue,
+        )
+    return moved
+
+
+def release_held(membership, delivery) -> None:
+    """Schedule one held post again now, once nothing pauses it any more."""
+    if Pause.objects.active().filter(Q(workspace=membership.workspace, account=None) | Q(account=delivery.account)):
+        raise CrisisError("Publishing is still paused for this account.")
+    delivery.move(State.SCHEDULED, due_at=timezone.now())
+    delivery.save(update_fields=["state", "due_at", "updated_at"])
+    record(
+        "guard.released",
+        f"{membership.user} sent a held post to {delivery.account}",
+        actor=membership.user,
+        workspace=membership.workspace,
+        delivery=delivery.pk,
+    )

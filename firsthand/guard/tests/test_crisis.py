@@ -1,0 +1,137 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from firsthand.audit.models import AuditEvent
+from firsthand.guard import crisis
+from firsthand.networks.sandbox.models import SandboxPost
+from firsthand.networks.testing import connect_sandbox_account
+from firsthand.publishing import engine, operations
+from firsthand.publishing.models import Delivery
+from firsthand.publishing.states import State
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def account(team):
+    return connect_sandbox_account(team.workspace, "corner-cafe", by=team.owner)
+
+
+def due_now(team, account, text="Due now"):
+    post = operations.save_post(team.membership("owner"), accounts=[account], text=text)
+    operations.schedule(team.membership("owner"), post, None)
+    return post.deliveries.get()
+
+
+def test_a_paused_workspace_holds_due_posts_and_publishes_nothing(team, account):
+    crisis.pause(team.membership("manager"), "A complaint is going viral")
+    delivery = due_now(team, account)
+    assert engine.run_once("w1") == 0
+    delivery.refresh_from_db()
+    assert delivery.state == State.HELD
+    assert not SandboxPost.objects.exists()
+    assert AuditEvent.objects.filter(action="guard.paused", actor=team.manager).exists()
+
+
+def test_posts_not_yet_due_wait_and_are_held_only_when_their_time_comes(team, account):
+    post = operations.save_post(team.membership("owner"), accounts=[account], text="Tomorrow")
+    operations.schedule(team.membership("owner"), post, timezone.now() + timedelta(days=1))
+    crisis.pause(team.membership("owner"), "Checking our posts")
+    engine.run_once("w1")
+    assert post.deliveries.get().state == State.SCHEDULED
+
+
+def test_pausing_one_account_leaves_the_others_publishing(team, account):
+    other = connect_sandbox_account(team.workspace, "corner-cafe-news")
+    crisis.pause(team.membership("owner"), "This account was hacked", account=account)
+    held, sent = due_now(team, account, "held"), due_now(team, other, "sent")
+    engine.run_once("w1")
+    held.refresh_from_db()
+    sent.refresh_from_db()
+    assert (held.state, sent.state) == (State.HELD, State.PUBLISHED)
+
+
+def test_held_posts_survive_worker_restarts_and_resume_as_chosen(team, account):
+    pause = crisis.pause(team.membership("owner"), "Storm in the news")
+    due_now(team, account, "one")
+    due_now(team, account, "two")
+    engine.run_once("worker-before-restart")
+    engine.run_once("worker-after-restart")
+    assert set(Delivery.objects.values_list("state", flat=True)) == {State.HELD}
+
+    moved = crisis.resume(team.membership("manager"), pause, overdue="now")
+    assert moved == 2
+    engine.run_once("w2")
+    assert SandboxPost.objects.count() == 2
+    assert AuditEvent.objects.filter(action="guard.resumed", actor=team.manager).exists()
+
+
+def test_resuming_can_keep_held_posts_or_move_them_to_a_time(team, account):
+    pause = crisis.pause(team.membership("owner"), "Quiet day")
+    delivery = due_now(team, account)
+    engine.run_once("w1")
+    crisis.resume(team.membership("owner"), pause, overdue="keep")
+    delivery.refresh_from_db()
+    assert delivery.state == State.HELD
+    pause = crisis.pause(team.membership("owner"), "Again")
+    later = timezone.now() + timedelta(hours=2)
+    crisis.resume(team.membership("owner"), pause, overdue="at", when=later)
+    delivery.refresh_from_db()
+    assert delivery.state == State.SCHEDULED and delivery.due_at == later
+
+
+@pytest.mark.parametrize(
+    "call,message",
+    [
+        (lambda t, p: crisis.pause(t.membership("owner"), "   "), "Say why"),
+        (lambda t, p: crisis.pause(t.membership("owner"), "twice"), "already paused"),
+        (lambda t, p: crisis.resume(t.membership("owner"), p, overdue="maybe"), "Choose what happens"),
+        (
+            lambda t, p: crisis.resume(t.membership("owner"), p, overdue="at", when=timezone.now() - timedelta(1)),
+            "in the future",
+        ),
+    ],
+)
+def test_bad_requests_are_explained_and_change_nothing(team, account, call, message):
+    pause = crisis.pause(team.membership("owner"), "First")
+    with pytest.raises(crisis.CrisisError, match=message):
+        call(team, pause)
+    pause.refresh_from_db()
+    assert pause.resumed_at is None
+
+
+def test_resuming_twice_is_refused(team, account):
+    pause = crisis.pause(team.membership("owner"), "Once")
+    crisis.resume(team.membership("owner"), pause, overdue="keep")
+    with pytest.raises(crisis.CrisisError, match="already resumed"):
+        crisis.resume(team.membership("owner"), pause, overdue="now")
+
+
+def test_every_page_says_publishing_is_paused(team, client_for, account):
+    crisis.pause(team.membership("owner"), "Checking a complaint")
+    html = client_for(team.staff).get(reverse("web:workspace_home", kwargs={"slug": team.workspace.slug})).content
+    assert b"Publishing is paused" in html and b"Checking a complaint" in html
+
+
+def test_staff_cannot_pull_the_switch(team, client_for, account):
+    response = client_for(team.staff).post(
+        reverse("guard:pause", kwargs={"slug": team.workspace.slug}), {"reason": "prank"}
+    )
+    assert response.status_code == 403
+    assert not crisis.active_pauses(team.workspace).exists()
+
+
+def test_pause_and_resume_through_the_pages(team, client_for, account):
+    client = client_for(team.owner)
+    client.post(reverse("guard:pause", kwargs={"slug": team.workspace.slug}), {"reason": "Viral complaint"})
+    delivery = due_now(team, account)
+    engine.run_once("w1")
+    pause = crisis.active_pauses(team.workspace).get()
+    page = client.get(reverse("guard:resume", kwargs={"slug": team.workspace.slug, "pause_id": pause.pk}))
+    assert b"1 post held while paused" in page.content
+    client.post(reverse("guard:resume", kwargs={"slug": team.workspace.slug, "pause_id": pause.pk}), {"overdue": "now"})
+    delivery.refresh_from_db()
+    assert delivery.state == State.SCHEDULED

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from firsthand.guard import views
+
+app_name = "guard"
+
+urlpatterns = [
+    path("w/<slug:slug>/pause/", views.pause, name="pause"),
+    path("w/<slug:slug>/pause/<int:pause_id>/resume/", views.resume, name="resume"),
+]

@@ -1,0 +1,82 @@
+from datetime import date, time
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from firsthand.guard import crisis
+from firsthand.guard.models import Pause
+from firsthand.networks.models import ConnectedAccount
+from firsthand.publishing.clock import TimeProblem, wall_clock_to_utc
+from firsthand.publishing.models import Delivery
+from firsthand.publishing.states import State
+from firsthand.team.access import workspace_view
+from firsthand.team.permissions import Capability
+
+
+@workspace_view(Capability.PAUSE)
+def pause(request, membership):
+    workspace = membership.workspace
+    accounts = ConnectedAccount.objects.connected().filter(workspace=workspace)
+    error = ""
+    if request.method == "POST":
+        account = None
+        if request.POST.get("account", "").isdigit():
+            account = get_object_or_404(accounts, pk=int(request.POST["account"]))
+        try:
+            crisis.pause(membership, request.POST.get("reason", ""), account)
+        except crisis.CrisisError as problem:
+            error = str(problem)
+        else:
+            messages.success(request, "Paused. Nothing will go out until someone resumes; due posts are held.")
+            return redirect("guard:pause", slug=workspace.slug)
+    context = {
+        "active": "settings",
+        "accounts": accounts,
+        "pauses": crisis.active_pauses(workspace),
+        "scheduled": Delivery.objects.filter(post__workspace=workspace, state=State.SCHEDULED).count(),
+        "error": error,
+        "reason": request.POST.get("reason", ""),
+    }
+    return render(request, "guard/pause.html", context, status=400 if error else 200)
+
+
+@workspace_view(Capability.PAUSE)
+def resume(request, membership, pause_id):
+    workspace = membership.workspace
+    paused = get_object_or_404(Pause.objects.active(), pk=pause_id, workspace=workspace)
+    held = Delivery.objects.filter(post__workspace=workspace, state=State.HELD).select_related("post", "account")
+    if paused.account_id:
+        held = held.filter(account_id=paused.account_id)
+    error = ""
+    if request.method == "POST":
+        overdue = request.POST.get("overdue", "")
+        when = None
+        try:
+            if overdue == "at":
+                when = wall_clock_to_utc(
+                    date.fromisoformat(request.POST.get("day", "")),
+                    time.fromisoformat(request.POST.get("at", "")),
+                    workspace.timezone,
+                )
+            moved = crisis.resume(membership, paused, overdue=overdue, when=when)
+        except (crisis.CrisisError, TimeProblem) as problem:
+            error = str(problem)
+        except ValueError:  # from parsing the day or the time
+            error = "Choose a valid day and time for the held posts."
+        else:
+            messages.success(request, f"Publishing resumed. {moved} held post(s) rescheduled.")
+            return redirect("guard:pause", slug=workspace.slug)
+    return render(
+        request,
+        "guard/resume.html",
+        {
+            "active": "settings",
+            "pause": paused,
+            "held": held[:100],
+            "held_count": held.count(),
+            "error": error,
+            "now": timezone.now(),
+        },
+        status=400 if error else 200,
+    )
