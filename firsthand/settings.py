@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "firsthand.web.context_processors.shell",
                 "firsthand.guard.context_processors.crisis",
+                "firsthand.publishing.context_processors.undo",
             ],
         },
     },

@@ -3,6 +3,7 @@ changes the database in one transaction and writes the audit log."""
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -83,11 +84,12 @@ SCHEDULABLE = (State.DRAFT, State.SCHEDULED, State.FAILED)
 
 
 def schedule(membership, post: Post, when: datetime | None) -> None:
-    """Schedule every delivery of the post for `when`, or for right now when it is None."""
+    """Schedule every delivery of the post for `when`, or, when it is None, for now plus the undo window."""
     now = timezone.now()
     if when is not None and when <= now - timedelta(seconds=30):
         raise PublishingError("That time has already passed. Choose a time in the future, or publish now.")
-    due = when or now
+    # "Publish now" still waits a moment, so that a post sent by mistake can be taken back.
+    due = when or now + timedelta(seconds=settings.UNDO_SECONDS)
     what = "publishing now" if when is None else f"scheduled for {due:%Y-%m-%d %H:%M} UTC"
     schedule_each(membership, post, lambda delivery: due, "publishing.scheduled", what)
 

@@ -135,3 +135,27 @@ def test_pause_and_resume_through_the_pages(team, client_for, account):
     client.post(reverse("guard:resume", kwargs={"slug": team.workspace.slug, "pause_id": pause.pk}), {"overdue": "now"})
     delivery.refresh_from_db()
     assert delivery.state == State.SCHEDULED
+
+
+def test_publish_now_waits_for_the_undo_window_and_can_be_taken_back_from_any_page(team, client_for, account, settings):
+    settings.UNDO_SECONDS = 30
+    client = client_for(team.staff)
+    client.post(
+        reverse("publishing:compose", kwargs={"slug": team.workspace.slug}),
+        {"accounts": [account.pk], "text": "Oops, wrong account", "when": "now"},
+    )
+    delivery = Delivery.objects.get()
+    assert delivery.due_at > timezone.now() + timedelta(seconds=25)
+    assert engine.run_once("w1") == 0  # not before the window closes
+    inbox = client.get(reverse("web:inbox", kwargs={"slug": team.workspace.slug})).content.decode()
+    assert "Oops, wrong account" in inbox and ">Undo</button>" in inbox
+    undo = reverse(
+        "publishing:post_action",
+        kwargs={"slug": team.workspace.slug, "post_id": delivery.post_id, "action": "unschedule"},
+    )
+    response = client.post(undo, {"next": reverse("web:inbox", kwargs={"slug": team.workspace.slug})})
+    assert response["Location"] == reverse("web:inbox", kwargs={"slug": team.workspace.slug})
+    delivery.refresh_from_db()
+    assert delivery.state == State.DRAFT
+    Delivery.objects.filter(pk=delivery.pk).update(due_at=timezone.now() - timedelta(seconds=1))
+    assert engine.run_once("w1") == 0 and not SandboxPost.objects.exists()

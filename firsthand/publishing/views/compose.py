@@ -111,7 +111,7 @@ def save_from_form(request, membership, form, post):
             )
             if when == "now":
                 operations.schedule(membership, saved, None)
-                messages.success(request, "Publishing now. This page follows it as it goes out.")
+                messages.success(request, "Publishing now. Until it goes out you can still undo it, from any page.")
             elif when == "schedule":
                 operations.schedule(membership, saved, form.due)
                 messages.success(request, "Scheduled.")

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from firsthand.audit.log import record
@@ -51,7 +52,10 @@ def post_action(request, membership, post_id, action):
     try:
         if action == "unschedule":
             operations.unschedule(membership, post)
-            messages.success(request, "Moved back to drafts; nothing will be published.")
+            messages.success(request, "Undone: back in drafts, nothing was published.")
+            back = request.POST.get("next", "")
+            if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+                return redirect(back)
         elif action == "publish-now":
             operations.schedule(membership, post, None)
             messages.success(request, "Publishing now.")

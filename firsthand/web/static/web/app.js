@@ -79,6 +79,16 @@
     dragged = null;
   });
 
+  // Undo bars count down to the moment a post goes out.
+  function tick() {
+    document.querySelectorAll(".countdown[data-deadline]").forEach(function (el) {
+      var left = Math.round((Date.parse(el.getAttribute("data-deadline")) - Date.now()) / 1000);
+      el.textContent = left > 0 ? "in " + left + " s" : "now";
+    });
+  }
+  tick();
+  setInterval(tick, 1000);
+
   // Close an open <details> menu when clicking elsewhere.
   document.addEventListener("click", function (event) {
     document.querySelectorAll("details.switcher[open], details.tab-more[open]").forEach(function (menu) {
