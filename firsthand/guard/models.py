@@ -40,3 +40,46 @@ class Pause(models.Model):
 
     def __str__(self):
         return f"{self.account or self.workspace} paused: {self.reason}"
+
+
+class BrandRules(models.Model):
+    """What the owner says the brand never does, always does, or only does with an approver's eye."""
+
+    workspace = models.OneToOneField("team.Workspace", on_delete=models.CASCADE, related_name="brand_rules")
+    banned_phrases = models.TextField(blank=True, help_text="One per line. Posts containing them are blocked.")
+    approval_phrases = models.TextField(blank=True, help_text="One per line. Posts containing them need an approver.")
+    competitors = models.TextField(
+        blank=True, help_text="Names or @handles, one per line. Naming them needs an approver."
+    )
+    disclosure = models.CharField(
+        max_length=50, blank=True, help_text="e.g. #ad, required when a product link is present"
+    )
+    product_domains = models.TextField(blank=True, help_text="Domains whose links are product links, one per line")
+    allowed_domains = models.TextField(blank=True, help_text="If set, links to other domains need an approver")
+    max_hashtags = models.PositiveSmallIntegerField(null=True, blank=True)
+    max_mentions = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    @staticmethod
+    def lines(text: str) -> list[str]:
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    @classmethod
+    def for_workspace(cls, workspace):
+        return cls.objects.filter(workspace=workspace).first() or cls(workspace=workspace)
+
+
+class Finding(models.Model):
+    """What the pre-publish check said about one delivery when it was scheduled; kept with the post."""
+
+    class Severity(models.TextChoices):
+        BLOCK = "block", "Blocked"
+        APPROVAL = "approval", "Needs approval"
+        WARN = "warn", "Warning"
+
+    delivery = models.ForeignKey("publishing.Delivery", on_delete=models.CASCADE, related_name="findings")
+    kind = models.CharField(max_length=32)
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    reason = models.CharField(max_length=500)
+    start = models.PositiveIntegerField(null=True, blank=True)
+    end = models.PositiveIntegerField(null=True, blank=True)
+    checked_at = models.DateTimeField(default=timezone.now)

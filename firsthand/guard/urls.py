@@ -7,4 +7,5 @@ app_name = "guard"
 urlpatterns = [
     path("w/<slug:slug>/pause/", views.pause, name="pause"),
     path("w/<slug:slug>/pause/<int:pause_id>/resume/", views.resume, name="resume"),
+    path("w/<slug:slug>/settings/brand-rules/", views.brand_rules, name="brand_rules"),
 ]

@@ -80,3 +80,27 @@ def resume(request, membership, pause_id):
         },
         status=400 if error else 200,
     )
+
+
+@workspace_view(Capability.SETTINGS)
+def brand_rules(request, membership):
+    from firsthand.audit.log import record
+    from firsthand.guard.forms import BrandRulesForm
+    from firsthand.guard.models import BrandRules
+
+    rules = BrandRules.for_workspace(membership.workspace)
+    form = BrandRulesForm(request.POST or None, instance=rules)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        record(
+            "guard.brand_rules_changed",
+            f"{request.user} changed the brand rules",
+            actor=request.user,
+            workspace=membership.workspace,
+            fields=form.changed_data,
+        )
+        messages.success(request, "Brand rules saved. Every post is checked against them from now on.")
+        return redirect("guard:brand_rules", slug=membership.workspace.slug)
+    return render(
+        request, "guard/brand_rules.html", {"active": "settings", "form": form}, status=400 if form.errors else 200
+    )

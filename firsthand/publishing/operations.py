@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from firsthand.audit.log import record
+from firsthand.guard.verdict import Refused, review
 from firsthand.networks import registry
 from firsthand.publishing.checks import check_for_account
 from firsthand.publishing.models import Delivery, LinkSettings, Post, PostMedia
@@ -119,6 +120,12 @@ def schedule_each(membership, post: Post, due_for, action: str, what: str) -> No
         for delivery in deliveries:
             if delivery.state not in SCHEDULABLE:
                 raise PublishingError(f"The post to {delivery.account} is {delivery.get_state_display().lower()}.")
+        # The guard has the last word on whether this text may go out, and as whom.
+        link_settings = LinkSettings.for_workspace(post.workspace)
+        try:
+            review(membership, post, [(d, d.outgoing_parts(link_settings)) for d in deliveries])
+        except Refused as refusal:
+            raise PublishingError(str(refusal)) from None
         moments = {delivery.pk: due_for(delivery) for delivery in deliveries}
         for delivery in deliveries:
             delivery.move(State.SCHEDULED, due_at=moments[delivery.pk], error="", attempts=0, next_attempt_at=None)

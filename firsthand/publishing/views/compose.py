@@ -3,6 +3,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from firsthand.guard.checks import check as guard_check
 from firsthand.networks.models import ConnectedAccount
 from firsthand.publishing import operations
 from firsthand.publishing.checks import check_for_account
@@ -150,7 +151,8 @@ def checks_from(data, accounts, post=None, workspace=None):
             params = utm_params(link_settings, account, campaign)
             parts = [tag_links(part, params) for part in [variants.get(account.pk, "").strip() or text, *follow_ups]]
             check = check_for_account(account, parts, images)
-            results.append((check, list(zip(check.parts, parts, strict=True)), images))
+            findings = [found for part in parts for found in guard_check(part, account, post=post)]
+            results.append((check, list(zip(check.parts, parts, strict=True)), images, findings))
     return results
 
 

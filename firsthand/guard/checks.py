@@ -1,0 +1,140 @@
+"""The pre-publish check: what in a post the business might regret, with how serious it is and where it is.
+
+It answers; it never publishes. Publishing asks it before anything is scheduled, and the composer asks
+it as the author types.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import regex
+from django.utils import timezone
+
+from firsthand.guard.models import BrandRules
+
+BLOCK, APPROVAL, WARN = "block", "approval", "warn"
+OFFENSIVE_CONFIDENCE = 0.75
+SEVERITY_ORDER = {BLOCK: 0, APPROVAL: 1, WARN: 2}
+
+URL = regex.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]}]", regex.IGNORECASE)
+HASHTAG = regex.compile(r"(?<!\w)#\w+")
+MENTION = regex.compile(r"(?<![\w@])@\w[\w.]*")
+# Text that reads as someone's private life rather than the business talking.
+PERSONAL = regex.compile(
+    r"\b(my (wife|husband|girlfriend|boyfriend|gf|bf|kids?|son|daughter|mum|mom|dad|ex|hangover|weekend)|"
+    r"date night|so hungover|i'?m (so )?drunk|wasted last night|love you (babe|baby|hun)|miss you (babe|baby)|"
+    r"(this|next) weekend i'?m|can'?t wait to see you|going out tonight|my (bday|birthday))\b",
+    regex.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Check:
+    kind: str
+    severity: str
+    reason: str
+    start: int | None = None
+    end: int | None = None
+
+
+def first_span(text: str, phrase: str):
+    match = regex.search(r"(?<!\w)" + regex.escape(phrase) + r"(?!\w)", text, regex.IGNORECASE)
+    return (match.start(), match.end()) if match else None
+
+
+def offensive(text: str) -> list[Check]:
+    from firsthand.judge import judge
+
+    verdict = judge("offensive", [text])[0]
+    words = [reason.strip("“”") for reason in verdict.get("reasons", []) if reason.startswith("“")]
+    # Stopping a post is costly: only a confident judgement that can point at the words stops it.
+    if verdict.get("label") != "offensive" or verdict["score"] < OFFENSIVE_CONFIDENCE or not words:
+        return []
+    found = []
+    for word in words:
+        span = first_span(text, word)
+        if span:
+            found.append(
+                Check("offensive", APPROVAL, f"Reads as offensive or insulting: “{text[span[0] : span[1]]}”", *span)
+            )
+    return found or [Check("offensive", APPROVAL, "Reads as offensive or insulting")]
+
+
+def brand_rules(text: str, rules: BrandRules) -> list[Check]:
+    found = []
+    for phrase in rules.lines(rules.banned_phrases):
+        if span := first_span(text, phrase):
+            found.append(Check("banned_phrase", BLOCK, f"“{phrase}” is on the brand's banned list", *span))
+    for phrase in rules.lines(rules.approval_phrases):
+        if span := first_span(text, phrase):
+            found.append(Check("approval_phrase", APPROVAL, f"“{phrase}” always needs an approver", *span))
+    for name in rules.lines(rules.competitors):
+        if span := first_span(text, name):
+            found.append(Check("competitor", APPROVAL, f"Names a competitor, {name}", *span))
+    links = [(m, (urlsplit(m.group(0)).hostname or "").removeprefix("www.")) for m in URL.finditer(text)]
+    product = {d.lower().removeprefix("www.") for d in rules.lines(rules.product_domains)}
+    if rules.disclosure and any(host in product for _, host in links):
+        if not first_span(text, rules.disclosure):
+            found.append(Check("disclosure", BLOCK, f"A product link needs “{rules.disclosure}” in the post"))
+    allowed = {d.lower().removeprefix("www.") for d in rules.lines(rules.allowed_domains)}
+    for match, host in links:
+        if allowed and host not in allowed and not any(host.endswith("." + d) for d in allowed):
+            found.append(
+                Check(
+                    "link_domain",
+                    APPROVAL,
+                    f"Links to {host}, which is not on the allowed list",
+                    match.start(),
+                    match.end(),
+                )
+            )
+    for pattern, limit, what in ((HASHTAG, rules.max_hashtags, "hashtags"), (MENTION, rules.max_mentions, "mentions")):
+        count = len(pattern.findall(text))
+        if limit is not None and count > limit:
+            found.append(Check(f"too_many_{what}", WARN, f"{count} {what}; the brand's limit is {limit}"))
+    return found
+
+
+def wrong_account(text: str, account) -> list[Check]:
+    if not account.is_brand:
+        return []
+    match = PERSONAL.search(text)
+    if not match:
+        return []
+    return [
+        Check(
+            "personal",
+            APPROVAL,
+            f"Reads as personal (“{match.group(0)}”), and {account.handle} is the business's account",
+            match.start(),
+            match.end(),
+        )
+    ]
+
+
+def duplicates(text: str, account, exclude_post=None) -> list[Check]:
+    from firsthand.publishing.models import Delivery
+    from firsthand.publishing.states import State
+
+    recent = Delivery.objects.filter(
+        account=account,
+        state__in=[State.SCHEDULED, State.PUBLISHED, State.PUBLISHING, State.RETRYING],
+        due_at__gte=timezone.now() - timedelta(days=7),
+    )
+    if exclude_post is not None:
+        recent = recent.exclude(post=exclude_post)
+    same = recent.filter(variant_text=text).exists() or recent.filter(variant_text="", post__text=text).exists()
+    if same:
+        return [Check("duplicate", APPROVAL, f"The same text went to {account.handle} in the last 7 days")]
+    return []
+
+
+def check(text: str, account, *, rules: BrandRules | None = None, post=None) -> list[Check]:
+    """Everything the check finds in one text for one account, most serious first."""
+    if not text.strip():
+        return []
+    rules = rules or BrandRules.for_workspace(account.workspace)
+    found = offensive(text) + brand_rules(text, rules) + wrong_account(text, account)
+    found += duplicates(text, account, post)
+    return sorted(found, key=lambda c: (SEVERITY_ORDER[c.severity], c.start if c.start is not None else -1))

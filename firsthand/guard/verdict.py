@@ -1,0 +1,41 @@
+"""What publishing asks before it schedules anything: may this post go out, as this person?"""
+
+from django.db import transaction
+
+from firsthand.guard import checks
+from firsthand.guard.models import BrandRules, Finding
+from firsthand.team.permissions import Capability
+
+
+class Refused(Exception):
+    """The check says no (or not without an approver); the message says why, in plain words."""
+
+
+def review(membership, post, deliveries) -> None:
+    """Check every delivery's outgoing text, keep the findings with the post, and refuse what must not go."""
+    rules = BrandRules.for_workspace(post.workspace)
+    blocked, needs_approval = [], []
+    with transaction.atomic():
+        for delivery, parts in deliveries:
+            Finding.objects.filter(delivery=delivery).delete()
+            for part in parts:
+                for found in checks.check(part, delivery.account, rules=rules, post=post):
+                    Finding.objects.create(
+                        delivery=delivery,
+                        kind=found.kind,
+                        severity=found.severity,
+                        reason=found.reason[:500],
+                        start=found.start,
+                        end=found.end,
+                    )
+                    target = blocked if found.severity == checks.BLOCK else needs_approval
+                    if found.severity != checks.WARN:
+                        target.append(f"{delivery.account.handle}: {found.reason}")
+    if blocked:
+        raise Refused("This post can't go out: " + "; ".join(dict.fromkeys(blocked)) + ".")
+    if needs_approval and not membership.can(Capability.APPROVE):
+        raise Refused(
+            "This post needs an owner or a manager to publish it: "
+            + "; ".join(dict.fromkeys(needs_approval))
+            + ". Save it as a draft and ask one of them."
+        )
