@@ -83,3 +83,15 @@ class Finding(models.Model):
     start = models.PositiveIntegerField(null=True, blank=True)
     end = models.PositiveIntegerField(null=True, blank=True)
     checked_at = models.DateTimeField(default=timezone.now)
+
+
+class ApprovalPolicy(models.Model):
+    """Which posts need an owner's or manager's yes before they go out."""
+
+    workspace = models.OneToOneField("team.Workspace", on_delete=models.CASCADE, related_name="approval_policy")
+    staff_posts = models.BooleanField("Every post written by staff", default=False)
+    flagged_posts = models.BooleanField("Posts the check flags as needing approval", default=True)
+
+    @classmethod
+    def for_workspace(cls, workspace):
+        return cls.objects.filter(workspace=workspace).first() or cls(workspace=workspace)

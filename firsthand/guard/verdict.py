@@ -3,16 +3,19 @@
 from django.db import transaction
 
 from firsthand.guard import checks
+from firsthand.guard.approvals import reasons_to_ask
 from firsthand.guard.models import BrandRules, Finding
-from firsthand.team.permissions import Capability
 
 
 class Refused(Exception):
     """The check says no (or not without an approver); the message says why, in plain words."""
 
 
-def review(membership, post, deliveries) -> None:
-    """Check every delivery's outgoing text, keep the findings with the post, and refuse what must not go."""
+def review(membership, post, deliveries) -> list[str]:
+    """Check every delivery's outgoing text, keep the findings with the post, and refuse what must not go.
+
+    Returns why the post must wait for an approver (empty when it may go out as it is).
+    """
     rules = BrandRules.for_workspace(post.workspace)
     blocked, needs_approval = [], []
     with transaction.atomic():
@@ -33,9 +36,4 @@ def review(membership, post, deliveries) -> None:
                         target.append(f"{delivery.account.handle}: {found.reason}")
     if blocked:
         raise Refused("This post can't go out: " + "; ".join(dict.fromkeys(blocked)) + ".")
-    if needs_approval and not membership.can(Capability.APPROVE):
-        raise Refused(
-            "This post needs an owner or a manager to publish it: "
-            + "; ".join(dict.fromkeys(needs_approval))
-            + ". Save it as a draft and ask one of them."
-        )
+    return reasons_to_ask(membership, list(dict.fromkeys(needs_approval)))

@@ -35,10 +35,13 @@ def claim_seconds() -> int:
 def claim(worker_id: str, batch: int = 100) -> list[int]:
     """Take up to `batch` due deliveries for this worker; returns their ids."""
     now = timezone.now()
+    from firsthand.guard.approvals import tell_overdue
     from firsthand.guard.crisis import hold_due, paused_filter
 
     # The crisis switch first: what is paused is held, never claimed.
     hold_due(now)
+    # Posts still waiting for approval at their time are never claimed; their authors hear about it once.
+    tell_overdue()
     due = (
         Delivery.objects.filter(
             Q(state=State.SCHEDULED, due_at__lte=now)

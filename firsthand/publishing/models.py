@@ -17,6 +17,14 @@ class Post(models.Model):
     follow_ups = models.JSONField(default=list, blank=True)
     scheduled_for = models.DateTimeField(null=True, blank=True)
     campaign = models.CharField(max_length=100, blank=True, help_text="utm_campaign for this post's links")
+    # Who let it go out, when someone had to (guard/approvals.py).
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(blank=True, help_text="what an approver said when sending it back")
+    # Set once the author has been told their post reached its time still waiting for approval.
+    approval_overdue_told_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -109,7 +117,7 @@ class Delivery(models.Model):
     # PROTECT: accounts are disconnected, never deleted, so their history stays.
     account = models.ForeignKey("networks.ConnectedAccount", on_delete=models.PROTECT, related_name="deliveries")
     variant_text = models.TextField(blank=True, help_text="this account's own version of the first part")
-    state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT, db_index=True)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT, db_index=True)
     due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # The same key on every attempt, so the network (or our lookup) recognises a repeat.
     key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

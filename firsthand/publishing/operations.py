@@ -81,10 +81,14 @@ def problems_with(post: Post) -> list[str]:
     return problems
 
 
-SCHEDULABLE = (State.DRAFT, State.SCHEDULED, State.FAILED)
+SCHEDULABLE = (State.DRAFT, State.SCHEDULED, State.FAILED, State.AWAITING_APPROVAL)
 
 
-def schedule(membership, post: Post, when: datetime | None) -> None:
+# What scheduling did: scheduled it, or sent it to the approvers first.
+SCHEDULED, AWAITING = "scheduled", "awaiting_approval"
+
+
+def schedule(membership, post: Post, when: datetime | None) -> str:
     """Schedule every delivery of the post for `when`, or, when it is None, for now plus the undo window."""
     now = timezone.now()
     if when is not None and when <= now - timedelta(seconds=30):
@@ -92,10 +96,10 @@ def schedule(membership, post: Post, when: datetime | None) -> None:
     # "Publish now" still waits a moment, so that a post sent by mistake can be taken back.
     due = when or now + timedelta(seconds=settings.UNDO_SECONDS)
     what = "publishing now" if when is None else f"scheduled for {due:%Y-%m-%d %H:%M} UTC"
-    schedule_each(membership, post, lambda delivery: due, "publishing.scheduled", what)
+    return schedule_each(membership, post, lambda delivery: due, "publishing.scheduled", what)
 
 
-def add_to_queue(membership, post: Post) -> None:
+def add_to_queue(membership, post: Post) -> str:
     """Schedule each account's copy at that account's next free queue time."""
     from firsthand.publishing.queue import next_free_slot
 
@@ -107,10 +111,10 @@ def add_to_queue(membership, post: Post) -> None:
             )
         return moment
 
-    schedule_each(membership, post, next_slot, "publishing.queued", "added to the queue")
+    return schedule_each(membership, post, next_slot, "publishing.queued", "added to the queue")
 
 
-def schedule_each(membership, post: Post, due_for, action: str, what: str) -> None:
+def schedule_each(membership, post: Post, due_for, action: str, what: str) -> str:
     """Check the post, then move every delivery to scheduled at the moment `due_for(delivery)` gives."""
     problems = problems_with(post)
     if problems:
@@ -123,10 +127,17 @@ def schedule_each(membership, post: Post, due_for, action: str, what: str) -> No
         # The guard has the last word on whether this text may go out, and as whom.
         link_settings = LinkSettings.for_workspace(post.workspace)
         try:
-            review(membership, post, [(d, d.outgoing_parts(link_settings)) for d in deliveries])
+            ask_because = review(membership, post, [(d, d.outgoing_parts(link_settings)) for d in deliveries])
         except Refused as refusal:
             raise PublishingError(str(refusal)) from None
         moments = {delivery.pk: due_for(delivery) for delivery in deliveries}
+        if ask_because:
+            from firsthand.guard.approvals import request_approval
+
+            post.scheduled_for = min(moments.values())
+            post.save(update_fields=["scheduled_for", "updated_at"])
+            request_approval(membership, post, deliveries, moments, ask_because)
+            return AWAITING
         for delivery in deliveries:
             delivery.move(State.SCHEDULED, due_at=moments[delivery.pk], error="", attempts=0, next_attempt_at=None)
             delivery.save(update_fields=["state", "due_at", "error", "attempts", "next_attempt_at", "updated_at"])
@@ -140,22 +151,29 @@ def schedule_each(membership, post: Post, due_for, action: str, what: str) -> No
             post=post.pk,
             due_at=post.scheduled_for.isoformat(),
         )
+    return SCHEDULED
 
 
-def unschedule(membership, post: Post) -> None:
+def unschedule(membership, post: Post) -> int:
+    """Everything of the post that waits to go out goes back to drafts; returns how many copies moved."""
     with transaction.atomic():
-        for delivery in post.deliveries.select_for_update().filter(state__in=[State.SCHEDULED, State.RETRYING]):
+        waiting = [State.SCHEDULED, State.RETRYING, State.AWAITING_APPROVAL]
+        moved = 0
+        for delivery in post.deliveries.select_for_update().filter(state__in=waiting):
             delivery.move(State.DRAFT, due_at=None, next_attempt_at=None)
             delivery.save(update_fields=["state", "due_at", "next_attempt_at", "updated_at"])
-        post.scheduled_for = None
-        post.save(update_fields=["scheduled_for", "updated_at"])
-        record(
-            "publishing.unscheduled",
-            f"{membership.user} moved a post back to drafts",
-            actor=membership.user,
-            workspace=post.workspace,
-            post=post.pk,
-        )
+            moved += 1
+        if moved:
+            post.scheduled_for = None
+            post.save(update_fields=["scheduled_for", "updated_at"])
+            record(
+                "publishing.unscheduled",
+                f"{membership.user} moved a post back to drafts",
+                actor=membership.user,
+                workspace=post.workspace,
+                post=post.pk,
+            )
+    return moved
 
 
 def retry(membership, delivery: Delivery) -> None:

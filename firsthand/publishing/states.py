@@ -17,18 +17,21 @@ class State(models.TextChoices):
     UNCONFIRMED = "unconfirmed", "Unconfirmed"
     DELETED = "deleted", "Deleted"
     HELD = "held", "Held"
+    AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
 
 
 S = State
 TRANSITIONS: dict[State, frozenset[State]] = {
-    S.DRAFT: frozenset({S.SCHEDULED}),
-    S.SCHEDULED: frozenset({S.DRAFT, S.PUBLISHING, S.SCHEDULED, S.HELD}),
+    S.DRAFT: frozenset({S.SCHEDULED, S.AWAITING_APPROVAL}),
+    # An approver approves (scheduled), sends it back or the author withdraws it (draft).
+    S.AWAITING_APPROVAL: frozenset({S.SCHEDULED, S.DRAFT, S.AWAITING_APPROVAL}),
+    S.SCHEDULED: frozenset({S.DRAFT, S.PUBLISHING, S.SCHEDULED, S.HELD, S.AWAITING_APPROVAL}),
     # From publishing back to publishing: a worker that died mid-attempt is replaced by another.
     S.PUBLISHING: frozenset({S.PUBLISHED, S.FAILED, S.RETRYING, S.UNCONFIRMED, S.PUBLISHING}),
     S.RETRYING: frozenset({S.PUBLISHING, S.DRAFT, S.HELD}),
     # Publishing is paused (the crisis switch): kept, never dropped, until someone decides.
     S.HELD: frozenset({S.SCHEDULED, S.DRAFT}),
-    S.FAILED: frozenset({S.SCHEDULED, S.DRAFT}),
+    S.FAILED: frozenset({S.SCHEDULED, S.DRAFT, S.AWAITING_APPROVAL}),
     # The author looked on the network and says what happened.
     S.UNCONFIRMED: frozenset({S.PUBLISHED, S.SCHEDULED}),
     S.PUBLISHED: frozenset({S.DELETED}),
@@ -38,7 +41,7 @@ TRANSITIONS: dict[State, frozenset[State]] = {
 # States a worker picks up.
 DUE_STATES = (S.SCHEDULED, S.RETRYING)
 # States in which the text may still be changed.
-EDITABLE_STATES = (S.DRAFT, S.SCHEDULED, S.FAILED)
+EDITABLE_STATES = (S.DRAFT, S.SCHEDULED, S.FAILED, S.AWAITING_APPROVAL)
 
 
 class InvalidMove(Exception):

@@ -19,6 +19,7 @@ PLACES = [
     Place("inbox", "Inbox", "web:inbox", Capability.VIEW, "inbox", True),
     Place("compose", "Compose", "publishing:compose", Capability.DRAFT, "compose", True),
     Place("calendar", "Calendar", "publishing:calendar", Capability.VIEW, "calendar", True),
+    Place("approvals", "Approvals", "guard:approvals", Capability.APPROVE, "check", False),
     Place("insights", "Insights", "web:insights", Capability.VIEW, "insights", False),
     Place("accounts", "Accounts", "networks:accounts", Capability.VIEW, "accounts", False),
     Place("team", "Team", "team:team", Capability.MANAGE_TEAM, "team", False),

@@ -73,18 +73,20 @@ def test_the_same_text_to_the_same_account_within_a_week_is_flagged(team, brand)
     assert ("duplicate", APPROVAL) in kinds(check("Soup of the day: lentil", brand))
 
 
-def test_staff_cannot_publish_what_needs_approval_but_an_owner_can_and_findings_are_kept(team, brand, client_for):
+def test_a_flagged_post_from_staff_waits_for_approval_while_an_owners_goes_out(team, brand, client_for):
+    from firsthand.publishing.states import State
+
     text = "Every driver in this city is a f*cking idiot"
     compose = reverse("publishing:compose", kwargs={"slug": team.workspace.slug})
-    response = client_for(team.staff).post(compose, {"accounts": [brand.pk], "text": text, "when": "now"})
-    assert response.status_code == 400
-    assert "needs an owner or a manager to publish it" in response.content.decode()
-    assert not Post.objects.exists()
+    response = client_for(team.staff).post(compose, {"accounts": [brand.pk], "text": text, "when": "now"}, follow=True)
+    assert "Sent to an owner or manager for approval" in response.content.decode()
+    staff_post = Post.objects.get(author=team.staff)
+    assert staff_post.deliveries.get().state == State.AWAITING_APPROVAL
+    assert Finding.objects.get(delivery__post=staff_post).kind == "offensive"
 
-    response = client_for(team.owner).post(compose, {"accounts": [brand.pk], "text": text, "when": "now"})
-    assert response.status_code == 302
-    finding = Finding.objects.get()
-    assert finding.kind == "offensive" and finding.delivery.post.author == team.owner
+    client_for(team.owner).post(compose, {"accounts": [brand.pk], "text": text + "!", "when": "now"})
+    owner_post = Post.objects.get(author=team.owner)
+    assert owner_post.deliveries.get().state == State.SCHEDULED
 
 
 def test_a_blocked_post_is_refused_for_everyone(team, brand, client_for):

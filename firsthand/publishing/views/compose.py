@@ -111,16 +111,19 @@ def save_from_form(request, membership, form, post):
                 post=post,
             )
             if when == "now":
-                operations.schedule(membership, saved, None)
-                messages.success(request, "Publishing now. Until it goes out you can still undo it, from any page.")
+                outcome = operations.schedule(membership, saved, None)
+                done = "Publishing now. Until it goes out you can still undo it, from any page."
             elif when == "schedule":
-                operations.schedule(membership, saved, form.due)
-                messages.success(request, "Scheduled.")
+                outcome, done = operations.schedule(membership, saved, form.due), "Scheduled."
             elif when == "queue":
-                operations.add_to_queue(membership, saved)
-                messages.success(request, "Added to the queue.")
+                outcome, done = operations.add_to_queue(membership, saved), "Added to the queue."
             else:
-                messages.success(request, "Draft saved.")
+                # A draft is a draft: anything of it waiting to go out waits no longer.
+                operations.unschedule(membership, saved)
+                outcome, done = None, "Draft saved."
+            if outcome == operations.AWAITING:
+                done = "Sent to an owner or manager for approval. It goes out once approved."
+            messages.success(request, done)
             return saved
     except operations.PublishingError as error:
         form.add_error(None, str(error))

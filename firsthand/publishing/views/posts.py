@@ -20,7 +20,9 @@ from firsthand.team.permissions import Capability
 
 @workspace_view(Capability.VIEW)
 def post_detail(request, membership, post_id):
-    post = get_object_or_404(Post.objects.select_related("author"), pk=post_id, workspace=membership.workspace)
+    post = get_object_or_404(
+        Post.objects.select_related("author", "approved_by"), pk=post_id, workspace=membership.workspace
+    )
     deliveries = list(post.deliveries.select_related("account").order_by("account__handle"))
     context = {
         "active": "calendar",
@@ -34,6 +36,8 @@ def post_detail(request, membership, post_id):
         if post.scheduled_for
         else None,
         "is_draft": bool(deliveries) and all(d.state == State.DRAFT for d in deliveries),
+        "awaiting_approval": any(d.state == State.AWAITING_APPROVAL for d in deliveries),
+        "can_approve": membership.can(Capability.APPROVE),
         # Keep the page live while something is about to happen.
         "live": any(
             d.state in (State.PUBLISHING, State.RETRYING)

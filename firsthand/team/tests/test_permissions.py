@@ -38,6 +38,7 @@ PAGES = [
     ("team:team", Capability.MANAGE_TEAM),
     ("team:settings", Capability.SETTINGS),
     ("guard:pause", Capability.PAUSE),
+    ("guard:approvals", Capability.APPROVE),
 ]
 
 
