@@ -46,3 +46,14 @@ def test_session_cookie_is_http_only(team):
     browser = Client()
     browser.post(reverse("team:login"), {"email": "staff@corner.example", "password": "correct horse battery staple"})
     assert browser.cookies["sessionid"]["httponly"]
+
+
+def test_no_template_comment_leaks_into_a_page(team, client_for):
+    """Django's {# #} comments end at the line; one that spans lines is shown to people."""
+    from pathlib import Path
+
+    import firsthand
+
+    for template in Path(firsthand.__file__).parent.rglob("templates/**/*.html"):
+        for number, line in enumerate(template.read_text().splitlines(), 1):
+            assert "{#" not in line or "#}" in line, f"{template}:{number} opens a comment it does not close"
