@@ -57,3 +57,39 @@ def test_no_template_comment_leaks_into_a_page(team, client_for):
     for template in Path(firsthand.__file__).parent.rglob("templates/**/*.html"):
         for number, line in enumerate(template.read_text().splitlines(), 1):
             assert "{#" not in line or "#}" in line, f"{template}:{number} opens a comment it does not close"
+
+
+def test_pages_show_no_raw_template_syntax(team, client_for):
+    from firsthand.networks.testing import connect_sandbox_account
+    from firsthand.publishing import operations
+
+    account = connect_sandbox_account(team.workspace, "corner-cafe", by=team.owner)
+    post = operations.save_post(team.membership("staff"), accounts=[account], text="My hangover is brutal lol")
+    operations.schedule(team.membership("staff"), post, None)  # goes to the approvers
+    client = client_for(team.owner)
+    slug = team.workspace.slug
+    for url in [
+        f"/w/{slug}/",
+        f"/w/{slug}/compose/",
+        f"/w/{slug}/calendar/",
+        f"/w/{slug}/calendar/?view=month",
+        f"/w/{slug}/calendar/?view=list",
+        f"/w/{slug}/posts/{post.pk}/",
+        f"/w/{slug}/approvals/",
+        f"/w/{slug}/accounts/",
+        f"/w/{slug}/team/",
+        f"/w/{slug}/settings/",
+        f"/w/{slug}/pause/",
+        f"/w/{slug}/settings/brand-rules/",
+        f"/w/{slug}/settings/links/",
+        f"/w/{slug}/queue-times/",
+        f"/w/{slug}/notices/",
+        f"/w/{slug}/posts/import/",
+        "/account/",
+        "/w/",
+    ]:
+        response = client.get(url)
+        html = response.content.decode()
+        assert response.status_code == 200, url
+        for raw in ("{%", "%}", "{{", "}}", "{#", "#}"):
+            assert raw not in html, f"{url} shows {raw}"
