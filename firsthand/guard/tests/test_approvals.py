@@ -142,3 +142,14 @@ def test_self_approval_through_the_page_is_refused_with_a_message(team, brand, c
     )
     assert "Nobody approves their own post" in response.content.decode()
     assert states(post) == {State.AWAITING_APPROVAL}
+
+
+def test_insights_show_who_spoke_for_the_brand(team, brand, client_for):
+    from django.urls import reverse
+
+    post, _ = staff_post(team, brand)
+    approvals.approve(team.membership("owner"), post)
+    post.deliveries.update(due_at=timezone.now() - timedelta(seconds=1))
+    engine.run_once("w1")
+    html = client_for(team.viewer).get(reverse("web:insights", kwargs={"slug": team.workspace.slug})).content.decode()
+    assert "Who spoke for the brand" in html and "Staff Person" in html and "Owner Person" in html
