@@ -35,6 +35,7 @@ def claim_seconds() -> int:
 def claim(worker_id: str, batch: int = 100) -> list[int]:
     """Take up to `batch` due deliveries for this worker; returns their ids."""
     now = timezone.now()
+    # Imported here: guard/ builds on publishing's models, so it cannot be imported at module load.
     from firsthand.guard.approvals import tell_overdue
     from firsthand.guard.crisis import hold_due, paused_filter
 
