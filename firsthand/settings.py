@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "firsthand.publishing",
     "firsthand.notices",
     "firsthand.guard",
+    "firsthand.inbox",
 ]
 
 MIDDLEWARE = [

@@ -262,10 +262,20 @@ class PublishingLoop:
         self.thread.start()
 
     def run(self):
+        import time
+
+        from firsthand.inbox import ingest
+
+        next_inbox = 0.0
         while not self.stopped.is_set():
             try:
                 close_old_connections()
-                if not run_once(self.worker_id):
+                busy = run_once(self.worker_id)
+                # The same loop reads the inbox every couple of seconds: one worker thread, two jobs.
+                if time.monotonic() >= next_inbox:
+                    next_inbox = time.monotonic() + 2
+                    busy += ingest.run_once()
+                if not busy:
                     self.stopped.wait(self.idle_seconds)
             except Exception:
                 logger.exception("the publishing loop failed; starting again in 5 seconds")

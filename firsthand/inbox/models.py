@@ -1,0 +1,99 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class AccountCursor(models.Model):
+    """Where reading an account's interactions got to, and when to look again."""
+
+    account = models.OneToOneField("networks.ConnectedAccount", on_delete=models.CASCADE, related_name="inbox_cursor")
+    cursor = models.CharField(max_length=500, blank=True)
+    next_poll_at = models.DateTimeField(default=timezone.now, db_index=True)
+    polled_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+
+class RawEvent(models.Model):
+    """An interaction exactly as the network gave it, stored once per (account, network id) before anything else."""
+
+    account = models.ForeignKey("networks.ConnectedAccount", on_delete=models.CASCADE, related_name="raw_events")
+    remote_id = models.CharField(max_length=255)
+    payload = models.JSONField()
+    received_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "remote_id"], name="one_raw_event_per_item")]
+
+
+class Person(models.Model):
+    """Someone on a network who talks to the business; their history spans the workspace's accounts."""
+
+    workspace = models.ForeignKey("team.Workspace", on_delete=models.CASCADE, related_name="people")
+    network = models.CharField(max_length=32)
+    handle = models.CharField(max_length=255)
+    name = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["workspace", "network", "handle"], name="one_person_per_handle")]
+
+    def __str__(self):
+        return self.name or self.handle
+
+
+class Conversation(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+
+    workspace = models.ForeignKey("team.Workspace", on_delete=models.CASCADE, related_name="conversations")
+    account = models.ForeignKey("networks.ConnectedAccount", on_delete=models.CASCADE, related_name="conversations")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="conversations")
+    key = models.CharField(max_length=300)  # what groups items: a thread of ours with one person, or a DM
+    kind = models.CharField(max_length=16)  # the first item's kind: reply, mention, message, ...
+    post = models.ForeignKey("publishing.Delivery", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN, db_index=True)
+    labels = models.JSONField(default=list, blank=True)  # union of its items' labels
+    priority = models.PositiveSmallIntegerField(default=3)  # 0 is most urgent
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    first_inbound_at = models.DateTimeField()
+    last_inbound_at = models.DateTimeField(db_index=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    last_response_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "key"], name="one_conversation_per_key")]
+        indexes = [models.Index(fields=["workspace", "status", "priority", "last_inbound_at"], name="inbox_order")]
+
+    @property
+    def waiting_since(self):
+        """When the customer last spoke without an answer; None when answered."""
+        if self.last_response_at and self.last_response_at >= self.last_inbound_at:
+            return None
+        return self.last_inbound_at
+
+
+class Interaction(models.Model):
+    class Direction(models.TextChoices):
+        IN = "in", "From the customer"
+        OUT = "out", "From the business"
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="items")
+    raw_event = models.OneToOneField(RawEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="item")
+    remote_id = models.CharField(max_length=255, blank=True)
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    kind = models.CharField(max_length=16)
+    author_handle = models.CharField(max_length=255)
+    author_name = models.CharField(max_length=255, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )  # who in the team wrote an outgoing reply
+    text = models.TextField(blank=True)
+    labels = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
