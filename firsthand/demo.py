@@ -101,6 +101,7 @@ def add_demo_posts(owner, staff) -> None:
 
     from firsthand.networks.base import OutgoingPost
     from firsthand.networks.sandbox.connector import SandboxConnector
+    from firsthand.networks.sandbox.models import SandboxPost
     from firsthand.networks.testing import connect_sandbox_account
     from firsthand.publishing import operations
     from firsthand.publishing.models import Delivery
@@ -131,6 +132,29 @@ def add_demo_posts(owner, staff) -> None:
             published_at=moment,
             remote_ids=[published.remote_id],
             remote_url=published.url,
+        )
+    from firsthand.networks.sandbox.models import SandboxAccount, SandboxEvent
+
+    remote = SandboxAccount.objects.get(pk=int(brand.remote_id))
+    first_post = SandboxPost.objects.filter(account=remote).order_by("pk").first()
+    for kind, handle, text, post in [
+        ("mention", "jess-m", "@harbour-bakery are you open on Boxing Day?", None),
+        (
+            "reply",
+            "tom-h",
+            "Ordered a birthday cake for Saturday and still no confirmation email. Worried!",
+            first_post,
+        ),
+        ("message", "ana-r", "Hi! Do you do gluten free loaves? My son can't have wheat.", None),
+        ("mention", "leith-local", "Best cinnamon buns in town, thank you @harbour-bakery", None),
+    ]:
+        SandboxEvent.objects.create(
+            account=remote,
+            kind=kind,
+            author_handle=handle,
+            author_name=handle.replace("-", " ").title(),
+            text=text,
+            post=post,
         )
     failed = operations.save_post(staff, accounts=[news], text="Our new opening hours start next week.")
     Delivery.objects.filter(post=failed).update(

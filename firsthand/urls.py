@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("firsthand.networks.urls")),
     path("", include("firsthand.notices.urls")),
     path("", include("firsthand.guard.urls")),
+    path("", include("firsthand.inbox.urls")),
     path("", include("firsthand.web.urls")),
 ]
 

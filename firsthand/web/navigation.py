@@ -16,7 +16,7 @@ class Place:
 
 
 PLACES = [
-    Place("inbox", "Inbox", "web:inbox", Capability.VIEW, "inbox", True),
+    Place("inbox", "Inbox", "inbox:inbox", Capability.VIEW, "inbox", True),
     Place("compose", "Compose", "publishing:compose", Capability.DRAFT, "compose", True),
     Place("calendar", "Calendar", "publishing:calendar", Capability.VIEW, "calendar", True),
     Place("approvals", "Approvals", "guard:approvals", Capability.APPROVE, "check", False),

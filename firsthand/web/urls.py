@@ -7,6 +7,5 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("w/<slug:slug>/", views.workspace_home, name="workspace_home"),
-    path("w/<slug:slug>/inbox/", views.inbox, name="inbox"),
     path("w/<slug:slug>/insights/", views.insights, name="insights"),
 ]

@@ -51,11 +51,6 @@ def publishing_summary(workspace) -> dict:
 
 
 @workspace_view(Capability.VIEW)
-def inbox(request, membership):
-    return render(request, "web/inbox.html", {"active": "inbox"})
-
-
-@workspace_view(Capability.VIEW)
 def insights(request, membership):
     from django.db.models import Count
 

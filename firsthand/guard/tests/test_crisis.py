@@ -147,14 +147,14 @@ def test_publish_now_waits_for_the_undo_window_and_can_be_taken_back_from_any_pa
     delivery = Delivery.objects.get()
     assert delivery.due_at > timezone.now() + timedelta(seconds=25)
     assert engine.run_once("w1") == 0  # not before the window closes
-    inbox = client.get(reverse("web:inbox", kwargs={"slug": team.workspace.slug})).content.decode()
+    inbox = client.get(reverse("inbox:inbox", kwargs={"slug": team.workspace.slug})).content.decode()
     assert "Oops, wrong account" in inbox and ">Undo</button>" in inbox
     undo = reverse(
         "publishing:post_action",
         kwargs={"slug": team.workspace.slug, "post_id": delivery.post_id, "action": "unschedule"},
     )
-    response = client.post(undo, {"next": reverse("web:inbox", kwargs={"slug": team.workspace.slug})})
-    assert response["Location"] == reverse("web:inbox", kwargs={"slug": team.workspace.slug})
+    response = client.post(undo, {"next": reverse("inbox:inbox", kwargs={"slug": team.workspace.slug})})
+    assert response["Location"] == reverse("inbox:inbox", kwargs={"slug": team.workspace.slug})
     delivery.refresh_from_db()
     assert delivery.state == State.DRAFT
     Delivery.objects.filter(pk=delivery.pk).update(due_at=timezone.now() - timedelta(seconds=1))

@@ -30,7 +30,7 @@ def test_every_role_is_in_the_matrix():
 # (url name, capability the page needs)
 PAGES = [
     ("web:workspace_home", Capability.VIEW),
-    ("web:inbox", Capability.VIEW),
+    ("inbox:inbox", Capability.VIEW),
     ("publishing:calendar", Capability.VIEW),
     ("web:insights", Capability.VIEW),
     ("publishing:compose", Capability.DRAFT),
@@ -66,7 +66,7 @@ def test_refusal_says_why(team, client_for):
 
 @pytest.mark.django_db
 def test_anonymous_visitor_is_sent_to_sign_in(team, client):
-    url = reverse("web:inbox", kwargs={"slug": team.workspace.slug})
+    url = reverse("inbox:inbox", kwargs={"slug": team.workspace.slug})
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("team:login"))

@@ -1,0 +1,91 @@
+import pytest
+from django.urls import reverse
+
+from firsthand.inbox import ingest
+from firsthand.inbox.models import Conversation
+from firsthand.networks.sandbox.models import SandboxAccount, SandboxEvent, SandboxPost
+from firsthand.networks.testing import connect_sandbox_account
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def account(team):
+    return connect_sandbox_account(team.workspace, "corner-cafe", by=team.owner)
+
+
+def arrive(account, text, handle="ann", name="Ann", kind="mention"):
+    SandboxEvent.objects.create(
+        account=SandboxAccount.objects.get(pk=int(account.remote_id)),
+        kind=kind,
+        author_handle=handle,
+        author_name=name,
+        text=text,
+    )
+    ingest.poll(account)
+    ingest.process_pending()
+
+
+def test_the_inbox_lists_conversations_with_labels_and_waiting_time(team, client_for, account):
+    arrive(account, "Do you deliver to Leith?")
+    html = client_for(team.viewer).get(reverse("inbox:inbox", kwargs={"slug": team.workspace.slug})).content.decode()
+    assert "Do you deliver to Leith?" in html and "label-question" in html and "waiting" in html
+    assert 'aria-label="1 waiting"' in html
+
+
+def test_html_in_names_and_messages_is_shown_inert(team, client_for, account):
+    arrive(account, "<script>alert('x')</script> hello", handle="evil", name="<img src=x onerror=alert(1)>")
+    client = client_for(team.staff)
+    inbox = client.get(reverse("inbox:inbox", kwargs={"slug": team.workspace.slug})).content.decode()
+    talk = Conversation.objects.get()
+    page = client.get(
+        reverse("inbox:conversation", kwargs={"slug": team.workspace.slug, "conversation_id": talk.pk})
+    ).content.decode()
+    for html in (inbox, page):
+        assert "<script>alert" not in html and "<img src=x" not in html
+        assert "&lt;script&gt;" in html
+
+
+def test_answering_from_the_conversation_page(team, client_for, account):
+    arrive(account, "Are you open Sunday?")
+    talk = Conversation.objects.get()
+    url = reverse("inbox:conversation", kwargs={"slug": team.workspace.slug, "conversation_id": talk.pk})
+    response = client_for(team.staff).post(url, {"text": "Yes, 9 to 1!"})
+    assert response.status_code == 302
+    assert SandboxPost.objects.get().text == "Yes, 9 to 1!"
+    assert client_for(team.viewer).post(url, {"text": "sneaky"}).status_code == 403
+
+
+def test_a_bad_answer_keeps_what_was_typed(team, client_for, account):
+    arrive(account, "Hello?")
+    talk = Conversation.objects.get()
+    url = reverse("inbox:conversation", kwargs={"slug": team.workspace.slug, "conversation_id": talk.pk})
+    response = client_for(team.staff).post(url, {"text": "y" * 600})
+    assert response.status_code == 400 and "too long" in response.content.decode()
+    assert "y" * 600 in response.content.decode()
+
+
+def test_an_outsider_cannot_open_a_conversation(team, client_for, account):
+    arrive(account, "Hi")
+    talk = Conversation.objects.get()
+    url = reverse("inbox:conversation", kwargs={"slug": team.workspace.slug, "conversation_id": talk.pk})
+    assert client_for(team.outsider).get(url).status_code == 404
+
+
+def test_filters_and_search(team, client_for, account):
+    arrive(account, "Do you deliver?", handle="bo")
+    arrive(account, "Lovely bread", handle="cy")
+    client = client_for(team.staff)
+    url = reverse("inbox:inbox", kwargs={"slug": team.workspace.slug})
+    assert "Lovely bread" not in client.get(url, {"label": "question"}).content.decode()
+    assert "Do you deliver" not in client.get(url, {"q": "lovely"}).content.decode()
+
+
+def test_the_sandbox_customer_can_be_simulated_for_practice(team, client_for, account):
+    client_for(team.staff).post(
+        reverse("inbox:simulate", kwargs={"slug": team.workspace.slug}),
+        {"account": account.pk, "handle": "@dee", "text": "Is the cafe dog friendly?"},
+    )
+    ingest.poll(account)
+    ingest.process_pending()
+    assert Conversation.objects.get().person.handle == "dee"

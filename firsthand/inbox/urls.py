@@ -1,0 +1,12 @@
+from django.urls import path
+
+from firsthand.inbox.views import pages
+
+app_name = "inbox"
+
+urlpatterns = [
+    path("w/<slug:slug>/inbox/", pages.inbox, name="inbox"),
+    path("w/<slug:slug>/inbox/simulate/", pages.simulate, name="simulate"),
+    path("w/<slug:slug>/inbox/<int:conversation_id>/", pages.conversation, name="conversation"),
+    path("w/<slug:slug>/inbox/<int:conversation_id>/<str:what>/", pages.change, name="change"),
+]

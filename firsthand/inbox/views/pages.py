@@ -1,0 +1,125 @@
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from firsthand.inbox import operations
+from firsthand.inbox.models import Conversation
+from firsthand.networks.models import ConnectedAccount
+from firsthand.team.access import workspace_view
+from firsthand.team.models import Membership
+from firsthand.team.permissions import Capability
+
+LABELS = ["question", "complaint", "offensive", "negative", "positive"]
+
+
+def filtered(workspace, params):
+    conversations = Conversation.objects.filter(workspace=workspace).select_related("person", "account", "assignee")
+    status = params.get("status", "open")
+    if status in Conversation.Status.values:
+        conversations = conversations.filter(status=status)
+    if params.get("label") in LABELS:
+        conversations = conversations.filter(labels__icontains=f'"{params["label"]}"')
+    if params.get("account", "").isdigit():
+        conversations = conversations.filter(account_id=int(params["account"]))
+    if params.get("q"):
+        conversations = conversations.filter(items__text__icontains=params["q"][:100]).distinct()
+    # The most urgent first (complaints and offensive, then questions), then who has waited longest.
+    return conversations.order_by("priority", "last_inbound_at")
+
+
+@workspace_view(Capability.VIEW)
+def inbox(request, membership):
+    workspace = membership.workspace
+    conversations = list(filtered(workspace, request.GET)[:200])
+    for conversation in conversations:
+        conversation.last_item = conversation.items.order_by("-created_at", "-pk").first()
+    context = {
+        "active": "inbox",
+        "conversations": conversations,
+        "labels": LABELS,
+        "accounts": ConnectedAccount.objects.connected().filter(workspace=workspace),
+        "filters": request.GET,
+        "now": timezone.now(),
+        "sandbox_accounts": ConnectedAccount.objects.connected().filter(workspace=workspace, network="sandbox"),
+        "can_simulate": membership.can(Capability.REPLY),
+    }
+    template = "inbox/_list.html" if request.htmx else "inbox/inbox.html"
+    return render(request, template, context)
+
+
+@workspace_view(Capability.VIEW)
+def conversation(request, membership, conversation_id):
+    workspace = membership.workspace
+    talk = get_object_or_404(
+        Conversation.objects.select_related("person", "account", "post__post", "assignee"),
+        pk=conversation_id,
+        workspace=workspace,
+    )
+    error, draft = "", ""
+    if request.method == "POST":
+        if not membership.can(Capability.REPLY):
+            return render(request, "web/403.html", {"reason": "Viewers can't reply to conversations."}, status=403)
+        draft = request.POST.get("text", "")
+        try:
+            operations.reply(membership, talk, draft)
+        except operations.ReplyError as problem:
+            error = str(problem)
+        else:
+            messages.success(request, "Answered.")
+            return redirect("inbox:conversation", slug=workspace.slug, conversation_id=talk.pk)
+    history = Conversation.objects.filter(workspace=workspace, person=talk.person).exclude(pk=talk.pk).count()
+    context = {
+        "active": "inbox",
+        "talk": talk,
+        "items": talk.items.select_related("author"),
+        "error": error,
+        "draft": draft,
+        "history": history,
+        "team": Membership.objects.filter(workspace=workspace).select_related("user"),
+        "can_reply": membership.can(Capability.REPLY),
+    }
+    return render(request, "inbox/conversation.html", context, status=400 if error else 200)
+
+
+@require_POST
+@workspace_view(Capability.REPLY)
+def change(request, membership, conversation_id, what):
+    talk = get_object_or_404(Conversation, pk=conversation_id, workspace=membership.workspace)
+    if what in ("done", "open"):
+        operations.set_status(membership, talk, what)
+        messages.success(request, "Marked done." if what == "done" else "Opened again.")
+    elif what == "assign":
+        member = Membership.objects.filter(workspace=membership.workspace, pk=request.POST.get("member") or 0).first()
+        Conversation.objects.filter(pk=talk.pk).update(assignee=member.user if member else None)
+        messages.success(request, f"Assigned to {member.user}." if member else "Unassigned.")
+    return redirect("inbox:conversation", slug=membership.workspace.slug, conversation_id=talk.pk)
+
+
+@require_POST
+@workspace_view(Capability.REPLY)
+def simulate(request, membership):
+    """Sandbox only: a pretend customer writes, so the team can practise."""
+    from firsthand.networks.sandbox.models import SandboxAccount, SandboxEvent
+
+    account = get_object_or_404(
+        ConnectedAccount.objects.connected(),
+        pk=request.POST.get("account") or 0,
+        workspace=membership.workspace,
+        network="sandbox",
+    )
+    text = request.POST.get("text", "").strip()[:2000]
+    handle = (request.POST.get("handle", "").strip().lstrip("@") or "a-customer")[:100]
+    kind = request.POST.get("kind") if request.POST.get("kind") in ("mention", "message") else "mention"
+    if not text:
+        messages.error(request, "Write what the pretend customer says.")
+    else:
+        SandboxEvent.objects.create(
+            account=SandboxAccount.objects.get(pk=int(account.remote_id)),
+            kind=kind,
+            author_handle=handle,
+            author_name=handle.replace("-", " ").title(),
+            text=text,
+        )
+        messages.success(request, "The sandbox customer wrote; it lands in the inbox within a few seconds.")
+    return redirect("inbox:inbox", slug=membership.workspace.slug)
