@@ -1,0 +1,37 @@
+"""A customer writes on the sandbox; a staff member finds it in the inbox, answers, and marks it done."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_publishing_flows import connect
+from tests.browser.test_team_flows import owner_with_new_member
+
+pytestmark = pytest.mark.browser
+
+
+def test_staff_answers_a_question_from_the_inbox(shop, new_page):
+    owner, staff = owner_with_new_member(shop, new_page, "staff", "Sam Staff", "sam@shop.example")
+    connect(owner, shop.url, "shop-news")
+
+    staff.goto(shop.url + "/w/shop/inbox/")
+    staff.get_by_text("Practise: a sandbox customer writes").click()
+    staff.get_by_label("From").fill("@jess")
+    staff.get_by_label("Message").fill("Are you open on Boxing Day?")
+    staff.get_by_role("button", name="Send as the customer").click()
+
+    # The worker reads the sandbox within seconds; the live list picks it up without a reload.
+    row = staff.locator(".conversation-row", has_text="Are you open on Boxing Day?")
+    expect(row).to_be_visible(timeout=30_000)
+    expect(row.locator(".label-question")).to_be_visible()
+    staff.reload()
+    expect(staff.locator(".sidebar .nav-count-inbox")).to_have_text("1")
+    row.click()
+
+    staff.get_by_label("Answer as @shop-news").fill("Yes, 9 to 1. Merry Christmas!")
+    staff.get_by_role("button", name="Send answer").click()
+    expect(staff.get_by_text("Answered.")).to_be_visible()
+    expect(staff.locator(".bubble-out")).to_contain_text("written by Sam Staff")
+    staff.get_by_role("button", name="Mark done").click()
+    expect(staff.get_by_text("Marked done.")).to_be_visible()
+    staff.goto(shop.url + "/w/shop/inbox/")
+    expect(staff.locator(".conversation-row")).to_have_count(0)
