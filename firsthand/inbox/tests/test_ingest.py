@@ -124,3 +124,20 @@ def test_a_reply_that_is_too_long_or_empty_is_refused_and_nothing_is_sent(team, 
         with pytest.raises(operations.ReplyError, match=message):
             operations.reply(team.membership("staff"), conversation, text)
     assert not SandboxPost.objects.exists()
+
+
+def test_the_post_page_shows_what_people_said_back(team, account, client_for):
+    from django.urls import reverse
+
+    post = publishing.save_post(team.membership("owner"), accounts=[account], text="New menu!")
+    publishing.schedule(team.membership("owner"), post, None)
+    engine.run_once("w1")
+    customer_says(account, "Is the soup vegan?", kind="reply", handle="vee", post=SandboxPost.objects.get())
+    ingest.poll(account)
+    ingest.process_pending()
+    html = (
+        client_for(team.viewer)
+        .get(reverse("publishing:post", kwargs={"slug": team.workspace.slug, "post_id": post.pk}))
+        .content.decode()
+    )
+    assert "What people said" in html and "Vee" in html

@@ -45,6 +45,10 @@ def post_detail(request, membership, post_id):
             for d in deliveries
         ),
     }
+    from firsthand.inbox.models import Conversation
+
+    # What people said back: replies and comments to this post, from the inbox.
+    context["conversations"] = Conversation.objects.filter(post__post=post).select_related("person", "account")
     template = "publishing/_deliveries.html" if request.htmx else "publishing/post.html"
     return render(request, template, context)
 
