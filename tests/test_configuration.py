@@ -101,3 +101,8 @@ def test_a_bad_number_in_the_environment_is_named(tmp_path):
     result = check(tmp_path, FIRSTHAND_SESSION_DAYS="fourteen")
     assert result.returncode != 0
     assert "FIRSTHAND_SESSION_DAYS must be a whole number" in result.stderr
+
+
+def test_every_model_change_has_its_migration(tmp_path):
+    result = run("manage", "--data-dir", tmp_path, "makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr
