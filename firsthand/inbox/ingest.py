@@ -63,11 +63,15 @@ def poll(account) -> int:
 def poll_due(limit: int = 20) -> int:
     """Poll the accounts whose time has come; each is claimed by moving its next poll, so workers share."""
     now = timezone.now()
-    for account in ConnectedAccount.objects.connected().exclude(health=ConnectedAccount.Health.NEEDS_RECONNECT):
-        AccountCursor.objects.get_or_create(account=account)
-    due = AccountCursor.objects.filter(next_poll_at__lte=now, account__disconnected_at=None).select_related("account")[
-        :limit
-    ]
+    # Accounts connected since the last look get a cursor, in one query rather than one per account.
+    new = ConnectedAccount.objects.connected().filter(inbox_cursor=None)
+    AccountCursor.objects.bulk_create([AccountCursor(account=a) for a in new], ignore_conflicts=True)
+    due = (
+        AccountCursor.objects.filter(next_poll_at__lte=now, account__disconnected_at=None)
+        .exclude(account__health=ConnectedAccount.Health.NEEDS_RECONNECT)
+        .select_related("account")
+        .order_by("next_poll_at")[:limit]
+    )
     read = 0
     for cursor in due:
         claimed = AccountCursor.objects.filter(pk=cursor.pk, next_poll_at=cursor.next_poll_at).update(
