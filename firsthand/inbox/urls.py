@@ -8,5 +8,11 @@ urlpatterns = [
     path("w/<slug:slug>/inbox/", pages.inbox, name="inbox"),
     path("w/<slug:slug>/inbox/simulate/", pages.simulate, name="simulate"),
     path("w/<slug:slug>/inbox/<int:conversation_id>/", pages.conversation, name="conversation"),
+    path("w/<slug:slug>/inbox/<int:conversation_id>/ask/", pages.escalate, name="escalate"),
+    path(
+        "w/<slug:slug>/inbox/<int:conversation_id>/ask/<int:escalation_id>/answer/",
+        pages.answer_escalation,
+        name="answer_escalation",
+    ),
     path("w/<slug:slug>/inbox/<int:conversation_id>/<str:what>/", pages.change, name="change"),
 ]

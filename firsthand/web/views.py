@@ -1,5 +1,6 @@
 from django.shortcuts import redirect, render
 
+from firsthand.inbox.escalations import waiting_for
 from firsthand.team.access import LAST_WORKSPACE_SESSION_KEY, workspace_view
 from firsthand.team.models import User
 from firsthand.team.permissions import ROLE_SUMMARIES, Capability, Role
@@ -31,6 +32,7 @@ def workspace_home(request, membership):
         "role_summary": ROLE_SUMMARIES[Role(membership.role)],
         "capabilities": [(capability, membership.can(capability)) for capability in Capability],
         "can_draft": membership.can(Capability.DRAFT),
+        "owner_questions": list(waiting_for(request.user, workspace)[:5]),
         **publishing_summary(workspace),
     }
     return render(request, "web/workspace_home.html", context)

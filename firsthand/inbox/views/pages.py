@@ -22,6 +22,8 @@ def filtered(workspace, params):
         conversations = conversations.filter(labels__icontains=f'"{params["label"]}"')
     if params.get("account", "").isdigit():
         conversations = conversations.filter(account_id=int(params["account"]))
+    if params.get("escalated") == "1":
+        conversations = conversations.filter(escalations__answered_at=None, escalations__isnull=False).distinct()
     if params.get("q"):
         conversations = conversations.filter(items__text__icontains=params["q"][:100]).distinct()
     # The most urgent first (complaints and offensive, then questions), then who has waited longest.
@@ -34,6 +36,7 @@ def inbox(request, membership):
     conversations = list(filtered(workspace, request.GET)[:200])
     for conversation in conversations:
         conversation.last_item = conversation.items.order_by("-created_at", "-pk").first()
+        conversation.asking_owner = conversation.escalations.filter(answered_at=None).exists()
     context = {
         "active": "inbox",
         "conversations": conversations,
@@ -77,6 +80,8 @@ def conversation(request, membership, conversation_id):
         "draft": draft,
         "history": history,
         "team": Membership.objects.filter(workspace=workspace).select_related("user"),
+        "escalations": talk.escalations.select_related("asked_by", "answered_by"),
+        "is_owner": membership.role == "owner",
         "can_reply": membership.can(Capability.REPLY),
     }
     return render(request, "inbox/conversation.html", context, status=400 if error else 200)
@@ -123,3 +128,34 @@ def simulate(request, membership):
         )
         messages.success(request, "The sandbox customer wrote; it lands in the inbox within a few seconds.")
     return redirect("inbox:inbox", slug=membership.workspace.slug)
+
+
+@require_POST
+@workspace_view(Capability.REPLY)
+def escalate(request, membership, conversation_id):
+    from firsthand.inbox import escalations
+
+    talk = get_object_or_404(Conversation, pk=conversation_id, workspace=membership.workspace)
+    try:
+        escalations.escalate(membership, talk, request.POST.get("question", ""))
+        messages.success(request, "Asked the owner. The customer's clock keeps running until they get an answer.")
+    except escalations.EscalationError as error:
+        messages.error(request, str(error))
+    return redirect("inbox:conversation", slug=membership.workspace.slug, conversation_id=talk.pk)
+
+
+@require_POST
+@workspace_view(Capability.REPLY)
+def answer_escalation(request, membership, conversation_id, escalation_id):
+    from firsthand.inbox import escalations
+    from firsthand.inbox.models import Escalation
+
+    asked = get_object_or_404(
+        Escalation, pk=escalation_id, conversation_id=conversation_id, conversation__workspace=membership.workspace
+    )
+    try:
+        escalations.answer(membership, asked, request.POST.get("answer", ""))
+        messages.success(request, "Answered. Whoever asked has been told.")
+    except escalations.EscalationError as error:
+        messages.error(request, str(error))
+    return redirect("inbox:conversation", slug=membership.workspace.slug, conversation_id=conversation_id)
