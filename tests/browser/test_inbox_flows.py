@@ -35,3 +35,32 @@ def test_staff_answers_a_question_from_the_inbox(shop, new_page):
     expect(staff.get_by_text("Marked done.")).to_be_visible()
     staff.goto(shop.url + "/w/shop/inbox/")
     expect(staff.locator(".conversation-row")).to_have_count(0)
+
+
+def test_staff_escalate_and_the_owner_answers_on_a_phone(shop, new_page):
+    from tests.browser.conftest import PHONE, sign_in
+
+    owner, staff = owner_with_new_member(shop, new_page, "staff", "Sam Staff", "sam@shop.example")
+    connect(owner, shop.url, "shop-news")
+    staff.goto(shop.url + "/w/shop/inbox/")
+    staff.get_by_text("Practise: a sandbox customer writes").click()
+    staff.get_by_label("From").fill("@tom")
+    staff.get_by_label("As").select_option("message")
+    staff.get_by_label("Message").fill("The cake was squashed, can I get my money back?")
+    staff.get_by_role("button", name="Send as the customer").click()
+    staff.locator(".conversation-row", has_text="money back").click(timeout=30_000)
+    staff.get_by_text("Ask the owner…").click()
+    staff.get_by_label("What do you need to know?").fill("Can we refund Tom's cake?")
+    staff.get_by_role("button", name="Ask the owner").click()
+    expect(staff.get_by_text("Waiting for the owner")).to_be_visible()
+
+    phone = new_page(PHONE)
+    sign_in(phone, shop.url, "owner@shop.example")
+    expect(phone.get_by_text("Your team is waiting for you")).to_be_visible()
+    phone.get_by_role("link", name="Sam Staff about Tom").click()
+    phone.get_by_label("Your answer").fill("Yes, refund it and send a voucher.")
+    phone.get_by_role("button", name="Answer", exact=True).click()
+    expect(phone.get_by_text("Answered by Olive Owner")).to_be_visible()
+
+    staff.goto(staff.url)
+    expect(staff.get_by_text("Yes, refund it and send a voucher.")).to_be_visible()
