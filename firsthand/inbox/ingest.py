@@ -198,4 +198,8 @@ def file_item(raw: RawEvent, item: dict, labels: list[str]) -> Interaction:
 
 
 def run_once() -> int:
-    return poll_due() + process_pending()
+    from firsthand.inbox.clocks import tell_overdue
+
+    done = poll_due() + process_pending()
+    tell_overdue()
+    return done

@@ -63,6 +63,8 @@ class Conversation(models.Model):
     last_inbound_at = models.DateTimeField(db_index=True)
     first_response_at = models.DateTimeField(null=True, blank=True)
     last_response_at = models.DateTimeField(null=True, blank=True)
+    # Set when the team was told this waited past the target; cleared by an answer.
+    overdue_told_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["account", "key"], name="one_conversation_per_key")]
@@ -114,3 +116,17 @@ class Escalation(models.Model):
 
     class Meta:
         ordering = ["asked_at"]
+
+
+class ResponseTargets(models.Model):
+    """How fast the business wants to answer, counted in its business hours."""
+
+    workspace = models.OneToOneField("team.Workspace", on_delete=models.CASCADE, related_name="response_targets")
+    first_response_minutes = models.PositiveIntegerField(default=60)
+    opens_at = models.TimeField(default="09:00")
+    closes_at = models.TimeField(default="17:00")
+    open_days = models.CharField(max_length=7, default="01234", help_text="weekday numbers, Monday is 0")
+
+    @classmethod
+    def for_workspace(cls, workspace):
+        return cls.objects.filter(workspace=workspace).first() or cls(workspace=workspace)

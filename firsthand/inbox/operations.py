@@ -59,7 +59,7 @@ def reply(membership, conversation: Conversation, text: str) -> Interaction:
             created_at=now,
         )
         Conversation.objects.filter(pk=conversation.pk, first_response_at=None).update(first_response_at=now)
-        Conversation.objects.filter(pk=conversation.pk).update(last_response_at=now)
+        Conversation.objects.filter(pk=conversation.pk).update(last_response_at=now, overdue_told_at=None)
         record(
             "inbox.replied",
             f"{membership.user} answered {conversation.person} on {account}",

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from firsthand.inbox.views import pages
+from firsthand.inbox.views import pages, targets
 
 app_name = "inbox"
 
 urlpatterns = [
     path("w/<slug:slug>/inbox/", pages.inbox, name="inbox"),
     path("w/<slug:slug>/inbox/simulate/", pages.simulate, name="simulate"),
+    path("w/<slug:slug>/settings/response-targets/", targets.targets, name="targets"),
     path("w/<slug:slug>/inbox/<int:conversation_id>/", pages.conversation, name="conversation"),
     path("w/<slug:slug>/inbox/<int:conversation_id>/ask/", pages.escalate, name="escalate"),
     path(

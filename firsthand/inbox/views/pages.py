@@ -4,7 +4,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from firsthand.inbox import operations
-from firsthand.inbox.models import Conversation
+from firsthand.inbox.clocks import overdue
+from firsthand.inbox.models import Conversation, ResponseTargets
 from firsthand.networks.models import ConnectedAccount
 from firsthand.team.access import workspace_view
 from firsthand.team.models import Membership
@@ -34,12 +35,17 @@ def filtered(workspace, params):
 def inbox(request, membership):
     workspace = membership.workspace
     conversations = list(filtered(workspace, request.GET)[:200])
+    targets, now = ResponseTargets.for_workspace(workspace), timezone.now()
     for conversation in conversations:
+        conversation.overdue = overdue(conversation, targets, workspace.timezone, now)
         conversation.last_item = conversation.items.order_by("-created_at", "-pk").first()
         conversation.asking_owner = conversation.escalations.filter(answered_at=None).exists()
+    # Overdue first, then by urgency, then who has waited longest.
+    conversations.sort(key=lambda c: (not c.overdue, c.priority, c.last_inbound_at))
     context = {
         "active": "inbox",
         "conversations": conversations,
+        "targets": targets,
         "labels": LABELS,
         "accounts": ConnectedAccount.objects.connected().filter(workspace=workspace),
         "filters": request.GET,

@@ -1,0 +1,73 @@
+"""Response clocks: how long a customer has waited, counted in the business's own hours."""
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from firsthand.inbox.models import ResponseTargets
+
+
+def business_seconds(start: datetime, end: datetime, targets: ResponseTargets, zone_name: str) -> float:
+    """Seconds between start and end that fall inside opening hours, on the workspace's clock (DST-aware)."""
+    if end <= start:
+        return 0.0
+    zone = ZoneInfo(zone_name)
+    opens = targets.opens_at if isinstance(targets.opens_at, time) else time.fromisoformat(targets.opens_at)
+    closes = targets.closes_at if isinstance(targets.closes_at, time) else time.fromisoformat(targets.closes_at)
+    days = {int(d) for d in targets.open_days if d.isdigit()}
+    total = 0.0
+    day = start.astimezone(zone).date()
+    last = end.astimezone(zone).date()
+    while day <= last:
+        if day.weekday() in days:
+            window_start = datetime.combine(day, opens, tzinfo=zone)
+            window_end = datetime.combine(day, closes, tzinfo=zone)
+            overlap = min(end, window_end) - max(start, window_start)
+            total += max(overlap.total_seconds(), 0.0)
+        day += timedelta(days=1)
+    return total
+
+
+def overdue(conversation, targets: ResponseTargets, zone_name: str, now: datetime | None = None) -> bool:
+    waiting = conversation.waiting_since
+    if waiting is None:
+        return False
+    waited = business_seconds(waiting, now or timezone.now(), targets, zone_name)
+    return waited > targets.first_response_minutes * 60
+
+
+def tell_overdue(now: datetime | None = None) -> int:
+    """Tell the assignee (or, with nobody assigned, the owners and managers) once a customer waits past the target."""
+    from django.db.models import F, Q
+    from django.urls import reverse
+
+    from firsthand.inbox.models import Conversation
+    from firsthand.notices.send import notify
+    from firsthand.team.permissions import Capability
+
+    now = now or timezone.now()
+    waiting = (
+        Conversation.objects.filter(status=Conversation.Status.OPEN, overdue_told_at=None)
+        .filter(Q(last_response_at=None) | Q(last_response_at__lt=F("last_inbound_at")))
+        .select_related("workspace", "person", "assignee")[:500]
+    )
+    told = 0
+    targets_by_workspace = {}
+    for conversation in waiting:
+        workspace = conversation.workspace
+        if workspace.pk not in targets_by_workspace:
+            targets_by_workspace[workspace.pk] = ResponseTargets.for_workspace(workspace)
+        if not overdue(conversation, targets_by_workspace[workspace.pk], workspace.timezone, now):
+            continue
+        if not Conversation.objects.filter(pk=conversation.pk, overdue_told_at=None).update(overdue_told_at=now):
+            continue  # another worker told them
+        people = (
+            [conversation.assignee]
+            if conversation.assignee
+            else [m.user for m in workspace.memberships.select_related("user") if m.can(Capability.APPROVE)]
+        )
+        url = reverse("inbox:conversation", kwargs={"slug": workspace.slug, "conversation_id": conversation.pk})
+        notify(workspace, people, f"{conversation.person} has waited past your response target.", url)
+        told += 1
+    return told
