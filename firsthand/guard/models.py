@@ -95,3 +95,16 @@ class ApprovalPolicy(models.Model):
     @classmethod
     def for_workspace(cls, workspace):
         return cls.objects.filter(workspace=workspace).first() or cls(workspace=workspace)
+
+
+class SpikeAlert(models.Model):
+    """An hour in which complaints or offensive messages to an account rose far above its usual level."""
+
+    account = models.ForeignKey("networks.ConnectedAccount", on_delete=models.CASCADE, related_name="spike_alerts")
+    hour = models.DateTimeField()
+    count = models.PositiveIntegerField()
+    usual = models.FloatField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "hour"], name="one_alert_per_account_hour")]

@@ -197,9 +197,19 @@ def file_item(raw: RawEvent, item: dict, labels: list[str]) -> Interaction:
     return interaction
 
 
+_next_spike_check = 0.0
+
+
 def run_once() -> int:
+    import time
+
+    from firsthand.guard.spikes import check_all
     from firsthand.inbox.clocks import tell_overdue
 
+    global _next_spike_check
     done = poll_due() + process_pending()
     tell_overdue()
+    if time.monotonic() >= _next_spike_check:  # once a minute is plenty for an hourly measure
+        _next_spike_check = time.monotonic() + 60
+        check_all()
     return done
