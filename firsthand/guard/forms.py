@@ -19,6 +19,7 @@ class BrandRulesForm(forms.ModelForm):
             "allowed_domains",
             "max_hashtags",
             "max_mentions",
+            "sign_replies",
         ]
         widgets = {
             name: forms.Textarea(attrs={"rows": 3})

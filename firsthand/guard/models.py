@@ -58,6 +58,13 @@ class BrandRules(models.Model):
     allowed_domains = models.TextField(blank=True, help_text="If set, links to other domains need an approver")
     max_hashtags = models.PositiveSmallIntegerField(null=True, blank=True)
     max_mentions = models.PositiveSmallIntegerField(null=True, blank=True)
+    sign_replies = models.CharField(
+        max_length=10,
+        choices=[("", "Don't sign"), ("initials", "With initials, like ^OB"), ("name", "With first name, like –Olive")],
+        blank=True,
+        default="",
+        help_text="Inbox answers end with who wrote them, as many brands do.",
+    )
 
     @staticmethod
     def lines(text: str) -> list[str]:
@@ -66,6 +73,13 @@ class BrandRules(models.Model):
     @classmethod
     def for_workspace(cls, workspace):
         return cls.objects.filter(workspace=workspace).first() or cls(workspace=workspace)
+
+    def signature(self, user) -> str:
+        if self.sign_replies == "initials":
+            return f" ^{user.initials}"
+        if self.sign_replies == "name":
+            return f" –{user.get_short_name()}"
+        return ""
 
 
 class Finding(models.Model):

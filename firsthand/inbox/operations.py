@@ -17,12 +17,15 @@ class ReplyError(Exception):
 def reply(membership, conversation: Conversation, text: str) -> Interaction:
     """Answer on the network as the business's account, and record who in the team wrote it."""
     from firsthand.guard.checks import APPROVAL, BLOCK, check
+    from firsthand.guard.models import BrandRules
     from firsthand.team.permissions import Capability
 
     text = text.strip()
     account = conversation.account
     if not text:
         raise ReplyError("Write the answer first.")
+    # Signed with its author when the workspace wants it ("^OB"), so customers know who answered.
+    text += BrandRules.for_workspace(conversation.workspace).signature(membership.user)
     if account.disconnected_at or account.needs_reconnect:
         raise ReplyError(f"{account.handle} needs reconnecting before it can answer.")
     limits = registry.limits(account.network)

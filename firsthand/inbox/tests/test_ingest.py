@@ -141,3 +141,14 @@ def test_the_post_page_shows_what_people_said_back(team, account, client_for):
         .content.decode()
     )
     assert "What people said" in html and "Vee" in html
+
+
+def test_answers_can_be_signed_with_their_authors_initials(team, account):
+    from firsthand.guard.models import BrandRules
+
+    BrandRules.objects.create(workspace=team.workspace, sign_replies="initials")
+    customer_says(account, "Open Sunday?")
+    ingest.poll(account)
+    ingest.process_pending()
+    operations.reply(team.membership("staff"), Conversation.objects.get(), "Yes, 9 to 1!")
+    assert SandboxPost.objects.get().text == "Yes, 9 to 1! ^SP"
