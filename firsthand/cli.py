@@ -130,8 +130,11 @@ def worker(args) -> None:
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         sys.exit("firsthand worker: the database needs migrating first: run `firsthand manage migrate`.")
-    print(f"firsthand worker: processing background jobs from {connection.vendor} (Ctrl-C to stop)", flush=True)
-    run_in_foreground(interval=args.interval)
+
+    def ready():
+        print(f"firsthand worker: processing background jobs from {connection.vendor} (Ctrl-C to stop)", flush=True)
+
+    run_in_foreground(interval=args.interval, ready=ready)
 
 
 if __name__ == "__main__":

@@ -285,4 +285,5 @@ class PublishingLoop:
     def stop(self, timeout: float = 30):
         # The loop finishes the batch it holds; anything left keeps its claim until it expires.
         self.stopped.set()
-        self.thread.join(timeout=timeout)
+        if self.thread.ident is not None:  # started
+            self.thread.join(timeout=timeout)

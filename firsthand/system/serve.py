@@ -58,16 +58,17 @@ def serve(args) -> None:
     print_setup_link(settings.BASE_URL or url)
 
     embedded = None
-    if not args.no_worker:
-        embedded = EmbeddedWorker()
-        embedded.start()
 
     def on_sigterm(signum, frame):
         raise Stop()
 
-    signal.signal(signal.SIGTERM, on_sigterm)
-    print(f"firsthand: serving at {url}/ (Ctrl-C to stop)", flush=True)
+    # From the moment a signal can arrive, everything is inside the try, so shutdown always runs.
     try:
+        signal.signal(signal.SIGTERM, on_sigterm)
+        if not args.no_worker:
+            embedded = EmbeddedWorker()
+            embedded.start()
+        print(f"firsthand: serving at {url}/ (Ctrl-C to stop)", flush=True)
         server.run()
     except KeyboardInterrupt:
         print("\nfirsthand: stopping…", flush=True)

@@ -55,7 +55,8 @@ class Heartbeat:
 
     def stop(self):
         self.stopped.set()
-        self.thread.join(timeout=5)
+        if self.thread.ident is not None:  # started
+            self.thread.join(timeout=5)
         try:
             WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
         except DatabaseError:
@@ -76,17 +77,23 @@ def new_worker(interval: float = 1.0) -> Worker:
     )
 
 
-def run_in_foreground(interval: float = 1.0) -> None:
-    """`firsthand worker`: run until SIGTERM or Ctrl-C; a running task is finished first."""
+def run_in_foreground(interval: float = 1.0, ready=None) -> None:
+    """`firsthand worker`: run until SIGTERM or Ctrl-C; a running task is finished first.
+
+    Everything after the signal handlers are in place sits inside the try, so a SIGTERM at any
+    moment still runs the cleanup (seen: a signal between the two used to leave a heartbeat behind).
+    """
     from firsthand.publishing.engine import PublishingLoop
 
     worker = new_worker(interval)
     heartbeat = Heartbeat(worker.worker_id, embedded=False)
     publisher = PublishingLoop(worker.worker_id)
-    heartbeat.start()
-    publisher.start()
-    worker.configure_signals()
     try:
+        worker.configure_signals()
+        heartbeat.start()
+        publisher.start()
+        if ready:
+            ready()
         worker.run()
     finally:
         publisher.stop()
@@ -124,5 +131,6 @@ class EmbeddedWorker:
         # The loop checks `running` between tasks, so a task in progress completes.
         self.worker.running = False
         self.publisher.stop(timeout)
-        self.thread.join(timeout=timeout)
+        if self.thread.ident is not None:  # started
+            self.thread.join(timeout=timeout)
         self.heartbeat.stop()
