@@ -89,3 +89,16 @@ def test_the_sandbox_customer_can_be_simulated_for_practice(team, client_for, ac
     ingest.poll(account)
     ingest.process_pending()
     assert Conversation.objects.get().person.handle == "dee"
+
+
+def test_the_inbox_list_costs_the_same_queries_for_many_conversations(
+    team, client_for, account, django_assert_max_num_queries
+):
+    for n in range(30):
+        arrive(account, f"Question number {n}?", handle=f"person-{n}")
+    client = client_for(team.staff)
+    url = reverse("inbox:inbox", kwargs={"slug": team.workspace.slug})
+    client.get(url)  # warm the session
+    with django_assert_max_num_queries(25):
+        html = client.get(url).content.decode()
+    assert "Question number 29?" in html

@@ -1,11 +1,12 @@
 from django.contrib import messages
+from django.db.models import Exists, OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from firsthand.inbox import operations
 from firsthand.inbox.clocks import overdue
-from firsthand.inbox.models import Conversation, ResponseTargets
+from firsthand.inbox.models import Conversation, Escalation, Interaction, ResponseTargets
 from firsthand.networks.models import ConnectedAccount
 from firsthand.team.access import workspace_view
 from firsthand.team.models import Membership
@@ -27,6 +28,12 @@ def filtered(workspace, params):
         conversations = conversations.filter(escalations__answered_at=None, escalations__isnull=False).distinct()
     if params.get("q"):
         conversations = conversations.filter(items__text__icontains=params["q"][:100]).distinct()
+    # What each row shows, fetched with the rows: one query for the list, not two per conversation.
+    latest = Interaction.objects.filter(conversation=OuterRef("pk")).order_by("-created_at", "-pk")
+    conversations = conversations.annotate(
+        last_text=Subquery(latest.values("text")[:1]),
+        asking_owner=Exists(Escalation.objects.filter(conversation=OuterRef("pk"), answered_at=None)),
+    )
     # The most urgent first (complaints and offensive, then questions), then who has waited longest.
     return conversations.order_by("priority", "last_inbound_at")
 
@@ -38,8 +45,6 @@ def inbox(request, membership):
     targets, now = ResponseTargets.for_workspace(workspace), timezone.now()
     for conversation in conversations:
         conversation.overdue = overdue(conversation, targets, workspace.timezone, now)
-        conversation.last_item = conversation.items.order_by("-created_at", "-pk").first()
-        conversation.asking_owner = conversation.escalations.filter(answered_at=None).exists()
     # Overdue first, then by urgency, then who has waited longest.
     conversations.sort(key=lambda c: (not c.overdue, c.priority, c.last_inbound_at))
     context = {
