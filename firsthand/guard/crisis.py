@@ -51,6 +51,8 @@ def pause(membership, reason: str, account=None) -> Pause:
 
 def hold_due(now: datetime | None = None) -> int:
     """Move due deliveries of paused workspaces and accounts to held. Run by every worker before it claims."""
+    if not Pause.objects.active().exists():
+        return 0  # the usual case: a read, not a write that would take SQLite's write lock four times a second
     now = now or timezone.now()
     due = Q(state=State.SCHEDULED, due_at__lte=now) | Q(state=State.RETRYING, next_attempt_at__lte=now)
     return Delivery.objects.filter(due & paused_filter()).update(state=State.HELD, claimed_by="", claimed_until=None)

@@ -36,13 +36,11 @@ def claim(worker_id: str, batch: int = 100) -> list[int]:
     """Take up to `batch` due deliveries for this worker; returns their ids."""
     now = timezone.now()
     # Imported here: guard/ builds on publishing's models, so it cannot be imported at module load.
-    from firsthand.guard.approvals import tell_overdue
     from firsthand.guard.crisis import hold_due, paused_filter
 
-    # The crisis switch first: what is paused is held, never claimed.
+    # The crisis switch first: what is paused is held, never claimed. (Posts awaiting approval are
+    # never claimed either: their state is not a due state.)
     hold_due(now)
-    # Posts still waiting for approval at their time are never claimed; their authors hear about it once.
-    tell_overdue()
     due = (
         Delivery.objects.filter(
             Q(state=State.SCHEDULED, due_at__lte=now)
@@ -264,6 +262,7 @@ class PublishingLoop:
     def run(self):
         import time
 
+        from firsthand.guard.approvals import tell_overdue
         from firsthand.inbox import ingest
 
         next_inbox = 0.0
@@ -271,10 +270,12 @@ class PublishingLoop:
             try:
                 close_old_connections()
                 busy = run_once(self.worker_id)
-                # The same loop reads the inbox every couple of seconds: one worker thread, two jobs.
+                # Every couple of seconds the same thread reads the inbox and tells the authors of
+                # posts that reached their time still waiting for approval.
                 if time.monotonic() >= next_inbox:
                     next_inbox = time.monotonic() + 2
                     busy += ingest.run_once()
+                    tell_overdue()
                 if not busy:
                     self.stopped.wait(self.idle_seconds)
             except Exception:
