@@ -3,6 +3,7 @@ from datetime import date, time
 from django import forms
 
 from firsthand.publishing.clock import Ambiguous, TimeProblem, wall_clock_to_utc
+from firsthand.publishing.models import LinkSettings
 
 FOLLOW_UP_FIELDS = 3
 
@@ -82,8 +83,6 @@ class ComposeForm(forms.Form):
 
 class LinkSettingsForm(forms.ModelForm):
     class Meta:
-        from firsthand.publishing.models import LinkSettings
-
         model = LinkSettings
         fields = ["utm_enabled", "utm_source", "utm_medium", "utm_campaign"]
         labels = {"utm_source": "utm_source", "utm_medium": "utm_medium", "utm_campaign": "utm_campaign"}

@@ -35,63 +35,19 @@ def test_hours_follow_the_workspace_clock_across_dst():
 @pytest.mark.django_db
 def test_an_unanswered_question_past_the_target_rises_to_the_top(team, client_for):
     from django.urls import reverse
-    from django.utils import timezone
 
-    from firsthand.inbox.models import Conversation, Person
-    from firsthand.networks.testing import connect_sandbox_account
-
-    account = connect_sandbox_account(team.workspace, "corner-cafe")
-    ResponseTargets.objects.create(
-        workspace=team.workspace,
-        open_days="0123456",
-        opens_at=time(0),
-        closes_at=time(23, 59, 59),
-        first_response_minutes=30,
-    )
-    person = Person.objects.create(workspace=team.workspace, network="sandbox", handle="late")
-    old = timezone.now() - timezone.timedelta(hours=2)
-    Conversation.objects.create(
-        workspace=team.workspace,
-        account=account,
-        person=person,
-        key="public:late",
-        kind="mention",
-        first_inbound_at=old,
-        last_inbound_at=old,
-        priority=3,
-    )
+    waiting_two_hours_past_a_30_minute_target(team)
     html = client_for(team.staff).get(reverse("inbox:inbox", kwargs={"slug": team.workspace.slug})).content.decode()
     assert "overdue" in html
 
 
 @pytest.mark.django_db
 def test_the_team_is_told_once_when_a_customer_waits_past_the_target(team):
-    from django.utils import timezone
-
     from firsthand.inbox.clocks import tell_overdue
-    from firsthand.inbox.models import Conversation, Person
-    from firsthand.networks.testing import connect_sandbox_account
+    from firsthand.inbox.models import Conversation
     from firsthand.notices.models import Notice
 
-    account = connect_sandbox_account(team.workspace, "corner-cafe")
-    ResponseTargets.objects.create(
-        workspace=team.workspace,
-        open_days="0123456",
-        opens_at=time(0),
-        closes_at=time(23, 59, 59),
-        first_response_minutes=30,
-    )
-    person = Person.objects.create(workspace=team.workspace, network="sandbox", handle="late")
-    old = timezone.now() - timezone.timedelta(hours=2)
-    talk = Conversation.objects.create(
-        workspace=team.workspace,
-        account=account,
-        person=person,
-        key="k",
-        kind="mention",
-        first_inbound_at=old,
-        last_inbound_at=old,
-    )
+    talk = waiting_two_hours_past_a_30_minute_target(team)
     assert tell_overdue() == 1 and tell_overdue() == 0
     assert set(Notice.objects.values_list("user__email", flat=True)) == {
         "owner@corner.example",
@@ -123,3 +79,31 @@ def test_targets_are_set_by_owners_and_managers_and_bad_hours_are_refused(team, 
     )
     targets = ResponseTargets.objects.get(workspace=team.workspace)
     assert (targets.first_response_minutes, targets.open_days) == (45, "012345")
+
+
+def waiting_two_hours_past_a_30_minute_target(team):
+    """A conversation whose customer has waited two hours, in a workspace that is always open."""
+    from django.utils import timezone
+
+    from firsthand.inbox.models import Conversation, Person
+    from firsthand.networks.testing import connect_sandbox_account
+
+    account = connect_sandbox_account(team.workspace, "corner-cafe")
+    ResponseTargets.objects.create(
+        workspace=team.workspace,
+        open_days="0123456",
+        opens_at=time(0),
+        closes_at=time(23, 59, 59),
+        first_response_minutes=30,
+    )
+    person = Person.objects.create(workspace=team.workspace, network="sandbox", handle="late")
+    old = timezone.now() - timezone.timedelta(hours=2)
+    return Conversation.objects.create(
+        workspace=team.workspace,
+        account=account,
+        person=person,
+        key="public:late",
+        kind="mention",
+        first_inbound_at=old,
+        last_inbound_at=old,
+    )
