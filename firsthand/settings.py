@@ -149,6 +149,15 @@ UNDO_SECONDS = env_int("FIRSTHAND_UNDO_SECONDS", 30)
 # The first wait before retrying a post after a passing failure; it doubles with each attempt.
 PUBLISH_RETRY_BASE_SECONDS = env_int("FIRSTHAND_PUBLISH_RETRY_BASE_SECONDS", 5)
 
+# --- Networks ----------------------------------------------------------------------
+
+# Where Bluesky handles are resolved and DIDs looked up. The defaults are the public network;
+# a self-hosted or test network (`firsthand serve --demo --bluesky-url`) points both elsewhere.
+BLUESKY_SERVICE_URL = env("FIRSTHAND_BLUESKY_SERVICE_URL", "https://bsky.social").rstrip("/")
+BLUESKY_PLC_URL = env("FIRSTHAND_BLUESKY_PLC_URL", "https://plc.directory").rstrip("/")
+# Every call to a network gives up after this many seconds (a publish then counts as "maybe sent").
+NETWORK_TIMEOUT_SECONDS = env_int("FIRSTHAND_NETWORK_TIMEOUT_SECONDS", 20)
+
 # --- Accounts and sessions -------------------------------------------------------
 
 AUTH_USER_MODEL = "team.User"

@@ -7,7 +7,7 @@ class AccountCursor(models.Model):
     """Where reading an account's interactions got to, and when to look again."""
 
     account = models.OneToOneField("networks.ConnectedAccount", on_delete=models.CASCADE, related_name="inbox_cursor")
-    cursor = models.CharField(max_length=500, blank=True)
+    cursor = models.TextField(blank=True)  # the connector's own, opaque to the inbox
     next_poll_at = models.DateTimeField(default=timezone.now, db_index=True)
     polled_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=500, blank=True)

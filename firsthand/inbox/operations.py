@@ -39,12 +39,22 @@ def reply(membership, conversation: Conversation, text: str) -> Interaction:
         raise ReplyError(
             "This answer needs an owner or manager: " + "; ".join(f.reason for f in findings if f.severity == APPROVAL)
         )
-    last_in = conversation.items.filter(direction=Interaction.Direction.IN).exclude(remote_id="").last()
-    outgoing = OutgoingPost(
-        text=text, idempotency_key=f"reply-{uuid.uuid4()}", reply_to=last_in.remote_id if last_in else None
+    last_in = (
+        conversation.items.filter(direction=Interaction.Direction.IN)
+        .exclude(remote_id="")
+        .select_related("raw_event")
+        .last()
     )
+    connector = registry.connector(account.network)
     try:
-        sent = registry.connector(account.network).publish(account, outgoing)
+        if conversation.kind == "message":
+            # A private conversation is answered privately, never with a public post.
+            sent = connector.send_message(account, message_thread(conversation, last_in), text)
+        else:
+            outgoing = OutgoingPost(
+                text=text, idempotency_key=f"reply-{uuid.uuid4()}", reply_to=last_in.remote_id if last_in else None
+            )
+            sent = connector.publish(account, outgoing)
     except NetworkError as error:
         if error.auth:
             account.mark_needs_reconnect(error.message)
@@ -71,6 +81,12 @@ def reply(membership, conversation: Conversation, text: str) -> Interaction:
             conversation=conversation.pk,
         )
     return item
+
+
+def message_thread(conversation: Conversation, last_in) -> str:
+    payload = last_in.raw_event.payload if last_in and last_in.raw_event else {}
+    thread = payload.get("thread") if isinstance(payload, dict) else None
+    return thread if isinstance(thread, str) and thread else conversation.person.handle
 
 
 def set_status(membership, conversation: Conversation, status: str) -> None:

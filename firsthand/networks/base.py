@@ -76,12 +76,22 @@ class Interaction:
     created_at: datetime
     in_reply_to: str | None = None  # remote id of our post this reacts to
     raw: dict = field(default_factory=dict)
+    # For direct messages: the network's id of the private conversation, where answers go.
+    thread: str | None = None
 
 
 @dataclass(frozen=True)
 class InteractionPage:
     items: list[Interaction]
     cursor: str  # pass back to get what came after
+
+
+@dataclass(frozen=True)
+class FollowerPage:
+    """Profiles in firsthand's network-neutral follower form (what `firsthand judge follower` reads)."""
+
+    profiles: list[dict]
+    cursor: str  # empty when there are no more
 
 
 @dataclass(frozen=True)
@@ -113,6 +123,11 @@ class Connector(Protocol):
     def fetch_post(self, account, remote_id: str) -> RemotePost: ...
 
     def list_interactions(self, account, cursor: str = "") -> InteractionPage: ...
+
+    def send_message(self, account, thread: str, text: str) -> PublishedPost:
+        """Answer in a private conversation; never a public post."""
+
+    def list_followers(self, account, cursor: str = "") -> FollowerPage: ...
 
     def refresh_credentials(self, account) -> dict | None:
         """New credentials to store, or None when nothing needed refreshing."""

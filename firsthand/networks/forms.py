@@ -12,6 +12,26 @@ class SandboxConnectForm(forms.Form):
     is_brand = forms.BooleanField(required=False, initial=True, label="This is the business's own account")
 
 
+class BlueskyConnectForm(forms.Form):
+    prefix = "bluesky"  # the sandbox form on the same page has a handle field too
+    handle = forms.CharField(
+        max_length=253,
+        validators=[
+            RegexValidator(
+                r"^@?([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$",
+                "Write the full handle, for example cornercafe.bsky.social.",
+            )
+        ],
+        help_text="The full handle, for example cornercafe.bsky.social.",
+    )
+    app_password = forms.CharField(
+        max_length=100,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text="Made in Bluesky under Settings → Privacy and security → App passwords. Never the main password.",
+    )
+    is_brand = forms.BooleanField(required=False, initial=True, label="This is the business's own account")
+
+
 class AccountForm(forms.ModelForm):
     colour = forms.ChoiceField(choices=[(c, c) for c in ACCOUNT_COLOURS], widget=forms.RadioSelect)
 

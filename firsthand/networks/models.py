@@ -35,6 +35,8 @@ class ConnectedAccount(models.Model):
     credentials_encrypted = models.TextField(blank=True)
     connected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     connected_at = models.DateTimeField(default=timezone.now)
+    # When the credentials were last refreshed or checked with the network (see networks.health).
+    checked_at = models.DateTimeField(null=True, blank=True)
     # Disconnecting keeps the row so the account's post history stays; only the credentials go.
     disconnected_at = models.DateTimeField(null=True, blank=True)
 
@@ -70,10 +72,24 @@ class ConnectedAccount(models.Model):
         return self.health == self.Health.NEEDS_RECONNECT
 
     def mark_needs_reconnect(self, reason: str) -> None:
-        if self.health != self.Health.NEEDS_RECONNECT:
+        newly = self.health != self.Health.NEEDS_RECONNECT
+        if newly:
             self.health, self.health_since = self.Health.NEEDS_RECONNECT, timezone.now()
         self.health_reason = reason[:500]
         self.save(update_fields=["health", "health_reason", "health_since"])
+        if newly:
+            self.tell_managers(f"{self} needs reconnecting: {self.health_reason}")
+
+    def tell_managers(self, message: str) -> None:
+        from django.urls import reverse
+
+        from firsthand.notices.send import notify
+        from firsthand.team.permissions import Capability
+
+        people = [
+            m.user for m in self.workspace.memberships.select_related("user") if m.can(Capability.MANAGE_ACCOUNTS)
+        ]
+        notify(self.workspace, people, message, reverse("networks:accounts", kwargs={"slug": self.workspace.slug}))
 
     def disconnect(self) -> None:
         self.credentials_encrypted = ""
@@ -83,3 +99,37 @@ class ConnectedAccount(models.Model):
     def mark_ok(self) -> None:
         self.health, self.health_reason, self.health_since = self.Health.OK, "", timezone.now()
         self.save(update_fields=["health", "health_reason", "health_since"])
+
+
+class ReservedRecordKey(models.Model):
+    """A record key chosen before the first attempt to publish, so every retry writes the same record.
+
+    Networks where the client names its own record (Bluesky's TIDs) get exactly-once from this:
+    a retry after a lost answer asks for the record by this key instead of writing a second one.
+    It is committed before the network call, so a crash right after the call still finds it.
+    """
+
+    account = models.ForeignKey(ConnectedAccount, on_delete=models.CASCADE, related_name="+")
+    idempotency_key = models.CharField(max_length=200)
+    record_key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "idempotency_key"], name="one_record_key_per_attempt")
+        ]
+
+    @classmethod
+    def for_attempt(cls, account, idempotency_key: str, new_key) -> str:
+        """The key reserved for this attempt, reserving `new_key()` on the first call."""
+        found = cls.objects.filter(account=account, idempotency_key=idempotency_key).first()
+        if found is None:
+            found, _ = cls.objects.get_or_create(
+                account=account, idempotency_key=idempotency_key, defaults={"record_key": new_key()}
+            )
+        return found.record_key
+
+    @classmethod
+    def reserved(cls, account, idempotency_key: str) -> str | None:
+        found = cls.objects.filter(account=account, idempotency_key=idempotency_key).first()
+        return found.record_key if found else None

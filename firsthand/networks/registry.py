@@ -7,10 +7,12 @@ from django.utils.module_loading import import_string
 
 CONNECTORS = {
     "sandbox": "firsthand.networks.sandbox.connector.SandboxConnector",
+    "bluesky": "firsthand.networks.bluesky.connector.BlueskyConnector",
 }
 
 NETWORK_LABELS = {
     "sandbox": "Sandbox",
+    "bluesky": "Bluesky",
 }
 
 _instances = {}

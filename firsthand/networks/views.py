@@ -1,10 +1,10 @@
 from django.contrib import messages
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from firsthand.audit.log import record
-from firsthand.networks.forms import AccountForm, SandboxConnectForm
+from firsthand.networks.forms import AccountForm, BlueskyConnectForm, SandboxConnectForm
 from firsthand.networks.models import ACCOUNT_COLOURS, ConnectedAccount
 from firsthand.networks.sandbox.connector import SandboxConnector
 from firsthand.networks.sandbox.models import SandboxAccount
@@ -13,7 +13,7 @@ from firsthand.team.access import workspace_view
 from firsthand.team.permissions import Capability
 
 
-def accounts_page(request, membership, sandbox_form=None, status=200):
+def accounts_page(request, membership, sandbox_form=None, bluesky_form=None, status=200):
     return render(
         request,
         "networks/accounts.html",
@@ -21,6 +21,7 @@ def accounts_page(request, membership, sandbox_form=None, status=200):
             "active": "accounts",
             "accounts": ConnectedAccount.objects.connected().filter(workspace=membership.workspace),
             "sandbox_form": sandbox_form or SandboxConnectForm(),
+            "bluesky_form": bluesky_form or BlueskyConnectForm(),
             "can_manage": membership.can(Capability.MANAGE_ACCOUNTS),
             "account_colours": ACCOUNT_COLOURS,
         },
@@ -33,43 +34,33 @@ def accounts(request, membership):
     return accounts_page(request, membership)
 
 
-@require_POST
-@workspace_view(Capability.MANAGE_ACCOUNTS)
-def connect_sandbox(request, membership):
-    workspace = membership.workspace
-    form = SandboxConnectForm(request.POST)
-    if not form.is_valid():
-        return accounts_page(request, membership, form, status=400)
-    handle = form.cleaned_data["handle"]
-    try:
-        with transaction.atomic():
-            # On a real network the account already exists and OAuth hands over a token; the
-            # sandbox makes the account on the spot (or signs in to it) and does the same.
-            remote = SandboxAccount.objects.filter(handle=handle).first() or SandboxConnector.sign_up(
-                handle, form.cleaned_data["display_name"]
+class AlreadyConnected(Exception):
+    pass
+
+
+def attach(request, workspace, *, network, remote_id, handle, display_name, credentials, is_brand, avatar_url=""):
+    """Save a connection: a new account, a disconnected one coming back, or one that needed reconnecting.
+
+    Reconnecting keeps the row (and so the account's history, colour and scheduled posts).
+    """
+    with transaction.atomic():
+        account = ConnectedAccount.objects.filter(workspace=workspace, network=network, remote_id=remote_id).first()
+        if account is not None and account.disconnected_at is None and not account.needs_reconnect:
+            raise AlreadyConnected(f"{handle} is already connected to this workspace.")
+        if account is None:
+            used = ConnectedAccount.objects.filter(workspace=workspace).count()
+            account = ConnectedAccount(
+                workspace=workspace,
+                network=network,
+                remote_id=remote_id,
+                colour=ACCOUNT_COLOURS[used % len(ACCOUNT_COLOURS)],
             )
-            account = ConnectedAccount.objects.filter(
-                workspace=workspace, network="sandbox", remote_id=str(remote.pk)
-            ).first()
-            if account is not None and account.disconnected_at is None:
-                raise IntegrityError("already connected")
-            if account is None:
-                used = ConnectedAccount.objects.filter(workspace=workspace).count()
-                account = ConnectedAccount(
-                    workspace=workspace,
-                    network="sandbox",
-                    remote_id=str(remote.pk),
-                    colour=ACCOUNT_COLOURS[used % len(ACCOUNT_COLOURS)],
-                )
-            account.handle, account.display_name = f"@{remote.handle}", remote.display_name
-            account.is_brand = form.cleaned_data["is_brand"]
-            account.connected_by, account.disconnected_at = request.user, None
-            account.credentials = SandboxConnector.authorize(remote)
-            account.save()
-            account.mark_ok()
-    except IntegrityError:
-        messages.error(request, f"@{handle} is already connected to this workspace.")
-        return redirect("networks:accounts", slug=workspace.slug)
+        account.handle, account.display_name, account.avatar_url = handle, display_name, avatar_url
+        account.is_brand = is_brand
+        account.connected_by, account.disconnected_at = request.user, None
+        account.credentials = credentials
+        account.save()
+        account.mark_ok()
     record(
         "networks.connected",
         f"{request.user} connected {account}",
@@ -78,6 +69,66 @@ def connect_sandbox(request, membership):
         account=account.pk,
     )
     messages.success(request, f"Connected {account}.")
+    return account
+
+
+@require_POST
+@workspace_view(Capability.MANAGE_ACCOUNTS)
+def connect_sandbox(request, membership):
+    workspace = membership.workspace
+    form = SandboxConnectForm(request.POST)
+    if not form.is_valid():
+        return accounts_page(request, membership, sandbox_form=form, status=400)
+    handle = form.cleaned_data["handle"]
+    # On a real network the account already exists and OAuth hands over a token; the
+    # sandbox makes the account on the spot (or signs in to it) and does the same.
+    remote = SandboxAccount.objects.filter(handle=handle).first() or SandboxConnector.sign_up(
+        handle, form.cleaned_data["display_name"]
+    )
+    try:
+        attach(
+            request,
+            workspace,
+            network="sandbox",
+            remote_id=str(remote.pk),
+            handle=f"@{remote.handle}",
+            display_name=remote.display_name,
+            credentials=SandboxConnector.authorize(remote),
+            is_brand=form.cleaned_data["is_brand"],
+        )
+    except AlreadyConnected as problem:
+        messages.error(request, str(problem))
+    return redirect("networks:accounts", slug=workspace.slug)
+
+
+@require_POST
+@workspace_view(Capability.MANAGE_ACCOUNTS)
+def connect_bluesky(request, membership):
+    from firsthand.networks.bluesky.connector import SignInError, sign_in
+
+    workspace = membership.workspace
+    form = BlueskyConnectForm(request.POST)
+    if not form.is_valid():
+        return accounts_page(request, membership, bluesky_form=form, status=400)
+    try:
+        found = sign_in(form.cleaned_data["handle"], form.cleaned_data["app_password"])
+    except SignInError as problem:
+        form.add_error(None, str(problem))
+        return accounts_page(request, membership, bluesky_form=form, status=400)
+    try:
+        attach(
+            request,
+            workspace,
+            network="bluesky",
+            remote_id=found["did"],
+            handle=f"@{found['handle']}",
+            display_name=found["display_name"],
+            avatar_url=found["avatar_url"],
+            credentials=found["credentials"],
+            is_brand=form.cleaned_data["is_brand"],
+        )
+    except AlreadyConnected as problem:
+        messages.error(request, str(problem))
     return redirect("networks:accounts", slug=workspace.slug)
 
 

@@ -56,6 +56,15 @@ def test_answering_from_the_conversation_page(team, client_for, account):
     assert client_for(team.viewer).post(url, {"text": "sneaky"}).status_code == 403
 
 
+def test_a_direct_message_is_answered_privately_never_with_a_public_post(team, client_for, account):
+    arrive(account, "Can I change my booking?", handle="ann", kind="message")
+    talk = Conversation.objects.get()
+    url = reverse("inbox:conversation", kwargs={"slug": team.workspace.slug, "conversation_id": talk.pk})
+    assert client_for(team.staff).post(url, {"text": "Of course, which day?"}).status_code == 302
+    sent = SandboxPost.objects.get()
+    assert sent.text == "Of course, which day?" and sent.direct_to == "ann"
+
+
 def test_a_bad_answer_keeps_what_was_typed(team, client_for, account):
     arrive(account, "Hello?")
     talk = Conversation.objects.get()

@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from firsthand.networks.base import (
+    FollowerPage,
     Interaction,
     InteractionPage,
     NetworkError,
@@ -146,10 +147,20 @@ class SandboxConnector:
                 created_at=event.created_at,
                 in_reply_to=event.post.remote_id if event.post else None,
                 raw={"id": event.pk, "kind": event.kind, "text": event.text},
+                thread=event.author_handle if event.kind == SandboxEvent.Kind.MESSAGE else None,
             )
             for event in items
         ]
         return InteractionPage(items=page, cursor=str(items[-1].pk) if items else cursor)
+
+    def send_message(self, account, thread: str, text: str) -> PublishedPost:
+        remote = self._account(account)
+        sent = SandboxPost.objects.create(account=remote, text=text, direct_to=thread.lstrip("@"))
+        return PublishedPost(remote_id=sent.remote_id, url="", published_at=sent.created_at)
+
+    def list_followers(self, account, cursor: str = "") -> FollowerPage:
+        self._account(account)
+        return FollowerPage(profiles=[], cursor="")  # the sandbox has no follow graph
 
     def refresh_credentials(self, account) -> dict | None:
         self._account(account)  # raises when revoked

@@ -44,6 +44,8 @@ class SandboxPost(models.Model):
     idempotency_key = models.CharField(max_length=100, null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Set for a direct message: only this handle sees it; it is not a public post.
+    direct_to = models.CharField(max_length=100, blank=True)
     like_count = models.PositiveIntegerField(default=0)
 
     class Meta:
