@@ -26,6 +26,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--no-worker", action="store_true", help="serve the web app only (run `firsthand worker` elsewhere)"
     )
+    serve.add_argument(
+        "--bluesky-url",
+        help="a Bluesky server to connect accounts on instead of bsky.social, e.g. a local test network's PDS "
+        "(sets FIRSTHAND_BLUESKY_SERVICE_URL)",
+    )
+    serve.add_argument("--bluesky-plc-url", help="that network's PLC directory (sets FIRSTHAND_BLUESKY_PLC_URL)")
     add_data_dir(serve)
 
     worker = commands.add_parser("worker", help="run a background worker alone (many may run against PostgreSQL)")
@@ -93,6 +99,11 @@ def main(argv: list[str] | None = None) -> None:
         return
 
     args = build_parser().parse_args(argv)
+    # Read by the settings, so set before Django starts.
+    if getattr(args, "bluesky_url", None):
+        os.environ["FIRSTHAND_BLUESKY_SERVICE_URL"] = args.bluesky_url
+    if getattr(args, "bluesky_plc_url", None):
+        os.environ["FIRSTHAND_BLUESKY_PLC_URL"] = args.bluesky_plc_url
     setup_django(args.data_dir)
     if args.command == "serve":
         from firsthand.system.serve import serve

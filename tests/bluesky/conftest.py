@@ -6,6 +6,7 @@ from conftest import need
 from firsthand.conftest import client_for, team  # noqa: F401 (the in-process fixtures, used here too)
 from tests import postgres
 from tests.bluesky.network import ROOT, ReferenceNetwork
+from tests.browser.conftest import browser, new_page  # noqa: F401 (and the browser ones)
 
 
 @pytest.fixture(scope="session")

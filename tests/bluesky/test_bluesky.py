@@ -283,7 +283,7 @@ def test_quotes_are_linked_to_the_post_and_likes_are_kept_raw(on_bluesky, brand)
     page = bluesky.list_interactions(account, "")
     quote = next(i for i in page.items if i.kind == "quote")
     assert quote.in_reply_to == published.remote_id and quote.text == "This!"
-    assert quote.author_handle == f"@{fan.handle}"
+    assert quote.author_handle == fan.handle
     assert bluesky.list_interactions(account, page.cursor).items == []
 
 

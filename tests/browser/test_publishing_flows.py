@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 def connect(page, base_url, handle, brand=True):
     page.goto(base_url + "/w/shop/accounts/")
-    connect_form = page.locator("#connect")
+    connect_form = page.locator("#connect-sandbox")
     connect_form.get_by_label("Handle").fill(handle)
     if not brand:
         connect_form.get_by_label("This is the business's own account").uncheck()

@@ -349,7 +349,7 @@ class BlueskyConnector:
         return Interaction(
             remote_id=notification.uri,
             kind=KINDS[notification.reason],
-            author_handle=f"@{author.handle}",
+            author_handle=author.handle,  # people are kept without the @, as on every network
             author_name=author.display_name or "",
             text=text,
             created_at=utc(getattr(record, "created_at", None) or notification.indexed_at),
