@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "firsthand.system",
     "firsthand.networks",
     "firsthand.networks.sandbox",
+    "firsthand.networks.mastodon",
     "firsthand.publishing",
     "firsthand.notices",
     "firsthand.guard",

@@ -28,7 +28,7 @@ def reply(membership, conversation: Conversation, text: str) -> Interaction:
     text += BrandRules.for_workspace(conversation.workspace).signature(membership.user)
     if account.disconnected_at or account.needs_reconnect:
         raise ReplyError(f"{account.handle} needs reconnecting before it can answer.")
-    limits = registry.limits(account.network)
+    limits = registry.limits_for(account)
     measured = count(text, limits.counting, limits.max_length)
     if not measured.fits:
         raise ReplyError(f"The answer is {measured.length - limits.max_length} too long for {limits.label}.")

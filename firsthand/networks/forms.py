@@ -32,6 +32,24 @@ class BlueskyConnectForm(forms.Form):
     is_brand = forms.BooleanField(required=False, initial=True, label="This is the business's own account")
 
 
+class MastodonConnectForm(forms.Form):
+    prefix = "mastodon"
+    instance = forms.CharField(
+        label="Server",
+        max_length=300,
+        help_text="Where the account lives, for example mastodon.social (or the full handle, @shop@mastodon.social).",
+    )
+    is_brand = forms.BooleanField(required=False, initial=True, label="This is the business's own account")
+
+    def clean_instance(self):
+        from firsthand.networks.mastodon.connector import normalise_instance
+
+        try:
+            return normalise_instance(self.cleaned_data["instance"])
+        except ValueError as problem:
+            raise forms.ValidationError(str(problem)) from None
+
+
 class AccountForm(forms.ModelForm):
     colour = forms.ChoiceField(choices=[(c, c) for c in ACCOUNT_COLOURS], widget=forms.RadioSelect)
 

@@ -8,11 +8,13 @@ from django.utils.module_loading import import_string
 CONNECTORS = {
     "sandbox": "firsthand.networks.sandbox.connector.SandboxConnector",
     "bluesky": "firsthand.networks.bluesky.connector.BlueskyConnector",
+    "mastodon": "firsthand.networks.mastodon.connector.MastodonConnector",
 }
 
 NETWORK_LABELS = {
     "sandbox": "Sandbox",
     "bluesky": "Bluesky",
+    "mastodon": "Mastodon",
 }
 
 _instances = {}
@@ -28,6 +30,12 @@ def connector(network: str):
 
 def limits(network: str):
     return connector(network).limits
+
+
+def limits_for(account):
+    """The limits for this account: some networks differ per server (a Mastodon server sets its own)."""
+    found = connector(account.network)
+    return found.limits_for(account) if hasattr(found, "limits_for") else found.limits
 
 
 def network_choices():

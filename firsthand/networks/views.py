@@ -1,19 +1,24 @@
+import secrets
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from firsthand.audit.log import record
-from firsthand.networks.forms import AccountForm, BlueskyConnectForm, SandboxConnectForm
+from firsthand.networks.forms import AccountForm, BlueskyConnectForm, MastodonConnectForm, SandboxConnectForm
 from firsthand.networks.models import ACCOUNT_COLOURS, ConnectedAccount
 from firsthand.networks.sandbox.connector import SandboxConnector
 from firsthand.networks.sandbox.models import SandboxAccount
 from firsthand.publishing.operations import unschedule_account
-from firsthand.team.access import workspace_view
+from firsthand.team.access import membership_or_404, require, workspace_view
 from firsthand.team.permissions import Capability
 
 
-def accounts_page(request, membership, sandbox_form=None, bluesky_form=None, status=200):
+def accounts_page(request, membership, sandbox_form=None, bluesky_form=None, mastodon_form=None, status=200):
     return render(
         request,
         "networks/accounts.html",
@@ -22,6 +27,7 @@ def accounts_page(request, membership, sandbox_form=None, bluesky_form=None, sta
             "accounts": ConnectedAccount.objects.connected().filter(workspace=membership.workspace),
             "sandbox_form": sandbox_form or SandboxConnectForm(),
             "bluesky_form": bluesky_form or BlueskyConnectForm(),
+            "mastodon_form": mastodon_form or MastodonConnectForm(),
             "can_manage": membership.can(Capability.MANAGE_ACCOUNTS),
             "account_colours": ACCOUNT_COLOURS,
         },
@@ -130,6 +136,79 @@ def connect_bluesky(request, membership):
     except AlreadyConnected as problem:
         messages.error(request, str(problem))
     return redirect("networks:accounts", slug=workspace.slug)
+
+
+MASTODON_PENDING = "firsthand.mastodon_oauth"
+
+
+@require_POST
+@workspace_view(Capability.MANAGE_ACCOUNTS)
+def connect_mastodon(request, membership):
+    """Step one: register on the server if need be, then send the person there to approve."""
+    from firsthand.networks.mastodon import oauth
+
+    form = MastodonConnectForm(request.POST)
+    if not form.is_valid():
+        return accounts_page(request, membership, mastodon_form=form, status=400)
+    callback = reverse("networks:mastodon_callback")
+    redirect_uri = settings.BASE_URL + callback if settings.BASE_URL else request.build_absolute_uri(callback)
+    state = secrets.token_urlsafe(24)
+    try:
+        instance = oauth.app_for(form.cleaned_data["instance"], redirect_uri)
+        url = oauth.authorization_url(instance, state)
+    except oauth.SignInError as problem:
+        form.add_error(None, str(problem))
+        return accounts_page(request, membership, mastodon_form=form, status=400)
+    pending = request.session.get(MASTODON_PENDING, {})
+    pending[state] = {
+        "workspace": membership.workspace.slug,
+        "instance": instance.pk,
+        "is_brand": form.cleaned_data["is_brand"],
+    }
+    request.session[MASTODON_PENDING] = dict(list(pending.items())[-5:])  # a few tabs at once, not forever
+    return redirect(url)
+
+
+@login_required
+def mastodon_callback(request):
+    """Step two: the server sends the person back with a code (or with their refusal)."""
+    from firsthand.networks.mastodon import oauth
+    from firsthand.networks.mastodon.models import MastodonInstance
+
+    pending = request.session.get(MASTODON_PENDING, {})
+    started = pending.pop(request.GET.get("state", ""), None)
+    request.session[MASTODON_PENDING] = pending
+    if started is None:
+        messages.error(request, "That Mastodon sign-in was not started here or has already been used. Start again.")
+        return redirect("web:home")
+    membership = membership_or_404(request.user, started["workspace"])
+    require(membership, Capability.MANAGE_ACCOUNTS)  # still allowed now, not only when it started
+    back = redirect("networks:accounts", slug=membership.workspace.slug)
+    if request.GET.get("error") or not request.GET.get("code"):
+        reason = request.GET.get("error_description") or request.GET.get("error") or "no code came back"
+        messages.error(request, f"Mastodon did not connect the account: {reason}.")
+        return back
+    instance = get_object_or_404(MastodonInstance, pk=started["instance"])
+    try:
+        found = oauth.finish(instance, request.GET["code"])
+    except oauth.SignInError as problem:
+        messages.error(request, str(problem))
+        return back
+    try:
+        attach(
+            request,
+            membership.workspace,
+            network="mastodon",
+            remote_id=f"{instance.api_base_url}/{found['id']}",
+            handle=found["handle"],
+            display_name=found["display_name"],
+            avatar_url=found["avatar_url"],
+            credentials={**found["credentials"], "account_id": found["id"]},
+            is_brand=started["is_brand"],
+        )
+    except AlreadyConnected as problem:
+        messages.error(request, str(problem))
+    return back
 
 
 @require_POST

@@ -36,7 +36,7 @@ class AccountCheck:
 
 def check_for_account(account, parts: list[str], images=()) -> AccountCheck:
     """`images` are MediaFile rows attached to the first part."""
-    limits = registry.limits(account.network)
+    limits = registry.limits_for(account)
     checked = []
     problems = []
     for index, text in enumerate(parts):

@@ -95,7 +95,7 @@ def test_images_of_another_workspace_cannot_be_attached(team, client_for, accoun
 
 def test_a_network_that_needs_an_image_says_so(team, account, monkeypatch):
     instagram_like = NetworkLimits(label="Instagram", max_length=2200, counting="graphemes", requires_media=True)
-    monkeypatch.setattr(registry, "limits", lambda network: instagram_like)
+    monkeypatch.setattr(registry, "limits_for", lambda account: instagram_like)
     assert "Instagram needs at least one image." in check_for_account(account, ["Caption"]).problems
 
 
@@ -103,7 +103,7 @@ def test_too_many_or_too_large_images_for_a_network_are_named(team, account, mon
     strict = NetworkLimits(
         label="Bluesky", max_length=300, counting="graphemes", max_images=1, max_image_bytes=1_000_000
     )
-    monkeypatch.setattr(registry, "limits", lambda network: strict)
+    monkeypatch.setattr(registry, "limits_for", lambda account: strict)
     big = MediaFile(original_name="big.png", mime_type="image/png", size=2_500_000, width=10, height=10)
     problems = check_for_account(account, ["Hi"], [big, big]).problems
     assert "Bluesky takes at most 1 images; this post has 2." in problems

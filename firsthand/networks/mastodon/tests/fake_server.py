@@ -1,0 +1,471 @@
+"""A Mastodon server on loopback, written from Mastodon's public API documentation, for the connector's tests.
+
+No Mastodon server can run here, so this one answers what firsthand uses with the documented request and
+response shapes. Each handler names the page it follows (docs.joinmastodon.org):
+
+  /.well-known/oauth-authorization-server   methods/oauth/#authorization-server-metadata
+  POST /api/v1/apps                          methods/apps/#create
+  GET  /oauth/authorize                      methods/oauth/#authorize (the person approves at once)
+  POST /oauth/token                          methods/oauth/#token
+  GET  /api/v1/accounts/verify_credentials   methods/accounts/#verify_credentials
+  GET  /api/v2/instance                      methods/instance/#v2 (configuration.statuses, api_versions)
+  GET  /api/v1/instance                      methods/instance/#v1 (the version Mastodon.py checks)
+  POST /api/v2/media                         methods/media/#v2
+  POST /api/v1/statuses                      methods/statuses/#create (Idempotency-Key, 1 hour)
+  GET/DELETE /api/v1/statuses/:id            methods/statuses/#get, #delete
+  GET  /api/v1/notifications                 methods/notifications/#get; paging by Link header,
+                                             api/guidelines/#pagination (max_id, min_id, since_id)
+  GET  /api/v1/accounts/:id/followers        methods/accounts/#followers
+Errors are {"error": "..."} (entities/Error); 401 for a bad token; every authenticated answer carries
+X-RateLimit-Limit / -Remaining / -Reset (ISO 8601), and 429 when the budget is spent (api/rate-limits).
+"""
+
+import html
+import json
+import secrets
+import threading
+from datetime import datetime, timedelta, timezone
+from email.parser import BytesParser
+from email.policy import HTTP
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+
+def now_iso(when=None) -> str:
+    return (when or datetime.now(timezone.utc)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class FakeMastodon:
+    def __init__(self, max_characters=500):
+        self.lock = threading.Lock()
+        self.max_characters = max_characters
+        self.apps, self.codes, self.tokens = {}, {}, {}
+        self.accounts, self.statuses, self.notifications, self.media = {}, {}, [], {}
+        self.follows: dict[str, list[str]] = {}
+        self.idempotency: dict[tuple, tuple] = {}
+        self.next_id = 100
+        self.approving_as = None  # the account a person signs in as on the authorize page
+        self.deny_next = False
+        self.lose_next_status_answer = False
+        self.rate_limit_remaining = 300
+        self.requests: list[tuple[str, str, dict]] = []
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self.handler())
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    # --- the world outside firsthand, for tests ---------------------------------------------
+
+    def new_id(self) -> str:
+        with self.lock:
+            self.next_id += 1
+            return str(self.next_id)
+
+    def user(self, username, display_name="", *, avatar=True, followers=0, statuses=0) -> dict:
+        account_id = self.new_id()
+        self.accounts[account_id] = {
+            "id": account_id,
+            "username": username,
+            "acct": username,
+            "display_name": display_name or username.title(),
+            "locked": False,
+            "bot": False,
+            "group": False,
+            "discoverable": True,
+            "created_at": "2024-03-01T00:00:00.000Z",
+            "note": f"<p>{html.escape(display_name or username)} on the fake server</p>",
+            "url": f"{self.url}/@{username}",
+            "avatar": f"{self.url}/system/avatars/{username}.png"
+            if avatar
+            else f"{self.url}/avatars/original/missing.png",
+            "avatar_static": f"{self.url}/avatars/original/missing.png",
+            "header": f"{self.url}/headers/original/missing.png",
+            "header_static": f"{self.url}/headers/original/missing.png",
+            "followers_count": followers,
+            "following_count": 0,
+            "statuses_count": statuses,
+            "last_status_at": None,
+            "emojis": [],
+            "fields": [],
+        }
+        self.follows[account_id] = []
+        return self.accounts[account_id]
+
+    def token_for(self, account) -> str:
+        token = secrets.token_urlsafe(16)
+        self.tokens[token] = {"account": account["id"], "revoked": False}
+        return token
+
+    def revoke_all(self, account):
+        for token in self.tokens.values():
+            if token["account"] == account["id"]:
+                token["revoked"] = True
+
+    def follow(self, follower, followed):
+        self.follows[followed["id"]].append(follower["id"])
+        followed["followers_count"] += 1
+        follower["following_count"] += 1
+        self.notify(followed, "follow", follower)
+
+    def write(self, author, text, *, in_reply_to=None, visibility="public", mentions=(), media_ids=()) -> dict:
+        """A status as a person writes it in any Mastodon app; mentioned accounts are notified."""
+        parent = self.statuses.get(in_reply_to) if in_reply_to else None
+        status_id = self.new_id()
+        status = {
+            "id": status_id,
+            "created_at": now_iso(),
+            "in_reply_to_id": in_reply_to,
+            "in_reply_to_account_id": parent["account"]["id"] if parent else None,
+            "sensitive": False,
+            "spoiler_text": "",
+            "visibility": visibility,
+            "language": "en",
+            "uri": f"{self.url}/users/{author['username']}/statuses/{status_id}",
+            "url": f"{self.url}/@{author['username']}/{status_id}",
+            "replies_count": 0,
+            "reblogs_count": 0,
+            "favourites_count": 0,
+            "content": "".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n\n")).replace("\n", "<br />"),
+            "account": author,
+            "media_attachments": [self.media[m] for m in media_ids],
+            "mentions": [
+                {"id": m["id"], "username": m["username"], "acct": m["acct"], "url": m["url"]} for m in mentions
+            ],
+            "tags": [],
+            "emojis": [],
+            "card": None,
+            "poll": None,
+            "reblog": None,
+            "edited_at": None,
+            "text_for_test": text,
+        }
+        self.statuses[status_id] = status
+        if parent:
+            parent["replies_count"] += 1
+        for mentioned in mentions:
+            self.notify(mentioned, "mention", author, status)
+        return status
+
+    def notify(self, account, kind, by, status=None):
+        self.notifications.append(
+            {
+                "id": self.new_id(),
+                "type": kind,
+                "group_key": f"ungrouped-{self.next_id}",
+                "created_at": now_iso(),
+                "account": by,
+                "status": status,
+                "for": account["id"],
+            }
+        )
+
+    # --- HTTP ----------------------------------------------------------------------------
+
+    def handler(self):
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                fake.route(self, "GET")
+
+            def do_POST(self):
+                fake.route(self, "POST")
+
+            def do_DELETE(self):
+                fake.route(self, "DELETE")
+
+        return Handler
+
+    def route(self, request, method):
+        parts = urlsplit(request.path)
+        query = {k: v if k.endswith("[]") else v[-1] for k, v in parse_qs(parts.query).items()}
+        body = self.body(request)
+        self.requests.append((method, parts.path, {**query, **body}))
+        path = parts.path.rstrip("/")
+        routes = {
+            ("GET", "/.well-known/oauth-authorization-server"): self.oauth_metadata,
+            ("POST", "/api/v1/apps"): self.create_app,
+            ("GET", "/oauth/authorize"): self.authorize,
+            ("POST", "/oauth/token"): self.token,
+            ("GET", "/api/v2/instance"): self.instance,
+            ("GET", "/api/v1/instance"): self.instance_v1,
+        }
+        if (method, path) in routes:
+            return routes[(method, path)](request, query, body)
+        account = self.authenticated(request)
+        if account is None:
+            return self.send(request, 401, {"error": "The access token is invalid"})
+        if self.rate_limit_remaining <= 0:
+            return self.send(request, 429, {"error": "Too many requests"})
+        self.rate_limit_remaining -= 1
+        if (method, path) == ("GET", "/api/v1/accounts/verify_credentials"):
+            return self.send(request, 200, account)
+        if (method, path) == ("POST", "/api/v2/media"):
+            return self.upload(request, account, body)
+        if (method, path) == ("POST", "/api/v1/statuses"):
+            return self.create_status(request, account, body)
+        if path.startswith("/api/v1/statuses/"):
+            return self.one_status(request, method, account, path.rsplit("/", 1)[1])
+        if (method, path) == ("GET", "/api/v1/notifications"):
+            return self.list_notifications(request, account, query)
+        if method == "GET" and path.startswith("/api/v1/accounts/") and path.endswith("/followers"):
+            return self.followers(request, path.split("/")[4], query)
+        return self.send(request, 404, {"error": "Record not found"})
+
+    def body(self, request) -> dict:
+        length = int(request.headers.get("Content-Length") or 0)
+        raw = request.rfile.read(length) if length else b""
+        kind = request.headers.get("Content-Type", "")
+        if kind.startswith("application/json"):
+            return json.loads(raw or b"{}")
+        if kind.startswith("multipart/form-data"):
+            message = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + kind.encode() + b"\r\n\r\n" + raw)
+            found = {}
+            for part in message.iter_parts():
+                name = part.get_param("name", header="content-disposition")
+                found[name] = part.get_payload(decode=True) if part.get_filename() else part.get_content()
+            return found
+        return {k: v if k.endswith("[]") else v[-1] for k, v in parse_qs(raw.decode()).items()}
+
+    def send(self, request, status, payload, headers=None):
+        data = json.dumps(payload).encode()
+        request.send_response(status)
+        request.send_header("Content-Type", "application/json; charset=utf-8")
+        request.send_header("Content-Length", str(len(data)))
+        request.send_header("X-RateLimit-Limit", "300")
+        request.send_header("X-RateLimit-Remaining", str(max(self.rate_limit_remaining, 0)))
+        request.send_header("X-RateLimit-Reset", now_iso(datetime.now(timezone.utc) + timedelta(minutes=5)))
+        for name, value in (headers or {}).items():
+            request.send_header(name, value)
+        request.end_headers()
+        request.wfile.write(data)
+
+    def authenticated(self, request):
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        found = self.tokens.get(token)
+        if not found or found["revoked"]:
+            return None
+        return self.accounts[found["account"]]
+
+    # --- OAuth ---------------------------------------------------------------------------
+
+    def oauth_metadata(self, request, query, body):
+        self.send(
+            request,
+            200,
+            {
+                "issuer": self.url + "/",
+                "authorization_endpoint": self.url + "/oauth/authorize",
+                "token_endpoint": self.url + "/oauth/token",
+                "revocation_endpoint": self.url + "/oauth/revoke",
+                "scopes_supported": ["read", "write", "write:statuses", "write:media", "follow", "push"],
+                "response_types_supported": ["code"],
+                "grant_types_supported": ["authorization_code", "client_credentials"],
+                "code_challenge_methods_supported": ["S256"],
+            },
+        )
+
+    def create_app(self, request, query, body):
+        if not body.get("client_name") or not body.get("redirect_uris"):
+            return self.send(request, 422, {"error": "Validation failed: Application name can't be blank"})
+        client_id = secrets.token_urlsafe(12)
+        app = {
+            "id": self.new_id(),
+            "name": body["client_name"],
+            "website": body.get("website"),
+            "scopes": str(body.get("scopes", "read")).split(),
+            "redirect_uri": body["redirect_uris"],
+            "redirect_uris": [body["redirect_uris"]],
+            "client_id": client_id,
+            "client_secret": secrets.token_urlsafe(24),
+        }
+        self.apps[client_id] = app
+        self.send(request, 200, app)
+
+    def authorize(self, request, query, body):
+        app = self.apps.get(query.get("client_id", ""))
+        if app is None or query.get("redirect_uri") not in app["redirect_uris"]:
+            return self.send(request, 400, {"error": "invalid_client"})
+        back = {"state": query.get("state", "")}
+        if self.deny_next:
+            self.deny_next = False
+            back.update(
+                error="access_denied",
+                error_description="The resource owner or authorization server denied the request.",
+            )
+        else:
+            code = secrets.token_urlsafe(16)
+            self.codes[code] = {
+                "client_id": app["client_id"],
+                "account": self.approving_as["id"],
+                "scope": query.get("scope", ""),
+            }
+            back["code"] = code
+        request.send_response(302)
+        request.send_header("Location", query["redirect_uri"] + "?" + urlencode(back))
+        request.send_header("Content-Length", "0")
+        request.end_headers()
+
+    def token(self, request, query, body):
+        grant = self.codes.pop(body.get("code", ""), None)
+        app = self.apps.get(body.get("client_id", ""))
+        if grant is None or app is None or app["client_secret"] != body.get("client_secret"):
+            return self.send(
+                request,
+                400,
+                {
+                    "error": "invalid_grant",
+                    "error_description": "The provided authorization grant is invalid, expired, revoked",
+                },
+            )
+        token = self.token_for(self.accounts[grant["account"]])
+        self.send(
+            request,
+            200,
+            {"access_token": token, "token_type": "Bearer", "scope": grant["scope"], "created_at": 1700000000},
+        )
+
+    def instance(self, request, query, body):
+        self.send(
+            request,
+            200,
+            {
+                "domain": "127.0.0.1",
+                "title": "Fake Mastodon",
+                "version": "4.5.0",
+                "api_versions": {"mastodon": 6},
+                "configuration": {
+                    "statuses": {
+                        "max_characters": self.max_characters,
+                        "max_media_attachments": 4,
+                        "characters_reserved_per_url": 23,
+                    },
+                    "media_attachments": {"image_size_limit": 16777216},
+                },
+            },
+        )
+
+    def instance_v1(self, request, query, body):
+        # methods/instance/#v1: deprecated but still served; Mastodon.py reads the version from it.
+        self.send(
+            request,
+            200,
+            {
+                "uri": "127.0.0.1",
+                "title": "Fake Mastodon",
+                "version": "4.5.0",
+                "configuration": {"statuses": {"max_characters": self.max_characters, "max_media_attachments": 4}},
+            },
+        )
+
+    # --- statuses and media --------------------------------------------------------------
+
+    def upload(self, request, account, body):
+        if not isinstance(body.get("file"), bytes | bytearray) or not body["file"]:
+            return self.send(request, 422, {"error": "Validation failed: File can't be blank"})
+        media_id = self.new_id()
+        focus = str(body.get("focus") or "0.0,0.0").split(",")
+        self.media[media_id] = {
+            "id": media_id,
+            "type": "image",
+            "url": f"{self.url}/media/{media_id}.png",
+            "preview_url": f"{self.url}/media/{media_id}-small.png",
+            "remote_url": None,
+            "text_url": None,
+            "description": body.get("description"),
+            "blurhash": None,
+            "meta": {"focus": {"x": float(focus[0]), "y": float(focus[1])}},
+            "bytes_for_test": len(body["file"]),
+        }
+        self.send(request, 200, self.media[media_id])
+
+    def create_status(self, request, account, body):
+        key = request.headers.get("Idempotency-Key")
+        if key and (account["id"], key) in self.idempotency:
+            status_id, made = self.idempotency[(account["id"], key)]
+            if datetime.now(timezone.utc) - made < timedelta(hours=1):
+                return self.send(request, 200, self.statuses[status_id])
+        text = body.get("status", "")
+        if not text and not body.get("media_ids[]"):
+            return self.send(request, 422, {"error": "Validation failed: Text can't be blank"})
+        if len(text) > self.max_characters:
+            return self.send(
+                request, 422, {"error": f"Validation failed: Text character limit of {self.max_characters} exceeded"}
+            )
+        reply_to = body.get("in_reply_to_id")
+        if reply_to and reply_to not in self.statuses:
+            return self.send(request, 404, {"error": "Record not found"})
+        media_ids = body.get("media_ids[]", [])
+        if any(m not in self.media for m in media_ids):
+            return self.send(request, 422, {"error": "Validation failed: Media attachments are invalid"})
+        mentions = [a for a in self.accounts.values() if f"@{a['acct']}" in text and a["id"] != account["id"]]
+        status = self.write(
+            account,
+            text,
+            in_reply_to=reply_to,
+            visibility=body.get("visibility", "public"),
+            mentions=mentions,
+            media_ids=media_ids,
+        )
+        if key:
+            self.idempotency[(account["id"], key)] = (status["id"], datetime.now(timezone.utc))
+        if self.lose_next_status_answer:
+            self.lose_next_status_answer = False
+            request.close_connection = True
+            request.connection.shutdown(2)  # made, but the answer never arrives
+            return
+        self.send(request, 200, status)
+
+    def one_status(self, request, method, account, status_id):
+        status = self.statuses.get(status_id)
+        if status is None:
+            return self.send(request, 404, {"error": "Record not found"})
+        if method == "DELETE":
+            if status["account"]["id"] != account["id"]:
+                return self.send(request, 403, {"error": "This action is not allowed"})
+            del self.statuses[status_id]
+            return self.send(request, 200, {**status, "text": status["text_for_test"]})
+        self.send(request, 200, status)
+
+    # --- notifications and followers ------------------------------------------------------
+
+    def list_notifications(self, request, account, query):
+        limit = min(int(query.get("limit", 40)), 80)
+        types = query.get("types[]")
+        mine = [n for n in self.notifications if n["for"] == account["id"] and (not types or n["type"] in types)]
+        mine.sort(key=lambda n: int(n["id"]))
+        if query.get("min_id"):  # the page right after min_id, oldest first, then shown newest first
+            page = [n for n in mine if int(n["id"]) > int(query["min_id"])][:limit]
+        else:
+            if query.get("max_id"):
+                mine = [n for n in mine if int(n["id"]) < int(query["max_id"])]
+            if query.get("since_id"):
+                mine = [n for n in mine if int(n["id"]) > int(query["since_id"])]
+            page = mine[-limit:]
+        page = list(reversed(page))
+        links = []
+        if page:
+            base = f"{self.url}/api/v1/notifications"
+            links.append(f'<{base}?max_id={page[-1]["id"]}>; rel="next"')
+            links.append(f'<{base}?min_id={page[0]["id"]}>; rel="prev"')
+        shown = [{k: v for k, v in n.items() if k != "for"} for n in page]
+        self.send(request, 200, shown, {"Link": ", ".join(links)} if links else None)
+
+    def followers(self, request, account_id, query):
+        limit = min(int(query.get("limit", 40)), 80)
+        ids = list(reversed(self.follows.get(account_id, [])))  # newest follow first
+        start = int(query.get("max_id", 0))
+        page = ids[start : start + limit]
+        headers = {}
+        if start + limit < len(ids):
+            headers["Link"] = f'<{self.url}/api/v1/accounts/{account_id}/followers?max_id={start + limit}>; rel="next"'
+        self.send(request, 200, [self.accounts[i] for i in page], headers)
