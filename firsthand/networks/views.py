@@ -166,7 +166,13 @@ def connect_mastodon(request, membership):
         "is_brand": form.cleaned_data["is_brand"],
     }
     request.session[MASTODON_PENDING] = dict(list(pending.items())[-5:])  # a few tabs at once, not forever
-    return redirect(url)
+    # A page with a link rather than a redirect: the accounts page's CSP (form-action 'self') rightly stops
+    # a form from landing on another site, and the pause is the moment to say which account to choose.
+    return render(
+        request,
+        "networks/mastodon_continue.html",
+        {"active": "accounts", "authorize_url": url, "server": instance.api_base_url.split("://", 1)[1]},
+    )
 
 
 @login_required

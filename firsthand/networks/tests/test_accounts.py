@@ -37,8 +37,13 @@ def test_the_accounts_page_never_shows_a_token(team, client_for):
 
 
 def test_key_rotation_re_encrypts_with_the_new_key_and_old_values_stay_readable_meanwhile(team, settings):
+    from firsthand.networks.mastodon.models import MastodonInstance
+
     account = connect_sandbox_account(team.workspace, "bakery", by=team.owner)
     token = account.credentials["token"]
+    app = MastodonInstance(api_base_url="https://social.example", redirect_uri="https://x/cb", client_id="c")
+    app.client_secret = "the app secret"
+    app.save()
     old_key = settings.FIRSTHAND_ENCRYPTION_KEYS[0]
     settings.FIRSTHAND_ENCRYPTION_KEYS = ["a brand new key for this installation", old_key]
     assert ConnectedAccount.objects.get(pk=account.pk).credentials["token"] == token  # old key still decrypts
@@ -46,6 +51,7 @@ def test_key_rotation_re_encrypts_with_the_new_key_and_old_values_stay_readable_
     call_command("rotate_encryption_key")
     settings.FIRSTHAND_ENCRYPTION_KEYS = ["a brand new key for this installation"]  # the old key is dropped
     assert ConnectedAccount.objects.get(pk=account.pk).credentials["token"] == token
+    assert MastodonInstance.objects.get().client_secret == "the app secret"  # the app secrets too
 
 
 def test_rotation_refuses_and_changes_nothing_when_a_value_cannot_be_decrypted(team, settings):

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from firsthand.networks import crypto
+from firsthand.networks.mastodon.models import MastodonInstance
 from firsthand.networks.models import ConnectedAccount
 
 
@@ -24,4 +25,13 @@ class Command(BaseCommand):
                     ) from None
                 account.save(update_fields=["credentials_encrypted"])
                 done += 1
+            for instance in MastodonInstance.objects.select_for_update():
+                try:
+                    instance.client_secret_encrypted = crypto.reencrypt(instance.client_secret_encrypted)
+                except crypto.CannotDecrypt:
+                    raise CommandError(
+                        f"firsthand's app secret on {instance} cannot be decrypted with any configured key. "
+                        "Nothing was changed; add the key it was made with."
+                    ) from None
+                instance.save(update_fields=["client_secret_encrypted"])
         self.stdout.write(f"Re-encrypted the credentials of {done} account(s) with the current key.")
