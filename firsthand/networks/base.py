@@ -47,6 +47,9 @@ class OutgoingPost:
     idempotency_key: str  # the same key on every attempt of the same post
     media: tuple[Media, ...] = ()
     reply_to: str | None = None  # the remote id of the post this answers
+    # Used where the network has them (Mastodon); others ignore them.
+    content_warning: str = ""
+    audience: str = "public"  # public, unlisted or followers
 
 
 @dataclass(frozen=True)

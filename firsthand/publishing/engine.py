@@ -109,6 +109,8 @@ def publish_one(delivery: Delivery, worker_id: str, link_settings=None) -> None:
                 idempotency_key=delivery.part_key(index),
                 reply_to=remote_ids[-1] if remote_ids else None,
                 media=media_for(delivery) if index == 0 else (),
+                content_warning=delivery.post.content_warning,
+                audience=delivery.post.audience,
             )
             published = found or connector.publish(account, outgoing)
             remote_ids.append(published.remote_id)

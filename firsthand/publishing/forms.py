@@ -3,7 +3,7 @@ from datetime import date, time
 from django import forms
 
 from firsthand.publishing.clock import Ambiguous, TimeProblem, wall_clock_to_utc
-from firsthand.publishing.models import LinkSettings
+from firsthand.publishing.models import AUDIENCES, LinkSettings
 
 FOLLOW_UP_FIELDS = 3
 
@@ -22,6 +22,15 @@ class ComposeForm(forms.Form):
     )
     campaign = forms.CharField(
         max_length=100, required=False, help_text="Tags this post's links (utm_campaign), e.g. spring-menu"
+    )
+    content_warning = forms.CharField(
+        max_length=500,
+        required=False,
+        label="Content warning",
+        help_text="Readers see this first and open the post to read the rest.",
+    )
+    audience = forms.ChoiceField(
+        choices=AUDIENCES, initial="public", required=False, label="Who sees it", widget=forms.RadioSelect
     )
     when = forms.ChoiceField(choices=WHEN_CHOICES, initial="now", widget=forms.RadioSelect)
     day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -6,6 +6,12 @@ from django.utils import timezone
 
 from firsthand.publishing.states import State, check_move
 
+AUDIENCES = [
+    ("public", "Everyone"),
+    ("unlisted", "Everyone, kept out of public timelines"),
+    ("followers", "Followers only"),
+]
+
 
 class Post(models.Model):
     """What the author wrote once: a text (and its follow-ups, for a thread) for one or more accounts."""
@@ -17,6 +23,9 @@ class Post(models.Model):
     follow_ups = models.JSONField(default=list, blank=True)
     scheduled_for = models.DateTimeField(null=True, blank=True)
     campaign = models.CharField(max_length=100, blank=True, help_text="utm_campaign for this post's links")
+    # Where a network has them (Mastodon): the text readers click through, and who sees the post.
+    content_warning = models.CharField(max_length=500, blank=True)
+    audience = models.CharField(max_length=10, choices=AUDIENCES, default="public")
     # Who let it go out, when someone had to (guard/approvals.py).
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -28,6 +28,8 @@ def save_post(
     variants=None,
     images=None,
     campaign: str = "",
+    content_warning: str = "",
+    audience: str = "public",
     post: Post | None = None,
 ) -> Post:
     """Create or update a draft for these accounts; nothing is scheduled yet.
@@ -53,6 +55,8 @@ def save_post(
             post.text = text
         post.follow_ups = follow_ups
         post.campaign = campaign.strip()
+        post.content_warning = content_warning.strip()[:500]
+        post.audience = audience if audience in {"public", "unlisted", "followers"} else "public"
         post.save()
         if images is not None:
             post.attachments.all().delete()

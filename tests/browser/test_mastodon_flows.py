@@ -45,6 +45,9 @@ def test_connect_through_the_servers_sign_in_then_answer_a_customer(shop, new_pa
     page.locator(".account-option", has_text="@cornercafe@").locator("input").check()
     page.get_by_label("Post", exact=True).fill("Soup of the day: leek and potato")
     expect(page.locator("#checks .counter")).to_have_text("32 / 1000")  # this server's own limit
+    page.get_by_text("On Mastodon: content warning and who sees it").click()
+    expect(page.get_by_label("Followers only")).to_be_visible()
+    screenshot(page, "mastodon-compose-desktop")
 
     customer = mastodon_server.user("jess", "Jess")
     mastodon_server.write(customer, "@cornercafe do you open on Sundays?", mentions=[brand])

@@ -38,6 +38,7 @@ from firsthand.networks.base import (
 from firsthand.networks.limits import LIMITS
 
 NOTIFICATION_KINDS = {"mention": "mention", "quote": "quote", "favourite": "like", "follow": "follow"}
+VISIBILITY = {"public": "public", "unlisted": "unlisted", "followers": "private"}  # Mastodon's own words
 PAGE_SIZE = 40  # the most GET /api/v1/notifications returns at once
 MAX_PAGES_PER_POLL = 10
 DEFAULT_AVATAR = "/avatars/original/missing.png"
@@ -168,7 +169,9 @@ class MastodonConnector:
                 in_reply_to_id=post.reply_to,
                 media_ids=media_ids or None,
                 idempotency_key=post.idempotency_key,
-                visibility="public",
+                visibility=VISIBILITY[post.audience],
+                spoiler_text=post.content_warning or None,
+                sensitive=bool(post.content_warning),
             )
         return PublishedPost(
             remote_id=str(status["id"]), url=status.get("url") or "", published_at=utc(status.get("created_at"))

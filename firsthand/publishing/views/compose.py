@@ -25,6 +25,8 @@ def initial_for(post: Post | None):
     initial = {
         "text": post.text,
         "campaign": post.campaign,
+        "content_warning": post.content_warning,
+        "audience": post.audience,
         "accounts": [d.account_id for d in post.deliveries.all()],
         "when": "draft",
     }
@@ -69,6 +71,7 @@ def compose(request, membership, post_id=None):
         "accounts": accounts,
         "can_publish": membership.can(Capability.PUBLISH),
         "utm_enabled": bool(getattr(LinkSettings.for_workspace(workspace), "utm_enabled", False)),
+        "has_mastodon": any(account.network == "mastodon" for account in accounts),
         "checks": checks_from(request.POST if request.method == "POST" else None, accounts, post, workspace),
         "images": chosen_images(request.POST, workspace)
         if request.method == "POST"
@@ -108,6 +111,8 @@ def save_from_form(request, membership, form, post):
                 variants=form.variants(),
                 images=chosen_images(request.POST, membership.workspace),
                 campaign=data.get("campaign", ""),
+                content_warning=data.get("content_warning", ""),
+                audience=data.get("audience") or "public",
                 post=post,
             )
             if when == "now":
@@ -203,6 +208,8 @@ def autosave(request, membership):
             variants={a.pk: request.POST.get(f"variant_{a.pk}", "") for a in chosen},
             images=chosen_images(request.POST, workspace),
             campaign=request.POST.get("campaign", ""),
+            content_warning=request.POST.get("content_warning", ""),
+            audience=request.POST.get("audience", "public"),
             post=post,
         )
     except operations.PublishingError as error:

@@ -111,7 +111,9 @@ class FakeMastodon:
         follower["following_count"] += 1
         self.notify(followed, "follow", follower)
 
-    def write(self, author, text, *, in_reply_to=None, visibility="public", mentions=(), media_ids=()) -> dict:
+    def write(
+        self, author, text, *, in_reply_to=None, visibility="public", mentions=(), media_ids=(), spoiler_text=""
+    ) -> dict:
         """A status as a person writes it in any Mastodon app; mentioned accounts are notified."""
         parent = self.statuses.get(in_reply_to) if in_reply_to else None
         status_id = self.new_id()
@@ -120,8 +122,8 @@ class FakeMastodon:
             "created_at": now_iso(),
             "in_reply_to_id": in_reply_to,
             "in_reply_to_account_id": parent["account"]["id"] if parent else None,
-            "sensitive": False,
-            "spoiler_text": "",
+            "sensitive": bool(spoiler_text),
+            "spoiler_text": spoiler_text,
             "visibility": visibility,
             "language": "en",
             "uri": f"{self.url}/users/{author['username']}/statuses/{status_id}",
@@ -408,6 +410,8 @@ class FakeMastodon:
         if any(m not in self.media for m in media_ids):
             return self.send(request, 422, {"error": "Validation failed: Media attachments are invalid"})
         mentions = [a for a in self.accounts.values() if f"@{a['acct']}" in text and a["id"] != account["id"]]
+        if body.get("visibility", "public") not in ("public", "unlisted", "private", "direct"):
+            return self.send(request, 422, {"error": "Validation failed: Visibility is not included in the list"})
         status = self.write(
             account,
             text,
@@ -415,6 +419,7 @@ class FakeMastodon:
             visibility=body.get("visibility", "public"),
             mentions=mentions,
             media_ids=media_ids,
+            spoiler_text=body.get("spoiler_text", ""),
         )
         if key:
             self.idempotency[(account["id"], key)] = (status["id"], datetime.now(timezone.utc))

@@ -175,6 +175,39 @@ def test_a_lost_answer_is_retried_by_the_engine_without_a_second_status(server, 
     assert delivery.remote_ids == list(server.statuses)
 
 
+def test_a_thread_with_a_content_warning_for_followers_only_goes_out_as_replies(server, shop, team, client_for):
+    brand, account = shop
+    response = client_for(team.owner).post(
+        reverse("publishing:compose", kwargs={"slug": team.workspace.slug}),
+        {
+            "accounts": [account.pk],
+            "text": "The ending of tonight's quiz",
+            "follow_up_0": "It was the lighthouse keeper all along",
+            "content_warning": "Quiz spoilers",
+            "audience": "followers",
+            "when": "now",
+        },
+    )
+    assert response.status_code == 302
+    engine.run_once("w")
+    delivery = Delivery.objects.get()
+    assert delivery.state == State.PUBLISHED, delivery.error
+    first, second = (server.statuses[i] for i in delivery.remote_ids)
+    assert second["in_reply_to_id"] == first["id"]
+    assert second["text_for_test"] == "It was the lighthouse keeper all along"  # our own post: nobody to name
+    for status in (first, second):
+        assert status["spoiler_text"] == "Quiz spoilers" and status["sensitive"] is True
+        assert status["visibility"] == "private"  # Mastodon's word for followers only
+
+
+def test_the_compose_page_offers_mastodon_options_only_when_there_is_a_mastodon_account(shop, team, client_for):
+    page = client_for(team.owner).get(reverse("publishing:compose", kwargs={"slug": team.workspace.slug}))
+    assert 'id="mastodon-options"' in page.content.decode() and "Followers only" in page.content.decode()
+    ConnectedAccount.objects.filter(network="mastodon").update(disconnected_at=timezone.now())
+    page = client_for(team.owner).get(reverse("publishing:compose", kwargs={"slug": team.workspace.slug}))
+    assert 'id="mastodon-options"' not in page.content.decode()
+
+
 def test_the_servers_own_refusal_is_shown_in_its_words(server, shop):
     brand, account = shop
     with pytest.raises(NetworkError) as refused:
