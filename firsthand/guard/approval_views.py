@@ -4,6 +4,7 @@ from django.views.decorators.http import require_POST
 
 from firsthand.guard import approvals
 from firsthand.guard.models import ApprovalPolicy
+from firsthand.inbox.models import PendingAnswer
 from firsthand.publishing.models import Post
 from firsthand.team.access import workspace_view
 from firsthand.team.permissions import Capability
@@ -16,6 +17,7 @@ def queue(request, membership):
     if request.method == "POST" and membership.can(Capability.SETTINGS):
         policy.staff_posts = request.POST.get("staff_posts") == "on"
         policy.flagged_posts = request.POST.get("flagged_posts") == "on"
+        policy.staff_answers = request.POST.get("staff_answers") == "on"
         policy.save()
         messages.success(request, "Approval settings saved.")
         return redirect("guard:approvals", slug=workspace.slug)
@@ -25,6 +27,10 @@ def queue(request, membership):
         {
             "active": "approvals",
             "posts": approvals.pending_for(workspace),
+            "answers": PendingAnswer.objects.filter(
+                conversation__workspace=workspace, state=PendingAnswer.State.WAITING
+            ).select_related("author", "conversation__person", "conversation__account", "conversation__workspace"),
+            "can_approve": True,
             "policy": policy,
             "can_settings": membership.can(Capability.SETTINGS),
         },

@@ -27,13 +27,15 @@ def approvers(workspace, except_user=None):
     ]
 
 
-def reasons_to_ask(membership, approval_findings: list[str]) -> list[str]:
-    """Why this person's post must wait for an approver (empty: it may go out)."""
+def reasons_to_ask(membership, approval_findings: list[str], *, answer: bool = False) -> list[str]:
+    """Why this person's post (or answer to a customer) must wait for an approver (empty: it may go out)."""
     if membership.can(Capability.APPROVE):
         return []
     policy = ApprovalPolicy.for_workspace(membership.workspace)
     reasons = []
-    if policy.staff_posts and membership.role == Role.STAFF:
+    if answer and policy.staff_answers and membership.role == Role.STAFF:
+        reasons.append("answers by staff need approval in this workspace")
+    if not answer and policy.staff_posts and membership.role == Role.STAFF:
         reasons.append("posts by staff need approval in this workspace")
     if policy.flagged_posts:
         reasons += approval_findings

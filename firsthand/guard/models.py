@@ -104,7 +104,8 @@ class ApprovalPolicy(models.Model):
 
     workspace = models.OneToOneField("team.Workspace", on_delete=models.CASCADE, related_name="approval_policy")
     staff_posts = models.BooleanField("Every post written by staff", default=False)
-    flagged_posts = models.BooleanField("Posts the check flags as needing approval", default=True)
+    flagged_posts = models.BooleanField("Posts and answers the check flags as needing approval", default=True)
+    staff_answers = models.BooleanField("Every answer to a customer written by staff", default=False)
 
     @classmethod
     def for_workspace(cls, workspace):

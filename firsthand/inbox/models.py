@@ -96,6 +96,10 @@ class Interaction(models.Model):
     text = models.TextField(blank=True)
     labels = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField()
+    # For an answer that had to wait for one: who let it go out.
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -130,3 +134,30 @@ class ResponseTargets(models.Model):
     @classmethod
     def for_workspace(cls, workspace):
         return cls.objects.filter(workspace=workspace).first() or cls(workspace=workspace)
+
+
+class PendingAnswer(models.Model):
+    """An answer that waits for an owner's or manager's yes before it goes to the customer.
+
+    The conversation's clock keeps running meanwhile: the customer has no answer yet.
+    """
+
+    class State(models.TextChoices):
+        WAITING = "waiting", "Waiting for approval"
+        SENT = "sent", "Approved and sent"
+        SENT_BACK = "sent_back", "Sent back"
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="pending_answers")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    text = models.TextField()
+    reasons = models.JSONField(default=list)  # why it waits, in plain words
+    state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(blank=True)  # what the approver said when sending it back
+
+    class Meta:
+        ordering = ["created_at"]

@@ -1,24 +1,31 @@
 import uuid
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from firsthand.audit.log import record
-from firsthand.inbox.models import Conversation, Interaction
+from firsthand.inbox.models import Conversation, Interaction, PendingAnswer
 from firsthand.networks import registry
 from firsthand.networks.base import NetworkError, OutgoingPost
+from firsthand.notices.send import notify
 from firsthand.publishing.counting import count
+from firsthand.team.permissions import Capability
 
 
 class ReplyError(Exception):
     pass
 
 
-def reply(membership, conversation: Conversation, text: str) -> Interaction:
-    """Answer on the network as the business's account, and record who in the team wrote it."""
+def reply(membership, conversation: Conversation, text: str) -> Interaction | PendingAnswer:
+    """Answer on the network as the business's account, and record who in the team wrote it.
+
+    An answer the workspace wants approved first (flagged by the check, or by staff when the workspace
+    asks for that) is kept as a PendingAnswer for an owner or manager instead; nothing reaches the customer.
+    """
+    from firsthand.guard.approvals import approvers, reasons_to_ask
     from firsthand.guard.checks import APPROVAL, BLOCK, check
     from firsthand.guard.models import BrandRules
-    from firsthand.team.permissions import Capability
 
     text = text.strip()
     account = conversation.account
@@ -26,19 +33,44 @@ def reply(membership, conversation: Conversation, text: str) -> Interaction:
         raise ReplyError("Write the answer first.")
     # Signed with its author when the workspace wants it ("^OB"), so customers know who answered.
     text += BrandRules.for_workspace(conversation.workspace).signature(membership.user)
+    ready_to_send(account, text)
+    findings = check(text, account)
+    if any(f.severity == BLOCK for f in findings):
+        raise ReplyError("This answer can't go out: " + "; ".join(f.reason for f in findings if f.severity == BLOCK))
+    reasons = reasons_to_ask(membership, [f.reason for f in findings if f.severity == APPROVAL], answer=True)
+    if not reasons:
+        return send(conversation, text, author=membership.user)
+    with transaction.atomic():
+        pending = PendingAnswer.objects.create(
+            conversation=conversation, author=membership.user, text=text, reasons=reasons
+        )
+        record(
+            "inbox.answer_awaits_approval",
+            f"{membership.user} asked for approval of an answer to {conversation.person}: {'; '.join(reasons)}",
+            actor=membership.user,
+            workspace=conversation.workspace,
+            conversation=conversation.pk,
+        )
+        notify(
+            conversation.workspace,
+            approvers(conversation.workspace, except_user=membership.user),
+            f"{membership.user} asks you to approve an answer to {conversation.person}: “{text[:80]}”",
+            reverse("guard:approvals", kwargs={"slug": conversation.workspace.slug}),
+        )
+    return pending
+
+
+def ready_to_send(account, text: str) -> None:
     if account.disconnected_at or account.needs_reconnect:
         raise ReplyError(f"{account.handle} needs reconnecting before it can answer.")
     limits = registry.limits_for(account)
     measured = count(text, limits.counting, limits.max_length)
     if not measured.fits:
         raise ReplyError(f"The answer is {measured.length - limits.max_length} too long for {limits.label}.")
-    findings = check(text, account)
-    if any(f.severity == BLOCK for f in findings):
-        raise ReplyError("This answer can't go out: " + "; ".join(f.reason for f in findings if f.severity == BLOCK))
-    if any(f.severity == APPROVAL for f in findings) and not membership.can(Capability.APPROVE):
-        raise ReplyError(
-            "This answer needs an owner or manager: " + "; ".join(f.reason for f in findings if f.severity == APPROVAL)
-        )
+
+
+def send(conversation: Conversation, text: str, *, author, approved_by=None) -> Interaction:
+    account = conversation.account
     last_in = (
         conversation.items.filter(direction=Interaction.Direction.IN)
         .exclude(remote_id="")
@@ -58,7 +90,7 @@ def reply(membership, conversation: Conversation, text: str) -> Interaction:
     except NetworkError as error:
         if error.auth:
             account.mark_needs_reconnect(error.message)
-        raise ReplyError(f"{limits.label} did not take the answer: {error.message}") from None
+        raise ReplyError(f"{registry.limits_for(account).label} did not take the answer: {error.message}") from None
     now = timezone.now()
     with transaction.atomic():
         item = Interaction.objects.create(
@@ -67,7 +99,8 @@ def reply(membership, conversation: Conversation, text: str) -> Interaction:
             direction=Interaction.Direction.OUT,
             kind="reply",
             author_handle=account.handle,
-            author=membership.user,
+            author=author,
+            approved_by=approved_by,
             text=text,
             created_at=now,
         )
@@ -75,12 +108,74 @@ def reply(membership, conversation: Conversation, text: str) -> Interaction:
         Conversation.objects.filter(pk=conversation.pk).update(last_response_at=now, overdue_told_at=None)
         record(
             "inbox.replied",
-            f"{membership.user} answered {conversation.person} on {account}",
-            actor=membership.user,
+            f"{author} answered {conversation.person} on {account}"
+            + (f", approved by {approved_by}" if approved_by else ""),
+            actor=author,
             workspace=conversation.workspace,
             conversation=conversation.pk,
         )
     return item
+
+
+def approve_answer(membership, pending: PendingAnswer) -> Interaction:
+    """An approver lets a waiting answer go to the customer, as written by its author."""
+    if not membership.can(Capability.APPROVE):
+        raise ReplyError("Only owners and managers approve answers.")
+    if pending.author_id == membership.user.pk:
+        raise ReplyError("Nobody approves their own answer. Ask another owner or manager.")
+    # Claimed first, so two approvers clicking at once send it once.
+    if not PendingAnswer.objects.filter(pk=pending.pk, state=PendingAnswer.State.WAITING).update(
+        state=PendingAnswer.State.SENT, decided_by=membership.user, decided_at=timezone.now()
+    ):
+        raise ReplyError("This answer is not waiting for approval (any more).")
+    conversation = pending.conversation
+    try:
+        ready_to_send(conversation.account, pending.text)
+        item = send(conversation, pending.text, author=pending.author, approved_by=membership.user)
+    except ReplyError:
+        PendingAnswer.objects.filter(pk=pending.pk).update(
+            state=PendingAnswer.State.WAITING, decided_by=None, decided_at=None
+        )
+        raise
+    notify(
+        conversation.workspace,
+        [pending.author],
+        f"{membership.user} approved your answer to {conversation.person}; it has been sent.",
+        conversation_url(conversation),
+    )
+    return item
+
+
+def send_back_answer(membership, pending: PendingAnswer, comment: str) -> None:
+    comment = comment.strip()
+    if not membership.can(Capability.APPROVE):
+        raise ReplyError("Only owners and managers review answers.")
+    if not comment:
+        raise ReplyError("Say what to change, so the author knows.")
+    if not PendingAnswer.objects.filter(pk=pending.pk, state=PendingAnswer.State.WAITING).update(
+        state=PendingAnswer.State.SENT_BACK, decided_by=membership.user, decided_at=timezone.now(), comment=comment
+    ):
+        raise ReplyError("This answer is not waiting for approval (any more).")
+    conversation = pending.conversation
+    record(
+        "inbox.answer_sent_back",
+        f"{membership.user} sent back an answer to {conversation.person}: {comment}",
+        actor=membership.user,
+        workspace=conversation.workspace,
+        conversation=conversation.pk,
+    )
+    notify(
+        conversation.workspace,
+        [pending.author],
+        f"{membership.user} sent back your answer to {conversation.person}: {comment}",
+        conversation_url(conversation),
+    )
+
+
+def conversation_url(conversation) -> str:
+    return reverse(
+        "inbox:conversation", kwargs={"slug": conversation.workspace.slug, "conversation_id": conversation.pk}
+    )
 
 
 def message_thread(conversation: Conversation, last_in) -> str:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("w/<slug:slug>/inbox/simulate/", pages.simulate, name="simulate"),
     path("w/<slug:slug>/settings/response-targets/", targets.targets, name="targets"),
     path("w/<slug:slug>/inbox/<int:conversation_id>/", pages.conversation, name="conversation"),
+    path("w/<slug:slug>/inbox/answers/<int:answer_id>/<str:decision>/", pages.decide_answer, name="decide_answer"),
     path("w/<slug:slug>/inbox/<int:conversation_id>/ask/", pages.escalate, name="escalate"),
     path(
         "w/<slug:slug>/inbox/<int:conversation_id>/ask/<int:escalation_id>/answer/",

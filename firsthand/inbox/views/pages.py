@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 
 from firsthand.inbox import operations
 from firsthand.inbox.clocks import overdue
-from firsthand.inbox.models import Conversation, Escalation, Interaction, ResponseTargets
+from firsthand.inbox.models import Conversation, Escalation, Interaction, PendingAnswer, ResponseTargets
 from firsthand.networks.models import ConnectedAccount
 from firsthand.team.access import workspace_view
 from firsthand.team.models import Membership
@@ -66,7 +66,7 @@ def inbox(request, membership):
 def conversation(request, membership, conversation_id):
     workspace = membership.workspace
     talk = get_object_or_404(
-        Conversation.objects.select_related("person", "account", "post__post", "assignee"),
+        Conversation.objects.select_related("person", "account", "post__post", "assignee", "workspace"),
         pk=conversation_id,
         workspace=workspace,
     )
@@ -76,24 +76,33 @@ def conversation(request, membership, conversation_id):
             return render(request, "web/403.html", {"reason": "Viewers can't reply to conversations."}, status=403)
         draft = request.POST.get("text", "")
         try:
-            operations.reply(membership, talk, draft)
+            result = operations.reply(membership, talk, draft)
         except operations.ReplyError as problem:
             error = str(problem)
         else:
-            messages.success(request, "Answered.")
+            if isinstance(result, PendingAnswer):
+                messages.success(
+                    request, "Sent to an owner or manager for approval. It goes to the customer once approved."
+                )
+            else:
+                messages.success(request, "Answered.")
             return redirect("inbox:conversation", slug=workspace.slug, conversation_id=talk.pk)
     history = Conversation.objects.filter(workspace=workspace, person=talk.person).exclude(pk=talk.pk).count()
     context = {
         "active": "inbox",
         "talk": talk,
-        "items": talk.items.select_related("author"),
+        "items": talk.items.select_related("author", "approved_by"),
         "error": error,
         "draft": draft,
         "history": history,
         "team": Membership.objects.filter(workspace=workspace).select_related("user"),
         "escalations": talk.escalations.select_related("asked_by", "answered_by"),
+        "pending_answers": talk.pending_answers.exclude(state=PendingAnswer.State.SENT).select_related(
+            "author", "decided_by"
+        ),
         "is_owner": membership.role == "owner",
         "can_reply": membership.can(Capability.REPLY),
+        "can_approve": membership.can(Capability.APPROVE),
     }
     return render(request, "inbox/conversation.html", context, status=400 if error else 200)
 
@@ -170,3 +179,29 @@ def answer_escalation(request, membership, conversation_id, escalation_id):
     except escalations.EscalationError as error:
         messages.error(request, str(error))
     return redirect("inbox:conversation", slug=membership.workspace.slug, conversation_id=conversation_id)
+
+
+@require_POST
+@workspace_view(Capability.APPROVE)
+def decide_answer(request, membership, answer_id, decision):
+    pending = get_object_or_404(
+        PendingAnswer.objects.select_related(
+            "conversation__account", "conversation__workspace", "conversation__person"
+        ),
+        pk=answer_id,
+        conversation__workspace=membership.workspace,
+    )
+    try:
+        if decision == "approve":
+            operations.approve_answer(membership, pending)
+            messages.success(request, f"Approved and sent to {pending.conversation.person}.")
+        elif decision == "send-back":
+            operations.send_back_answer(membership, pending, request.POST.get("comment", ""))
+            messages.success(request, "Sent back to its author with your comment.")
+        else:
+            messages.error(request, "Choose approve or send back.")
+    except operations.ReplyError as problem:
+        messages.error(request, str(problem))
+    if request.POST.get("from") == "conversation":
+        return redirect("inbox:conversation", slug=membership.workspace.slug, conversation_id=pending.conversation_id)
+    return redirect("guard:approvals", slug=membership.workspace.slug)
