@@ -161,3 +161,11 @@ class PendingAnswer(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+
+    def customer_said(self):
+        """The customer's latest message before this answer: what an approver needs to judge it."""
+        return (
+            self.conversation.items.filter(direction=Interaction.Direction.IN, created_at__lte=self.created_at)
+            .order_by("created_at", "pk")
+            .last()
+        )

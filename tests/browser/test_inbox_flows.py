@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import PHONE, screenshot, sign_in
 from tests.browser.test_publishing_flows import connect
 from tests.browser.test_team_flows import owner_with_new_member
 
@@ -64,3 +65,39 @@ def test_staff_escalate_and_the_owner_answers_on_a_phone(shop, new_page):
 
     staff.goto(staff.url)
     expect(staff.get_by_text("Yes, refund it and send a voucher.")).to_be_visible()
+
+
+def test_a_staff_answer_waits_for_the_owner_who_approves_it_on_a_phone(shop, new_page):
+    owner, staff = owner_with_new_member(shop, new_page, "staff", "Sam Staff", "sam@shop.example")
+    connect(owner, shop.url, "shop-news")
+    owner.goto(shop.url + "/w/shop/approvals/")
+    owner.get_by_label("Every answer to a customer written by staff").check()
+    owner.get_by_role("button", name="Save").click()
+    expect(owner.get_by_text("Approval settings saved.")).to_be_visible()
+
+    staff.goto(shop.url + "/w/shop/inbox/")
+    staff.get_by_text("Practise: a sandbox customer writes").click()
+    staff.get_by_label("From").fill("@jess")
+    staff.get_by_label("Message").fill("My cake arrived squashed. Can I get a new one?")
+    staff.get_by_role("button", name="Send as the customer").click()
+    row = staff.locator(".conversation-row", has_text="arrived squashed")
+    expect(row).to_be_visible(timeout=30_000)
+    row.click()
+    staff.get_by_label("Answer as @shop-news").fill("So sorry! We'll bake you a new one today.")
+    staff.get_by_role("button", name="Send answer").click()
+    expect(staff.get_by_text("Sent to an owner or manager for approval")).to_be_visible()
+    expect(staff.locator(".pending-answer")).to_contain_text("Answer waiting for approval")
+
+    phone = new_page(PHONE)
+    sign_in(phone, shop.url, "owner@shop.example")
+    phone.goto(shop.url + "/w/shop/approvals/")
+    waiting = phone.locator(".pending-answer", has_text="bake you a new one")
+    expect(waiting).to_contain_text("answers by staff need approval")
+    expect(phone.locator(".customer-said")).to_contain_text("My cake arrived squashed")
+    screenshot(phone, "answer-approval-phone")
+    waiting.get_by_role("button", name="Approve and send").click()
+    expect(phone.get_by_text("Approved and sent to")).to_be_visible()
+
+    staff.reload()
+    expect(staff.locator(".bubble-out")).to_contain_text("written by Sam Staff, approved by Olive Owner")
+    expect(staff.locator(".pending-answer")).to_have_count(0)
