@@ -9,6 +9,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import regex
+from django.core.cache import cache
 from django.utils import timezone
 
 from firsthand.guard.models import BrandRules
@@ -113,6 +114,60 @@ def wrong_account(text: str, account) -> list[Check]:
     ]
 
 
+def personal_handles(author, account) -> set[str]:
+    """The author's own accounts: the handles they listed on their profile and their personal accounts here."""
+    from firsthand.networks.models import ConnectedAccount
+
+    listed = [line.strip() for line in (author.personal_handles or "").splitlines()]
+    connected = ConnectedAccount.objects.filter(
+        workspace=account.workspace, connected_by=author, is_brand=False, disconnected_at=None
+    ).values_list("handle", flat=True)
+    return {handle.lstrip("@").lower() for handle in [*listed, *connected] if handle.strip("@ ")}
+
+
+def own_handle(text: str, account, author) -> list[Check]:
+    if author is None or not account.is_brand:
+        return []
+    found = []
+    for handle in personal_handles(author, account):
+        match = regex.search(r"(?<![\w@])@" + regex.escape(handle) + r"(?![\w.@])", text, regex.IGNORECASE)
+        if match:
+            found.append(
+                Check(
+                    "own_handle",
+                    APPROVAL,
+                    f"Mentions @{handle}, your own account, from {account.handle}: is this meant for the business?",
+                    match.start(),
+                    match.end(),
+                )
+            )
+    return found
+
+
+def language(text: str, account) -> list[Check]:
+    from firsthand.guard.language import detect, usual_language
+    from firsthand.publishing.models import Delivery
+    from firsthand.publishing.states import State
+
+    written_in = detect(text)
+    if written_in is None:
+        return []
+    key = f"firsthand.usual_language.{account.pk}"
+    usual = cache.get(key, "unknown")
+    if usual == "unknown":
+        # An account's habits change slowly: read its last posts at most every ten minutes, not per keystroke.
+        recent = (
+            Delivery.objects.filter(account=account, state=State.PUBLISHED)
+            .order_by("-published_at")
+            .values_list("variant_text", "post__text")[:30]
+        )
+        usual = usual_language([variant or text for variant, text in recent])
+        cache.set(key, usual, 600)
+    if usual is None or usual == written_in:
+        return []
+    return [Check("language", WARN, f"Reads as {written_in}; {account.handle} usually posts in {usual}")]
+
+
 def duplicates(text: str, account, exclude_post=None) -> list[Check]:
     from firsthand.publishing.models import Delivery
     from firsthand.publishing.states import State
@@ -130,11 +185,16 @@ def duplicates(text: str, account, exclude_post=None) -> list[Check]:
     return []
 
 
-def check(text: str, account, *, rules: BrandRules | None = None, post=None) -> list[Check]:
-    """Everything the check finds in one text for one account, most serious first."""
+def check(text: str, account, *, rules: BrandRules | None = None, post=None, author=None) -> list[Check]:
+    """Everything the check finds in one text for one account, most serious first.
+
+    `author` is who writes it (a post's author when `post` is given), for the checks about their own accounts.
+    """
     if not text.strip():
         return []
     rules = rules or BrandRules.for_workspace(account.workspace)
+    author = author or (post.author if post is not None else None)
     found = offensive(text) + brand_rules(text, rules) + wrong_account(text, account)
+    found += own_handle(text, account, author) + language(text, account)
     found += duplicates(text, account, post)
     return sorted(found, key=lambda c: (SEVERITY_ORDER[c.severity], c.start if c.start is not None else -1))

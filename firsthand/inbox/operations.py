@@ -34,7 +34,7 @@ def reply(membership, conversation: Conversation, text: str) -> Interaction | Pe
     # Signed with its author when the workspace wants it ("^OB"), so customers know who answered.
     text += BrandRules.for_workspace(conversation.workspace).signature(membership.user)
     ready_to_send(account, text)
-    findings = check(text, account)
+    findings = check(text, account, author=membership.user)
     if any(f.severity == BLOCK for f in findings):
         raise ReplyError("This answer can't go out: " + "; ".join(f.reason for f in findings if f.severity == BLOCK))
     reasons = reasons_to_ask(membership, [f.reason for f in findings if f.severity == APPROVAL], answer=True)

@@ -120,7 +120,13 @@ class WorkspaceForm(forms.ModelForm):
 class AccountForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["name", "email"]
+        fields = ["name", "email", "personal_handles"]
+        labels = {"personal_handles": "Your own accounts elsewhere"}
+        help_texts = {
+            "personal_handles": "One per line, e.g. @olive_bakes. Before a post goes out from a business account, "
+            "firsthand asks when it mentions one of these."
+        }
+        widgets = {"personal_handles": forms.Textarea(attrs={"rows": 2})}
 
     def clean_email(self):
         email = self.cleaned_data["email"].lower()

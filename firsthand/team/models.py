@@ -37,6 +37,8 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(unique=True)
     name = models.CharField(max_length=150)
+    # The person's own accounts elsewhere, one per line: a brand post that mentions one is flagged.
+    personal_handles = models.TextField(blank=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)  # Django's flag for the admin site, unused by firsthand
     date_joined = models.DateTimeField(default=now)

@@ -117,3 +117,61 @@ def test_invalid_rules_are_explained_and_not_saved(team, client_for):
     assert "#ad" in response.content.decode()
     assert not BrandRules.objects.exists()
     assert client_for(team.staff).get(url).status_code == 403
+
+
+def test_a_brand_post_that_mentions_the_authors_own_account_asks_first(team, brand, client_for):
+    from firsthand.team.models import User
+
+    User.objects.filter(pk=team.staff.pk).update(personal_handles="@sam_bakes\n  \nsam@mastodon.social")
+    team.staff.refresh_from_db()
+    text = "Shoutout to @Sam_Bakes for the sourdough tips! Also @sam@mastodon.social"
+    found = [f for f in check(text, brand, author=team.staff) if f.kind == "own_handle"]
+    assert [text[f.start : f.end] for f in found] == ["@Sam_Bakes", "@sam@mastodon.social"]
+    assert all(f.severity == APPROVAL and "your own account" in f.reason for f in found)
+    assert not [f for f in check("Thanks @sam_bakery!", brand, author=team.staff) if f.kind == "own_handle"]
+    assert not [f for f in check(text, brand, author=team.manager) if f.kind == "own_handle"]  # not the manager's
+
+    # A personal account the author connected here counts too, and the composer shows the finding live.
+    connect_sandbox_account(team.workspace, "olive-at-home", by=team.owner, is_brand=False)
+    page = client_for(team.owner).post(
+        reverse("publishing:check", kwargs={"slug": team.workspace.slug}),
+        {"accounts": [brand.pk], "text": "Big news from @olive-at-home today"},
+    )
+    assert "your own account" in page.content.decode()
+
+
+def test_the_profile_page_keeps_the_personal_handles(team, client_for):
+    client = client_for(team.staff)
+    response = client.post(
+        reverse("team:account"),
+        {"profile-name": "Sam", "profile-email": team.staff.email, "profile-personal_handles": "@sam_bakes"},
+    )
+    assert response.status_code in (200, 302)
+    team.staff.refresh_from_db()
+    assert team.staff.personal_handles == "@sam_bakes"
+
+
+def test_a_post_in_another_language_than_the_account_usually_uses_is_pointed_out(team, brand):
+    from django.utils import timezone
+
+    from firsthand.guard.language import detect
+    from firsthand.publishing.models import Delivery
+    from firsthand.publishing.states import State
+
+    usual = [
+        "Fresh bread is out of the oven and the coffee is on",
+        "We are open on Sunday from 9 to 1, see you there",
+        "Thank you for the lovely reviews this week",
+        "Our new cake is here and it is the best we have made",
+        "What is your favourite pastry? Tell us in the comments",
+    ]
+    for text in usual:
+        post = Post.objects.create(workspace=team.workspace, author=team.owner, text=text)
+        Delivery.objects.create(post=post, account=brand, state=State.PUBLISHED, published_at=timezone.now())
+    german = "Heute gibt es frisches Brot und der Kaffee ist für euch bereit"
+    assert detect(german) == "German" and detect(usual[0]) == "English"
+    found = [f for f in check(german, brand) if f.kind == "language"]
+    assert found and found[0].severity == WARN
+    assert found[0].reason == "Reads as German; @corner-cafe usually posts in English"
+    assert not [f for f in check("Fresh rolls at 7 and the coffee is hot for you", brand) if f.kind == "language"]
+    assert detect("Merci!") is None  # too short to tell: nothing is claimed

@@ -72,7 +72,9 @@ def compose(request, membership, post_id=None):
         "can_publish": membership.can(Capability.PUBLISH),
         "utm_enabled": bool(getattr(LinkSettings.for_workspace(workspace), "utm_enabled", False)),
         "has_mastodon": any(account.network == "mastodon" for account in accounts),
-        "checks": checks_from(request.POST if request.method == "POST" else None, accounts, post, workspace),
+        "checks": checks_from(
+            request.POST if request.method == "POST" else None, accounts, post, workspace, author=request.user
+        ),
         "images": chosen_images(request.POST, workspace)
         if request.method == "POST"
         else stored_images(post)
@@ -135,7 +137,7 @@ def save_from_form(request, membership, form, post):
         return None
 
 
-def checks_from(data, accounts, post=None, workspace=None):
+def checks_from(data, accounts, post=None, workspace=None, author=None):
     """Per chosen account: the count against its limit and any problems, for the live panel and preview."""
     if data is not None:
         chosen_ids = {int(pk) for pk in data.getlist("accounts") if pk.isdigit()}
@@ -159,7 +161,7 @@ def checks_from(data, accounts, post=None, workspace=None):
             params = utm_params(link_settings, account, campaign)
             parts = [tag_links(part, params) for part in [variants.get(account.pk, "").strip() or text, *follow_ups]]
             check = check_for_account(account, parts, images)
-            findings = [found for part in parts for found in guard_check(part, account, post=post)]
+            findings = [found for part in parts for found in guard_check(part, account, post=post, author=author)]
             results.append((check, list(zip(check.parts, parts, strict=True)), images, findings))
     return results
 
@@ -184,7 +186,7 @@ def choices_shown(form):
 def check(request, membership):
     """htmx: the live counts and previews while the author types."""
     accounts = workspace_accounts(membership.workspace)
-    checks = checks_from(request.POST, accounts, workspace=membership.workspace)
+    checks = checks_from(request.POST, accounts, workspace=membership.workspace, author=request.user)
     return render(request, "publishing/_checks.html", {"checks": checks})
 
 
