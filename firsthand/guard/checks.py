@@ -44,6 +44,24 @@ def first_span(text: str, phrase: str):
     return (match.start(), match.end()) if match else None
 
 
+# How people disguise a word: a letter swapped for a look-alike or masked with a symbol, or stretched out.
+LOOK_ALIKES = {"a": "4@", "e": "3", "i": "1!", "o": "0", "s": "5$", "t": "7", "l": "1"}
+MASKS = "*#_.%"
+
+
+def disguised_span(text: str, word: str):
+    """Where `word` appears in the text as written, however disguised ("f*cking", "1d10t", "stuuupid")."""
+    parts = []
+    for letter in word.lower():
+        if not letter.isalpha():
+            parts.append(regex.escape(letter))
+            continue
+        choices = regex.escape(letter + LOOK_ALIKES.get(letter, "") + MASKS)
+        parts.append(f"[{choices}]+")
+    match = regex.search(r"(?<![\w*#@$])" + "".join(parts) + r"(?![\w*#@$])", text, regex.IGNORECASE)
+    return (match.start(), match.end()) if match else None
+
+
 def offensive(text: str) -> list[Check]:
     from firsthand.judge import judge
 
@@ -54,7 +72,7 @@ def offensive(text: str) -> list[Check]:
         return []
     found = []
     for word in words:
-        span = first_span(text, word)
+        span = first_span(text, word) or disguised_span(text, word)
         if span:
             found.append(
                 Check("offensive", APPROVAL, f"Reads as offensive or insulting: “{text[span[0] : span[1]]}”", *span)

@@ -82,7 +82,8 @@ def test_a_flagged_post_from_staff_waits_for_approval_while_an_owners_goes_out(t
     assert "Sent to an owner or manager for approval" in response.content.decode()
     staff_post = Post.objects.get(author=team.staff)
     assert staff_post.deliveries.get().state == State.AWAITING_APPROVAL
-    assert Finding.objects.get(delivery__post=staff_post).kind == "offensive"
+    findings = Finding.objects.filter(delivery__post=staff_post)
+    assert [f.kind for f in findings] == ["offensive", "offensive"]  # "f*cking" and "idiot", each with its span
 
     client_for(team.owner).post(compose, {"accounts": [brand.pk], "text": text + "!", "when": "now"})
     owner_post = Post.objects.get(author=team.owner)
@@ -175,3 +176,22 @@ def test_a_post_in_another_language_than_the_account_usually_uses_is_pointed_out
     assert found[0].reason == "Reads as German; @corner-cafe usually posts in English"
     assert not [f for f in check("Fresh rolls at 7 and the coffee is hot for you", brand) if f.kind == "language"]
     assert detect("Merci!") is None  # too short to tell: nothing is claimed
+
+
+@pytest.mark.parametrize(
+    "written, word",
+    [("f*cking", "fucking"), ("1d10t", "idiot"), ("stuuupid", "stupid"), ("$h1t", "shit"), ("Idiot", "idiot")],
+)
+def test_a_disguised_word_is_found_where_it_is_written(written, word):
+    from firsthand.guard.checks import disguised_span
+
+    text = f"Honestly, what a {written} thing to say."
+    start, end = disguised_span(text, word)
+    assert text[start:end] == written
+    assert disguised_span("a stupidity test", "stupid") is None  # part of another word: not it
+
+
+def test_the_obscene_remark_points_at_the_masked_word_too(team, brand):
+    text = "Every driver in this city is a f*cking idiot"
+    spans = [text[f.start : f.end] for f in check(text, brand) if f.kind == "offensive" and f.start is not None]
+    assert "idiot" in spans and "f*cking" in spans  # the model names "fucking"; the span is what was typed
