@@ -162,6 +162,33 @@ def own_handle(text: str, account, author) -> list[Check]:
     return found
 
 
+def own_style(text: str, account, author) -> list[Check]:
+    """A brand post written the way the author writes on their own account, not the way the brand talks."""
+    from firsthand.guard.style import sounds_like_author
+    from firsthand.publishing.models import Delivery
+    from firsthand.publishing.states import State
+
+    if author is None or not account.is_brand:
+        return []
+    key = f"firsthand.voices.{author.pk}.{account.pk}"
+    voices = cache.get(key)
+    if voices is None:
+        sent = Delivery.objects.filter(state=State.PUBLISHED).order_by("-published_at")
+        personal = sent.filter(post__author=author, account__is_brand=False).values_list("post__text", flat=True)
+        brand = sent.filter(account=account).values_list("post__text", flat=True)
+        voices = (list(personal[:50]), list(brand[:50]))
+        cache.set(key, voices, 600)
+    if not sounds_like_author(text, *voices):
+        return []
+    return [
+        Check(
+            "own_style",
+            WARN,
+            f"Sounds like your own posts more than {account.handle}'s: is this meant for the business?",
+        )
+    ]
+
+
 def language(text: str, account) -> list[Check]:
     from firsthand.guard.language import detect, usual_language
     from firsthand.publishing.models import Delivery
@@ -213,6 +240,6 @@ def check(text: str, account, *, rules: BrandRules | None = None, post=None, aut
     rules = rules or BrandRules.for_workspace(account.workspace)
     author = author or (post.author if post is not None else None)
     found = offensive(text) + brand_rules(text, rules) + wrong_account(text, account)
-    found += own_handle(text, account, author) + language(text, account)
+    found += own_handle(text, account, author) + own_style(text, account, author) + language(text, account)
     found += duplicates(text, account, post)
     return sorted(found, key=lambda c: (SEVERITY_ORDER[c.severity], c.start if c.start is not None else -1))

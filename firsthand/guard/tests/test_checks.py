@@ -195,3 +195,36 @@ def test_the_obscene_remark_points_at_the_masked_word_too(team, brand):
     text = "Every driver in this city is a f*cking idiot"
     spans = [text[f.start : f.end] for f in check(text, brand) if f.kind == "offensive" and f.start is not None]
     assert "idiot" in spans and "f*cking" in spans  # the model names "fucking"; the span is what was typed
+
+
+def test_a_brand_post_in_the_authors_own_voice_is_pointed_out(team, brand):
+    from django.utils import timezone
+
+    from firsthand.publishing.models import Delivery
+    from firsthand.publishing.states import State
+
+    own = connect_sandbox_account(team.workspace, "sam-at-home", by=team.staff, is_brand=False)
+    mine = [
+        "omg lol this is sooo good haha",
+        "cant even lol, sooo tired today haha",
+        "lol my cat is sooo weird omg",
+        "haha omg sooo much rain lol",
+        "ok lol that was sooo funny haha",
+    ]
+    theirs = [
+        "Fresh bread at 7. Come early!",
+        "We are open Sunday, 9 to 1.",
+        "New today: lemon tart. Come and try it.",
+        "Thank you for a wonderful week. See you Monday.",
+        "Our ovens are on. Coffee is ready.",
+    ]
+    for author, account, texts in ((team.staff, own, mine), (team.owner, brand, theirs)):
+        for text in texts:
+            post = Post.objects.create(workspace=team.workspace, author=author, text=text)
+            Delivery.objects.create(post=post, account=account, state=State.PUBLISHED, published_at=timezone.now())
+
+    flagged = [f for f in check("omg lol the new cake is sooo good haha", brand, author=team.staff)]
+    assert ("own_style", WARN) in kinds(flagged)
+    clean = check("New this week: carrot cake. Come and try it.", brand, author=team.staff)
+    assert ("own_style", WARN) not in kinds(clean)
+    assert ("own_style", WARN) not in kinds(check("omg lol sooo good haha today", own, author=team.staff))
