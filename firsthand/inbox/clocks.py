@@ -34,12 +34,12 @@ def overdue(conversation, targets: ResponseTargets, zone_name: str, now: datetim
     if waiting is None:
         return False
     waited = business_seconds(waiting, now or timezone.now(), targets, zone_name)
-    return waited > targets.first_response_minutes * 60
+    answered_before = conversation.first_response_at is not None
+    return waited > (targets.next_response_minutes if answered_before else targets.first_response_minutes) * 60
 
 
 def tell_overdue(now: datetime | None = None) -> int:
     """Tell the assignee (or, with nobody assigned, the owners and managers) once a customer waits past the target."""
-    from django.db.models import F, Q
     from django.urls import reverse
 
     from firsthand.inbox.models import Conversation
@@ -49,7 +49,7 @@ def tell_overdue(now: datetime | None = None) -> int:
     now = now or timezone.now()
     waiting = (
         Conversation.objects.filter(status=Conversation.Status.OPEN, overdue_told_at=None)
-        .filter(Q(last_response_at=None) | Q(last_response_at__lt=F("last_inbound_at")))
+        .exclude(awaiting_since=None)
         .select_related("workspace", "person", "assignee")[:500]
     )
     told = 0

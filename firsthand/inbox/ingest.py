@@ -171,6 +171,7 @@ def file_item(raw: RawEvent, item: dict, labels: list[str]) -> Interaction:
             "post": post,
             "first_inbound_at": item["created_at"],
             "last_inbound_at": item["created_at"],
+            "awaiting_since": item["created_at"],
         },
     )
     interaction = Interaction.objects.create(
@@ -187,12 +188,17 @@ def file_item(raw: RawEvent, item: dict, labels: list[str]) -> Interaction:
     )
     merged = sorted(set(conversation.labels) | set(labels))
     priority = min([PRIORITY.get(label, 3) for label in merged] + [3])
+    waits = conversation.last_response_at is None or item["created_at"] > conversation.last_response_at
+    awaiting = conversation.awaiting_since
+    if waits:  # the clock starts at the first unanswered message, however many follow it
+        awaiting = min(awaiting, item["created_at"]) if awaiting else item["created_at"]
     Conversation.objects.filter(pk=conversation.pk).update(
         labels=merged,
         priority=priority,
         status=Conversation.Status.OPEN,
         last_inbound_at=max(conversation.last_inbound_at, item["created_at"]),
         first_inbound_at=min(conversation.first_inbound_at, item["created_at"]),
+        awaiting_since=awaiting,
     )
     return interaction
 

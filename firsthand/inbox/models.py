@@ -63,6 +63,10 @@ class Conversation(models.Model):
     last_inbound_at = models.DateTimeField(db_index=True)
     first_response_at = models.DateTimeField(null=True, blank=True)
     last_response_at = models.DateTimeField(null=True, blank=True)
+    # The customer's first message since our last answer: where the response clock starts. Cleared by an
+    # answer; a second "hello?" does not restart it. Its first run is the first-response clock, later runs
+    # the next-response clock.
+    awaiting_since = models.DateTimeField(null=True, blank=True, db_index=True)
     # Set when the team was told this waited past the target; cleared by an answer.
     overdue_told_at = models.DateTimeField(null=True, blank=True)
 
@@ -72,10 +76,8 @@ class Conversation(models.Model):
 
     @property
     def waiting_since(self):
-        """When the customer last spoke without an answer; None when answered."""
-        if self.last_response_at and self.last_response_at >= self.last_inbound_at:
-            return None
-        return self.last_inbound_at
+        """Since when the customer has waited for an answer; None when answered."""
+        return self.awaiting_since
 
 
 class Interaction(models.Model):
@@ -127,6 +129,7 @@ class ResponseTargets(models.Model):
 
     workspace = models.OneToOneField("team.Workspace", on_delete=models.CASCADE, related_name="response_targets")
     first_response_minutes = models.PositiveIntegerField(default=60)
+    next_response_minutes = models.PositiveIntegerField(default=60)
     opens_at = models.TimeField(default="09:00")
     closes_at = models.TimeField(default="17:00")
     open_days = models.CharField(max_length=7, default="01234", help_text="weekday numbers, Monday is 0")

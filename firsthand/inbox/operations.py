@@ -105,7 +105,9 @@ def send(conversation: Conversation, text: str, *, author, approved_by=None) -> 
             created_at=now,
         )
         Conversation.objects.filter(pk=conversation.pk, first_response_at=None).update(first_response_at=now)
-        Conversation.objects.filter(pk=conversation.pk).update(last_response_at=now, overdue_told_at=None)
+        Conversation.objects.filter(pk=conversation.pk).update(
+            last_response_at=now, awaiting_since=None, overdue_told_at=None
+        )
         record(
             "inbox.replied",
             f"{author} answered {conversation.person} on {account}"

@@ -13,13 +13,11 @@ def shell(request):
         context["workspace"] = membership.workspace
         context["places"] = places_for(membership)
         context["can_pause"] = membership.can(Capability.PAUSE)
-        from django.db.models import F, Q
-
         from firsthand.inbox.models import Conversation
 
         context["waiting_conversations"] = (
             Conversation.objects.filter(workspace=membership.workspace, status=Conversation.Status.OPEN)
-            .filter(Q(last_response_at=None) | Q(last_response_at__lt=F("last_inbound_at")))
+            .exclude(awaiting_since=None)
             .count()
         )
         from firsthand.notices.models import Notice

@@ -72,13 +72,14 @@ def test_targets_are_set_by_owners_and_managers_and_bad_hours_are_refused(team, 
         url,
         {
             "first_response_minutes": 45,
+            "next_response_minutes": 20,
             "opens_at": "08:00",
             "closes_at": "18:00",
             "days": ["0", "1", "2", "3", "4", "5"],
         },
     )
     targets = ResponseTargets.objects.get(workspace=team.workspace)
-    assert (targets.first_response_minutes, targets.open_days) == (45, "012345")
+    assert (targets.first_response_minutes, targets.next_response_minutes, targets.open_days) == (45, 20, "012345")
 
 
 def waiting_two_hours_past_a_30_minute_target(team):
@@ -106,4 +107,48 @@ def waiting_two_hours_past_a_30_minute_target(team):
         kind="mention",
         first_inbound_at=old,
         last_inbound_at=old,
+        awaiting_since=old,
     )
+
+
+@pytest.mark.django_db
+def test_the_next_response_clock_starts_at_the_first_unanswered_message_not_the_latest(team):
+    from datetime import timedelta
+
+    from firsthand.inbox import ingest, operations
+    from firsthand.inbox.clocks import overdue
+    from firsthand.inbox.models import Conversation
+    from firsthand.inbox.tests.test_ingest import customer_says
+    from firsthand.networks.testing import connect_sandbox_account
+
+    account = connect_sandbox_account(team.workspace, "corner-cafe")
+    customer_says(account, "Do you have gluten-free bread?")
+    ingest.poll(account)
+    ingest.process_pending()
+    talk = Conversation.objects.get()
+    assert talk.waiting_since is not None and talk.first_response_at is None
+    operations.reply(team.membership("staff"), talk, "Yes, on Fridays!")
+    talk.refresh_from_db()
+    assert talk.waiting_since is None
+
+    customer_says(account, "Great, can I order two?")
+    ingest.poll(account)
+    ingest.process_pending()
+    talk.refresh_from_db()
+    first_unanswered = talk.waiting_since
+    assert first_unanswered is not None
+    customer_says(account, "Hello??")  # asking again does not restart the clock
+    ingest.poll(account)
+    ingest.process_pending()
+    talk.refresh_from_db()
+    assert talk.waiting_since == first_unanswered
+
+    always_open = ResponseTargets(
+        open_days="0123456", opens_at=time(0), closes_at=time(23, 59, 59), first_response_minutes=600,
+        next_response_minutes=10,
+    )  # fmt: skip
+    later = first_unanswered + timedelta(minutes=15)
+    assert overdue(talk, always_open, "UTC", later)  # the next-response target applies after a first answer
+    Conversation.objects.filter(pk=talk.pk).update(first_response_at=None)
+    talk.refresh_from_db()
+    assert not overdue(talk, always_open, "UTC", later)

@@ -15,8 +15,11 @@ class TargetsForm(forms.ModelForm):
 
     class Meta:
         model = ResponseTargets
-        fields = ["first_response_minutes", "opens_at", "closes_at"]
-        labels = {"first_response_minutes": "Answer within (minutes of opening hours)"}
+        fields = ["first_response_minutes", "next_response_minutes", "opens_at", "closes_at"]
+        labels = {
+            "first_response_minutes": "First answer within (minutes of opening hours)",
+            "next_response_minutes": "Each later answer within (minutes of opening hours)",
+        }
         widgets = {
             "opens_at": forms.TimeInput(attrs={"type": "time"}),
             "closes_at": forms.TimeInput(attrs={"type": "time"}),
@@ -30,8 +33,9 @@ class TargetsForm(forms.ModelForm):
         data = super().clean()
         if data.get("opens_at") and data.get("closes_at") and data["opens_at"] >= data["closes_at"]:
             raise forms.ValidationError("Opening time must come before closing time.")
-        if data.get("first_response_minutes") == 0:
-            self.add_error("first_response_minutes", "Give the team at least a minute.")
+        for name in ("first_response_minutes", "next_response_minutes"):
+            if data.get(name) == 0:
+                self.add_error(name, "Give the team at least a minute.")
         return data
 
     def save(self, commit=True):
