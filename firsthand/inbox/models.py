@@ -172,3 +172,41 @@ class PendingAnswer(models.Model):
             .order_by("created_at", "pk")
             .last()
         )
+
+
+class Presence(models.Model):
+    """Who has a conversation open right now, and whether they are writing an answer (collision detection)."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="presences")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    writing = models.BooleanField(default=False)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["conversation", "user"], name="one_presence_per_person")]
+
+
+class Note(models.Model):
+    """What the team says to itself about a conversation; the customer never sees it."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+
+
+class SavedReply(models.Model):
+    """An answer the team wrote once and reuses ("Our opening hours are…"), edited before sending as needed."""
+
+    workspace = models.ForeignKey("team.Workspace", on_delete=models.CASCADE, related_name="saved_replies")
+    title = models.CharField(max_length=100)
+    text = models.TextField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [models.UniqueConstraint(fields=["workspace", "title"], name="one_saved_reply_per_title")]

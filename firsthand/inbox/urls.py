@@ -1,6 +1,6 @@
 from django.urls import path
 
-from firsthand.inbox.views import pages, targets
+from firsthand.inbox.views import pages, targets, together
 
 app_name = "inbox"
 
@@ -15,6 +15,14 @@ urlpatterns = [
         "w/<slug:slug>/inbox/<int:conversation_id>/ask/<int:escalation_id>/answer/",
         pages.answer_escalation,
         name="answer_escalation",
+    ),
+    path("w/<slug:slug>/inbox/<int:conversation_id>/presence/", together.presence, name="presence"),
+    path("w/<slug:slug>/inbox/<int:conversation_id>/notes/", together.note, name="note"),
+    path("w/<slug:slug>/inbox/saved-replies/", together.save_reply, name="save_reply"),
+    path(
+        "w/<slug:slug>/inbox/saved-replies/<int:saved_id>/delete/",
+        together.delete_saved_reply,
+        name="delete_saved_reply",
     ),
     path("w/<slug:slug>/inbox/<int:conversation_id>/<str:what>/", pages.change, name="change"),
 ]

@@ -101,3 +101,36 @@ def test_a_staff_answer_waits_for_the_owner_who_approves_it_on_a_phone(shop, new
     staff.reload()
     expect(staff.locator(".bubble-out")).to_contain_text("written by Sam Staff, approved by Olive Owner")
     expect(staff.locator(".pending-answer")).to_have_count(0)
+
+
+def test_two_people_on_one_conversation_see_each_other_and_the_customer_gets_one_answer(shop, new_page):
+    owner, staff = owner_with_new_member(shop, new_page, "staff", "Sam Staff", "sam@shop.example")
+    connect(owner, shop.url, "shop-news")
+    staff.goto(shop.url + "/w/shop/inbox/")
+    staff.get_by_text("Practise: a sandbox customer writes").click()
+    staff.get_by_label("From").fill("@jess")
+    staff.get_by_label("Message").fill("Do you do gluten-free birthday cakes?")
+    staff.get_by_role("button", name="Send as the customer").click()
+    row = staff.locator(".conversation-row", has_text="gluten-free birthday")
+    expect(row).to_be_visible(timeout=30_000)
+    row.click()
+    conversation = staff.url
+
+    owner.goto(conversation)
+    staff.get_by_label("Answer as @shop-news").fill("Yes! Order three days ahead")
+    expect(owner.locator("#presence")).to_contain_text("Sam Staff is writing an answer", timeout=15_000)
+    owner.get_by_label("Note for the team").fill("@sam I'll take this one, I know her")
+    owner.get_by_role("button", name="Add note").click()
+    owner.get_by_label("Answer as @shop-news").fill("Hi Jess! Yes, gluten-free cakes need three days' notice.")
+    owner.get_by_role("button", name="Send answer").click()
+    expect(owner.get_by_text("Answered.")).to_be_visible()
+
+    staff.get_by_role("button", name="Send answer").click()
+    expect(staff.locator(".collision")).to_contain_text("Answered while you were writing")
+    expect(staff.locator(".collision")).to_contain_text("three days' notice")
+    expect(staff.get_by_label("Answer as @shop-news")).to_have_value("Yes! Order three days ahead")
+    expect(staff.locator(".note")).to_contain_text("I'll take this one")
+    screenshot(staff, "inbox-collision-desktop")
+    staff.get_by_label("Answer as @shop-news").fill("")
+    staff.goto(shop.url + "/w/shop/notices/")
+    expect(staff.get_by_text("mentioned you about")).to_be_visible()

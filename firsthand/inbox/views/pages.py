@@ -4,9 +4,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from firsthand.inbox import operations
+from firsthand.inbox import operations, together
 from firsthand.inbox.clocks import overdue
-from firsthand.inbox.models import Conversation, Escalation, Interaction, PendingAnswer, ResponseTargets
+from firsthand.inbox.models import (
+    Conversation,
+    Escalation,
+    Interaction,
+    PendingAnswer,
+    ResponseTargets,
+    SavedReply,
+)
 from firsthand.networks.models import ConnectedAccount
 from firsthand.team.access import workspace_view
 from firsthand.team.models import Membership
@@ -70,11 +77,19 @@ def conversation(request, membership, conversation_id):
         pk=conversation_id,
         workspace=workspace,
     )
-    error, draft = "", ""
+    error, draft, collision, status = "", "", [], 200
+    marks = together.seen_marks(talk)
     if request.method == "POST":
         if not membership.can(Capability.REPLY):
             return render(request, "web/403.html", {"reason": "Viewers can't reply to conversations."}, status=403)
         draft = request.POST.get("text", "")
+        # Someone else answered since this page was opened: show it and ask, so the customer never gets two answers.
+        if all(request.POST.get(name, "").isdigit() for name in marks):
+            seen = [int(request.POST[name]) for name in marks]
+            collision = together.answered_since(talk, *seen, request.user)
+    if request.method == "POST" and collision and request.POST.get("send_anyway") != "1":
+        status = 409
+    elif request.method == "POST":
         try:
             result = operations.reply(membership, talk, draft)
         except operations.ReplyError as problem:
@@ -103,8 +118,13 @@ def conversation(request, membership, conversation_id):
         "is_owner": membership.role == "owner",
         "can_reply": membership.can(Capability.REPLY),
         "can_approve": membership.can(Capability.APPROVE),
+        "collision": collision,
+        "marks": marks,
+        "notes": talk.notes.select_related("author"),
+        "saved_replies": SavedReply.objects.filter(workspace=workspace),
+        "others": together.others_here(talk, request.user),
     }
-    return render(request, "inbox/conversation.html", context, status=400 if error else 200)
+    return render(request, "inbox/conversation.html", context, status=400 if error else status)
 
 
 @require_POST

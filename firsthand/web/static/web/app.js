@@ -89,6 +89,18 @@
   tick();
   setInterval(tick, 1000);
 
+  // <button data-fill="#textarea" data-text="...">: put a saved reply into the answer box, ready to edit.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-fill]");
+    if (!button) return;
+    var target = document.querySelector(button.getAttribute("data-fill"));
+    if (!target) return;
+    target.value = button.getAttribute("data-text");
+    target.focus();
+    var menu = button.closest("details");
+    if (menu) menu.removeAttribute("open");
+  });
+
   // Close an open <details> menu when clicking elsewhere.
   document.addEventListener("click", function (event) {
     document.querySelectorAll("details.switcher[open], details.tab-more[open]").forEach(function (menu) {

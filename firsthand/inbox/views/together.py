@@ -1,0 +1,62 @@
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from firsthand.inbox import together
+from firsthand.inbox.models import Conversation, SavedReply
+from firsthand.team.access import workspace_view
+from firsthand.team.permissions import Capability
+
+
+@require_POST
+@workspace_view(Capability.VIEW)
+def presence(request, membership, conversation_id):
+    """Called by the open page every few seconds: report in, and hear who else is on this conversation."""
+    talk = get_object_or_404(Conversation, pk=conversation_id, workspace=membership.workspace)
+    writing = bool(request.POST.get("text", "").strip()) and membership.can(Capability.REPLY)
+    together.here(talk, request.user, writing=writing)
+    return render(request, "inbox/_presence.html", {"others": together.others_here(talk, request.user)})
+
+
+@require_POST
+@workspace_view(Capability.REPLY)
+def note(request, membership, conversation_id):
+    talk = get_object_or_404(
+        Conversation.objects.select_related("workspace", "person"), pk=conversation_id, workspace=membership.workspace
+    )
+    try:
+        together.add_note(membership, talk, request.POST.get("note", ""))
+        messages.success(request, "Note added for the team.")
+    except together.TogetherError as problem:
+        messages.error(request, str(problem))
+    return redirect("inbox:conversation", slug=membership.workspace.slug, conversation_id=talk.pk)
+
+
+@require_POST
+@workspace_view(Capability.REPLY)
+def save_reply(request, membership):
+    try:
+        saved = together.save_reply(membership, request.POST.get("title", ""), request.POST.get("text", ""))
+        messages.success(request, f"Saved “{saved.title}” for the whole team.")
+    except together.TogetherError as problem:
+        messages.error(request, str(problem))
+    return back(request, membership)
+
+
+@require_POST
+@workspace_view(Capability.REPLY)
+def delete_saved_reply(request, membership, saved_id):
+    saved = get_object_or_404(SavedReply, pk=saved_id, workspace=membership.workspace)
+    try:
+        together.delete_saved_reply(membership, saved)
+        messages.success(request, f"Deleted “{saved.title}”.")
+    except together.TogetherError as problem:
+        messages.error(request, str(problem))
+    return back(request, membership)
+
+
+def back(request, membership):
+    conversation_id = request.POST.get("conversation", "")
+    if conversation_id.isdigit():
+        return redirect("inbox:conversation", slug=membership.workspace.slug, conversation_id=int(conversation_id))
+    return redirect("inbox:inbox", slug=membership.workspace.slug)
