@@ -156,6 +156,8 @@ PUBLISH_RETRY_BASE_SECONDS = env_int("FIRSTHAND_PUBLISH_RETRY_BASE_SECONDS", 5)
 # a self-hosted or test network (`firsthand serve --demo --bluesky-url`) points both elsewhere.
 BLUESKY_SERVICE_URL = env("FIRSTHAND_BLUESKY_SERVICE_URL", "https://bsky.social").rstrip("/")
 BLUESKY_PLC_URL = env("FIRSTHAND_BLUESKY_PLC_URL", "https://plc.directory").rstrip("/")
+# With `serve --demo`, a pretend customer writes to the demo bakery about this often.
+DEMO_CUSTOMER_SECONDS = env_int("FIRSTHAND_DEMO_CUSTOMER_SECONDS", 45)
 # Every call to a network gives up after this many seconds (a publish then counts as "maybe sent").
 NETWORK_TIMEOUT_SECONDS = env_int("FIRSTHAND_NETWORK_TIMEOUT_SECONDS", 20)
 

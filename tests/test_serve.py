@@ -39,6 +39,23 @@ def test_serve_demo_is_healthy_within_30_seconds_and_the_demo_owner_signs_in(tmp
     assert "firsthand: stopped." in server.output
 
 
+def test_demo_customers_keep_writing_and_their_messages_reach_the_inbox(tmp_path):
+    server = Server(tmp_path, "--demo", env=process_env(FIRSTHAND_DEMO_CUSTOMER_SECONDS=1))
+    try:
+        with sqlite3.connect(tmp_path / "firsthand.sqlite3") as db:
+            seeded = 4  # the demo starts with four messages
+            deadline = time.monotonic() + 30
+            while True:
+                written = db.execute("select count(*) from sandbox_sandboxevent").fetchone()[0]
+                filed = db.execute("select count(*) from inbox_interaction where direction = 'in'").fetchone()[0]
+                if written >= seeded + 3 and filed >= seeded + 3:
+                    break
+                assert time.monotonic() < deadline, f"{written} written, {filed} in the inbox"
+                time.sleep(0.5)
+    finally:
+        assert server.stop() == 0
+
+
 def test_demo_is_created_once_and_keeps_its_password_across_restarts(tmp_path):
     first = Server(tmp_path, "--demo")
     first.stop()

@@ -57,7 +57,7 @@ def serve(args) -> None:
 
     print_setup_link(settings.BASE_URL or url)
 
-    embedded = None
+    embedded = customers = None
 
     def on_sigterm(signum, frame):
         raise Stop()
@@ -68,12 +68,20 @@ def serve(args) -> None:
         if not args.no_worker:
             embedded = EmbeddedWorker()
             embedded.start()
+        if args.demo:
+            from firsthand.demo_customers import DemoCustomers
+
+            # Pretend customers keep writing, so the inbox moves while someone tries the demo.
+            customers = DemoCustomers(seconds=settings.DEMO_CUSTOMER_SECONDS)
+            customers.start()
         print(f"firsthand: serving at {url}/ (Ctrl-C to stop)", flush=True)
         server.run()
     except KeyboardInterrupt:
         print("\nfirsthand: stopping…", flush=True)
     finally:
         server.close()
+        if customers:
+            customers.stop()
         if embedded:
             embedded.stop()
         print("firsthand: stopped.", flush=True)
