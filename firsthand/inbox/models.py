@@ -210,3 +210,17 @@ class SavedReply(models.Model):
     class Meta:
         ordering = ["title"]
         constraints = [models.UniqueConstraint(fields=["workspace", "title"], name="one_saved_reply_per_title")]
+
+
+class Tag(models.Model):
+    """A word the team puts on a conversation ("refund", "wholesale", "press") to find it again."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=40)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["conversation", "name"], name="one_tag_per_name")]
+        indexes = [models.Index(fields=["name"], name="inbox_tag_name")]

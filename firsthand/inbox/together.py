@@ -136,3 +136,29 @@ def delete_saved_reply(membership, saved: SavedReply) -> None:
         actor=membership.user,
         workspace=membership.workspace,
     )
+
+
+# --- tags -----------------------------------------------------------------------------------
+
+TAG = regex.compile(r"^[\p{L}\p{N}][\p{L}\p{N} _-]{0,39}$")
+
+
+def add_tag(membership, conversation, name: str) -> None:
+    from firsthand.inbox.models import Tag
+
+    name = " ".join(name.split()).lower()
+    if not TAG.match(name):
+        raise TogetherError("A tag is one to forty letters, digits, spaces or dashes.")
+    Tag.objects.get_or_create(conversation=conversation, name=name, defaults={"added_by": membership.user})
+
+
+def remove_tag(membership, conversation, name: str) -> None:
+    conversation.tags.filter(name=name).delete()
+
+
+def workspace_tags(workspace) -> list[str]:
+    from firsthand.inbox.models import Tag
+
+    return list(
+        Tag.objects.filter(conversation__workspace=workspace).values_list("name", flat=True).distinct().order_by("name")
+    )

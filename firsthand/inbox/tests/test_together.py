@@ -96,3 +96,38 @@ def test_saved_replies_are_shared_offered_on_every_conversation_and_deleted_by_t
     assert client_for(team.viewer).post(delete).status_code == 403
     client_for(team.staff).post(delete)
     assert not SavedReply.objects.exists()
+
+
+def test_tags_are_added_shown_filtered_and_removed(team, talk, client_for):
+    add = reverse("inbox:tag", kwargs={"slug": team.workspace.slug, "conversation_id": talk.pk, "action": "add"})
+    client = client_for(team.staff)
+    client.post(add, {"tag": "  Wholesale   Lead "})
+    client.post(add, {"tag": "wholesale lead"})  # the same tag twice is one tag
+    client.post(add, {"tag": "<script>"})
+    assert list(talk.tags.values_list("name", flat=True)) == ["wholesale lead"]
+    inbox = reverse("inbox:inbox", kwargs={"slug": team.workspace.slug})
+    assert "#wholesale lead" in client.get(inbox, {"tag": "wholesale lead"}).content.decode()
+    assert "Is the shop open on Sunday?" not in client.get(inbox, {"tag": "press"}).content.decode()
+    remove = reverse("inbox:tag", kwargs={"slug": team.workspace.slug, "conversation_id": talk.pk, "action": "remove"})
+    client.post(remove, {"tag": "wholesale lead"})
+    assert not talk.tags.exists()
+    assert client_for(team.viewer).post(add, {"tag": "x"}).status_code == 403
+
+
+def test_a_persons_page_lists_every_conversation_they_had_with_the_business(team, talk, client_for):
+    from firsthand.inbox.models import Conversation
+
+    other = Conversation.objects.create(
+        workspace=team.workspace,
+        account=talk.account,
+        person=talk.person,
+        key="dm:ann",
+        kind="message",
+        first_inbound_at=talk.first_inbound_at,
+        last_inbound_at=talk.last_inbound_at,
+    )
+    url = reverse("inbox:person", kwargs={"slug": team.workspace.slug, "person_id": talk.person.pk})
+    html = client_for(team.viewer).get(url).content.decode()
+    assert "2 conversations" in html and "direct message" in html
+    assert f"/inbox/{talk.pk}/" in html and f"/inbox/{other.pk}/" in html
+    assert client_for(team.outsider).get(url).status_code == 404

@@ -23,7 +23,11 @@ LABELS = ["question", "complaint", "offensive", "negative", "positive"]
 
 
 def filtered(workspace, params):
-    conversations = Conversation.objects.filter(workspace=workspace).select_related("person", "account", "assignee")
+    conversations = (
+        Conversation.objects.filter(workspace=workspace)
+        .select_related("person", "account", "assignee")
+        .prefetch_related("tags")
+    )
     status = params.get("status", "open")
     if status in Conversation.Status.values:
         conversations = conversations.filter(status=status)
@@ -33,6 +37,8 @@ def filtered(workspace, params):
         conversations = conversations.filter(account_id=int(params["account"]))
     if params.get("escalated") == "1":
         conversations = conversations.filter(escalations__answered_at=None, escalations__isnull=False).distinct()
+    if params.get("tag"):
+        conversations = conversations.filter(tags__name=params["tag"][:40]).distinct()
     if params.get("q"):
         conversations = conversations.filter(items__text__icontains=params["q"][:100]).distinct()
     # What each row shows, fetched with the rows: one query for the list, not two per conversation.
@@ -59,6 +65,7 @@ def inbox(request, membership):
         "conversations": conversations,
         "targets": targets,
         "labels": LABELS,
+        "known_tags": together.workspace_tags(workspace),
         "accounts": ConnectedAccount.objects.connected().filter(workspace=workspace),
         "filters": request.GET,
         "now": timezone.now(),
@@ -123,6 +130,8 @@ def conversation(request, membership, conversation_id):
         "notes": talk.notes.select_related("author"),
         "saved_replies": SavedReply.objects.filter(workspace=workspace),
         "others": together.others_here(talk, request.user),
+        "tags": talk.tags.all(),
+        "known_tags": together.workspace_tags(workspace),
     }
     return render(request, "inbox/conversation.html", context, status=400 if error else status)
 

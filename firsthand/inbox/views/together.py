@@ -60,3 +60,39 @@ def back(request, membership):
     if conversation_id.isdigit():
         return redirect("inbox:conversation", slug=membership.workspace.slug, conversation_id=int(conversation_id))
     return redirect("inbox:inbox", slug=membership.workspace.slug)
+
+
+@require_POST
+@workspace_view(Capability.REPLY)
+def tag(request, membership, conversation_id, action):
+    talk = get_object_or_404(Conversation, pk=conversation_id, workspace=membership.workspace)
+    try:
+        if action == "add":
+            together.add_tag(membership, talk, request.POST.get("tag", ""))
+        elif action == "remove":
+            together.remove_tag(membership, talk, request.POST.get("tag", ""))
+    except together.TogetherError as problem:
+        messages.error(request, str(problem))
+    return redirect("inbox:conversation", slug=membership.workspace.slug, conversation_id=talk.pk)
+
+
+@workspace_view(Capability.VIEW)
+def person(request, membership, person_id):
+    """Everything this person has said to the business, across its accounts on that network."""
+    from django.db.models import Count, OuterRef, Subquery
+
+    from firsthand.inbox.models import Interaction, Person
+
+    someone = get_object_or_404(Person, pk=person_id, workspace=membership.workspace)
+    latest = Interaction.objects.filter(conversation=OuterRef("pk")).order_by("-created_at", "-pk")
+    conversations = (
+        someone.conversations.select_related("account", "post")
+        .prefetch_related("tags")
+        .annotate(last_text=Subquery(latest.values("text")[:1]), note_count=Count("notes", distinct=True))
+        .order_by("-last_inbound_at")
+    )
+    return render(
+        request,
+        "inbox/person.html",
+        {"active": "inbox", "someone": someone, "conversations": conversations},
+    )
