@@ -141,3 +141,32 @@ def test_two_people_on_one_conversation_see_each_other_and_the_customer_gets_one
     staff.get_by_label("Answer as @shop-news").fill("")
     staff.goto(shop.url + "/w/shop/notices/")
     expect(staff.get_by_text("mentioned you about")).to_be_visible()
+
+
+def test_the_inbox_can_be_worked_from_the_keyboard(shop, new_page):
+    page = new_page()
+    sign_in(page, shop.url, "owner@shop.example")
+    connect(page, shop.url, "shop-news")
+    page.goto(shop.url + "/w/shop/inbox/")
+    for n, text in enumerate(["First question?", "Second question?"]):
+        page.get_by_text("Practise: a sandbox customer writes").click()
+        page.get_by_label("From").fill(f"@customer-{n}")
+        page.get_by_label("Message").fill(text)
+        page.get_by_role("button", name="Send as the customer").click()
+        expect(page.locator(".conversation-row", has_text=text)).to_be_visible(timeout=30_000)
+    page.locator("h1").click()  # nothing focused
+    for key in ("j", "j", "k"):
+        page.keyboard.press(key)
+    rows = page.locator(".conversation-row")
+    first = rows.first.get_attribute("href")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == first  # down, down, up: the first
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(shop.url + first)
+    page.keyboard.press("r")
+    page.keyboard.type("Yes, we'll answer soon.")
+    expect(page.get_by_label("Answer as @shop-news")).to_have_value("Yes, we'll answer soon.")
+    page.keyboard.press("Escape")
+    page.keyboard.press("e")
+    expect(page.get_by_text("Marked done.")).to_be_visible()
+    page.keyboard.press("u")
+    expect(page).to_have_url(shop.url + "/w/shop/inbox/")

@@ -101,6 +101,33 @@
     if (menu) menu.removeAttribute("open");
   });
 
+  // Keyboard shortcuts on desktop. [data-key="r"] elements answer to that key: a form is sent, a field
+  // is focused, a link is followed. j and k move through the rows of a [data-key-list].
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+    var typing = event.target.closest && event.target.closest("input, textarea, select, [contenteditable]");
+    if (typing) {
+      if (event.key === "Escape") event.target.blur();
+      return;
+    }
+    var list = document.querySelector("[data-key-list]");
+    if (list && (event.key === "j" || event.key === "k")) {
+      var rows = Array.prototype.slice.call(list.querySelectorAll(list.getAttribute("data-key-list")));
+      if (!rows.length) return;
+      var at = rows.indexOf(document.activeElement);
+      var next = event.key === "j" ? Math.min(at + 1, rows.length - 1) : Math.max(at - 1, 0);
+      rows[next].focus();
+      event.preventDefault();
+      return;
+    }
+    var target = document.querySelector('[data-key="' + event.key + '"]');
+    if (!target) return;
+    event.preventDefault();
+    if (target.tagName === "FORM") target.requestSubmit();
+    else if (/^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) target.focus();
+    else target.click();
+  });
+
   // Close an open <details> menu when clicking elsewhere.
   document.addEventListener("click", function (event) {
     document.querySelectorAll("details.switcher[open], details.tab-more[open]").forEach(function (menu) {
