@@ -224,3 +224,16 @@ class Tag(models.Model):
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["conversation", "name"], name="one_tag_per_name")]
         indexes = [models.Index(fields=["name"], name="inbox_tag_name")]
+
+
+class SavedView(models.Model):
+    """A set of inbox filters kept under a name ("Complaints on the shop account"), for the whole team."""
+
+    workspace = models.ForeignKey("team.Workspace", on_delete=models.CASCADE, related_name="saved_views")
+    name = models.CharField(max_length=60)
+    query = models.CharField(max_length=500)  # the inbox's own filter parameters, as in its address
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["workspace", "name"], name="one_saved_view_per_name")]

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from firsthand.audit.log import record
-from firsthand.inbox.models import Interaction, Note, PendingAnswer, Presence, SavedReply
+from firsthand.inbox.models import Interaction, Note, PendingAnswer, Presence, SavedReply, SavedView, Tag
 from firsthand.notices.send import notify
 
 PRESENT_SECONDS = 15  # the page reports in every 5 s; three missed reports and the person has left
@@ -144,8 +144,6 @@ TAG = regex.compile(r"^[\p{L}\p{N}][\p{L}\p{N} _-]{0,39}$")
 
 
 def add_tag(membership, conversation, name: str) -> None:
-    from firsthand.inbox.models import Tag
-
     name = " ".join(name.split()).lower()
     if not TAG.match(name):
         raise TogetherError("A tag is one to forty letters, digits, spaces or dashes.")
@@ -157,8 +155,29 @@ def remove_tag(membership, conversation, name: str) -> None:
 
 
 def workspace_tags(workspace) -> list[str]:
-    from firsthand.inbox.models import Tag
-
     return list(
         Tag.objects.filter(conversation__workspace=workspace).values_list("name", flat=True).distinct().order_by("name")
     )
+
+
+# --- saved views ----------------------------------------------------------------------------
+
+VIEW_FILTERS = ("status", "label", "account", "tag", "q", "escalated")
+
+
+def save_view(membership, name: str, params) -> SavedView:
+    from urllib.parse import urlencode
+
+    name = name.strip()
+    if not name or len(name) > 60:
+        raise TogetherError("Name the view in one to sixty characters.")
+    query = urlencode([(key, params[key]) for key in VIEW_FILTERS if params.get(key)])
+    if not query:
+        raise TogetherError("Choose some filters first; the plain inbox needs no saved view.")
+    try:
+        with transaction.atomic():
+            return SavedView.objects.create(
+                workspace=membership.workspace, name=name, query=query[:500], created_by=membership.user
+            )
+    except IntegrityError:
+        raise TogetherError(f"There is already a view called “{name}”.") from None

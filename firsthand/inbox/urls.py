@@ -20,6 +20,8 @@ urlpatterns = [
     path("w/<slug:slug>/inbox/<int:conversation_id>/notes/", together.note, name="note"),
     path("w/<slug:slug>/inbox/<int:conversation_id>/tags/<str:action>/", together.tag, name="tag"),
     path("w/<slug:slug>/inbox/people/<int:person_id>/", together.person, name="person"),
+    path("w/<slug:slug>/inbox/views/", together.save_view, name="save_view"),
+    path("w/<slug:slug>/inbox/views/<int:view_id>/delete/", together.delete_view, name="delete_view"),
     path("w/<slug:slug>/inbox/saved-replies/", together.save_reply, name="save_reply"),
     path(
         "w/<slug:slug>/inbox/saved-replies/<int:saved_id>/delete/",

@@ -131,3 +131,29 @@ def test_a_persons_page_lists_every_conversation_they_had_with_the_business(team
     assert "2 conversations" in html and "direct message" in html
     assert f"/inbox/{talk.pk}/" in html and f"/inbox/{other.pk}/" in html
     assert client_for(team.outsider).get(url).status_code == 404
+
+
+def test_a_set_of_filters_is_saved_as_a_view_for_the_team(team, talk, client_for):
+    from firsthand.inbox.models import SavedView
+
+    save = reverse("inbox:save_view", kwargs={"slug": team.workspace.slug})
+    response = client_for(team.staff).post(
+        save, {"name": "Open questions", "label": "question", "status": "open", "x": "y"}
+    )
+    view = SavedView.objects.get()
+    assert view.query == "status=open&label=question" and response["Location"].endswith("?" + view.query)
+    assert (
+        "already a view"
+        in client_for(team.staff).post(save, {"name": "Open questions", "label": "x"}, follow=True).content.decode()
+    )
+    assert (
+        "Choose some filters first"
+        in client_for(team.staff).post(save, {"name": "Plain"}, follow=True).content.decode()
+    )
+    inbox = client_for(team.viewer).get(reverse("inbox:inbox", kwargs={"slug": team.workspace.slug})).content.decode()
+    assert 'href="?status=open&amp;label=question">Open questions</a>' in inbox
+    delete = reverse("inbox:delete_view", kwargs={"slug": team.workspace.slug, "view_id": view.pk})
+    client_for(team.viewer).post(delete)
+    assert SavedView.objects.exists()  # not theirs
+    client_for(team.manager).post(delete)
+    assert not SavedView.objects.exists()

@@ -13,6 +13,7 @@ from firsthand.inbox.models import (
     PendingAnswer,
     ResponseTargets,
     SavedReply,
+    SavedView,
 )
 from firsthand.networks.models import ConnectedAccount
 from firsthand.team.access import workspace_view
@@ -66,11 +67,14 @@ def inbox(request, membership):
         "targets": targets,
         "labels": LABELS,
         "known_tags": together.workspace_tags(workspace),
+        "saved_views": SavedView.objects.filter(workspace=workspace),
+        "current_query": request.GET.urlencode(),
         "accounts": ConnectedAccount.objects.connected().filter(workspace=workspace),
         "filters": request.GET,
         "now": timezone.now(),
         "sandbox_accounts": ConnectedAccount.objects.connected().filter(workspace=workspace, network="sandbox"),
         "can_simulate": membership.can(Capability.REPLY),
+        "can_approve": membership.can(Capability.APPROVE),
     }
     template = "inbox/_list.html" if request.htmx else "inbox/inbox.html"
     return render(request, template, context)

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from firsthand.inbox import together
@@ -96,3 +97,29 @@ def person(request, membership, person_id):
         "inbox/person.html",
         {"active": "inbox", "someone": someone, "conversations": conversations},
     )
+
+
+@require_POST
+@workspace_view(Capability.VIEW)
+def save_view(request, membership):
+    try:
+        saved = together.save_view(membership, request.POST.get("name", ""), request.POST)
+        messages.success(request, f"Saved the view “{saved.name}”.")
+        return redirect(reverse("inbox:inbox", kwargs={"slug": membership.workspace.slug}) + "?" + saved.query)
+    except together.TogetherError as problem:
+        messages.error(request, str(problem))
+    return redirect("inbox:inbox", slug=membership.workspace.slug)
+
+
+@require_POST
+@workspace_view(Capability.VIEW)
+def delete_view(request, membership, view_id):
+    from firsthand.inbox.models import SavedView
+
+    saved = get_object_or_404(SavedView, pk=view_id, workspace=membership.workspace)
+    if saved.created_by_id != request.user.pk and not membership.can(Capability.APPROVE):
+        messages.error(request, "Only who saved it, an owner or a manager can delete a view.")
+    else:
+        saved.delete()
+        messages.success(request, f"Deleted the view “{saved.name}”.")
+    return redirect("inbox:inbox", slug=membership.workspace.slug)
