@@ -103,6 +103,7 @@ def parse(raw: RawEvent) -> dict:
 
 
 def labels_for(texts: list[str]) -> list[list[str]]:
+    from firsthand.inbox.spam import is_spam
     from firsthand.judge import judge
 
     judged = {kind: judge(kind, texts) for kind in ("question", "complaint", "sentiment", "offensive")}
@@ -111,6 +112,8 @@ def labels_for(texts: list[str]) -> list[list[str]]:
         mine = [kind for kind in ("question", "complaint", "offensive") if judged[kind][n].get("label") == kind]
         if judged["sentiment"][n].get("label") in ("negative", "positive"):
             mine.append(judged["sentiment"][n]["label"])
+        if is_spam(texts[n]):
+            mine.append("spam")
         labels.append(mine)
     return labels
 
@@ -188,6 +191,12 @@ def file_item(raw: RawEvent, item: dict, labels: list[str]) -> Interaction:
     )
     merged = sorted(set(conversation.labels) | set(labels))
     priority = min([PRIORITY.get(label, 3) for label in merged] + [3])
+    # Spam stays out of the way (hidden, never deleted); anything else from the person brings it back.
+    spam = "spam" in labels
+    if spam and (created or conversation.status == Conversation.Status.HIDDEN):
+        status, hidden_reason = Conversation.Status.HIDDEN, conversation.hidden_reason or "Looks like spam"
+    else:
+        status, hidden_reason = Conversation.Status.OPEN, ""
     waits = conversation.last_response_at is None or item["created_at"] > conversation.last_response_at
     awaiting = conversation.awaiting_since
     if waits:  # the clock starts at the first unanswered message, however many follow it
@@ -195,7 +204,8 @@ def file_item(raw: RawEvent, item: dict, labels: list[str]) -> Interaction:
     Conversation.objects.filter(pk=conversation.pk).update(
         labels=merged,
         priority=priority,
-        status=Conversation.Status.OPEN,
+        status=status,
+        hidden_reason=hidden_reason,
         last_inbound_at=max(conversation.last_inbound_at, item["created_at"]),
         first_inbound_at=min(conversation.first_inbound_at, item["created_at"]),
         awaiting_since=awaiting,

@@ -46,6 +46,7 @@ class Conversation(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", "Open"
         DONE = "done", "Done"
+        HIDDEN = "hidden", "Hidden"  # spam, or what the team chose not to see; kept, never deleted
 
     workspace = models.ForeignKey("team.Workspace", on_delete=models.CASCADE, related_name="conversations")
     account = models.ForeignKey("networks.ConnectedAccount", on_delete=models.CASCADE, related_name="conversations")
@@ -54,6 +55,7 @@ class Conversation(models.Model):
     kind = models.CharField(max_length=16)  # the first item's kind: reply, mention, message, ...
     post = models.ForeignKey("publishing.Delivery", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN, db_index=True)
+    hidden_reason = models.CharField(max_length=200, blank=True)
     labels = models.JSONField(default=list, blank=True)  # union of its items' labels
     priority = models.PositiveSmallIntegerField(default=3)  # 0 is most urgent
     assignee = models.ForeignKey(

@@ -186,6 +186,23 @@ def message_thread(conversation: Conversation, last_in) -> str:
     return thread if isinstance(thread, str) and thread else conversation.person.handle
 
 
+def hide(membership, conversation: Conversation, *, hidden: bool) -> None:
+    """Out of the main inbox (or back in); never deleted, and the audit log says who did it."""
+    if hidden:
+        Conversation.objects.filter(pk=conversation.pk).update(
+            status=Conversation.Status.HIDDEN, hidden_reason=f"Hidden by {membership.user}"
+        )
+    else:
+        Conversation.objects.filter(pk=conversation.pk).update(status=Conversation.Status.OPEN, hidden_reason="")
+    record(
+        "inbox.hidden" if hidden else "inbox.shown",
+        f"{membership.user} {'hid' if hidden else 'brought back'} the conversation with {conversation.person}",
+        actor=membership.user,
+        workspace=conversation.workspace,
+        conversation=conversation.pk,
+    )
+
+
 def set_status(membership, conversation: Conversation, status: str) -> None:
     if status not in Conversation.Status.values:
         raise ReplyError("Unknown status.")

@@ -20,7 +20,7 @@ from firsthand.team.access import workspace_view
 from firsthand.team.models import Membership
 from firsthand.team.permissions import Capability
 
-LABELS = ["question", "complaint", "offensive", "negative", "positive"]
+LABELS = ["question", "complaint", "offensive", "negative", "positive", "spam"]
 
 
 def filtered(workspace, params):
@@ -147,6 +147,12 @@ def change(request, membership, conversation_id, what):
     if what in ("done", "open"):
         operations.set_status(membership, talk, what)
         messages.success(request, "Marked done." if what == "done" else "Opened again.")
+    elif what in ("hide", "show"):
+        operations.hide(membership, talk, hidden=what == "hide")
+        messages.success(
+            request,
+            "Hidden from the inbox; it stays under Hidden." if what == "hide" else "Back in the inbox.",
+        )
     elif what == "assign":
         member = Membership.objects.filter(workspace=membership.workspace, pk=request.POST.get("member") or 0).first()
         Conversation.objects.filter(pk=talk.pk).update(assignee=member.user if member else None)
