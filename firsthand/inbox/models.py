@@ -100,6 +100,11 @@ class Interaction(models.Model):
     text = models.TextField(blank=True)
     labels = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField()
+    # Liked on the network by the account, and by whom in the team.
+    liked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    liked_at = models.DateTimeField(null=True, blank=True)
     # For an answer that had to wait for one: who let it go out.
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

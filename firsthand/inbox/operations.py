@@ -186,6 +186,31 @@ def message_thread(conversation: Conversation, last_in) -> str:
     return thread if isinstance(thread, str) and thread else conversation.person.handle
 
 
+def like(membership, item: Interaction) -> None:
+    """Like what a customer said, on the network, as the business's account."""
+    account = item.conversation.account
+    if item.direction != Interaction.Direction.IN or not item.remote_id:
+        raise ReplyError("Only what a customer said can be liked.")
+    if item.liked_at:
+        return  # liked already: once is enough
+    if account.disconnected_at or account.needs_reconnect:
+        raise ReplyError(f"{account.handle} needs reconnecting first.")
+    try:
+        registry.connector(account.network).like(account, item.remote_id)
+    except NetworkError as error:
+        if error.auth:
+            account.mark_needs_reconnect(error.message)
+        raise ReplyError(f"{registry.limits_for(account).label} did not take the like: {error.message}") from None
+    Interaction.objects.filter(pk=item.pk).update(liked_by=membership.user, liked_at=timezone.now())
+    record(
+        "inbox.liked",
+        f"{membership.user} liked a message from {item.conversation.person} on {account}",
+        actor=membership.user,
+        workspace=item.conversation.workspace,
+        conversation=item.conversation_id,
+    )
+
+
 def hide(membership, conversation: Conversation, *, hidden: bool) -> None:
     """Out of the main inbox (or back in); never deleted, and the audit log says who did it."""
     if hidden:

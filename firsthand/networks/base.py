@@ -132,5 +132,8 @@ class Connector(Protocol):
 
     def list_followers(self, account, cursor: str = "") -> FollowerPage: ...
 
+    def like(self, account, remote_id: str) -> None:
+        """Like (favourite) someone's post or message as the account: a quick thank-you."""
+
     def refresh_credentials(self, account) -> dict | None:
         """New credentials to store, or None when nothing needed refreshing."""

@@ -7,6 +7,7 @@ app.bsky.graph.getFollowers) and https://docs.bsky.app/docs/advanced-guides/post
 """
 
 import io
+import re
 import threading
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -341,3 +342,27 @@ def test_a_revoked_app_password_marks_the_account_needs_reconnecting_and_tells_m
     assert connect(client_for(team.owner), team.workspace, person, password=new_password).status_code == 302
     account.refresh_from_db()
     assert account.health == ConnectedAccount.Health.OK and ConnectedAccount.objects.count() == 1
+
+
+def test_liking_a_customers_post_from_the_inbox(on_bluesky, brand, team, client_for):
+    person, account = brand
+    customer = on_bluesky.new_person("fan")
+    text = f"@{person.handle} best bakery in town"
+    posted = on_bluesky.post(customer, text, facets=mention_facet(text, person.handle, person.did))
+    ingest.poll(account)
+    ingest.process_pending()
+    item = Interaction.objects.get(direction=Interaction.Direction.IN)
+    url = reverse(
+        "inbox:like", kwargs={"slug": team.workspace.slug, "conversation_id": item.conversation_id, "item_id": item.pk}
+    )
+    answer = client_for(team.staff).post(url, follow=True).content.decode()
+    assert "Liked, as" in answer, re.findall(r"class=\"flash [^\"]*\">([^<]*)", answer)
+    item.refresh_from_db()
+    assert item.liked_at is not None
+    likes = on_bluesky.xrpc(
+        "com.atproto.repo.listRecords", params={"repo": person.did, "collection": "app.bsky.feed.like"}
+    )["records"]
+    assert [like["value"]["subject"]["uri"] for like in likes] == [posted["uri"]]
+    on_bluesky.process_all()
+    view = on_bluesky.xrpc("app.bsky.feed.getPosts", token=customer.access_jwt, params={"uris": posted["uri"]})
+    assert view["posts"][0]["likeCount"] == 1

@@ -157,3 +157,16 @@ def test_a_set_of_filters_is_saved_as_a_view_for_the_team(team, talk, client_for
     assert SavedView.objects.exists()  # not theirs
     client_for(team.manager).post(delete)
     assert not SavedView.objects.exists()
+
+
+def test_liking_what_the_customer_said_goes_to_the_network_as_the_brand(team, talk, client_for):
+    from firsthand.inbox.models import Interaction
+    from firsthand.networks.sandbox.models import SandboxEvent
+
+    item = Interaction.objects.get()
+    url = reverse("inbox:like", kwargs={"slug": team.workspace.slug, "conversation_id": talk.pk, "item_id": item.pk})
+    assert client_for(team.viewer).post(url).status_code == 403
+    client_for(team.staff).post(url)
+    assert SandboxEvent.objects.get().liked is True
+    html = client_for(team.manager).get(page_url(team, talk)).content.decode()
+    assert "Liked by Staff Person" in html

@@ -117,7 +117,7 @@ def conversation(request, membership, conversation_id):
     context = {
         "active": "inbox",
         "talk": talk,
-        "items": talk.items.select_related("author", "approved_by"),
+        "items": talk.items.select_related("author", "approved_by", "liked_by"),
         "error": error,
         "draft": draft,
         "history": history,

@@ -123,3 +123,23 @@ def delete_view(request, membership, view_id):
         saved.delete()
         messages.success(request, f"Deleted the view “{saved.name}”.")
     return redirect("inbox:inbox", slug=membership.workspace.slug)
+
+
+@require_POST
+@workspace_view(Capability.REPLY)
+def like(request, membership, conversation_id, item_id):
+    from firsthand.inbox import operations
+    from firsthand.inbox.models import Interaction
+
+    item = get_object_or_404(
+        Interaction.objects.select_related("conversation__account", "conversation__workspace", "conversation__person"),
+        pk=item_id,
+        conversation_id=conversation_id,
+        conversation__workspace=membership.workspace,
+    )
+    try:
+        operations.like(membership, item)
+        messages.success(request, f"Liked, as {item.conversation.account.handle}.")
+    except operations.ReplyError as problem:
+        messages.error(request, str(problem))
+    return redirect("inbox:conversation", slug=membership.workspace.slug, conversation_id=conversation_id)

@@ -242,6 +242,21 @@ class BlueskyConnector:
             reply_count=view.reply_count or 0,
         )
 
+    def like(self, account, remote_id: str) -> None:
+        client = self.client(account)
+        with calling("reading the post to like"):
+            posts = client.get_posts([remote_id]).posts
+        if not posts:
+            raise NetworkError("That post is gone from Bluesky.", transient=False)
+        like = models.AppBskyFeedLike.Record(
+            subject=models.create_strong_ref(posts[0]), created_at=client.get_current_time_iso()
+        )
+        data = models.ComAtprotoRepoCreateRecord.Data(
+            repo=account.credentials["did"], collection="app.bsky.feed.like", record=like
+        )
+        with calling("liking the post", writes=True):
+            client.com.atproto.repo.create_record(data)
+
     def send_message(self, account, thread: str, text: str) -> PublishedPost:
         raise NetworkError(
             "Answering Bluesky direct messages from firsthand is not available yet; answer in the Bluesky app.",

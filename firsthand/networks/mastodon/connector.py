@@ -232,6 +232,13 @@ class MastodonConnector:
             reply_count=status.get("replies_count") or 0,
         )
 
+    def like(self, account, remote_id: str) -> None:
+        if remote_id.startswith("notification:"):
+            raise NetworkError("Only a status can be favourited.", transient=False)
+        client = self.client(account)
+        with calling("favouriting the status", client, writes=True):
+            client.status_favourite(remote_id)
+
     def send_message(self, account, thread: str, text: str) -> PublishedPost:
         """A direct message is a status with visibility "direct" that names its reader."""
         acct, _, reply_to = thread.partition(" ")

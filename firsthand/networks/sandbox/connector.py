@@ -158,6 +158,11 @@ class SandboxConnector:
         sent = SandboxPost.objects.create(account=remote, text=text, direct_to=thread.lstrip("@"))
         return PublishedPost(remote_id=sent.remote_id, url="", published_at=sent.created_at)
 
+    def like(self, account, remote_id: str) -> None:
+        remote = self._account(account)
+        if not SandboxEvent.objects.filter(account=remote, remote_id=remote_id).update(liked=True):
+            raise NetworkError("The sandbox has no such message to like.", transient=False)
+
     def list_followers(self, account, cursor: str = "") -> FollowerPage:
         self._account(account)
         return FollowerPage(profiles=[], cursor="")  # the sandbox has no follow graph

@@ -75,6 +75,7 @@ class SandboxEvent(models.Model):
     text = models.TextField(blank=True)
     post = models.ForeignKey(SandboxPost, on_delete=models.SET_NULL, null=True, blank=True, related_name="events")
     created_at = models.DateTimeField(default=timezone.now)
+    liked = models.BooleanField(default=False)  # the account liked what was said
 
 
 class SandboxFault(models.Model):

@@ -13,6 +13,7 @@ response shapes. Each handler names the page it follows (docs.joinmastodon.org):
   POST /api/v2/media                         methods/media/#v2
   POST /api/v1/statuses                      methods/statuses/#create (Idempotency-Key, 1 hour)
   GET/DELETE /api/v1/statuses/:id            methods/statuses/#get, #delete
+  POST /api/v1/statuses/:id/favourite        methods/statuses/#favourite
   GET  /api/v1/notifications                 methods/notifications/#get; paging by Link header,
                                              api/guidelines/#pagination (max_id, min_id, since_id)
   GET  /api/v1/accounts/:id/followers        methods/accounts/#followers
@@ -215,6 +216,8 @@ class FakeMastodon:
             return self.upload(request, account, body)
         if (method, path) == ("POST", "/api/v1/statuses"):
             return self.create_status(request, account, body)
+        if method == "POST" and path.startswith("/api/v1/statuses/") and path.endswith("/favourite"):
+            return self.favourite(request, path.split("/")[4])
         if path.startswith("/api/v1/statuses/"):
             return self.one_status(request, method, account, path.rsplit("/", 1)[1])
         if (method, path) == ("GET", "/api/v1/notifications"):
@@ -428,6 +431,16 @@ class FakeMastodon:
             request.close_connection = True
             request.connection.shutdown(2)  # made, but the answer never arrives
             return
+        self.send(request, 200, status)
+
+    def favourite(self, request, status_id):
+        # methods/statuses/#favourite: idempotent; answers with the status, favourited.
+        status = self.statuses.get(status_id)
+        if status is None:
+            return self.send(request, 404, {"error": "Record not found"})
+        if not status.get("favourited"):
+            status["favourited"] = True
+            status["favourites_count"] += 1
         self.send(request, 200, status)
 
     def one_status(self, request, method, account, status_id):

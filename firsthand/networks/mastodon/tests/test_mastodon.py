@@ -316,3 +316,20 @@ def test_followers_come_in_the_network_neutral_profile_form_page_by_page(server,
 def test_html_content_becomes_plain_text():
     content = '<p>Hi <span class="h-card"><a href="x">@<span>shop</span></a></span> &amp; team</p><p>line<br />two</p>'
     assert plain_text(content) == "Hi @shop & team\n\nline\ntwo"
+
+
+def test_liking_a_customers_status_favourites_it_once(server, shop, team, client_for):
+    brand, account = shop
+    customer = server.user("jess")
+    status = server.write(customer, "@cornercafe you made my day!", mentions=[brand])
+    ingest.poll(account)
+    ingest.process_pending()
+    item = Interaction.objects.get()
+    url = reverse(
+        "inbox:like", kwargs={"slug": team.workspace.slug, "conversation_id": item.conversation_id, "item_id": item.pk}
+    )
+    client_for(team.staff).post(url)
+    client_for(team.staff).post(url)
+    assert status["favourited"] is True and status["favourites_count"] == 1
+    item.refresh_from_db()
+    assert item.liked_by == team.staff and item.liked_at is not None
