@@ -1,0 +1,92 @@
+#!/usr/bin/env python
+"""How fast the inbox takes in what customers write, end to end.
+
+    python benchmarks/ingest.py [--items 5000] [--data ../shared/data]
+
+N messages (real tweets from TweetEval's sentiment split, as mentions, replies and direct messages from
+many people) wait on a sandbox account; then the inbox's own loop reads them page by page (store raw,
+dedupe), and files them (judge question/complaint/sentiment/offensive, link person and conversation),
+on one thread, on SQLite in a temporary data dir. Prints the time of each stage and items per second;
+the last line is JSON. Target (issue 5): 5,000 items/s per core.
+"""
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--items", type=int, default=5000)
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    args = parser.parse_args()
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[name] = "1"
+    os.environ.update(FIRSTHAND_DATA_DIR=tempfile.mkdtemp(prefix="firsthand-ingest-"), FIRSTHAND_LOG_LEVEL="ERROR")
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "firsthand.settings"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from firsthand.inbox import ingest
+    from firsthand.inbox.models import Interaction, RawEvent
+    from firsthand.judge import judge
+    from firsthand.networks.sandbox.models import SandboxAccount, SandboxEvent, SandboxPost
+    from firsthand.networks.testing import connect_sandbox_account
+    from firsthand.team.operations import create_owner
+
+    owner = create_owner(name="Bench", email="bench@example.com", password=None, workspace_name="Bench")
+    account = connect_sandbox_account(owner.workspace, "bench-brand")
+    remote = SandboxAccount.objects.get(pk=int(account.remote_id))
+    post = SandboxPost.objects.create(account=remote, text="Our spring menu is out!")
+    texts = (args.data / "tweeteval-sentiment" / "test_text.txt").read_text().splitlines()
+    texts = (texts * (args.items // len(texts) + 1))[: args.items]
+    kinds = ["mention", "reply", "message"]
+    SandboxEvent.objects.bulk_create(
+        SandboxEvent(
+            account=remote,
+            kind=kinds[n % 3],
+            author_handle=f"customer{n % 2000}",
+            author_name=f"Customer {n % 2000}",
+            text=text,
+            post=post if n % 3 == 1 else None,
+        )
+        for n, text in enumerate(texts)
+    )
+    judge("offensive", ["warm up"])  # the models load once per process in the app too
+
+    started = time.perf_counter()
+    while ingest.poll(account):
+        pass
+    read = time.perf_counter()
+    while ingest.process_pending():
+        pass
+    done = time.perf_counter()
+
+    stored, filed = RawEvent.objects.count(), Interaction.objects.count()
+    assert stored == filed == args.items, (stored, filed)
+    result = {
+        "items": args.items,
+        "read_s": round(read - started, 2),
+        "file_s": round(done - read, 2),
+        "items_per_s": round(args.items / (done - started)),
+        "read_items_per_s": round(args.items / (read - started)),
+        "file_items_per_s": round(args.items / (done - read)),
+        "target_items_per_s": 5000,
+    }
+    print(f"read {args.items} items in {result['read_s']} s, filed them in {result['file_s']} s")
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
