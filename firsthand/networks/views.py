@@ -110,7 +110,7 @@ def connect_sandbox(request, membership):
 @require_POST
 @workspace_view(Capability.MANAGE_ACCOUNTS)
 def connect_bluesky(request, membership):
-    from firsthand.networks.bluesky.connector import SignInError, sign_in
+    from firsthand.networks.bluesky.session import SignInError, sign_in
 
     workspace = membership.workspace
     form = BlueskyConnectForm(request.POST)
