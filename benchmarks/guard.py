@@ -10,14 +10,11 @@ Target: p99 ≤ 50 ms.
 
 import argparse
 import json
-import os
 import statistics
-import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from in_process import ROOT, brand_account, start_django  # beside this script
 
 
 def main():
@@ -25,25 +22,11 @@ def main():
     parser.add_argument("--posts", type=int, default=1000)
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     args = parser.parse_args()
-    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[name] = "1"
-    os.environ.update(FIRSTHAND_DATA_DIR=tempfile.mkdtemp(prefix="firsthand-guard-"), FIRSTHAND_LOG_LEVEL="ERROR")
-    os.environ.pop("DATABASE_URL", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "firsthand.settings"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    start_django("guard")
     from firsthand.guard.checks import check
     from firsthand.guard.models import BrandRules
-    from firsthand.networks.testing import connect_sandbox_account
-    from firsthand.team.operations import create_owner
 
-    owner = create_owner(name="Bench", email="bench@example.com", password=None, workspace_name="Bench")
-    account = connect_sandbox_account(owner.workspace, "bench-brand")
+    owner, account = brand_account()
     rules = BrandRules.objects.create(
         workspace=owner.workspace,
         banned_phrases="cheap\nfree money",

@@ -12,13 +12,10 @@ the last line is JSON. Target (issue 5): 5,000 items/s per core.
 
 import argparse
 import json
-import os
-import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from in_process import ROOT, brand_account, start_django  # beside this script
 
 
 def main():
@@ -26,27 +23,13 @@ def main():
     parser.add_argument("--items", type=int, default=5000)
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     args = parser.parse_args()
-    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[name] = "1"
-    os.environ.update(FIRSTHAND_DATA_DIR=tempfile.mkdtemp(prefix="firsthand-ingest-"), FIRSTHAND_LOG_LEVEL="ERROR")
-    os.environ.pop("DATABASE_URL", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "firsthand.settings"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    start_django("ingest")
     from firsthand.inbox import ingest
     from firsthand.inbox.models import Interaction, RawEvent
     from firsthand.judge import judge
     from firsthand.networks.sandbox.models import SandboxAccount, SandboxEvent, SandboxPost
-    from firsthand.networks.testing import connect_sandbox_account
-    from firsthand.team.operations import create_owner
 
-    owner = create_owner(name="Bench", email="bench@example.com", password=None, workspace_name="Bench")
-    account = connect_sandbox_account(owner.workspace, "bench-brand")
+    owner, account = brand_account()
     remote = SandboxAccount.objects.get(pk=int(account.remote_id))
     post = SandboxPost.objects.create(account=remote, text="Our spring menu is out!")
     texts = (args.data / "tweeteval-sentiment" / "test_text.txt").read_text().splitlines()
