@@ -104,15 +104,14 @@ def parse(raw: RawEvent) -> dict:
 
 def labels_for(texts: list[str]) -> list[list[str]]:
     from firsthand.inbox.spam import is_spam
-    from firsthand.judge import judge
+    from firsthand.judge.judges import triage
 
-    judged = {kind: judge(kind, texts) for kind in ("question", "complaint", "sentiment", "offensive")}
     labels = []
-    for n in range(len(texts)):
-        mine = [kind for kind in ("question", "complaint", "offensive") if judged[kind][n].get("label") == kind]
-        if judged["sentiment"][n].get("label") in ("negative", "positive"):
-            mine.append(judged["sentiment"][n]["label"])
-        if is_spam(texts[n]):
+    for text, judged in zip(texts, triage(texts), strict=True):
+        mine = [kind for kind in ("question", "complaint", "offensive") if judged[kind] == kind]
+        if judged["sentiment"] in ("negative", "positive"):
+            mine.append(judged["sentiment"])
+        if is_spam(text):
             mine.append("spam")
         labels.append(mine)
     return labels

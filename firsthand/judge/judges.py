@@ -5,6 +5,8 @@ import numpy as np
 from firsthand.judge import rules
 from firsthand.judge.follower import judge_profile
 from firsthand.judge.linear import MODELS, LinearModel
+from firsthand.judge.text import featurize
+from firsthand.judge.valence import valence_features
 
 TEXT_KINDS = ("offensive", "sentiment", "complaint", "question")
 KINDS = (*TEXT_KINDS, "follower")
@@ -73,29 +75,41 @@ def normalise_plain(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def lexicon():
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    return SentimentIntensityAnalyzer()
-
-
-def lexicon_features(texts: list[str]) -> np.ndarray:
-    scores = map(lexicon().polarity_scores, texts)
-    return np.array([[s["neg"], s["neu"], s["pos"], s["compound"]] for s in scores], dtype=np.float32).reshape(-1, 4)
-
-
-@lru_cache(maxsize=1)
 def blend():
     with np.load(MODELS / "sentiment_blend.npz") as data:
         return data["weights"], data["bias"]
 
 
+def triage(texts: list[str]) -> list[dict[str, str]]:
+    """The four text labels of each text, as judge() gives them, without reasons: what the inbox files
+    every incoming message by. The text is featurised once for both n-gram models and the lexicon read
+    once for sentiment and complaint, which makes it several times faster than four judge() calls."""
+    texts = [text[:MAX_TEXT] for text in texts]
+    if not texts:
+        return []
+    features, _ = featurize(texts)
+    offensive_p = model("offensive").probabilities_of(features)[:, 1]
+    sentiment_model = model("sentiment")
+    feelings = sentiment_probabilities(texts, sentiment_model.probabilities_of(features))
+    return [
+        {
+            "offensive": "offensive" if p_offensive >= 0.5 else "ok",
+            "sentiment": sentiment_model.classes[int(feeling.argmax())],
+            "complaint": "complaint" if complaint_score(text, float(feeling[0]))[0] >= 0.5 else "other",
+            "question": "question"
+            if rules.score(text, rules.QUESTION_CUES, rules.QUESTION_BIAS)[0] >= 0.5
+            else "other",
+        }
+        for text, p_offensive, feeling in zip(texts, offensive_p, feelings, strict=True)
+    ]
+
+
 def sentiment_probabilities(texts: list[str], ngram_probabilities=None) -> np.ndarray:
-    """The n-gram model's view and the VADER lexicon's, weighed by a small model trained for it."""
+    """The n-gram model's view and the VADER lexicon's (judge/valence.py), weighed by a small model trained for it."""
     if ngram_probabilities is None:
         ngram_probabilities, _ = model("sentiment").probabilities(texts)
     weights, bias = blend()
-    scores = np.hstack([np.log(ngram_probabilities + 1e-6), lexicon_features(texts)]) @ weights + bias
+    scores = np.hstack([np.log(ngram_probabilities + 1e-6), valence_features(texts)]) @ weights + bias
     scores -= scores.max(axis=1, keepdims=True)
     exp = np.exp(scores)
     return exp / exp.sum(axis=1, keepdims=True)
@@ -119,10 +133,7 @@ def complaint(texts: list[str]) -> list[dict]:
     negative = sentiment_probabilities(texts)
     results = []
     for text, p_negative in zip(texts, negative[:, 0], strict=True):
-        # A complaint says an expectation was breached; a negative tone is supporting evidence only.
-        p, reasons = rules.score(text, rules.COMPLAINT_CUES, rules.COMPLAINT_BIAS + 1.5 * (float(p_negative) - 0.35))
-        if p_negative > 0.6 and reasons:
-            reasons.append("negative tone")
+        p, reasons = complaint_score(text, float(p_negative))
         label = "complaint" if p >= 0.5 else "other"
         results.append(
             {
@@ -132,6 +143,14 @@ def complaint(texts: list[str]) -> list[dict]:
             }
         )
     return results
+
+
+def complaint_score(text: str, p_negative: float) -> tuple[float, list[str]]:
+    # A complaint says an expectation was breached; a negative tone is supporting evidence only.
+    p, reasons = rules.score(text, rules.COMPLAINT_CUES, rules.COMPLAINT_BIAS + 1.5 * (p_negative - 0.35))
+    if p_negative > 0.6 and reasons:
+        reasons.append("negative tone")
+    return p, reasons
 
 
 def question(texts: list[str]) -> list[dict]:

@@ -49,13 +49,17 @@ class LinearModel:
 
     def probabilities(self, texts: list[str]) -> tuple[np.ndarray, list[str]]:
         features, clean = featurize(texts)
+        return self.probabilities_of(features), clean
+
+    def probabilities_of(self, features) -> np.ndarray:
+        """From features already made by text.featurize (the inbox makes them once for several models)."""
         scores = np.asarray(features @ self.weights) + self.bias
         if scores.shape[1] == 1:  # two classes: one logistic column for the second
             positive = 1 / (1 + np.exp(-scores[:, 0]))
-            return np.stack([1 - positive, positive], axis=1), clean
+            return np.stack([1 - positive, positive], axis=1)
         scores -= scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
-        return exp / exp.sum(axis=1, keepdims=True), clean
+        return exp / exp.sum(axis=1, keepdims=True)
 
     def drivers(self, clean_text: str, class_index: int, limit: int = 3) -> list[str]:
         """The words of the text that pushed it most towards a class."""
@@ -66,10 +70,6 @@ class LinearModel:
         binary = self.weights.shape[1] == 1
         column = 0 if binary else class_index
         sign = (1.0 if class_index == 1 else -1.0) if binary else 1.0
-        rows = word_features(words)
-        pull = []
-        for word, start, end in zip(words, rows.indptr[:-1], rows.indptr[1:], strict=True):
-            if end > start:  # a single word hashes to one index of the word part
-                pull.append((float(self.weights[rows.indices[start], column]) * sign, word))
-        pull.sort(reverse=True)
+        pulls = self.weights[word_features(words), column] * sign
+        pull = sorted(zip(pulls.tolist(), words, strict=True), reverse=True)
         return [word for value, word in pull[:limit] if value > 0.5]

@@ -37,14 +37,14 @@ def train(texts, labels, C: float):
 
 def train_blend(texts, labels):
     """Learn how to weigh the n-gram model against the VADER lexicon, on a fifth the n-gram model did not see."""
-    from firsthand.judge.judges import lexicon_features
+    from firsthand.judge.valence import valence_features
 
     order = np.random.RandomState(0).permutation(len(texts))
     cut = int(len(texts) * 0.8)
     first, second = order[:cut], order[cut:]
     ngrams = train([texts[i] for i in first], labels[first], C=1.0)
     held = [texts[i] for i in second]
-    features = np.hstack([np.log(ngrams.predict_proba(featurize(held)[0]) + 1e-6), lexicon_features(held)])
+    features = np.hstack([np.log(ngrams.predict_proba(featurize(held)[0]) + 1e-6), valence_features(held)])
     return LogisticRegression(C=1.0, class_weight="balanced", max_iter=5000).fit(features, labels[second])
 
 
