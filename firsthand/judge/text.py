@@ -6,6 +6,7 @@ needed and unseen words still land somewhere. Before hashing, disguised swear wo
 """
 
 import re
+
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
 

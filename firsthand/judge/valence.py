@@ -19,7 +19,7 @@ PUNCTUATION = string.punctuation + "“”‘’…"
 
 @lru_cache(maxsize=1)
 def tables():
-    from vaderSentiment.vaderSentiment import NEGATE, N_SCALAR, SentimentIntensityAnalyzer
+    from vaderSentiment.vaderSentiment import N_SCALAR, NEGATE, SentimentIntensityAnalyzer
 
     analyzer = SentimentIntensityAnalyzer()
     words = dict(analyzer.lexicon)
