@@ -62,6 +62,28 @@ def test_a_crash_between_storing_and_processing_loses_nothing_and_doubles_nothin
     assert "complaint" in conversation.labels and conversation.priority == 0
 
 
+def test_one_batch_files_many_people_and_messages_as_one_at_a_time_would(team, account):
+    # Filing is batched (a few queries per batch); the outcome must be what filing each in turn gives.
+    customer_says(account, "Hi, earlier chat", handle="dee", kind="message")
+    ingest.poll(account)
+    ingest.process_pending()  # dee is known before the batch
+    customer_says(account, "Earn $500 a day from home, click my profile", handle="spammy")
+    customer_says(account, "Get 10k followers cheap, DM me", handle="spammy2")
+    customer_says(account, "Sorry, that was my cousin. Are you open on Sunday?", handle="spammy2")
+    customer_says(account, "Still there?", handle="dee", kind="message")
+    customer_says(account, "Do you deliver?", handle="dee", kind="message")
+    ingest.poll(account)
+    assert ingest.process_pending() == 5
+    by_handle = {c.person.handle: c for c in Conversation.objects.select_related("person")}
+    assert by_handle["spammy"].status == Conversation.Status.HIDDEN
+    assert by_handle["spammy2"].status == Conversation.Status.OPEN  # a real message brought it back
+    dee = by_handle["dee"]
+    assert dee.items.count() == 3 and "question" in dee.labels and dee.priority == 1
+    first = dee.items.order_by("created_at").first()
+    assert dee.awaiting_since == first.created_at  # asking again does not restart the clock
+    assert Conversation.objects.filter(person__handle="dee").count() == 1
+
+
 def test_triage_labels_and_priority_put_questions_and_complaints_first(team, account):
     customer_says(account, "Lovely bread today", handle="ann")
     customer_says(account, "Do you deliver to Leith?", handle="bo")
