@@ -90,6 +90,29 @@ def test_filters_and_search(team, client_for, account):
     assert "Do you deliver" not in client.get(url, {"q": "lovely"}).content.decode()
 
 
+@pytest.mark.parametrize(
+    "query, finds",
+    [
+        ("refund", True),
+        ("REFUND policy", True),
+        ("refund pol", True),  # the last word is read as the start of a word
+        ("café", True),
+        ("policy refund", True),  # every word, in any order
+        ("refund lasagne", False),
+        ('refund" OR "x', False),  # search syntax typed in is only words
+        ("?!", True),  # no words at all: found by the characters themselves
+        ("", True),
+    ],
+)
+def test_search_finds_conversations_by_every_word_written_in_them(team, client_for, account, query, finds):
+    arrive(account, "What is your REFUND policy at the Café?!", handle="bo")
+    arrive(account, "Lovely bread", handle="cy")
+    url = reverse("inbox:inbox", kwargs={"slug": team.workspace.slug})
+    page = client_for(team.staff).get(url, {"q": query}).content.decode()
+    assert ("REFUND policy" in page) is finds
+    assert ("Lovely bread" in page) is (query == "")
+
+
 def test_the_sandbox_customer_can_be_simulated_for_practice(team, client_for, account):
     client_for(team.staff).post(
         reverse("inbox:simulate", kwargs={"slug": team.workspace.slug}),
@@ -111,3 +134,34 @@ def test_the_inbox_list_costs_the_same_queries_for_many_conversations(
     with django_assert_max_num_queries(25):
         html = client.get(url).content.decode()
     assert "Question number 29?" in html
+
+
+def test_a_long_inbox_comes_in_pages_with_anyone_past_the_target_on_the_first(team, client_for, account):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from firsthand.inbox.views.pages import PAGE
+
+    remote = SandboxAccount.objects.get(pk=int(account.remote_id))
+    SandboxEvent.objects.bulk_create(
+        SandboxEvent(account=remote, kind="mention", author_handle=f"asker{n}", text=f"Question number {n}?")
+        for n in range(PAGE + 5)
+    )
+    SandboxEvent.objects.create(account=remote, kind="mention", author_handle="patient", text="Lovely bread")
+    ingest.poll(account)
+    ingest.process_pending()
+    # The thank-you is the least urgent by label, but has waited a week: past any target.
+    week_ago = timezone.now() - timedelta(days=7)
+    Conversation.objects.filter(person__handle="patient").update(awaiting_since=week_ago, last_inbound_at=week_ago)
+    Conversation.objects.exclude(person__handle="patient").update(awaiting_since=timezone.now())
+    url = reverse("inbox:inbox", kwargs={"slug": team.workspace.slug})
+    client = client_for(team.staff)
+    first = client.get(url).content.decode()
+    assert "Lovely bread" in first and first.index("Lovely bread") < first.index("Question number")
+    assert first.count('class="conversation-row') == PAGE + 1  # a page, and the overdue one above it
+    assert "page=2" in first
+    second = client.get(url, {"page": 2}).content.decode()
+    assert second.count('class="conversation-row') == 6  # the five questions left, and the thank-you in its place
+    assert "page=3" not in second and "Most urgent" in second
+    assert client.get(url, {"page": "junk"}).status_code == 200

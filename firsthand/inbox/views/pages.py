@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from firsthand.inbox import operations, together
+from firsthand.inbox import operations, search, together
 from firsthand.inbox.clocks import overdue
 from firsthand.inbox.models import (
     Conversation,
@@ -41,7 +41,7 @@ def filtered(workspace, params):
     if params.get("tag"):
         conversations = conversations.filter(tags__name=params["tag"][:40]).distinct()
     if params.get("q"):
-        conversations = conversations.filter(items__text__icontains=params["q"][:100]).distinct()
+        conversations = search.matching(conversations, params["q"])
     # What each row shows, fetched with the rows: one query for the list, not two per conversation.
     latest = Interaction.objects.filter(conversation=OuterRef("pk")).order_by("-created_at", "-pk")
     conversations = conversations.annotate(
@@ -52,16 +52,42 @@ def filtered(workspace, params):
     return conversations.order_by("priority", "last_inbound_at")
 
 
+PAGE = 50
+
+
+def page_of(workspace, params, targets, now) -> tuple[list, int | None]:
+    """One page of the list, and the next page's number when there is more.
+
+    The first page starts with the conversations already past their response target, whatever their
+    label, found among the longest waiting (an indexed query), so an overdue thank-you is not buried
+    under fifty fresh questions; they may show again further down, in their place.
+    """
+    page = int(params["page"]) if params.get("page", "").isdigit() and 0 < int(params["page"]) < 10_000 else 1
+    rows = list(filtered(workspace, params)[(page - 1) * PAGE : page * PAGE + 1])
+    more = page + 1 if len(rows) > PAGE else None
+    rows = rows[:PAGE]
+    if page == 1:
+        longest = filtered(workspace, params).exclude(awaiting_since=None).order_by("awaiting_since")[:PAGE]
+        late = [c for c in longest if overdue(c, targets, workspace.timezone, now)]
+        late_ids = {c.pk for c in late}
+        rows = late + [c for c in rows if c.pk not in late_ids]
+    for conversation in rows:
+        conversation.overdue = overdue(conversation, targets, workspace.timezone, now)
+    return rows, more
+
+
 @workspace_view(Capability.VIEW)
 def inbox(request, membership):
     workspace = membership.workspace
-    conversations = list(filtered(workspace, request.GET)[:200])
     targets, now = ResponseTargets.for_workspace(workspace), timezone.now()
-    for conversation in conversations:
-        conversation.overdue = overdue(conversation, targets, workspace.timezone, now)
-    # Overdue first, then by urgency, then who has waited longest.
-    conversations.sort(key=lambda c: (not c.overdue, c.priority, c.last_inbound_at))
+    conversations, next_page = page_of(workspace, request.GET, targets, now)
+    more_query, first_query = request.GET.copy(), request.GET.copy()
+    more_query["page"] = next_page or ""
+    first_query.pop("page", None)
     context = {
+        "next_page_query": more_query.urlencode() if next_page else "",
+        "first_page_query": first_query.urlencode(),
+        "page_size": PAGE,
         "active": "inbox",
         "conversations": conversations,
         "targets": targets,

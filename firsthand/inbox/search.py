@@ -1,0 +1,42 @@
+"""Finding conversations by what was said in them, through the database's own full-text index.
+
+Every word typed must appear (in any form of capitals and accents), the last one as a prefix, so
+"refund pol" finds "our refund policy". Text with no words in it (only punctuation) finds by substring.
+The index is made by migration 0014 (FTS5 on SQLite, a GIN tsvector index on PostgreSQL).
+"""
+
+import re
+
+from django.db import connection
+from django.db.models.expressions import RawSQL
+
+WORDS = re.compile(r"\w+")
+MOST_WORDS = 8
+
+
+def words_of(query: str) -> list[str]:
+    return WORDS.findall(query.lower())[:MOST_WORDS]
+
+
+def matching(conversations, query: str):
+    """The conversations among those given in which someone wrote every word of the query."""
+    words = words_of(query)
+    if not words:
+        return conversations.filter(items__text__icontains=query[:100]).distinct()
+    if connection.vendor == "sqlite":
+        # Each word a quoted FTS5 string, so nothing typed is read as FTS5 syntax; the last one a prefix.
+        match = " ".join(f'"{word}"' for word in words) + "*"
+        sql = (
+            "SELECT conversation_id FROM inbox_interaction WHERE id IN "
+            "(SELECT rowid FROM inbox_interaction_fts WHERE inbox_interaction_fts MATCH %s)"
+        )
+        return conversations.filter(pk__in=RawSQL(sql, [match]))
+    if connection.vendor == "postgresql":
+        # \w+ words only, so nothing typed is read as tsquery syntax; the last one a prefix.
+        match = " & ".join(words[:-1] + [f"{words[-1]}:*"])
+        sql = (
+            "SELECT conversation_id FROM inbox_interaction "
+            "WHERE to_tsvector('simple', text) @@ to_tsquery('simple', %s)"
+        )
+        return conversations.filter(pk__in=RawSQL(sql, [match]))
+    return conversations.filter(items__text__icontains=query[:100]).distinct()
