@@ -8,8 +8,14 @@ from django.utils import timezone
 from firsthand.inbox.models import ResponseTargets
 
 
-def business_seconds(start: datetime, end: datetime, targets: ResponseTargets, zone_name: str) -> float:
-    """Seconds between start and end that fall inside opening hours, on the workspace's clock (DST-aware)."""
+def business_seconds(
+    start: datetime, end: datetime, targets: ResponseTargets, zone_name: str, enough: float | None = None
+) -> float:
+    """Seconds between start and end that fall inside opening hours, on the workspace's clock (DST-aware).
+
+    With `enough`, counting stops once that much is reached: whether a customer who has waited half a
+    year is past a one-hour target is clear after their first business day.
+    """
     if end <= start:
         return 0.0
     zone = ZoneInfo(zone_name)
@@ -25,6 +31,8 @@ def business_seconds(start: datetime, end: datetime, targets: ResponseTargets, z
             window_end = datetime.combine(day, closes, tzinfo=zone)
             overlap = min(end, window_end) - max(start, window_start)
             total += max(overlap.total_seconds(), 0.0)
+            if enough is not None and total >= enough:
+                return total
         day += timedelta(days=1)
     return total
 
@@ -33,9 +41,9 @@ def overdue(conversation, targets: ResponseTargets, zone_name: str, now: datetim
     waiting = conversation.waiting_since
     if waiting is None:
         return False
-    waited = business_seconds(waiting, now or timezone.now(), targets, zone_name)
     answered_before = conversation.first_response_at is not None
-    return waited > (targets.next_response_minutes if answered_before else targets.first_response_minutes) * 60
+    target = (targets.next_response_minutes if answered_before else targets.first_response_minutes) * 60
+    return business_seconds(waiting, now or timezone.now(), targets, zone_name, enough=target + 1) > target
 
 
 def tell_overdue(now: datetime | None = None) -> int:
@@ -50,7 +58,8 @@ def tell_overdue(now: datetime | None = None) -> int:
     waiting = (
         Conversation.objects.filter(status=Conversation.Status.OPEN, overdue_told_at=None)
         .exclude(awaiting_since=None)
-        .select_related("workspace", "person", "assignee")[:500]
+        .select_related("workspace", "person", "assignee")
+        .order_by("awaiting_since")[:500]  # the longest waiting are the ones past a target, if any are
     )
     told = 0
     targets_by_workspace = {}

@@ -74,7 +74,13 @@ class Conversation(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["account", "key"], name="one_conversation_per_key")]
-        indexes = [models.Index(fields=["workspace", "status", "priority", "last_inbound_at"], name="inbox_order")]
+        indexes = [
+            models.Index(fields=["workspace", "status", "priority", "last_inbound_at"], name="inbox_order"),
+            # The waiting count in the navigation, the overdue check and the longest-waiting first.
+            models.Index(fields=["workspace", "status", "awaiting_since"], name="inbox_waiting"),
+            models.Index(fields=["status", "awaiting_since"], name="inbox_waiting_everywhere"),
+            models.Index(fields=["account", "status", "priority", "last_inbound_at"], name="inbox_account_order"),
+        ]
 
     @property
     def waiting_since(self):
