@@ -3,6 +3,8 @@
 poll(): one page from the network → RawEvent rows (unique per account and network id; a repeated or
 reordered page inserts nothing new) → only then the cursor moves. A crash between the two re-reads
 the page next time, and the unique key absorbs it.
+watch_due(): the same for replies to each post published in the last FIRSTHAND_WATCH_HOURS, on networks
+that tell of comments only post by post (a scheduled post is never forgotten).
 process_pending(): raw events → people, conversations and items, judged in batches. Processing is
 repeatable: an event that already has its item is skipped.
 """
@@ -15,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from firsthand.inbox.bulk import insert_objects, update_rows
-from firsthand.inbox.models import AccountCursor, Conversation, Interaction, Person, RawEvent
+from firsthand.inbox.models import AccountCursor, Conversation, Interaction, Person, PostWatch, RawEvent
 from firsthand.networks import registry
 from firsthand.networks.base import NetworkError
 from firsthand.networks.models import ConnectedAccount
@@ -23,6 +25,7 @@ from firsthand.networks.models import ConnectedAccount
 logger = logging.getLogger("firsthand.inbox")
 
 POLL_SECONDS = 15
+WATCH_SECONDS = 60  # each watched post is asked once a minute: networks count these calls per post
 CONVERSATION_KINDS = {"mention", "reply", "comment", "quote", "message"}
 MAX_TEXT = 20_000
 PRIORITY = {"offensive": 0, "complaint": 0, "question": 1, "negative": 2}
@@ -38,26 +41,32 @@ def payload_of(item) -> dict:
 def poll(account) -> int:
     cursor, _ = AccountCursor.objects.get_or_create(account=account)
     connector = registry.connector(account.network)
+    return read_page(
+        account, AccountCursor.objects.filter(pk=cursor.pk), POLL_SECONDS, connector.list_interactions, cursor.cursor
+    )
+
+
+def read_page(account, place, every: int, read, *args) -> int:
+    """Read one page with read(account, *args), store it raw, and only then move the cursor kept at
+    `place` (a queryset of the one row holding it) and set when to look again."""
     try:
-        page = connector.list_interactions(account, cursor.cursor)
+        page = read(account, *args)
     except NetworkError as error:
         if error.auth:
             account.mark_needs_reconnect(error.message)
-        wait = (error.retry_at - timezone.now()).total_seconds() if error.retry_at else POLL_SECONDS * 4
-        AccountCursor.objects.filter(pk=cursor.pk).update(
-            error=error.message[:500], next_poll_at=timezone.now() + timedelta(seconds=max(wait, POLL_SECONDS))
-        )
+        wait = (error.retry_at - timezone.now()).total_seconds() if error.retry_at else every * 4
+        place.update(error=error.message[:500], next_poll_at=timezone.now() + timedelta(seconds=max(wait, every)))
         return 0
     events = [
         RawEvent(account=account, remote_id=item.remote_id[:255], payload=payload_of(item)) for item in page.items
     ]
     with transaction.atomic():
         insert_objects(RawEvent, events, ignore_conflicts=True)
-        AccountCursor.objects.filter(pk=cursor.pk).update(
+        place.update(
             cursor=page.cursor,
             polled_at=timezone.now(),
             error="",
-            next_poll_at=timezone.now() + timedelta(seconds=0 if len(page.items) >= 100 else POLL_SECONDS),
+            next_poll_at=timezone.now() + timedelta(seconds=0 if len(page.items) >= 100 else every),
         )
     return len(events)
 
@@ -82,6 +91,53 @@ def poll_due(limit: int = 20) -> int:
         if claimed:  # nothing updated: another worker is polling this account
             read += poll(cursor.account)
     return read
+
+
+def watch_due(limit: int = 50) -> int:
+    """Read replies to posts published in the watch window, on networks that only tell post by post."""
+    from django.conf import settings
+
+    from firsthand.publishing.models import Delivery
+    from firsthand.publishing.states import State
+
+    now = timezone.now()
+    since = now - timedelta(hours=settings.WATCH_HOURS)
+    recent = Delivery.objects.filter(
+        state=State.PUBLISHED, published_at__gte=since, watch=None, account__disconnected_at=None
+    ).select_related("account")
+    # Every recent post gets a row, once, saying whether its network needs it watched.
+    PostWatch.objects.bulk_create(
+        [
+            PostWatch(delivery=d, needed=bool(d.remote_ids) and watched(d.account), next_poll_at=now)
+            for d in recent[:500]
+        ],
+        ignore_conflicts=True,
+    )
+    due = (
+        PostWatch.objects.filter(needed=True, next_poll_at__lte=now, delivery__published_at__gte=since)
+        .exclude(delivery__account__health=ConnectedAccount.Health.NEEDS_RECONNECT)
+        .select_related("delivery__account")
+        .order_by("next_poll_at")[:limit]
+    )
+    read = 0
+    for watch in due:
+        place = PostWatch.objects.filter(pk=watch.pk, next_poll_at=watch.next_poll_at)
+        if not place.update(next_poll_at=now + timedelta(seconds=WATCH_SECONDS)):
+            continue  # another worker has it
+        account = watch.delivery.account
+        connector = registry.connector(account.network)
+        place = PostWatch.objects.filter(pk=watch.pk)
+        read += read_page(
+            account, place, WATCH_SECONDS, connector.list_replies, watch.delivery.remote_ids[0], watch.cursor
+        )
+    return read
+
+
+def watched(account) -> bool:
+    try:
+        return registry.connector(account.network).replies_need_watching(account)
+    except NetworkError:
+        return False  # the account cannot be reached now; its health check tells the team
 
 
 def parse(raw: RawEvent) -> dict:
@@ -302,7 +358,7 @@ def run_once() -> int:
     from firsthand.networks.health import check_due
 
     global _next_spike_check
-    done = poll_due() + process_pending()
+    done = poll_due() + watch_due() + process_pending()
     check_due()
     tell_overdue()
     if time.monotonic() >= _next_spike_check:  # once a minute is plenty for an hourly measure

@@ -13,6 +13,18 @@ class AccountCursor(models.Model):
     error = models.CharField(max_length=500, blank=True)
 
 
+class PostWatch(models.Model):
+    """A published post whose replies are read post by post (on networks that only tell that way),
+    for FIRSTHAND_WATCH_HOURS after it went out, so a scheduled post is never forgotten."""
+
+    delivery = models.OneToOneField("publishing.Delivery", on_delete=models.CASCADE, related_name="watch")
+    needed = models.BooleanField(default=True)  # False: its network brings replies with the notifications
+    cursor = models.TextField(blank=True)
+    next_poll_at = models.DateTimeField(default=timezone.now, db_index=True)
+    polled_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+
 class RawEvent(models.Model):
     """An interaction exactly as the network gave it, stored once per (account, network id) before anything else."""
 

@@ -127,6 +127,14 @@ class Connector(Protocol):
 
     def list_interactions(self, account, cursor: str = "") -> InteractionPage: ...
 
+    def replies_need_watching(self, account) -> bool:
+        """True where the network tells of comments on the account's posts only when asked post by post
+        (Facebook Pages, Instagram, YouTube): the inbox then asks list_replies() for every post published
+        in the last FIRSTHAND_WATCH_HOURS. False where list_interactions() already brings them."""
+
+    def list_replies(self, account, remote_id: str, cursor: str = "") -> InteractionPage:
+        """Replies and comments on one of the account's posts, after the cursor (in_reply_to set to it)."""
+
     def send_message(self, account, thread: str, text: str) -> PublishedPost:
         """Answer in a private conversation; never a public post."""
 

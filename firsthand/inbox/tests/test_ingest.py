@@ -96,14 +96,58 @@ def test_triage_labels_and_priority_put_questions_and_complaints_first(team, acc
 
 
 def test_replies_to_a_published_post_are_linked_to_it(team, account):
-    post = publishing.save_post(team.membership("owner"), accounts=[account], text="New menu!")
-    publishing.schedule(team.membership("owner"), post, None)
-    engine.run_once("w1")
-    ours = SandboxPost.objects.get()
+    delivery, ours = publish_now(team, account, "New menu!")
     customer_says(account, "Is the soup vegan?", kind="reply", post=ours)
     ingest.poll(account)
     ingest.process_pending()
-    assert Conversation.objects.get().post == post.deliveries.get()
+    assert Conversation.objects.get().post == delivery
+
+
+def publish_now(team, account, text):
+    post = publishing.save_post(team.membership("owner"), accounts=[account], text=text)
+    publishing.schedule(team.membership("owner"), post, None)
+    engine.run_once("w1")
+    return post.deliveries.get(), SandboxPost.objects.get(text=text)
+
+
+def test_posts_are_watched_for_replies_where_the_network_only_tells_post_by_post(team, account, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from firsthand.inbox.models import PostWatch
+
+    SandboxAccount.objects.filter(pk=int(account.remote_id)).update(replies_by_post=True)  # like a Facebook Page
+    delivery, ours = publish_now(team, account, "New menu!")
+    old_delivery, old = publish_now(team, account, "Last week's menu")
+    type(old_delivery).objects.filter(pk=old_delivery.pk).update(published_at=timezone.now() - timedelta(hours=73))
+    customer_says(account, "Is the soup vegan?", kind="comment", post=ours)
+    customer_says(account, "Was it good?", kind="comment", post=old, handle="late")
+    ingest.poll(account)
+    assert RawEvent.objects.count() == 0  # the account's notifications do not carry comments here
+    ingest.watch_due()
+    ingest.process_pending()
+    conversation = Conversation.objects.get()
+    assert conversation.post == delivery and conversation.items.get().text == "Is the soup vegan?"
+    assert not PostWatch.objects.filter(delivery=old_delivery).exists()  # past the 72 hours: no longer asked
+    # The next look carries on from the cursor: nothing twice, the new comment once.
+    PostWatch.objects.update(next_poll_at=timezone.now())
+    customer_says(account, "And gluten-free?", kind="comment", post=ours)
+    ingest.watch_due()
+    ingest.process_pending()
+    assert list(conversation.items.values_list("text", flat=True)) == ["Is the soup vegan?", "And gluten-free?"]
+
+
+def test_networks_that_bring_replies_with_notifications_are_not_asked_post_by_post(team, account, monkeypatch):
+    from firsthand.inbox.models import PostWatch
+    from firsthand.networks.sandbox.connector import SandboxConnector
+
+    delivery, _ = publish_now(team, account, "New menu!")
+    asked = []
+    monkeypatch.setattr(SandboxConnector, "list_replies", lambda self, *args: asked.append(args))
+    ingest.watch_due()
+    ingest.watch_due()
+    assert PostWatch.objects.get(delivery=delivery).needed is False and asked == []
 
 
 def test_a_malformed_item_is_kept_with_the_reason(team, account):

@@ -201,6 +201,9 @@ class BlueskyConnector:
 
     # --- the inbox --------------------------------------------------------------------------
 
+    def replies_need_watching(self, account) -> bool:
+        return False  # replies to the account's posts come as notifications
+
     def list_interactions(self, account, cursor: str = "") -> InteractionPage:
         """New notifications since the last poll, oldest first.
 

@@ -251,6 +251,9 @@ class MastodonConnector:
 
     # --- the inbox --------------------------------------------------------------------------
 
+    def replies_need_watching(self, account) -> bool:
+        return False  # replies to the account's posts come as notifications
+
     def list_interactions(self, account, cursor: str = "") -> InteractionPage:
         """Notifications newer than the cursor (the newest notification id read), oldest first.
 

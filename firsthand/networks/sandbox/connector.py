@@ -131,9 +131,22 @@ class SandboxConnector:
             reply_count=post.replies.count(),
         )
 
+    def replies_need_watching(self, account) -> bool:
+        return self._account(account).replies_by_post
+
     def list_interactions(self, account, cursor: str = "") -> InteractionPage:
         remote = self._account(account)
         events = SandboxEvent.objects.filter(account=remote).select_related("post").order_by("pk")
+        if remote.replies_by_post:
+            events = events.filter(post=None)
+        return self._page(events, cursor)
+
+    def list_replies(self, account, remote_id: str, cursor: str = "") -> InteractionPage:
+        remote = self._account(account)
+        events = SandboxEvent.objects.filter(account=remote, post__remote_id=remote_id).select_related("post")
+        return self._page(events.order_by("pk"), cursor)
+
+    def _page(self, events, cursor: str) -> InteractionPage:
         if cursor:
             events = events.filter(pk__gt=int(cursor))
         items = list(events[:100])

@@ -27,6 +27,9 @@ class SandboxAccount(models.Model):
     # Posts allowed per window before the network answers "rate limited".
     rate_limit_posts = models.PositiveIntegerField(default=300)
     rate_limit_window_seconds = models.PositiveIntegerField(default=60)
+    # Like a Facebook Page: comments on the account's posts are not in its notifications; they are read
+    # post by post, so firsthand has to keep watching what it published.
+    replies_by_post = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):
