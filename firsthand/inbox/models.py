@@ -241,6 +241,9 @@ class Tag(models.Model):
     """A word the team puts on a conversation ("refund", "wholesale", "press") to find it again."""
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="tags")
+    # The conversation's, kept here too: "the tags this workspace uses" is asked on every inbox page, and
+    # reaching it through the conversations walked all of them.
+    workspace = models.ForeignKey("team.Workspace", on_delete=models.CASCADE, related_name="+", null=True)
     name = models.CharField(max_length=40)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     added_at = models.DateTimeField(default=timezone.now)
@@ -248,7 +251,10 @@ class Tag(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["conversation", "name"], name="one_tag_per_name")]
-        indexes = [models.Index(fields=["name"], name="inbox_tag_name")]
+        indexes = [
+            models.Index(fields=["name"], name="inbox_tag_name"),
+            models.Index(fields=["workspace", "name"], name="inbox_tags_in_workspace"),
+        ]
 
 
 class SavedView(models.Model):

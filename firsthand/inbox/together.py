@@ -147,7 +147,11 @@ def add_tag(membership, conversation, name: str) -> None:
     name = " ".join(name.split()).lower()
     if not TAG.match(name):
         raise TogetherError("A tag is one to forty letters, digits, spaces or dashes.")
-    Tag.objects.get_or_create(conversation=conversation, name=name, defaults={"added_by": membership.user})
+    Tag.objects.get_or_create(
+        conversation=conversation,
+        name=name,
+        defaults={"added_by": membership.user, "workspace_id": conversation.workspace_id},
+    )
 
 
 def remove_tag(membership, conversation, name: str) -> None:
@@ -155,9 +159,7 @@ def remove_tag(membership, conversation, name: str) -> None:
 
 
 def workspace_tags(workspace) -> list[str]:
-    return list(
-        Tag.objects.filter(conversation__workspace=workspace).values_list("name", flat=True).distinct().order_by("name")
-    )
+    return list(Tag.objects.filter(workspace=workspace).values_list("name", flat=True).distinct().order_by("name"))
 
 
 # --- saved views ----------------------------------------------------------------------------
