@@ -356,11 +356,13 @@ def run_once() -> int:
     from firsthand.guard.spikes import check_all
     from firsthand.inbox.clocks import tell_overdue
     from firsthand.networks.health import check_due
+    from firsthand.system.statistics import refresh_now_and_then
 
     global _next_spike_check
     done = poll_due() + watch_due() + process_pending()
     check_due()
     tell_overdue()
+    refresh_now_and_then()
     if time.monotonic() >= _next_spike_check:  # once a minute is plenty for an hourly measure
         _next_spike_check = time.monotonic() + 60
         check_all()

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
+from firsthand.system import statistics
+
 
 class Stop(KeyboardInterrupt):
     """Raised in the main thread by SIGTERM, so shutdown runs the same path as Ctrl-C.
@@ -31,6 +33,7 @@ def serve(args) -> None:
     )
     print("firsthand: preparing the database…", flush=True)
     call_command("migrate", interactive=False, verbosity=0)
+    statistics.refresh()
 
     if args.demo:
         from firsthand.demo import DemoRefused, ensure_demo
