@@ -47,7 +47,8 @@ def workspace_view(capability: Capability):
             request.membership = membership
             request.workspace = membership.workspace
             require(membership, capability)
-            request.session[LAST_WORKSPACE_SESSION_KEY] = slug
+            if request.session.get(LAST_WORKSPACE_SESSION_KEY) != slug:  # a write only when it changes
+                request.session[LAST_WORKSPACE_SESSION_KEY] = slug
             return view(request, membership, *args, **kwargs)
 
         return wrapped
