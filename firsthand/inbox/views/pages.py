@@ -14,6 +14,7 @@ from firsthand.inbox.models import (
     ResponseTargets,
     SavedReply,
     SavedView,
+    Tag,
 )
 from firsthand.networks.models import ConnectedAccount
 from firsthand.team.access import workspace_view
@@ -24,11 +25,7 @@ LABELS = ["question", "complaint", "offensive", "negative", "positive", "spam"]
 
 
 def filtered(workspace, params):
-    conversations = (
-        Conversation.objects.filter(workspace=workspace)
-        .select_related("person", "account", "assignee")
-        .prefetch_related("tags")
-    )
+    conversations = Conversation.objects.filter(workspace=workspace).select_related("person", "account", "assignee")
     status = params.get("status", "open")
     if status in Conversation.Status.values:
         conversations = conversations.filter(status=status)
@@ -52,27 +49,32 @@ def filtered(workspace, params):
     return conversations.order_by("priority", "last_inbound_at")
 
 
-PAGE = 50
+PAGE = 30
+LATE_FIRST = 10  # at most this many overdue conversations pulled up above the first page
 
 
 def page_of(workspace, params, targets, now) -> tuple[list, int | None]:
     """One page of the list, and the next page's number when there is more.
 
-    The first page starts with the conversations already past their response target, whatever their
-    label, found among the longest waiting (an indexed query), so an overdue thank-you is not buried
-    under fifty fresh questions; they may show again further down, in their place.
+    The first page starts with up to ten conversations already past their response target, whatever
+    their label, the longest waiting first (an indexed query), so an overdue thank-you is not buried
+    under thirty fresh questions; they may show again further down, in their place.
     """
     page = int(params["page"]) if params.get("page", "").isdigit() and 0 < int(params["page"]) < 10_000 else 1
     rows = list(filtered(workspace, params)[(page - 1) * PAGE : page * PAGE + 1])
     more = page + 1 if len(rows) > PAGE else None
     rows = rows[:PAGE]
-    if page == 1:
-        longest = filtered(workspace, params).exclude(awaiting_since=None).order_by("awaiting_since")[:PAGE]
+    if page == 1 and not params.get("q"):  # a search is for finding, not for what is late
+        longest = filtered(workspace, params).exclude(awaiting_since=None).order_by("awaiting_since")[:LATE_FIRST]
         late = [c for c in longest if overdue(c, targets, workspace.timezone, now)]
         late_ids = {c.pk for c in late}
         rows = late + [c for c in rows if c.pk not in late_ids]
+    tags = {}
+    for conversation_id, name in Tag.objects.filter(conversation__in=rows).values_list("conversation_id", "name"):
+        tags.setdefault(conversation_id, []).append(name)
     for conversation in rows:
         conversation.overdue = overdue(conversation, targets, workspace.timezone, now)
+        conversation.tag_names = tags.get(conversation.pk, [])
     return rows, more
 
 
