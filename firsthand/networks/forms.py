@@ -57,3 +57,17 @@ class AccountForm(forms.ModelForm):
         model = ConnectedAccount
         fields = ["colour", "is_brand"]
         labels = {"is_brand": "This is the business's own account"}
+
+
+class NetworkAppForm(forms.Form):
+    """The business's developer app on a network, as its developer site shows it."""
+
+    client_id = forms.CharField(label="Client ID", max_length=300, strip=True)
+    client_secret = forms.CharField(
+        label="Client secret",
+        max_length=300,
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text="Kept encrypted. Leave empty to keep the one already saved.",
+    )

@@ -133,3 +133,35 @@ class ReservedRecordKey(models.Model):
     def reserved(cls, account, idempotency_key: str) -> str | None:
         found = cls.objects.filter(account=account, idempotency_key=idempotency_key).first()
         return found.record_key if found else None
+
+
+class NetworkApp(models.Model):
+    """The business's own developer app on a network (X, Facebook, LinkedIn...): its client id and secret.
+
+    These networks let an app act for an account only after the account's owner approves that app; the
+    app is registered by the business itself on the network's developer site, and entered here once by
+    an owner. The secret is kept encrypted, like account tokens.
+    """
+
+    workspace = models.ForeignKey("team.Workspace", on_delete=models.CASCADE, related_name="network_apps")
+    network = models.CharField(max_length=32)
+    client_id = models.CharField(max_length=300)
+    client_secret_encrypted = models.TextField(blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["workspace", "network"], name="one_app_per_network")]
+
+    def __repr__(self):
+        return f"<NetworkApp {self.network} for workspace {self.workspace_id}>"  # never the secret
+
+    @property
+    def client_secret(self) -> str:
+        return (
+            crypto.decrypt_json(self.client_secret_encrypted).get("secret", "") if self.client_secret_encrypted else ""
+        )
+
+    @client_secret.setter
+    def client_secret(self, value: str) -> None:
+        self.client_secret_encrypted = crypto.encrypt_json({"secret": value}) if value else ""

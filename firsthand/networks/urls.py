@@ -1,6 +1,6 @@
 from django.urls import path
 
-from firsthand.networks import views
+from firsthand.networks import oauth_views, views
 
 app_name = "networks"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("w/<slug:slug>/accounts/connect/bluesky/", views.connect_bluesky, name="connect_bluesky"),
     path("w/<slug:slug>/accounts/connect/mastodon/", views.connect_mastodon, name="connect_mastodon"),
     path("networks/mastodon/callback/", views.mastodon_callback, name="mastodon_callback"),
+    path("w/<slug:slug>/accounts/apps/<str:network>/", oauth_views.app_setup, name="app_setup"),
+    path("w/<slug:slug>/accounts/connect/<str:network>/start/", oauth_views.connect, name="oauth_connect"),
+    path("networks/<str:network>/callback/", oauth_views.callback, name="oauth_callback"),
     path("w/<slug:slug>/accounts/<int:account_id>/", views.update, name="update"),
     path("w/<slug:slug>/accounts/<int:account_id>/disconnect/", views.disconnect, name="disconnect"),
 ]

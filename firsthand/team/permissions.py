@@ -27,6 +27,7 @@ class Capability(StrEnum):
     MANAGE_TEAM = "manage_team"  # invite people, change roles, remove people
     SETTINGS = "settings"  # workspace settings: name, time zone, brand rules
     PAUSE = "pause"  # the crisis switch: stop and resume all publishing
+    MANAGE_APPS = "manage_apps"  # the business's developer apps on networks: client ids and secrets
 
     @property
     def label(self) -> str:
@@ -54,6 +55,7 @@ REFUSALS: dict[Capability, str] = {
     C.MANAGE_TEAM: "Only the workspace's owners manage the team.",
     C.SETTINGS: "Only owners and managers change workspace settings.",
     C.PAUSE: "Only owners and managers pause and resume publishing. Tell one of them now if something is wrong.",
+    C.MANAGE_APPS: "Only the workspace's owners enter the business's developer app keys. Ask an owner.",
 }
 
 ROLE_SUMMARIES: dict[Role, str] = {

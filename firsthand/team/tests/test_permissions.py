@@ -10,7 +10,18 @@ PERSONAS = ["owner", "manager", "staff", "viewer", "outsider"]
 
 # The matrix as the product promises it, spelled out independently of MATRIX.
 EXPECTED = {
-    "owner": {"view", "draft", "publish", "approve", "reply", "manage_accounts", "manage_team", "settings", "pause"},
+    "owner": {
+        "view",
+        "draft",
+        "publish",
+        "approve",
+        "reply",
+        "manage_accounts",
+        "manage_team",
+        "manage_apps",
+        "settings",
+        "pause",
+    },
     "manager": {"view", "draft", "publish", "approve", "reply", "manage_accounts", "settings", "pause"},
     "staff": {"view", "draft", "publish", "reply"},
     "viewer": {"view"},

@@ -3,7 +3,7 @@ from django.db import transaction
 
 from firsthand.networks import crypto
 from firsthand.networks.mastodon.models import MastodonInstance
-from firsthand.networks.models import ConnectedAccount
+from firsthand.networks.models import ConnectedAccount, NetworkApp
 
 
 class Command(BaseCommand):
@@ -34,4 +34,13 @@ class Command(BaseCommand):
                         "Nothing was changed; add the key it was made with."
                     ) from None
                 instance.save(update_fields=["client_secret_encrypted"])
+            for app in NetworkApp.objects.select_for_update().exclude(client_secret_encrypted=""):
+                try:
+                    app.client_secret_encrypted = crypto.reencrypt(app.client_secret_encrypted)
+                except crypto.CannotDecrypt:
+                    raise CommandError(
+                        f"The {app.network} app secret of workspace {app.workspace_id} cannot be decrypted with "
+                        "any configured key. Nothing was changed; add the key it was made with."
+                    ) from None
+                app.save(update_fields=["client_secret_encrypted"])
         self.stdout.write(f"Re-encrypted the credentials of {done} account(s) with the current key.")
