@@ -160,6 +160,9 @@ BLUESKY_PLC_URL = env("FIRSTHAND_BLUESKY_PLC_URL", "https://plc.directory").rstr
 DEMO_CUSTOMER_SECONDS = env_int("FIRSTHAND_DEMO_CUSTOMER_SECONDS", 45)
 # Every call to a network gives up after this many seconds (a publish then counts as "maybe sent").
 NETWORK_TIMEOUT_SECONDS = env_int("FIRSTHAND_NETWORK_TIMEOUT_SECONDS", 20)
+# X's API and sign-in page (a local fake's in tests).
+X_API_URL = env("FIRSTHAND_X_API_URL", "https://api.x.com")
+X_AUTHORIZE_URL = env("FIRSTHAND_X_AUTHORIZE_URL", "https://x.com/i/oauth2/authorize")
 # How long a published post is watched for replies on networks that only tell post by post.
 WATCH_HOURS = env_int("FIRSTHAND_WATCH_HOURS", 72)
 

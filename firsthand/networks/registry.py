@@ -9,12 +9,14 @@ CONNECTORS = {
     "sandbox": "firsthand.networks.sandbox.connector.SandboxConnector",
     "bluesky": "firsthand.networks.bluesky.connector.BlueskyConnector",
     "mastodon": "firsthand.networks.mastodon.connector.MastodonConnector",
+    "x": "firsthand.networks.x.connector.XConnector",
 }
 
 NETWORK_LABELS = {
     "sandbox": "Sandbox",
     "bluesky": "Bluesky",
     "mastodon": "Mastodon",
+    "x": "X",
 }
 
 _instances = {}

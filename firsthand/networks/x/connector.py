@@ -1,0 +1,411 @@
+"""X (Twitter) through API v2 with OAuth 2.0 user context, using `tweepy` (media upload through httpx:
+tweepy's Client has no v2 upload).
+
+Each workspace brings its own X developer app (client id and secret, entered under Accounts → X); the
+account's owner approves it with OAuth 2.0's authorization code flow with PKCE (x/oauth.py). Access
+tokens live two hours; with `offline.access` X also gives a refresh token, which X replaces at every
+refresh, so the new pair is saved at once (refresh_credentials and before any call that needs it).
+
+Exactly once: X offers no idempotency key, so before the first attempt the text and start time are
+reserved (ReservedRecordKey), and a retry first looks through the account's own posts since then for
+that text (find_published): found, it is that post; not found, it is sent again.
+
+Inbox: the mentions timeline (replies to the account's posts are mentions on X), read newest first
+since the last seen id, following next_token for older pages; direct messages from /2/dm_events where
+the app's access allows (X's free access does not read mentions or messages: the account says so).
+
+API references (docs.x.com): fundamentals/authentication/oauth-2-0/user-access-token,
+x-api/posts/create-post, x-api/posts/delete-post, x-api/posts/get-post-by-id, x-api/users/get-posts,
+x-api/users/get-mentions, x-api/users/get-my-user, x-api/users/get-followers, x-api/users/like-post,
+x-api/media/upload-media, x-api/direct-messages (get-dm-events, create-dm-message-by-participant-id),
+x-api/fundamentals/rate-limits (x-rate-limit-limit, -remaining, -reset).
+"""
+
+import contextlib
+import hashlib
+import json
+import time
+from datetime import datetime, timezone
+
+import httpx
+import requests
+import tweepy
+from django.conf import settings
+from django.core.files.storage import default_storage
+
+from firsthand.networks import oauth2
+from firsthand.networks.base import (
+    FollowerPage,
+    Interaction,
+    InteractionPage,
+    NetworkError,
+    OutgoingPost,
+    PublishedPost,
+    RemotePost,
+)
+from firsthand.networks.limits import LIMITS
+
+API_VERSION = "2"  # every path below starts /2/: the one place the version is named
+TWEEPY_HOST = "https://api.twitter.com"  # where tweepy sends everything; rerouted to settings.X_API_URL
+TWEET_FIELDS = ["created_at", "author_id", "conversation_id", "in_reply_to_user_id", "referenced_tweets", "text"]
+USER_FIELDS = [
+    "username",
+    "name",
+    "description",
+    "created_at",
+    "public_metrics",
+    "profile_image_url",
+    "verified",
+    "location",
+    "url",
+]
+PAGES_PER_POLL = 5
+DEFAULT_AVATAR = "default_profile_images"
+
+
+class Reroute(requests.adapters.HTTPAdapter):
+    """Send tweepy's requests for api.twitter.com to the configured API address (X's own by default)."""
+
+    def __init__(self, base_url: str):
+        super().__init__()
+        self.base_url = base_url.rstrip("/")
+
+    def send(self, request, **kwargs):
+        request.url = self.base_url + request.url[len(TWEEPY_HOST) :]
+        kwargs["timeout"] = settings.NETWORK_TIMEOUT_SECONDS
+        return super().send(request, **kwargs)
+
+
+def sdk_client(access_token: str) -> tweepy.Client:
+    client = tweepy.Client(access_token)  # OAuth 2.0 user context: the user's token as the bearer
+    client.session.mount(TWEEPY_HOST + "/", Reroute(settings.X_API_URL))
+    return client
+
+
+def message_of(error: tweepy.HTTPException) -> str:
+    parts = list(getattr(error, "api_messages", []) or [])
+    try:
+        body = error.response.json()
+        parts += [body.get("detail") or body.get("title") or ""] if isinstance(body, dict) else []
+    except ValueError:
+        pass
+    return "; ".join(dict.fromkeys(p for p in parts if p)) or f"HTTP {error.response.status_code}"
+
+
+@contextlib.contextmanager
+def calling(what: str, *, writes: bool = False):
+    """tweepy's and httpx's errors as NetworkError, with X's own message and its rate-limit reset."""
+    try:
+        yield
+    except tweepy.TooManyRequests as error:
+        reset = error.response.headers.get("x-rate-limit-reset")
+        retry_at = datetime.fromtimestamp(int(reset), timezone.utc) if reset and reset.isdigit() else None
+        raise NetworkError(f"X's rate limit reached while {what}.", transient=True, retry_at=retry_at) from None
+    except tweepy.Unauthorized as error:
+        raise NetworkError(
+            f"X refused the account's access ({message_of(error)}); connect it again.", transient=False, auth=True
+        ) from None
+    except tweepy.TwitterServerError as error:
+        raise NetworkError(
+            f"X failed while {what}: {message_of(error)}", transient=True, outcome_unknown=writes
+        ) from None
+    except tweepy.HTTPException as error:
+        raise NetworkError(f"X refused {what}: {message_of(error)}", transient=False) from None
+    except (requests.RequestException, httpx.HTTPError) as error:
+        raise NetworkError(
+            f"X could not be reached while {what}: {error}", transient=True, outcome_unknown=writes
+        ) from None
+
+
+def when(value) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return datetime.now(timezone.utc)
+
+
+class XConnector:
+    network = "x"
+    limits = LIMITS["x"]
+
+    # --- access -----------------------------------------------------------------------------------
+
+    def tokens(self, account) -> dict:
+        """The account's tokens, refreshed first when they are about to expire (and saved at once)."""
+        tokens = account.credentials
+        if oauth2.needs_refresh(tokens):
+            tokens = self._refresh(account, tokens)
+        return tokens
+
+    def _refresh(self, account, tokens: dict) -> dict:
+        from firsthand.networks.x.oauth import app_for, provider
+
+        app = app_for(account.workspace)
+        if app is None:
+            raise NetworkError(
+                "The workspace's X app keys are gone; an owner enters them under Accounts.", transient=False, auth=True
+            )
+        try:
+            fresh = oauth2.refresh(provider(), app.client_id, app.client_secret, tokens)
+        except oauth2.SignInError as error:
+            retry_at = datetime.fromtimestamp(error.retry_at, timezone.utc) if error.retry_at else None
+            raise NetworkError(str(error), transient=not error.auth, auth=error.auth, retry_at=retry_at) from None
+        account.credentials = fresh  # X has already spent the old refresh token: keep the new one now
+        account.save(update_fields=["credentials_encrypted"])
+        return fresh
+
+    def client(self, account) -> tweepy.Client:
+        return sdk_client(self.tokens(account)["access_token"])
+
+    def refresh_credentials(self, account) -> dict | None:
+        tokens = account.credentials
+        if tokens.get("refresh_token") and oauth2.needs_refresh(tokens, now=time.time() + 3600):
+            return self._refresh(account, tokens)  # saved already; returned so the health check says so
+        with calling("checking the account's access"):
+            self.client(account).get_me()
+        return None
+
+    # --- publishing -------------------------------------------------------------------------------
+
+    def publish(self, account, post: OutgoingPost) -> PublishedPost:
+        from firsthand.networks.models import ReservedRecordKey
+
+        # Reserved before sending, so a retry after a lost answer knows to look for this text (find_published).
+        ReservedRecordKey.for_attempt(account, post.idempotency_key, lambda: f"{int(time.time())}:{digest(post.text)}")
+        client = self.client(account)
+        media_ids = [self.upload(account, item) for item in post.media] or None
+        with calling("posting", writes=True):
+            response = client.create_tweet(
+                text=post.text, media_ids=media_ids, in_reply_to_tweet_id=post.reply_to, user_auth=False
+            )
+        tweet_id = str(response.data["id"])
+        return PublishedPost(
+            remote_id=tweet_id, url=self.url(account, tweet_id), published_at=datetime.now(timezone.utc)
+        )
+
+    def upload(self, account, item) -> str:
+        """POST /2/media/upload (multipart, media_category tweet_image); alt text is not sent (a later call)."""
+        token = self.tokens(account)["access_token"]
+        with default_storage.open(item.path, "rb") as handle:
+            content = handle.read()
+        with calling("uploading an image", writes=True):
+            response = httpx.post(
+                f"{settings.X_API_URL.rstrip('/')}/{API_VERSION}/media/upload",
+                headers={"Authorization": f"Bearer {token}"},
+                files={"media": (item.path.rsplit("/", 1)[-1], content, item.mime_type)},
+                data={"media_category": "tweet_image"},
+                timeout=settings.NETWORK_TIMEOUT_SECONDS,
+            )
+        if response.status_code != 200:
+            raise NetworkError(
+                f"X refused the image: {response.text[:200]}",
+                transient=response.status_code >= 500 or response.status_code == 429,
+                auth=response.status_code == 401,
+            )
+        return str(response.json()["data"]["id"])
+
+    def find_published(self, account, idempotency_key: str) -> PublishedPost | None:
+        from firsthand.networks.models import ReservedRecordKey
+
+        reserved = ReservedRecordKey.reserved(account, idempotency_key)
+        if reserved is None:
+            return None  # never tried: nothing to find
+        started, text_digest = reserved.split(":", 1)
+        since = datetime.fromtimestamp(int(started) - 60, timezone.utc)  # a minute's grace for clocks
+        with calling("looking for the post"):
+            response = self.client(account).get_users_tweets(
+                account.credentials["user_id"], start_time=since, max_results=100, user_auth=False
+            )
+        for tweet in response.data or []:
+            if digest(tweet.text) == text_digest:
+                return PublishedPost(remote_id=str(tweet.id), url=self.url(account, str(tweet.id)))
+        return None
+
+    def url(self, account, tweet_id: str) -> str:
+        return f"https://x.com/{account.handle.lstrip('@')}/status/{tweet_id}"
+
+    def delete(self, account, remote_id: str) -> None:
+        try:
+            with calling("deleting the post", writes=True):
+                self.client(account).delete_tweet(remote_id, user_auth=False)
+        except NetworkError as error:
+            if "not found" not in error.message.lower() and "could not find" not in error.message.lower():
+                raise  # anything but "already gone"
+
+    def fetch_post(self, account, remote_id: str) -> RemotePost:
+        with calling("reading the post"):
+            response = self.client(account).get_tweet(remote_id, tweet_fields=["public_metrics"], user_auth=False)
+        if response.data is None:  # X answers a deleted post with 200 and an error entry
+            return RemotePost(remote_id=remote_id, url="", text="", exists=False)
+        metrics = response.data.public_metrics or {}
+        return RemotePost(
+            remote_id=remote_id,
+            url=self.url(account, remote_id),
+            text=response.data.text,
+            exists=True,
+            like_count=int(metrics.get("like_count", 0)),
+            reply_count=int(metrics.get("reply_count", 0)),
+        )
+
+    def like(self, account, remote_id: str) -> None:
+        with calling("liking the post", writes=True):
+            self.client(account).like(remote_id, user_auth=False)
+
+    def send_message(self, account, thread: str, text: str) -> PublishedPost:
+        with calling("sending the direct message", writes=True):
+            response = self.client(account).create_direct_message(participant_id=thread, text=text, user_auth=False)
+        event_id = str((response.data or {}).get("dm_event_id", ""))
+        return PublishedPost(remote_id=event_id, url="", published_at=datetime.now(timezone.utc))
+
+    # --- the inbox --------------------------------------------------------------------------------
+
+    def replies_need_watching(self, account) -> bool:
+        return False  # a reply to the account's post is a mention on X
+
+    def list_interactions(self, account, cursor: str = "") -> InteractionPage:
+        """Mentions, then direct messages; the cursor keeps each one's place (see module docstring)."""
+        state = json.loads(cursor) if cursor else {}
+        client = self.client(account)
+        items = self._mentions(client, account, state)
+        if not state.get("dm_refused"):
+            items += self._messages(client, account, state)
+        return InteractionPage(items=items, cursor=json.dumps(state, sort_keys=True))
+
+    def _mentions(self, client, account, state: dict) -> list[Interaction]:
+        found, users = [], {}
+        token = state.get("mentions_next")
+        for _ in range(PAGES_PER_POLL):
+            with calling("reading mentions"):
+                response = client.get_users_mentions(
+                    account.credentials["user_id"],
+                    since_id=state.get("mentions_since"),
+                    pagination_token=token,
+                    max_results=100,
+                    expansions=["author_id"],
+                    tweet_fields=TWEET_FIELDS,
+                    user_fields=["username", "name"],
+                    user_auth=False,
+                )
+            users.update({str(u.id): u for u in (response.includes or {}).get("users", [])})
+            for tweet in response.data or []:
+                found.append(self._mention(tweet, users))
+            meta = response.meta or {}
+            if not token and meta.get("newest_id"):
+                state["mentions_top"] = max(int(meta["newest_id"]), int(state.get("mentions_top") or 0))
+            token = meta.get("next_token")
+            if not token:
+                break
+        state["mentions_next"] = token  # older pages still to read next time, or None: caught up
+        if not token and state.get("mentions_top"):
+            state["mentions_since"] = str(state.pop("mentions_top"))
+        return found
+
+    def _mention(self, tweet, users) -> Interaction:
+        author = users.get(str(tweet.author_id))
+        replied = next((ref.id for ref in tweet.referenced_tweets or [] if ref.type == "replied_to"), None)
+        quoted = next((ref.id for ref in tweet.referenced_tweets or [] if ref.type == "quoted"), None)
+        return Interaction(
+            remote_id=str(tweet.id),
+            kind="quote" if quoted else "reply" if replied else "mention",
+            author_handle=author.username if author else str(tweet.author_id),
+            author_name=author.name if author else "",
+            text=tweet.text,
+            created_at=when(tweet.created_at),
+            # The conversation's root is the post that started the thread: ours when people reply to us.
+            in_reply_to=str(tweet.conversation_id or replied or quoted or "") or None,
+            raw=dict(tweet.data),
+        )
+
+    def _messages(self, client, account, state: dict) -> list[Interaction]:
+        seen = int(state.get("dm_since") or 0)
+        newest, found, token = seen, [], None
+        me = str(account.credentials["user_id"])
+        for _ in range(PAGES_PER_POLL):
+            try:
+                with calling("reading direct messages"):
+                    response = client.get_direct_message_events(
+                        event_types="MessageCreate",
+                        pagination_token=token,
+                        max_results=100,
+                        dm_event_fields=["created_at", "sender_id", "text", "dm_conversation_id"],
+                        expansions=["sender_id"],
+                        user_fields=["username", "name"],
+                        user_auth=False,
+                    )
+            except NetworkError as error:
+                if error.transient or error.auth:
+                    raise
+                # The app's access tier (or scopes) does not include messages: say so once and stop asking.
+                state["dm_refused"] = error.message
+                return found
+            users = {str(u.id): u for u in (response.includes or {}).get("users", [])}
+            events = response.data or []
+            for event in events:
+                if int(event.id) <= seen:
+                    token = None
+                    break
+                newest = max(newest, int(event.id))
+                if str(event.sender_id) == me:
+                    continue  # our own answers
+                sender = users.get(str(event.sender_id))
+                found.append(
+                    Interaction(
+                        remote_id=f"dm:{event.id}",
+                        kind="message",
+                        author_handle=sender.username if sender else str(event.sender_id),
+                        author_name=sender.name if sender else "",
+                        text=event.text or "",
+                        created_at=when(event.created_at),
+                        thread=str(event.sender_id),
+                        raw=dict(event.data),
+                    )
+                )
+            else:
+                token = (response.meta or {}).get("next_token")
+            if not token:
+                break
+        state["dm_since"] = str(newest)
+        return found
+
+    def list_followers(self, account, cursor: str = "") -> FollowerPage:
+        observed = datetime.now(timezone.utc).isoformat()
+        with calling("reading followers"):
+            response = self.client(account).get_users_followers(
+                account.credentials["user_id"],
+                max_results=1000,
+                pagination_token=cursor or None,
+                user_fields=USER_FIELDS,
+                user_auth=False,
+            )
+        profiles = [follower_profile(user, observed) for user in response.data or []]
+        return FollowerPage(profiles=profiles, cursor=(response.meta or {}).get("next_token") or "")
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.strip().encode("utf-8")).hexdigest()[:40]
+
+
+def follower_profile(user, observed_at: str) -> dict:
+    """An X user in the form `firsthand judge follower` reads."""
+    metrics = user.public_metrics or {}
+    image = user.profile_image_url or ""
+    return {
+        "id": str(user.id),
+        "handle": user.username,
+        "display_name": user.name,
+        "description": user.description or "",
+        "followers_count": metrics.get("followers_count"),
+        "following_count": metrics.get("following_count"),
+        "posts_count": metrics.get("tweet_count"),
+        "likes_count": metrics.get("like_count"),
+        "listed_count": metrics.get("listed_count"),
+        "created_at": user.created_at.isoformat() if user.created_at else None,
+        "observed_at": observed_at,
+        "has_default_avatar": (DEFAULT_AVATAR in image) if image else None,
+        "has_default_banner": None,  # not in the v2 user object
+        "url": user.url or "",
+        "location": user.location or "",
+        "verified": bool(user.verified),
+    }
