@@ -41,7 +41,12 @@ def arguments():
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--think", type=float, default=1.0, help="seconds each teammate waits between clicks")
     parser.add_argument("--threads", type=int, default=8, help="the server's request threads")
-    parser.add_argument("--database", default="", help="a PostgreSQL server URL; a fresh database is made on it")
+    parser.add_argument(
+        "--database",
+        default="",
+        help="PostgreSQL: a server URL ending in /postgres makes (and drops) a fresh database; any other database "
+        "is used as it is and kept, filled first if empty",
+    )
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
@@ -54,13 +59,15 @@ def setup_environment(args) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
     data_dir = args.data_dir or tempfile.mkdtemp(prefix="firsthand-inbox-load-")
     env.update(FIRSTHAND_DATA_DIR=str(Path(data_dir).resolve()), FIRSTHAND_LOG_LEVEL="ERROR")
-    if args.database:
+    if args.database and fresh_database(args):
         import psycopg
 
         name = f"firsthand_bench_{uuid.uuid4().hex[:8]}"
         with psycopg.connect(args.database, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         env["DATABASE_URL"] = args.database.rsplit("/", 1)[0] + "/" + name
+    elif args.database:
+        env["DATABASE_URL"] = args.database
     os.environ.clear()
     os.environ.update(env, DJANGO_SETTINGS_MODULE="firsthand.settings")
     sys.path.insert(0, str(ROOT))
@@ -73,8 +80,12 @@ def setup_environment(args) -> dict:
     return env
 
 
+def fresh_database(args) -> bool:
+    return args.database.rstrip("/").rsplit("/", 1)[1] == "postgres"
+
+
 def drop_database(args, env):
-    if args.database:
+    if args.database and fresh_database(args):
         import psycopg
 
         name = env["DATABASE_URL"].rsplit("/", 1)[1]
@@ -111,7 +122,7 @@ def fill(args, rng) -> dict:
     from firsthand.team.models import Membership, User, Workspace
     from firsthand.team.operations import create_owner
 
-    if args.data_dir and Workspace.objects.filter(name="Load").exists():  # filled by an earlier run
+    if Workspace.objects.filter(name="Load").exists():  # filled by an earlier run (--data-dir, --database)
         return world_of(args, rng, Workspace.objects.get(name="Load"), 0)
     owner = create_owner(name="Owner", email="owner@example.com", password=None, workspace_name="Load")
     workspace = owner.workspace
@@ -179,6 +190,12 @@ def fill(args, rng) -> dict:
             )
         with transaction.atomic():
             insert_objects(Interaction, batch)
+    # A bulk load leaves the planner without statistics until autovacuum (PostgreSQL) or firsthand's own
+    # refresh (SQLite, at start and every six hours) comes round; a live inbox grows slowly and has them.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return world_of(args, rng, workspace, time.perf_counter() - started)
 
 
