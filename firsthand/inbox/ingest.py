@@ -60,6 +60,7 @@ def read_page(account, place, every: int, read, *args) -> int:
     events = [
         RawEvent(account=account, remote_id=item.remote_id[:255], payload=payload_of(item)) for item in page.items
     ]
+    extra = {"limitation": page.limitation[:500]} if place.model is AccountCursor else {}
     with transaction.atomic():
         insert_objects(RawEvent, events, ignore_conflicts=True)
         place.update(
@@ -67,6 +68,7 @@ def read_page(account, place, every: int, read, *args) -> int:
             polled_at=timezone.now(),
             error="",
             next_poll_at=timezone.now() + timedelta(seconds=0 if len(page.items) >= 100 else every),
+            **extra,
         )
     return len(events)
 

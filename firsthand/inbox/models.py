@@ -11,6 +11,7 @@ class AccountCursor(models.Model):
     next_poll_at = models.DateTimeField(default=timezone.now, db_index=True)
     polled_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=500, blank=True)
+    limitation = models.CharField(max_length=500, blank=True)  # see networks.base.InteractionPage
 
 
 class PostWatch(models.Model):

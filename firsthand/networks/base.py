@@ -87,6 +87,9 @@ class Interaction:
 class InteractionPage:
     items: list[Interaction]
     cursor: str  # pass back to get what came after
+    # What the network does not let the inbox read for this account (X's free access and messages, say),
+    # in words for the team; empty when it reads everything.
+    limitation: str = ""
 
 
 @dataclass(frozen=True)

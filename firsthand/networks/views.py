@@ -24,7 +24,9 @@ def accounts_page(request, membership, sandbox_form=None, bluesky_form=None, mas
         "networks/accounts.html",
         {
             "active": "accounts",
-            "accounts": ConnectedAccount.objects.connected().filter(workspace=membership.workspace),
+            "accounts": ConnectedAccount.objects.connected()
+            .filter(workspace=membership.workspace)
+            .select_related("inbox_cursor"),
             "sandbox_form": sandbox_form or SandboxConnectForm(),
             "bluesky_form": bluesky_form or BlueskyConnectForm(),
             "mastodon_form": mastodon_form or MastodonConnectForm(),

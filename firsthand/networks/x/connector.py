@@ -271,7 +271,12 @@ class XConnector:
         items = self._mentions(client, account, state)
         if not state.get("dm_refused"):
             items += self._messages(client, account, state)
-        return InteractionPage(items=items, cursor=json.dumps(state, sort_keys=True))
+        limitation = (
+            f"X does not let the business's app read direct messages for this account: {state['dm_refused']}"
+            if state.get("dm_refused")
+            else ""
+        )
+        return InteractionPage(items=items, cursor=json.dumps(state, sort_keys=True), limitation=limitation)
 
     def _mentions(self, client, account, state: dict) -> list[Interaction]:
         found, users = [], {}

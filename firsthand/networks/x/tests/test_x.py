@@ -16,7 +16,7 @@ from django.utils import timezone
 from PIL import Image
 
 from firsthand.inbox import ingest, operations
-from firsthand.inbox.models import Conversation, Interaction
+from firsthand.inbox.models import AccountCursor, Conversation, Interaction
 from firsthand.networks import health, oauth2
 from firsthand.networks.base import Media, NetworkError, OutgoingPost
 from firsthand.networks.models import ConnectedAccount, NetworkApp
@@ -250,23 +250,31 @@ def test_direct_messages_are_read_and_answered_privately(server, shop, team, cli
     assert Interaction.objects.filter(text="Yes, see you at 7!", direction="in").count() == 0  # not our own words
 
 
-def test_when_xs_access_does_not_include_messages_mentions_still_come_and_it_says_so(server, shop):
+def test_when_xs_access_does_not_include_messages_mentions_still_come_and_it_says_so(server, shop, team, client_for):
     server.dm_allowed = False
     server.new_user("cy")
     server.tweet("cy", "@cornercafe hello")
-    page = x.list_interactions(shop)
-    assert [i.text for i in page.items] == ["@cornercafe hello"]
-    assert "attached to a Project" in page.cursor
+    ingest.poll(shop)
+    ingest.process_pending()
+    assert list(Interaction.objects.values_list("text", flat=True)) == ["@cornercafe hello"]
     asked = len([r for r in server.requests if r[1] == "/2/dm_events"])
-    x.list_interactions(shop, page.cursor)
+    ingest.poll(shop)
     assert len([r for r in server.requests if r[1] == "/2/dm_events"]) == asked  # not asked again
+    page = client_for(team.staff).get(reverse("networks:accounts", kwargs={"slug": team.workspace.slug}))
+    assert "does not let the business&#x27;s app read direct messages" in page.content.decode()
+    assert "attached to a Project" in page.content.decode()  # X's own words
 
 
-def test_a_spent_rate_limit_waits_until_xs_reset_time(server, shop):
+def test_a_spent_rate_limit_waits_until_xs_reset_time_and_the_team_sees_why(server, shop, team, client_for):
     server.rate_limit_remaining = 0
     with pytest.raises(NetworkError) as limited:
         x.list_interactions(shop)
     assert limited.value.transient and limited.value.retry_at.timestamp() > time.time() + 800
+    ingest.poll(shop)
+    cursor = AccountCursor.objects.get(account=shop)
+    assert cursor.next_poll_at.timestamp() > time.time() + 800  # not before X's reset
+    page = client_for(team.staff).get(reverse("networks:accounts", kwargs={"slug": team.workspace.slug}))
+    assert "could not read this account" in page.content.decode() and "rate limit" in page.content.decode()
 
 
 def test_a_revoked_token_marks_the_account_needs_reconnecting(server, shop):
