@@ -7,7 +7,8 @@ For each kind, in a fresh process pinned to one thread: model load time, memory,
 batches of 1 and of 1,000, and the 99th-percentile time for one item. Then accuracy: macro-F1 on the
 held-out TweetEval validation splits (offensive, sentiment; the models never trained on them) and on the
 small hand-written sets in benchmarks/data (question, complaint: written alongside the rules, so read
-them as a sanity check, not a fair estimate). The last line is one JSON object.
+them as a sanity check, not a fair estimate). "triage" is what the inbox runs on each incoming message: the
+four text labels at once, from one featurisation, without reasons. The last line is one JSON object.
 """
 
 import argparse
@@ -20,6 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 KINDS = ["offensive", "sentiment", "complaint", "question", "follower"]
+# What the inbox runs on every incoming message: all four text labels from one featurisation, no reasons.
+TRIAGE = "triage"
 
 
 def profiles(n: int) -> list[dict]:
@@ -47,7 +50,14 @@ def speed(kind: str, data: Path) -> dict:
 
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
-    from firsthand.judge import judge
+    from firsthand.judge import judge as judge_kind
+
+    def judge(kind, items):
+        if kind == TRIAGE:
+            from firsthand.judge.judges import triage
+
+            return triage(items)
+        return judge_kind(kind, items)
 
     if kind == "follower":
         items = profiles(2000)
@@ -118,7 +128,7 @@ def main():
         return
     one_thread = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
     figures = {}
-    for kind in KINDS:
+    for kind in [*KINDS, TRIAGE]:
         out = subprocess.run(
             [sys.executable, __file__, "--one", kind, "--data", str(args.data)],
             env={**os.environ, **one_thread},
