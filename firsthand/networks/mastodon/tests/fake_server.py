@@ -21,55 +21,26 @@ Errors are {"error": "..."} (entities/Error); 401 for a bad token; every authent
 X-RateLimit-Limit / -Remaining / -Reset (ISO 8601), and 429 when the budget is spent (api/rate-limits).
 """
 
-import json
 import secrets
-import threading
 from datetime import datetime, timedelta, timezone
-from email.parser import BytesParser
-from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from firsthand.networks.fake_http import LoopbackServer
 from firsthand.networks.mastodon.tests.fake_world import MastodonWorld, now_iso
 
 
-class FakeMastodon(MastodonWorld):
+class FakeMastodon(LoopbackServer, MastodonWorld):
     def __init__(self, max_characters=500):
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self.handler())
-        super().__init__(f"http://127.0.0.1:{self.server.server_address[1]}", max_characters)
+        LoopbackServer.__init__(self)
+        MastodonWorld.__init__(self, self.url, max_characters)
         self.approving_as = None  # the account a person signs in as on the authorize page
         self.deny_next = False
         self.lose_next_status_answer = False
         self.rate_limit_remaining = 300
         self.requests: list[tuple[str, str, dict]] = []
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+        self.start()
 
     # --- HTTP ----------------------------------------------------------------------------
-
-    def handler(self):
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
-
-            def do_GET(self):
-                fake.route(self, "GET")
-
-            def do_POST(self):
-                fake.route(self, "POST")
-
-            def do_DELETE(self):
-                fake.route(self, "DELETE")
-
-        return Handler
 
     def route(self, request, method):
         parts = urlsplit(request.path)
@@ -109,33 +80,12 @@ class FakeMastodon(MastodonWorld):
             return self.followers(request, path.split("/")[4], query)
         return self.send(request, 404, {"error": "Record not found"})
 
-    def body(self, request) -> dict:
-        length = int(request.headers.get("Content-Length") or 0)
-        raw = request.rfile.read(length) if length else b""
-        kind = request.headers.get("Content-Type", "")
-        if kind.startswith("application/json"):
-            return json.loads(raw or b"{}")
-        if kind.startswith("multipart/form-data"):
-            message = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + kind.encode() + b"\r\n\r\n" + raw)
-            found = {}
-            for part in message.iter_parts():
-                name = part.get_param("name", header="content-disposition")
-                found[name] = part.get_payload(decode=True) if part.get_filename() else part.get_content()
-            return found
-        return {k: v if k.endswith("[]") else v[-1] for k, v in parse_qs(raw.decode()).items()}
-
-    def send(self, request, status, payload, headers=None):
-        data = json.dumps(payload).encode()
-        request.send_response(status)
-        request.send_header("Content-Type", "application/json; charset=utf-8")
-        request.send_header("Content-Length", str(len(data)))
-        request.send_header("X-RateLimit-Limit", "300")
-        request.send_header("X-RateLimit-Remaining", str(max(self.rate_limit_remaining, 0)))
-        request.send_header("X-RateLimit-Reset", now_iso(datetime.now(timezone.utc) + timedelta(minutes=5)))
-        for name, value in (headers or {}).items():
-            request.send_header(name, value)
-        request.end_headers()
-        request.wfile.write(data)
+    def extra_headers(self) -> dict:
+        return {
+            "X-RateLimit-Limit": "300",
+            "X-RateLimit-Remaining": str(max(self.rate_limit_remaining, 0)),
+            "X-RateLimit-Reset": now_iso(datetime.now(timezone.utc) + timedelta(minutes=5)),
+        }
 
     def authenticated(self, request):
         token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
@@ -198,10 +148,7 @@ class FakeMastodon(MastodonWorld):
                 "scope": query.get("scope", ""),
             }
             back["code"] = code
-        request.send_response(302)
-        request.send_header("Location", query["redirect_uri"] + "?" + urlencode(back))
-        request.send_header("Content-Length", "0")
-        request.end_headers()
+        self.redirect(request, query["redirect_uri"] + "?" + urlencode(back))
 
     def token(self, request, query, body):
         grant = self.codes.pop(body.get("code", ""), None)

@@ -25,16 +25,13 @@ carries x-rate-limit-limit / -remaining / -reset (epoch seconds), and 429 when s
 
 import base64
 import hashlib
-import json
 import secrets
-import threading
 import time
 from datetime import datetime, timedelta, timezone
-from email.parser import BytesParser
-from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import count
 from urllib.parse import parse_qs, urlencode, urlsplit
+
+from firsthand.networks.fake_http import LoopbackServer
 
 NO_DM_ACCESS = (
     "When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens from a "
@@ -46,10 +43,9 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
-class FakeX:
+class FakeX(LoopbackServer):
     def __init__(self, client_id="app-id", client_secret="app-secret"):
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self.handler())
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        super().__init__()
         self.client_id, self.client_secret = client_id, client_secret
         self.ids = count(1_800_000_000_000_000_000)
         self.users = {}  # id → {id, username, name, ...}
@@ -65,12 +61,7 @@ class FakeX:
         self.lose_next_tweet_answer = False
         self.rate_limit_remaining = 900
         self.requests: list[tuple[str, str, dict]] = []
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+        self.start()
 
     # --- the world ----------------------------------------------------------------------------
 
@@ -140,26 +131,6 @@ class FakeX:
 
     # --- HTTP -----------------------------------------------------------------------------------
 
-    def handler(self):
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
-
-            def do_GET(self):
-                fake.route(self, "GET")
-
-            def do_POST(self):
-                fake.route(self, "POST")
-
-            def do_DELETE(self):
-                fake.route(self, "DELETE")
-
-        return Handler
-
     def route(self, request, method):
         parts = urlsplit(request.path)
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
@@ -207,39 +178,17 @@ class FakeX:
             request, 404, {"title": "Not Found Error", "detail": f"no route {method} {path}", "status": 404}
         )
 
-    def body(self, request) -> dict:
-        length = int(request.headers.get("Content-Length") or 0)
-        raw = request.rfile.read(length) if length else b""
-        kind = request.headers.get("Content-Type", "")
-        if kind.startswith("application/json"):
-            return json.loads(raw or b"{}")
-        if kind.startswith("application/x-www-form-urlencoded"):
-            return {k: v[-1] for k, v in parse_qs(raw.decode()).items()}
-        if kind.startswith("multipart/form-data"):
-            message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {kind}\r\n\r\n".encode() + raw)
-            return {
-                part.get_param("name", header="content-disposition"): part.get_content()
-                for part in message.iter_parts()
-            }
-        return {}
-
     def authenticated(self, request) -> str | None:
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
         found = self.access.get(token)
         return found[0] if found and found[1] > time.time() else None
 
-    def send(self, request, status, payload, headers=None):
-        data = json.dumps(payload).encode()
-        request.send_response(status)
-        request.send_header("Content-Type", "application/json")
-        request.send_header("Content-Length", str(len(data)))
-        request.send_header("x-rate-limit-limit", "900")
-        request.send_header("x-rate-limit-remaining", str(max(self.rate_limit_remaining, 0)))
-        request.send_header("x-rate-limit-reset", str(int(time.time()) + 900))
-        for name, value in (headers or {}).items():
-            request.send_header(name, value)
-        request.end_headers()
-        request.wfile.write(data)
+    def extra_headers(self) -> dict:
+        return {
+            "x-rate-limit-limit": "900",
+            "x-rate-limit-remaining": str(max(self.rate_limit_remaining, 0)),
+            "x-rate-limit-reset": str(int(time.time()) + 900),
+        }
 
     # --- OAuth 2.0 ----------------------------------------------------------------------------
 
@@ -248,11 +197,7 @@ class FakeX:
             return self.send(request, 400, {"error": "invalid_request"})
         code = secrets.token_urlsafe(16)
         self.codes[code] = (self.user_id(self.approving_as), query["code_challenge"], query["redirect_uri"])
-        back = f"{query['redirect_uri']}?{urlencode({'state': query['state'], 'code': code})}"
-        request.send_response(302)
-        request.send_header("Location", back)
-        request.send_header("Content-Length", "0")
-        request.end_headers()
+        self.redirect(request, f"{query['redirect_uri']}?{urlencode({'state': query['state'], 'code': code})}")
 
     def token(self, request, form):
         basic = request.headers.get("Authorization", "").removeprefix("Basic ")
