@@ -5,7 +5,7 @@ from django.db import connection
 from django.urls import reverse
 
 from firsthand.networks import crypto
-from firsthand.networks.models import ConnectedAccount
+from firsthand.networks.models import ConnectedAccount, NetworkApp
 from firsthand.networks.testing import connect_sandbox_account
 from firsthand.publishing import operations
 from firsthand.publishing.states import State
@@ -44,6 +44,9 @@ def test_key_rotation_re_encrypts_with_the_new_key_and_old_values_stay_readable_
     app = MastodonInstance(api_base_url="https://social.example", redirect_uri="https://x/cb", client_id="c")
     app.client_secret = "the app secret"
     app.save()
+    keys = NetworkApp(workspace=team.workspace, network="x", client_id="id")
+    keys.client_secret = "the business's X secret"
+    keys.save()
     old_key = settings.FIRSTHAND_ENCRYPTION_KEYS[0]
     settings.FIRSTHAND_ENCRYPTION_KEYS = ["a brand new key for this installation", old_key]
     assert ConnectedAccount.objects.get(pk=account.pk).credentials["token"] == token  # old key still decrypts
@@ -52,6 +55,7 @@ def test_key_rotation_re_encrypts_with_the_new_key_and_old_values_stay_readable_
     settings.FIRSTHAND_ENCRYPTION_KEYS = ["a brand new key for this installation"]  # the old key is dropped
     assert ConnectedAccount.objects.get(pk=account.pk).credentials["token"] == token
     assert MastodonInstance.objects.get().client_secret == "the app secret"  # the app secrets too
+    assert NetworkApp.objects.get().client_secret == "the business's X secret"
 
 
 def test_rotation_refuses_and_changes_nothing_when_a_value_cannot_be_decrypted(team, settings):

@@ -5,6 +5,25 @@ from firsthand.networks import crypto
 from firsthand.networks.mastodon.models import MastodonInstance
 from firsthand.networks.models import ConnectedAccount, NetworkApp
 
+# Every encrypted column: (rows that have one, its field, how to name a row that cannot be decrypted).
+ENCRYPTED = [
+    (
+        lambda: ConnectedAccount.objects.exclude(credentials_encrypted=""),
+        "credentials_encrypted",
+        lambda account: f"The credentials of account {account.pk} ({account.handle})",
+    ),
+    (
+        lambda: MastodonInstance.objects.exclude(client_secret_encrypted=""),
+        "client_secret_encrypted",
+        lambda instance: f"firsthand's app secret on {instance}",
+    ),
+    (
+        lambda: NetworkApp.objects.exclude(client_secret_encrypted=""),
+        "client_secret_encrypted",
+        lambda app: f"The {app.network} app secret of workspace {app.workspace_id}",
+    ),
+]
+
 
 class Command(BaseCommand):
     help = (
@@ -13,34 +32,17 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        done = 0
-        with transaction.atomic():
-            for account in ConnectedAccount.objects.select_for_update().exclude(credentials_encrypted=""):
-                try:
-                    account.credentials_encrypted = crypto.reencrypt(account.credentials_encrypted)
-                except crypto.CannotDecrypt:
-                    raise CommandError(
-                        f"The credentials of account {account.pk} ({account.handle}) cannot be decrypted with any "
-                        "configured key. Nothing was changed; add the key they were made with."
-                    ) from None
-                account.save(update_fields=["credentials_encrypted"])
-                done += 1
-            for instance in MastodonInstance.objects.select_for_update():
-                try:
-                    instance.client_secret_encrypted = crypto.reencrypt(instance.client_secret_encrypted)
-                except crypto.CannotDecrypt:
-                    raise CommandError(
-                        f"firsthand's app secret on {instance} cannot be decrypted with any configured key. "
-                        "Nothing was changed; add the key it was made with."
-                    ) from None
-                instance.save(update_fields=["client_secret_encrypted"])
-            for app in NetworkApp.objects.select_for_update().exclude(client_secret_encrypted=""):
-                try:
-                    app.client_secret_encrypted = crypto.reencrypt(app.client_secret_encrypted)
-                except crypto.CannotDecrypt:
-                    raise CommandError(
-                        f"The {app.network} app secret of workspace {app.workspace_id} cannot be decrypted with "
-                        "any configured key. Nothing was changed; add the key it was made with."
-                    ) from None
-                app.save(update_fields=["client_secret_encrypted"])
-        self.stdout.write(f"Re-encrypted the credentials of {done} account(s) with the current key.")
+        accounts = 0
+        with transaction.atomic():  # all or nothing: one unreadable secret changes nothing
+            for rows, field, name in ENCRYPTED:
+                for row in rows().select_for_update():
+                    try:
+                        setattr(row, field, crypto.reencrypt(getattr(row, field)))
+                    except crypto.CannotDecrypt:
+                        raise CommandError(
+                            f"{name(row)} cannot be decrypted with any configured key. "
+                            "Nothing was changed; add the key it was made with."
+                        ) from None
+                    row.save(update_fields=[field])
+                    accounts += isinstance(row, ConnectedAccount)
+        self.stdout.write(f"Re-encrypted the credentials of {accounts} account(s) with the current key.")
