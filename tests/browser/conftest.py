@@ -82,7 +82,14 @@ def server(tmp_path):
 @pytest.fixture
 def shop(tmp_path):
     """A running server whose owner already exists (made the scripted way)."""
-    env = process_env(FIRSTHAND_OWNER_PASSWORD=PASSWORD)
+    server = start_shop(tmp_path)
+    yield server
+    server.stop()
+
+
+def start_shop(tmp_path, **settings) -> Server:
+    """firsthand serving a shop whose owner exists, with extra FIRSTHAND_... settings in its environment."""
+    env = process_env(FIRSTHAND_OWNER_PASSWORD=PASSWORD, **settings)
     created = run(
         "createowner",
         "--email",
@@ -96,9 +103,7 @@ def shop(tmp_path):
         env=env,
     )
     assert created.returncode == 0, created.stderr
-    server = Server(tmp_path)
-    yield server
-    server.stop()
+    return Server(tmp_path, env=env)
 
 
 def sign_in(page, base_url, email, password=PASSWORD):

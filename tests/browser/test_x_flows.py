@@ -7,8 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from firsthand.networks.x.tests.fake_server import FakeX
-from tests.browser.conftest import DESKTOP, PASSWORD, PHONE, screenshot, sign_in
-from tests.support import Server, process_env, run
+from tests.browser.conftest import DESKTOP, PHONE, screenshot, sign_in, start_shop
 
 pytestmark = pytest.mark.browser
 
@@ -23,25 +22,9 @@ def x_server():
 @pytest.fixture
 def x_shop(tmp_path, x_server):
     """A running firsthand whose X is the local one."""
-    env = process_env(
-        FIRSTHAND_OWNER_PASSWORD=PASSWORD,
-        FIRSTHAND_X_API_URL=x_server.url,
-        FIRSTHAND_X_AUTHORIZE_URL=f"{x_server.url}/i/oauth2/authorize",
+    server = start_shop(
+        tmp_path, FIRSTHAND_X_API_URL=x_server.url, FIRSTHAND_X_AUTHORIZE_URL=f"{x_server.url}/i/oauth2/authorize"
     )
-    created = run(
-        "createowner",
-        "--email",
-        "owner@shop.example",
-        "--name",
-        "Olive Owner",
-        "--workspace",
-        "Shop",
-        "--data-dir",
-        tmp_path,
-        env=env,
-    )
-    assert created.returncode == 0, created.stderr
-    server = Server(tmp_path, env=env)
     yield server
     server.stop()
 
