@@ -111,7 +111,7 @@ class ReservedRecordKey(models.Model):
 
     account = models.ForeignKey(ConnectedAccount, on_delete=models.CASCADE, related_name="+")
     idempotency_key = models.CharField(max_length=200)
-    record_key = models.CharField(max_length=64)
+    record_key = models.CharField(max_length=300)  # a TID (Bluesky), or what was sent (networks/lookup.py)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -22,7 +22,6 @@ x-api/fundamentals/rate-limits (x-rate-limit-limit, -remaining, -reset).
 """
 
 import contextlib
-import hashlib
 import json
 import time
 from datetime import datetime, timezone
@@ -33,7 +32,7 @@ import tweepy
 from django.conf import settings
 from django.core.files.storage import default_storage
 
-from firsthand.networks import oauth2
+from firsthand.networks import lookup, oauth2
 from firsthand.networks.base import (
     FollowerPage,
     Interaction,
@@ -170,10 +169,8 @@ class XConnector:
     # --- publishing -------------------------------------------------------------------------------
 
     def publish(self, account, post: OutgoingPost) -> PublishedPost:
-        from firsthand.networks.models import ReservedRecordKey
-
         # Reserved before sending, so a retry after a lost answer knows to look for this text (find_published).
-        ReservedRecordKey.for_attempt(account, post.idempotency_key, lambda: f"{int(time.time())}:{digest(post.text)}")
+        lookup.reserve(account, post.idempotency_key, post.text, post.reply_to)
         client = self.client(account)
         media_ids = [self.upload(account, item) for item in post.media] or None
         with calling("posting", writes=True):
@@ -207,19 +204,16 @@ class XConnector:
         return str(response.json()["data"]["id"])
 
     def find_published(self, account, idempotency_key: str) -> PublishedPost | None:
-        from firsthand.networks.models import ReservedRecordKey
-
-        reserved = ReservedRecordKey.reserved(account, idempotency_key)
+        reserved = lookup.reservation(account, idempotency_key)
         if reserved is None:
             return None  # never tried: nothing to find
-        started, text_digest = reserved.split(":", 1)
-        since = datetime.fromtimestamp(int(started) - 60, timezone.utc)  # a minute's grace for clocks
+        since = datetime.fromtimestamp(reserved["at"] - 60, timezone.utc)  # a minute's grace for clocks
         with calling("looking for the post"):
             response = self.client(account).get_users_tweets(
                 account.credentials["user_id"], start_time=since, max_results=100, user_auth=False
             )
         for tweet in response.data or []:
-            if digest(tweet.text) == text_digest:
+            if lookup.digest(tweet.text) == reserved["text"]:
                 return PublishedPost(remote_id=str(tweet.id), url=self.url(account, str(tweet.id)))
         return None
 
@@ -386,10 +380,6 @@ class XConnector:
             )
         profiles = [follower_profile(user, observed) for user in response.data or []]
         return FollowerPage(profiles=profiles, cursor=(response.meta or {}).get("next_token") or "")
-
-
-def digest(text: str) -> str:
-    return hashlib.sha256(text.strip().encode("utf-8")).hexdigest()[:40]
 
 
 def follower_profile(user, observed_at: str) -> dict:

@@ -62,8 +62,12 @@ def app_for(workspace) -> NetworkApp | None:
     return NetworkApp.objects.filter(workspace=workspace, network="x").first()
 
 
-def finish(app: NetworkApp, redirect_uri: str, code: str, attempt: oauth2.Attempt) -> dict:
-    """Tokens for the code, and the account they belong to: {id, handle, display_name, avatar_url, credentials}."""
+def authorization_url(app: NetworkApp, redirect_uri: str, attempt: oauth2.Attempt) -> str:
+    return oauth2.authorization_url(provider(), app.client_id, redirect_uri, attempt)
+
+
+def finish(app: NetworkApp, redirect_uri: str, code: str, attempt: oauth2.Attempt) -> list[dict]:
+    """Tokens for the code, and the account they belong to: [{id, handle, display_name, avatar_url, credentials}]."""
     from firsthand.networks.x.connector import USER_FIELDS, calling, sdk_client
 
     tokens = oauth2.exchange_code(provider(), app.client_id, app.client_secret, redirect_uri, code, attempt)
@@ -72,10 +76,12 @@ def finish(app: NetworkApp, redirect_uri: str, code: str, attempt: oauth2.Attemp
             me = sdk_client(tokens["access_token"]).get_me(user_fields=USER_FIELDS, user_auth=False).data
     except NetworkError as error:
         raise oauth2.SignInError(error.message) from None
-    return {
-        "id": str(me.id),
-        "handle": f"@{me.username}",
-        "display_name": me.name,
-        "avatar_url": me.profile_image_url or "",
-        "credentials": {**tokens, "user_id": str(me.id)},
-    }
+    return [
+        {
+            "id": str(me.id),
+            "handle": f"@{me.username}",
+            "display_name": me.name,
+            "avatar_url": me.profile_image_url or "",
+            "credentials": {**tokens, "user_id": str(me.id)},
+        }
+    ]
