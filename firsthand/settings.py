@@ -163,6 +163,9 @@ NETWORK_TIMEOUT_SECONDS = env_int("FIRSTHAND_NETWORK_TIMEOUT_SECONDS", 20)
 # X's API and sign-in page (a local fake's in tests).
 X_API_URL = env("FIRSTHAND_X_API_URL", "https://api.x.com")
 X_AUTHORIZE_URL = env("FIRSTHAND_X_AUTHORIZE_URL", "https://x.com/i/oauth2/authorize")
+# Meta's Graph API and Facebook Login dialog (a local fake's in tests).
+FACEBOOK_GRAPH_URL = env("FIRSTHAND_FACEBOOK_GRAPH_URL", "https://graph.facebook.com")
+FACEBOOK_DIALOG_URL = env("FIRSTHAND_FACEBOOK_DIALOG_URL", "https://www.facebook.com")
 # How long a published post is watched for replies on networks that only tell post by post.
 WATCH_HOURS = env_int("FIRSTHAND_WATCH_HOURS", 72)
 

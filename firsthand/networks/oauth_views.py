@@ -26,7 +26,7 @@ from firsthand.team.access import membership_or_404, require, workspace_view
 from firsthand.team.permissions import Capability
 
 # network → the module with provider(), finish(), app_for() and ABOUT (what the set-up page explains)
-FLOWS = {"x": "firsthand.networks.x.oauth"}
+FLOWS = {"x": "firsthand.networks.x.oauth", "facebook": "firsthand.networks.facebook.oauth"}
 PENDING = "firsthand.oauth_pending"
 
 
@@ -75,8 +75,23 @@ def app_setup(request, membership, network):
         "form": form,
         "callback_url": callback_url(request, network),
         "can_enter_keys": membership.can(Capability.MANAGE_APPS),
+        "webhook": webhook_for(request, network, app),
     }
     return render(request, "networks/app_setup.html", context, status=400 if form.errors else 200)
+
+
+def webhook_for(request, network: str, app) -> dict | None:
+    """Where the network sends events in real time, and the token it proves itself with (Facebook)."""
+    if network != "facebook" or app is None:
+        return None
+    from firsthand.networks.facebook.webhook import verify_token
+
+    path = reverse("networks:facebook_webhook", kwargs={"app_id": app.pk})
+    return {
+        "url": settings.BASE_URL + path if settings.BASE_URL else request.build_absolute_uri(path),
+        "verify_token": verify_token(app),
+        "fields": "feed (Page) and messages (Messenger)",
+    }
 
 
 @require_POST
@@ -96,7 +111,7 @@ def connect(request, membership, network):
         "is_brand": request.POST.get("is_brand") == "on",
     }
     request.session[PENDING] = dict(list(pending.items())[-5:])  # a few tabs at once, not forever
-    url = oauth2.authorization_url(module.provider(), app.client_id, callback_url(request, network), attempt)
+    url = module.authorization_url(app, callback_url(request, network), attempt)
     # A page with a link, not a redirect: our CSP (form-action 'self') rightly stops a form from landing
     # on another site, and the pause is the moment to say which account to sign in as.
     return render(request, "networks/oauth_continue.html", {"active": "accounts", "about": about, "authorize_url": url})
@@ -124,17 +139,22 @@ def callback(request, network):
     attempt = oauth2.Attempt(state=request.GET["state"], code_verifier=started["verifier"])
     try:
         found = module.finish(app, callback_url(request, network), request.GET["code"], attempt)
-        attach(
-            request,
-            membership.workspace,
-            network=network,
-            remote_id=found["id"],
-            handle=found["handle"],
-            display_name=found["display_name"],
-            avatar_url=found["avatar_url"],
-            credentials=found["credentials"],
-            is_brand=started["is_brand"],
-        )
-    except (oauth2.SignInError, AlreadyConnected) as problem:
+    except oauth2.SignInError as problem:
         messages.error(request, str(problem))
+        return back
+    for account in found:  # Facebook gives every Page the person chose in its dialog
+        try:
+            attach(
+                request,
+                membership.workspace,
+                network=network,
+                remote_id=account["id"],
+                handle=account["handle"],
+                display_name=account["display_name"],
+                avatar_url=account["avatar_url"],
+                credentials=account["credentials"],
+                is_brand=started["is_brand"],
+            )
+        except AlreadyConnected as problem:
+            messages.info(request, str(problem))
     return back

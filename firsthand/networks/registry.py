@@ -10,6 +10,7 @@ CONNECTORS = {
     "bluesky": "firsthand.networks.bluesky.connector.BlueskyConnector",
     "mastodon": "firsthand.networks.mastodon.connector.MastodonConnector",
     "x": "firsthand.networks.x.connector.XConnector",
+    "facebook": "firsthand.networks.facebook.connector.FacebookConnector",
 }
 
 NETWORK_LABELS = {
@@ -17,6 +18,7 @@ NETWORK_LABELS = {
     "bluesky": "Bluesky",
     "mastodon": "Mastodon",
     "x": "X",
+    "facebook": "Facebook",
 }
 
 _instances = {}

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from firsthand.networks import oauth_views, views
+from firsthand.networks.facebook import webhook as facebook_webhook
 
 app_name = "networks"
 
@@ -13,6 +14,7 @@ urlpatterns = [
     path("w/<slug:slug>/accounts/apps/<str:network>/", oauth_views.app_setup, name="app_setup"),
     path("w/<slug:slug>/accounts/connect/<str:network>/start/", oauth_views.connect, name="oauth_connect"),
     path("networks/<str:network>/callback/", oauth_views.callback, name="oauth_callback"),
+    path("networks/facebook/webhook/<int:app_id>/", facebook_webhook.receive, name="facebook_webhook"),
     path("w/<slug:slug>/accounts/<int:account_id>/", views.update, name="update"),
     path("w/<slug:slug>/accounts/<int:account_id>/disconnect/", views.disconnect, name="disconnect"),
 ]

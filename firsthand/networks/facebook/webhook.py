@@ -1,0 +1,115 @@
+"""Facebook's webhook: comments on the Pages' posts and Messenger messages the moment they are written.
+
+developers.facebook.com/docs/graph-api/webhooks/getting-started: the verification request (hub.mode,
+hub.verify_token, hub.challenge, answered with the challenge) and the X-Hub-Signature-256 header (sha256
+HMAC of the raw body with the app secret), checked before anything is read; .../webhooks/reference/page
+(the feed field: item "comment", verb "add", comment_id, post_id, from, message, created_time) and
+messenger-platform/webhooks (entry[].messaging[]: sender, recipient, timestamp, message.mid, message.text).
+
+Each workspace's app has its own address (/networks/facebook/webhook/<app>/) and verify token (shown on
+the set-up page). What arrives is stored raw, exactly as polling stores it, under the same network ids,
+so an item that comes both ways is kept once.
+"""
+
+import hashlib
+import hmac
+import json
+from datetime import datetime, timezone
+
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404
+from django.views.decorators.csrf import csrf_exempt
+
+from firsthand.inbox.bulk import insert_objects
+from firsthand.inbox.ingest import payload_of
+from firsthand.inbox.models import RawEvent
+from firsthand.networks.base import Interaction
+from firsthand.networks.models import ConnectedAccount, NetworkApp
+
+
+def verify_token(app: NetworkApp) -> str:
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"facebook-webhook:{app.pk}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def signed(app: NetworkApp, body: bytes, header: str) -> bool:
+    expected = "sha256=" + hmac.new(app.client_secret.encode(), body, hashlib.sha256).hexdigest()
+    return bool(header) and hmac.compare_digest(expected, header)
+
+
+@csrf_exempt
+def receive(request, app_id):
+    app = get_object_or_404(NetworkApp, pk=app_id, network="facebook")
+    if request.method == "GET":
+        if request.GET.get("hub.mode") == "subscribe" and hmac.compare_digest(
+            request.GET.get("hub.verify_token", ""), verify_token(app)
+        ):
+            return HttpResponse(request.GET.get("hub.challenge", ""), content_type="text/plain")
+        return HttpResponseForbidden("Wrong verify token.")
+    if request.method != "POST":
+        return HttpResponse(status=405)
+    if not signed(app, request.body, request.headers.get("X-Hub-Signature-256", "")):
+        return HttpResponseForbidden("The signature does not match the app secret.")
+    try:
+        payload = json.loads(request.body)
+    except ValueError:
+        return HttpResponse("Not JSON.", status=400)
+    store(app, payload)
+    return HttpResponse("ok")  # answered at once: Facebook retries what is not acknowledged
+
+
+def store(app: NetworkApp, payload: dict) -> int:
+    pages = {
+        account.remote_id: account
+        for account in ConnectedAccount.objects.connected().filter(workspace=app.workspace, network="facebook")
+    }
+    events = []
+    for entry in payload.get("entry", []) if isinstance(payload, dict) else []:
+        account = pages.get(str(entry.get("id")))
+        if account is None:
+            continue  # a Page of this app that this workspace has not connected
+        for item in items_of(entry, page_id=account.remote_id):
+            events.append(RawEvent(account=account, remote_id=item.remote_id[:255], payload=payload_of(item)))
+    insert_objects(RawEvent, events, ignore_conflicts=True)
+    return len(events)
+
+
+def items_of(entry: dict, page_id: str):
+    for change in entry.get("changes", []):
+        value = change.get("value") or {}
+        sender = value.get("from") or {}
+        if change.get("field") == "feed" and value.get("item") == "comment" and value.get("verb") == "add":
+            if sender.get("id") == page_id:
+                continue  # the Page's own answers
+            yield Interaction(
+                remote_id=str(value.get("comment_id", "")),
+                kind="comment",
+                author_handle=str(sender.get("id", "someone")),
+                author_name=sender.get("name", ""),
+                text=value.get("message", ""),
+                created_at=moment(value.get("created_time")),
+                in_reply_to=str(value.get("post_id", "")) or None,
+                raw=value,
+            )
+    for event in entry.get("messaging", []):
+        message, sender = event.get("message") or {}, str((event.get("sender") or {}).get("id", ""))
+        if not message.get("mid") or sender == page_id or message.get("is_echo"):
+            continue
+        yield Interaction(
+            remote_id=f"m:{message['mid']}",
+            kind="message",
+            author_handle=sender,
+            author_name="",
+            text=message.get("text", ""),
+            created_at=moment((event.get("timestamp") or 0) / 1000),
+            thread=sender,
+            raw=event,
+        )
+
+
+def moment(value) -> datetime:
+    try:
+        return datetime.fromtimestamp(float(value), timezone.utc)
+    except (TypeError, ValueError, OverflowError):
+        return datetime.now(timezone.utc)
