@@ -124,6 +124,11 @@ class Interaction(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     liked_at = models.DateTimeField(null=True, blank=True)
+    # Hidden on the network itself (a Facebook comment: its writer still sees it, nobody else), and by whom.
+    hidden_on_network_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    hidden_on_network_at = models.DateTimeField(null=True, blank=True)
     # For an answer that had to wait for one: who let it go out.
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -211,6 +211,38 @@ def like(membership, item: Interaction) -> None:
     )
 
 
+def can_hide_on_network(account) -> bool:
+    return hasattr(registry.connector(account.network), "hide")
+
+
+def hide_on_network(membership, item: Interaction) -> None:
+    """Hide a customer's comment on the network where it allows (Facebook): kept, never deleted."""
+    account = item.conversation.account
+    label = registry.limits_for(account).label
+    if item.direction != Interaction.Direction.IN or item.kind != "comment" or not can_hide_on_network(account):
+        raise ReplyError(f"Only comments can be hidden, and only where {label} allows it.")
+    if item.hidden_on_network_at:
+        return
+    if account.disconnected_at or account.needs_reconnect:
+        raise ReplyError(f"{account.handle} needs reconnecting first.")
+    try:
+        registry.connector(account.network).hide(account, item.remote_id)
+    except NetworkError as error:
+        if error.auth:
+            account.mark_needs_reconnect(error.message)
+        raise ReplyError(f"{label} did not hide the comment: {error.message}") from None
+    Interaction.objects.filter(pk=item.pk).update(
+        hidden_on_network_by=membership.user, hidden_on_network_at=timezone.now()
+    )
+    record(
+        "inbox.hidden_on_network",
+        f"{membership.user} hid a comment by {item.conversation.person} on {account}",
+        actor=membership.user,
+        workspace=item.conversation.workspace,
+        conversation=item.conversation_id,
+    )
+
+
 def hide(membership, conversation: Conversation, *, hidden: bool) -> None:
     """Out of the main inbox (or back in); never deleted, and the audit log says who did it."""
     if hidden:

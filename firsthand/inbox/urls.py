@@ -19,6 +19,7 @@ urlpatterns = [
     path("w/<slug:slug>/inbox/<int:conversation_id>/presence/", together.presence, name="presence"),
     path("w/<slug:slug>/inbox/<int:conversation_id>/notes/", together.note, name="note"),
     path("w/<slug:slug>/inbox/<int:conversation_id>/like/<int:item_id>/", together.like, name="like"),
+    path("w/<slug:slug>/inbox/<int:conversation_id>/hide/<int:item_id>/", together.hide_item, name="hide_item"),
     path("w/<slug:slug>/inbox/<int:conversation_id>/tags/<str:action>/", together.tag, name="tag"),
     path("w/<slug:slug>/inbox/people/<int:person_id>/", together.person, name="person"),
     path("w/<slug:slug>/inbox/views/", together.save_view, name="save_view"),

@@ -17,6 +17,7 @@ from firsthand.inbox.models import (
     SavedView,
     Tag,
 )
+from firsthand.networks import registry
 from firsthand.networks.models import ConnectedAccount
 from firsthand.team.access import workspace_view
 from firsthand.team.models import Membership
@@ -155,7 +156,7 @@ def conversation(request, membership, conversation_id):
     context = {
         "active": "inbox",
         "talk": talk,
-        "items": talk.items.select_related("author", "approved_by", "liked_by"),
+        "items": talk.items.select_related("author", "approved_by", "liked_by", "hidden_on_network_by"),
         "error": error,
         "draft": draft,
         "history": history,
@@ -166,6 +167,8 @@ def conversation(request, membership, conversation_id):
         ),
         "is_owner": membership.role == "owner",
         "can_reply": membership.can(Capability.REPLY),
+        "can_hide_on_network": operations.can_hide_on_network(talk.account),
+        "network_label": registry.limits_for(talk.account).label,
         "can_approve": membership.can(Capability.APPROVE),
         "collision": collision,
         "marks": marks,

@@ -129,17 +129,37 @@ def delete_view(request, membership, view_id):
 @workspace_view(Capability.REPLY)
 def like(request, membership, conversation_id, item_id):
     from firsthand.inbox import operations
-    from firsthand.inbox.models import Interaction
 
-    item = get_object_or_404(
-        Interaction.objects.select_related("conversation__account", "conversation__workspace", "conversation__person"),
-        pk=item_id,
-        conversation_id=conversation_id,
-        conversation__workspace=membership.workspace,
-    )
+    item = item_in(membership, conversation_id, item_id)
     try:
         operations.like(membership, item)
         messages.success(request, f"Liked, as {item.conversation.account.handle}.")
     except operations.ReplyError as problem:
         messages.error(request, str(problem))
     return redirect("inbox:conversation", slug=membership.workspace.slug, conversation_id=conversation_id)
+
+
+@require_POST
+@workspace_view(Capability.REPLY)
+def hide_item(request, membership, conversation_id, item_id):
+    from firsthand.inbox import operations
+
+    item = item_in(membership, conversation_id, item_id)
+    try:
+        operations.hide_on_network(membership, item)
+        messages.success(request, "Hidden on the network. It stays here, marked as hidden.")
+    except operations.ReplyError as problem:
+        messages.error(request, str(problem))
+    return redirect("inbox:conversation", slug=membership.workspace.slug, conversation_id=conversation_id)
+
+
+def item_in(membership, conversation_id, item_id):
+    """A customer's item of a conversation in this workspace, or 404."""
+    from firsthand.inbox.models import Interaction
+
+    return get_object_or_404(
+        Interaction.objects.select_related("conversation__account", "conversation__workspace", "conversation__person"),
+        pk=item_id,
+        conversation_id=conversation_id,
+        conversation__workspace=membership.workspace,
+    )

@@ -154,6 +154,29 @@ def test_comments_are_read_post_by_post_answered_liked_and_hidden(meta, shop, te
     assert ingest.watch_due() == 1
 
 
+def test_a_comment_is_hidden_on_facebook_from_the_conversation_and_stays_in_the_inbox(meta, shop, team, client_for):
+    post = Post.objects.create(workspace=team.workspace, author=team.owner, text="Spring menu")
+    Delivery.objects.create(post=post, account=shop, state=State.SCHEDULED, due_at=timezone.now())
+    engine.run_once("w1")
+    rude = meta.comment(Delivery.objects.get().remote_ids[0], "Troll", "You are all idiots")
+    ingest.watch_due()
+    ingest.process_pending()
+    talk = Conversation.objects.get()
+    item = talk.items.get()
+    client = client_for(team.staff)
+    page_url = reverse("inbox:conversation", kwargs={"slug": team.workspace.slug, "conversation_id": talk.pk})
+    assert "Hide on Facebook" in client.get(page_url).content.decode()
+    hide_url = reverse(
+        "inbox:hide_item", kwargs={"slug": team.workspace.slug, "conversation_id": talk.pk, "item_id": item.pk}
+    )
+    client.post(hide_url)
+    assert meta.objects[rude]["is_hidden"] is True
+    item.refresh_from_db()
+    assert item.hidden_on_network_by == team.staff and item.text == "You are all idiots"  # kept here
+    assert "Hidden on Facebook by" in client.get(page_url).content.decode()
+    assert client_for(team.viewer).post(hide_url).status_code == 403
+
+
 def signature(body: bytes, secret: str) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
