@@ -26,7 +26,11 @@ from firsthand.team.access import membership_or_404, require, workspace_view
 from firsthand.team.permissions import Capability
 
 # network → the module with provider(), finish(), app_for() and ABOUT (what the set-up page explains)
-FLOWS = {"x": "firsthand.networks.x.oauth", "facebook": "firsthand.networks.facebook.oauth"}
+FLOWS = {
+    "x": "firsthand.networks.x.oauth",
+    "facebook": "firsthand.networks.facebook.oauth",
+    "instagram": "firsthand.networks.instagram.oauth",
+}
 PENDING = "firsthand.oauth_pending"
 
 

@@ -11,6 +11,7 @@ CONNECTORS = {
     "mastodon": "firsthand.networks.mastodon.connector.MastodonConnector",
     "x": "firsthand.networks.x.connector.XConnector",
     "facebook": "firsthand.networks.facebook.connector.FacebookConnector",
+    "instagram": "firsthand.networks.instagram.connector.InstagramConnector",
 }
 
 NETWORK_LABELS = {
@@ -19,6 +20,7 @@ NETWORK_LABELS = {
     "mastodon": "Mastodon",
     "x": "X",
     "facebook": "Facebook",
+    "instagram": "Instagram",
 }
 
 _instances = {}

@@ -138,6 +138,9 @@ class FakeFacebook(LoopbackServer):
         if self.rate_limited:
             usage = '{"%s": [{"type": "pages", "call_count": 100, "estimated_time_to_regain_access": 42}]}' % page["id"]
             return self.fail(request, 32, "Page request limit reached", headers={"X-Business-Use-Case-Usage": usage})
+        return self.graph(request, method, path, query, body, page)
+
+    def graph(self, request, method, path, query, body, page):
         match (method, path):
             case ("POST", [_, "feed"]):
                 return self.create_post(request, page, body)

@@ -1,0 +1,229 @@
+"""Instagram professional accounts through the Instagram Graph API with Facebook Login (facebook/graph.py).
+
+An account is an Instagram business or creator account linked to a Facebook Page; it acts with that
+Page's token. Publishing is Instagram's two steps: a media container (one image, or a carousel of up
+to ten built from item containers), polled until its status_code is FINISHED, then media_publish.
+Instagram fetches each image from a public address (networks/public_media.py), so FIRSTHAND_BASE_URL
+must be reachable from the internet. A post needs an image; text alone is refused before sending.
+Exactly once: a container is made once per attempt and its id reserved; a retry publishes that same
+container (Instagram publishes a container once) and otherwise looks among the account's recent media
+for the caption (networks/lookup.py).
+
+The inbox: comments on the account's media, read media by media for FIRSTHAND_WATCH_HOURS
+(replies_need_watching), answered as replies to the comment and hideable; mentions are not read yet.
+
+developers.facebook.com/docs/instagram-platform: content-publishing (POST /{ig-user-id}/media, image_url,
+caption, is_carousel_item, media_type=CAROUSEL, children; GET /{container}?fields=status_code;
+POST /{ig-user-id}/media_publish creation_id), instagram-graph-api/reference/ig-media/comments,
+ig-comment/replies (POST /{comment-id}/replies), ig-comment (hide=true), ig-user/media.
+"""
+
+import time
+from datetime import datetime, timezone
+
+from firsthand.networks import lookup
+from firsthand.networks.base import (
+    FollowerPage,
+    Interaction,
+    InteractionPage,
+    NetworkError,
+    OutgoingPost,
+    PublishedPost,
+    RemotePost,
+)
+from firsthand.networks.facebook.graph import call
+from firsthand.networks.limits import LIMITS
+from firsthand.networks.public_media import public_url
+
+STATUS_POLLS = 10
+STATUS_WAIT_SECONDS = 1.0
+COMMENT_FIELDS = "id,text,username,timestamp,from{id,username}"
+
+
+def when(value) -> datetime:
+    try:
+        return datetime.strptime(str(value), "%Y-%m-%dT%H:%M:%S%z")
+    except ValueError:
+        return datetime.now(timezone.utc)
+
+
+class InstagramConnector:
+    network = "instagram"
+    limits = LIMITS["instagram"]
+    wait = staticmethod(time.sleep)  # between status polls; tests make it instant
+
+    def ig(self, account) -> tuple[str, str]:
+        credentials = account.credentials
+        return credentials["ig_user_id"], credentials["page_token"]
+
+    # --- publishing -------------------------------------------------------------------------------
+
+    def publish(self, account, post: OutgoingPost) -> PublishedPost:
+        ig_user, token = self.ig(account)
+        if post.reply_to:  # an answer to a comment (or a follow-up part: a comment on our own media)
+            path = (
+                f"{post.reply_to}/replies" if not self._is_media(token, post.reply_to) else f"{post.reply_to}/comments"
+            )
+            made = call("POST", path, token, what="replying", writes=True, data={"message": post.text})
+            return PublishedPost(remote_id=made["id"], url="", published_at=datetime.now(timezone.utc))
+        if not post.media:
+            raise NetworkError("Instagram needs an image with every post.", transient=False)
+        lookup.reserve(account, post.idempotency_key, post.text)
+        container = self.container(token, ig_user, post)
+        self.until_ready(token, container)
+        made = call(
+            "POST", f"{ig_user}/media_publish", token, what="publishing", writes=True, data={"creation_id": container}
+        )
+        found = call("GET", made["id"], token, what="reading the post", params={"fields": "permalink"})
+        return PublishedPost(
+            remote_id=made["id"], url=found.get("permalink", ""), published_at=datetime.now(timezone.utc)
+        )
+
+    def _is_media(self, token, object_id) -> bool:
+        try:
+            call("GET", object_id, token, what="reading what is answered", params={"fields": "media_type"})
+            return True
+        except NetworkError:
+            return False  # a comment has no media_type: it is answered with a reply
+
+    def container(self, token, ig_user, post: OutgoingPost) -> str:
+        label = self.limits.label
+        if len(post.media) == 1:
+            data = {"image_url": public_url(post.media[0].path, label), "caption": post.text}
+            if post.media[0].alt_text:
+                data["alt_text"] = post.media[0].alt_text
+            return call("POST", f"{ig_user}/media", token, what="preparing the post", writes=True, data=data)["id"]
+        children = [
+            call(
+                "POST",
+                f"{ig_user}/media",
+                token,
+                what="preparing a carousel image",
+                writes=True,
+                data={"image_url": public_url(item.path, label), "is_carousel_item": "true"},
+            )["id"]
+            for item in post.media
+        ]
+        data = {"media_type": "CAROUSEL", "children": ",".join(children), "caption": post.text}
+        return call("POST", f"{ig_user}/media", token, what="preparing the carousel", writes=True, data=data)["id"]
+
+    def until_ready(self, token, container: str) -> None:
+        for _ in range(STATUS_POLLS):
+            status = call(
+                "GET", container, token, what="waiting for Instagram", params={"fields": "status_code,status"}
+            )
+            code = status.get("status_code")
+            if code in ("FINISHED", "PUBLISHED"):
+                return
+            if code in ("ERROR", "EXPIRED"):
+                raise NetworkError(
+                    f"Instagram could not take the image: {status.get('status') or code}.", transient=False
+                )
+            self.wait(STATUS_WAIT_SECONDS)
+        raise NetworkError(
+            "Instagram was still preparing the image; trying again shortly.", transient=True, outcome_unknown=True
+        )
+
+    def find_published(self, account, idempotency_key: str) -> PublishedPost | None:
+        reserved = lookup.reservation(account, idempotency_key)
+        if reserved is None:
+            return None
+        ig_user, token = self.ig(account)
+        recent = call(
+            "GET",
+            f"{ig_user}/media",
+            token,
+            what="looking for the post",
+            params={"fields": "id,caption,timestamp,permalink", "limit": 25},
+        )
+        for media in recent.get("data", []):
+            if (
+                lookup.digest(media.get("caption", "")) == reserved["text"]
+                and when(media.get("timestamp")).timestamp() >= reserved["at"] - 60
+            ):
+                return PublishedPost(remote_id=media["id"], url=media.get("permalink", ""))
+        return None
+
+    def delete(self, account, remote_id: str) -> None:
+        raise NetworkError("Instagram's API does not delete posts: delete it in the Instagram app.", transient=False)
+
+    def fetch_post(self, account, remote_id: str) -> RemotePost:
+        try:
+            found = call(
+                "GET",
+                remote_id,
+                self.ig(account)[1],
+                what="reading the post",
+                params={"fields": "id,caption,permalink,like_count,comments_count"},
+            )
+        except NetworkError as error:
+            if "does not exist" in error.message.lower():
+                return RemotePost(remote_id=remote_id, url="", text="", exists=False)
+            raise
+        return RemotePost(
+            remote_id=remote_id,
+            url=found.get("permalink", ""),
+            text=found.get("caption", ""),
+            exists=True,
+            like_count=int(found.get("like_count", 0)),
+            reply_count=int(found.get("comments_count", 0)),
+        )
+
+    def like(self, account, remote_id: str) -> None:
+        raise NetworkError("Instagram's API does not let a business like comments.", transient=False)
+
+    def hide(self, account, remote_id: str, hidden: bool = True) -> None:
+        call(
+            "POST",
+            remote_id,
+            self.ig(account)[1],
+            what="hiding the comment",
+            writes=True,
+            data={"hide": str(hidden).lower()},
+        )
+
+    def send_message(self, account, thread: str, text: str) -> PublishedPost:
+        raise NetworkError("Instagram direct messages are not answered from firsthand yet.", transient=False)
+
+    # --- the inbox --------------------------------------------------------------------------------
+
+    def replies_need_watching(self, account) -> bool:
+        return True
+
+    def list_replies(self, account, remote_id: str, cursor: str = "") -> InteractionPage:
+        ig_user, token = self.ig(account)
+        params = {"fields": COMMENT_FIELDS, "limit": 50}
+        if cursor:
+            params["after"] = cursor
+        found = call("GET", f"{remote_id}/comments", token, what="reading comments", params=params)
+        items = [
+            Interaction(
+                remote_id=comment["id"],
+                kind="comment",
+                author_handle=comment.get("username") or (comment.get("from") or {}).get("username", "someone"),
+                author_name="",
+                text=comment.get("text", ""),
+                created_at=when(comment.get("timestamp")),
+                in_reply_to=remote_id,
+                raw=comment,
+            )
+            for comment in found.get("data", [])
+            if (comment.get("from") or {}).get("id") != ig_user
+        ]
+        after = ((found.get("paging") or {}).get("cursors") or {}).get("after")
+        return InteractionPage(items=items, cursor=after or cursor)
+
+    def list_interactions(self, account, cursor: str = "") -> InteractionPage:
+        return InteractionPage(
+            items=[],
+            cursor=cursor,
+            limitation="Instagram mentions and direct messages are not read yet; comments on the account's posts are.",
+        )
+
+    def list_followers(self, account, cursor: str = "") -> FollowerPage:
+        return FollowerPage(profiles=[], cursor="")  # Instagram's API does not list followers
+
+    def refresh_credentials(self, account) -> dict | None:
+        ig_user, token = self.ig(account)
+        call("GET", ig_user, token, what="checking the account's access", params={"fields": "id"})
+        return None

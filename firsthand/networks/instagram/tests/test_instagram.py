@@ -1,0 +1,150 @@
+"""The Instagram connector against a local Graph API built from Meta's documentation (see fake_server.py)."""
+
+import html
+import io
+import re
+import uuid
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from django.core.files.storage import default_storage
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from firsthand.inbox import ingest, operations
+from firsthand.inbox.models import Conversation
+from firsthand.networks.base import Media, NetworkError, OutgoingPost
+from firsthand.networks.instagram.connector import InstagramConnector
+from firsthand.networks.instagram.tests.fake_server import FakeInstagram
+from firsthand.networks.models import ConnectedAccount
+from firsthand.publishing import engine
+from firsthand.publishing.models import Delivery, MediaFile, Post, PostMedia
+from firsthand.publishing.states import State
+
+pytestmark = pytest.mark.django_db
+
+instagram = InstagramConnector()
+
+
+@pytest.fixture(autouse=True)
+def no_waiting(monkeypatch):
+    """Instagram's container status is polled with pauses; the local one needs none."""
+    monkeypatch.setattr(InstagramConnector, "wait", staticmethod(lambda seconds: None))
+
+
+@pytest.fixture
+def meta(settings):
+    fake = FakeInstagram()
+    settings.FACEBOOK_GRAPH_URL = fake.url
+    settings.FACEBOOK_DIALOG_URL = fake.url
+    settings.BASE_URL = "https://shop.example"
+    yield fake
+    fake.stop()
+
+
+def connect(client, workspace, meta):
+    client.post(
+        reverse("networks:app_setup", kwargs={"slug": workspace.slug, "network": "instagram"}),
+        {"client_id": meta.app_id, "client_secret": meta.app_secret},
+    )
+    page = client.post(
+        reverse("networks:oauth_connect", kwargs={"slug": workspace.slug, "network": "instagram"}), {"is_brand": "on"}
+    ).content.decode()
+    dialog = html.unescape(re.search(r'<a class="button" href="([^"]+)">Continue to Instagram', page)[1])
+    back = urlsplit(httpx.get(dialog, follow_redirects=False).headers["Location"])
+    return client.get(back.path + "?" + back.query, follow=True)
+
+
+@pytest.fixture
+def shop(meta, team, client_for):
+    page_id = meta.new_page("Corner Café")
+    meta.new_ig(page_id, "cornercafe")
+    meta.granted_pages = [page_id]
+    connect(client_for(team.owner), team.workspace, meta)
+    return ConnectedAccount.objects.get(network="instagram")
+
+
+def picture() -> str:
+    data = io.BytesIO()
+    Image.new("RGB", (30, 20), "teal").save(data, "JPEG")
+    return default_storage.save(f"test/{uuid.uuid4().hex}.jpg", data)
+
+
+def test_connecting_finds_the_instagram_account_linked_to_each_page_given(meta, team, client_for, shop):
+    assert shop.handle == "@cornercafe" and shop.credentials["ig_user_id"] == shop.remote_id
+    lonely = meta.new_page("No Instagram here")
+    meta.granted_pages = [lonely]
+    page = connect(client_for(team.owner), team.workspace, meta).content.decode()
+    assert "has a linked Instagram professional account" in html.unescape(page)
+    assert ConnectedAccount.objects.filter(network="instagram").count() == 1
+
+
+def test_an_image_post_is_made_in_two_steps_from_a_public_address_that_serves_the_image(meta, shop, client):
+    image = Media(path=picture(), mime_type="image/jpeg", alt_text="Teal door")
+    made = instagram.publish(shop, OutgoingPost(text="Our door #cafe", idempotency_key="a", media=(image,)))
+    media = meta.objects[made.remote_id]
+    assert media["caption"] == "Our door #cafe" and made.url.endswith(f"/p/{made.remote_id}/")
+    container = meta.containers[media["container"]]
+    assert container["alt_text"] == "Teal door"
+    url = meta.fetched_urls[0]
+    assert url.startswith("https://shop.example/networks/media/")
+    served = client.get(urlsplit(url).path)  # what Instagram would fetch
+    assert served.status_code == 200 and b"".join(served.streaming_content) == default_storage.open(image.path).read()
+    assert client.get(urlsplit(url).path[:-3] + "xyz/").status_code == 404  # a tampered address serves nothing
+
+
+def test_a_carousel_and_a_post_without_an_image(meta, shop):
+    images = tuple(Media(path=picture(), mime_type="image/jpeg") for _ in range(3))
+    made = instagram.publish(shop, OutgoingPost(text="Three breads", idempotency_key="c", media=images))
+    assert meta.objects[made.remote_id]["media_type"] == "CAROUSEL_ALBUM"
+    with pytest.raises(NetworkError, match="needs an image"):
+        instagram.publish(shop, OutgoingPost(text="Words only", idempotency_key="w"))
+
+
+def test_without_a_public_address_the_post_fails_with_the_reason(meta, shop, settings):
+    settings.BASE_URL = ""
+    with pytest.raises(NetworkError, match="FIRSTHAND_BASE_URL") as refused:
+        instagram.publish(
+            shop, OutgoingPost(text="x", idempotency_key="n", media=(Media(path=picture(), mime_type="image/jpeg"),))
+        )
+    assert not refused.value.transient
+
+
+def test_a_scheduled_post_goes_out_through_the_engine_once(meta, shop, team):
+    post = Post.objects.create(workspace=team.workspace, author=team.owner, text="Fresh sourdough")
+    image = MediaFile.objects.create(
+        workspace=team.workspace, file=picture(), mime_type="image/jpeg", size=100, width=30, height=20
+    )
+    PostMedia.objects.create(post=post, media=image)
+    Delivery.objects.create(post=post, account=shop, state=State.SCHEDULED, due_at=timezone.now())
+    engine.run_once("w1")
+    delivery = Delivery.objects.get()
+    assert delivery.state == State.PUBLISHED, delivery.last_error
+    assert [m["caption"] for m in meta.media_of(shop.remote_id)] == ["Fresh sourdough"]
+    assert instagram.find_published(shop, delivery.part_key(0)).remote_id == delivery.remote_ids[0]
+
+
+def test_comments_are_read_media_by_media_answered_as_replies_and_hidden(meta, shop, team):
+    image = Media(path=picture(), mime_type="image/jpeg")
+    post = Post.objects.create(workspace=team.workspace, author=team.owner, text="New menu")
+    made = instagram.publish(shop, OutgoingPost(text="New menu", idempotency_key="m", media=(image,)))
+    Delivery.objects.create(
+        post=post, account=shop, state=State.PUBLISHED, published_at=timezone.now(), remote_ids=[made.remote_id]
+    )
+    asked = meta.ig_comment(made.remote_id, "ann.lee", "Is it vegan?")
+    ingest.watch_due()
+    ingest.process_pending()
+    talk = Conversation.objects.get()
+    assert talk.person.handle == "ann.lee" and talk.post.post == post
+    operations.reply(team.membership("staff"), talk, "Yes!")
+    assert meta.objects[asked]["replies"][0]["text"] == "Yes!"
+    instagram.hide(shop, asked)
+    assert meta.objects[asked]["hidden"] is True
+
+
+def test_what_instagrams_api_does_not_allow_is_said_plainly(meta, shop):
+    with pytest.raises(NetworkError, match="does not delete posts"):
+        instagram.delete(shop, "123")
+    assert "not read yet" in instagram.list_interactions(shop).limitation
