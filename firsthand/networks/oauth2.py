@@ -29,6 +29,8 @@ class Provider:
     token_url: str
     scopes: tuple[str, ...]
     scope_separator: str = " "
+    pkce: bool = True  # False where the network does not take PKCE from a web app (LinkedIn)
+    client_auth: str = "basic"  # how the app proves itself at the token endpoint: "basic" or "body"
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,7 @@ def authorization_url(provider: Provider, client_id: str, redirect_uri: str, att
         "redirect_uri": redirect_uri,
         "scope": provider.scope_separator.join(provider.scopes),
         "state": attempt.state,
-        "code_challenge": attempt.code_challenge,
-        "code_challenge_method": "S256",
+        **({"code_challenge": attempt.code_challenge, "code_challenge_method": "S256"} if provider.pkce else {}),
         **extra,
     }
     return f"{provider.authorize_url}?{urlencode(query)}"
@@ -77,7 +78,7 @@ def exchange_code(provider, client_id, client_secret, redirect_uri: str, code: s
         client_id,
         client_secret,
         {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri},
-        code_verifier=attempt.code_verifier,
+        code_verifier=attempt.code_verifier if provider.pkce else None,
     )
 
 
@@ -100,7 +101,11 @@ def _token_request(provider, client_id, client_secret, form: dict, code_verifier
     form = {**form, "client_id": client_id}
     if code_verifier:
         form["code_verifier"] = code_verifier
-    auth = httpx.BasicAuth(client_id, client_secret) if client_secret else None
+    auth = None
+    if client_secret and provider.client_auth == "basic":
+        auth = httpx.BasicAuth(client_id, client_secret)
+    elif client_secret:
+        form["client_secret"] = client_secret
     try:
         response = httpx.post(provider.token_url, data=form, auth=auth, timeout=settings.NETWORK_TIMEOUT_SECONDS)
     except httpx.HTTPError as error:
