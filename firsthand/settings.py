@@ -166,6 +166,9 @@ X_AUTHORIZE_URL = env("FIRSTHAND_X_AUTHORIZE_URL", "https://x.com/i/oauth2/autho
 # Meta's Graph API and Facebook Login dialog (a local fake's in tests).
 FACEBOOK_GRAPH_URL = env("FIRSTHAND_FACEBOOK_GRAPH_URL", "https://graph.facebook.com")
 FACEBOOK_DIALOG_URL = env("FIRSTHAND_FACEBOOK_DIALOG_URL", "https://www.facebook.com")
+# LinkedIn's REST API and sign-in (a local fake's in tests).
+LINKEDIN_API_URL = env("FIRSTHAND_LINKEDIN_API_URL", "https://api.linkedin.com")
+LINKEDIN_AUTH_URL = env("FIRSTHAND_LINKEDIN_AUTH_URL", "https://www.linkedin.com")
 # How long a published post is watched for replies on networks that only tell post by post.
 WATCH_HOURS = env_int("FIRSTHAND_WATCH_HOURS", 72)
 

@@ -44,6 +44,9 @@ class LoopbackServer:
             def do_DELETE(self):
                 fake.route(self, "DELETE")
 
+            def do_PUT(self):
+                fake.route(self, "PUT")
+
         return Handler
 
     def route(self, request, method):
@@ -68,7 +71,7 @@ class LoopbackServer:
         return {}
 
     def send(self, request, status, payload, headers=None):
-        data = json.dumps(payload).encode()
+        data = b"" if status == 204 else json.dumps(payload).encode()  # 204 has no body
         request.send_response(status)
         request.send_header("Content-Type", "application/json; charset=utf-8")
         request.send_header("Content-Length", str(len(data)))

@@ -30,6 +30,7 @@ FLOWS = {
     "x": "firsthand.networks.x.oauth",
     "facebook": "firsthand.networks.facebook.oauth",
     "instagram": "firsthand.networks.instagram.oauth",
+    "linkedin": "firsthand.networks.linkedin.oauth",
 }
 PENDING = "firsthand.oauth_pending"
 

@@ -12,6 +12,7 @@ CONNECTORS = {
     "x": "firsthand.networks.x.connector.XConnector",
     "facebook": "firsthand.networks.facebook.connector.FacebookConnector",
     "instagram": "firsthand.networks.instagram.connector.InstagramConnector",
+    "linkedin": "firsthand.networks.linkedin.connector.LinkedInConnector",
 }
 
 NETWORK_LABELS = {
@@ -21,6 +22,7 @@ NETWORK_LABELS = {
     "x": "X",
     "facebook": "Facebook",
     "instagram": "Instagram",
+    "linkedin": "LinkedIn",
 }
 
 _instances = {}
