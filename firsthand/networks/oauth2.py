@@ -136,3 +136,26 @@ def _token_request(provider, client_id, client_secret, form: dict, code_verifier
     if body.get("expires_in"):
         tokens["expires_at"] = time.time() + float(body["expires_in"])
     return tokens
+
+
+def refresh_account(account, provider: Provider, app) -> dict:
+    """Renew an account's tokens with the workspace's app, saving them at once (some networks spend the old
+    refresh token on use); a refusal becomes the NetworkError the health check and the engine understand."""
+    from datetime import datetime, timezone
+
+    from firsthand.networks.base import NetworkError
+
+    if app is None:
+        raise NetworkError(
+            f"The workspace's {provider.name} app keys are gone; an owner enters them under Accounts.",
+            transient=False,
+            auth=True,
+        )
+    try:
+        fresh = refresh(provider, app.client_id, app.client_secret, account.credentials)
+    except SignInError as error:
+        retry_at = datetime.fromtimestamp(error.retry_at, timezone.utc) if error.retry_at else None
+        raise NetworkError(str(error), transient=not error.auth, auth=error.auth, retry_at=retry_at) from None
+    account.credentials = fresh
+    account.save(update_fields=["credentials_encrypted"])
+    return fresh

@@ -243,14 +243,7 @@ class LinkedInConnector:
         tokens = account.credentials
         week = datetime.now(timezone.utc).timestamp() + 7 * 24 * 3600
         if tokens.get("refresh_token") and float(tokens.get("expires_at") or week) < week:
-            app = app_for(account.workspace)
-            try:
-                fresh = oauth2.refresh(provider(), app.client_id, app.client_secret, tokens)
-            except oauth2.SignInError as error:
-                raise NetworkError(str(error), transient=not error.auth, auth=error.auth) from None
-            account.credentials = fresh
-            account.save(update_fields=["credentials_encrypted"])
-            return fresh
+            return oauth2.refresh_account(account, provider(), app_for(account.workspace))
         org, token = self.org(account)
         call("GET", f"organizations/{org.rsplit(':', 1)[-1]}", token, what="checking the page's access")
         return None

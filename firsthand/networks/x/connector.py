@@ -141,19 +141,7 @@ class XConnector:
     def _refresh(self, account, tokens: dict) -> dict:
         from firsthand.networks.x.oauth import app_for, provider
 
-        app = app_for(account.workspace)
-        if app is None:
-            raise NetworkError(
-                "The workspace's X app keys are gone; an owner enters them under Accounts.", transient=False, auth=True
-            )
-        try:
-            fresh = oauth2.refresh(provider(), app.client_id, app.client_secret, tokens)
-        except oauth2.SignInError as error:
-            retry_at = datetime.fromtimestamp(error.retry_at, timezone.utc) if error.retry_at else None
-            raise NetworkError(str(error), transient=not error.auth, auth=error.auth, retry_at=retry_at) from None
-        account.credentials = fresh  # X has already spent the old refresh token: keep the new one now
-        account.save(update_fields=["credentials_encrypted"])
-        return fresh
+        return oauth2.refresh_account(account, provider(), app_for(account.workspace))
 
     def client(self, account) -> tweepy.Client:
         return sdk_client(self.tokens(account)["access_token"])
