@@ -169,6 +169,10 @@ FACEBOOK_DIALOG_URL = env("FIRSTHAND_FACEBOOK_DIALOG_URL", "https://www.facebook
 # LinkedIn's REST API and sign-in (a local fake's in tests).
 LINKEDIN_API_URL = env("FIRSTHAND_LINKEDIN_API_URL", "https://api.linkedin.com")
 LINKEDIN_AUTH_URL = env("FIRSTHAND_LINKEDIN_AUTH_URL", "https://www.linkedin.com")
+# Google's sign-in and the YouTube Data API (a local fake's in tests).
+GOOGLE_AUTHORIZE_URL = env("FIRSTHAND_GOOGLE_AUTHORIZE_URL", "https://accounts.google.com/o/oauth2/v2/auth")
+GOOGLE_TOKEN_URL = env("FIRSTHAND_GOOGLE_TOKEN_URL", "https://oauth2.googleapis.com/token")
+YOUTUBE_API_URL = env("FIRSTHAND_YOUTUBE_API_URL", "https://youtube.googleapis.com/")
 # How long a published post is watched for replies on networks that only tell post by post.
 WATCH_HOURS = env_int("FIRSTHAND_WATCH_HOURS", 72)
 

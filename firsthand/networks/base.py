@@ -113,6 +113,7 @@ class NetworkLimits:
     max_image_bytes: int = 5 * 1024 * 1024
     supports_threads: bool = True
     can_look_up_by_key: bool = True  # whether a lost answer can be reconciled
+    publishes: bool = True  # False where the API only answers (YouTube: no community posts through the API)
 
 
 class Connector(Protocol):

@@ -35,6 +35,9 @@ LIMITS = {
         image_types=("image/jpeg",),
         max_image_bytes=8 * MB,
     ),
+    "youtube": NetworkLimits(
+        label="YouTube", max_length=10000, counting="graphemes", max_images=0, supports_threads=False, publishes=False
+    ),
     "threads": NetworkLimits(
         label="Threads", max_length=500, counting="graphemes", max_images=10, max_image_bytes=8 * MB
     ),

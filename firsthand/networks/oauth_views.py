@@ -31,6 +31,7 @@ FLOWS = {
     "facebook": "firsthand.networks.facebook.oauth",
     "instagram": "firsthand.networks.instagram.oauth",
     "linkedin": "firsthand.networks.linkedin.oauth",
+    "youtube": "firsthand.networks.youtube.oauth",
 }
 PENDING = "firsthand.oauth_pending"
 

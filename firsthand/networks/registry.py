@@ -13,6 +13,7 @@ CONNECTORS = {
     "facebook": "firsthand.networks.facebook.connector.FacebookConnector",
     "instagram": "firsthand.networks.instagram.connector.InstagramConnector",
     "linkedin": "firsthand.networks.linkedin.connector.LinkedInConnector",
+    "youtube": "firsthand.networks.youtube.connector.YouTubeConnector",
 }
 
 NETWORK_LABELS = {
@@ -23,6 +24,7 @@ NETWORK_LABELS = {
     "facebook": "Facebook",
     "instagram": "Instagram",
     "linkedin": "LinkedIn",
+    "youtube": "YouTube",
 }
 
 _instances = {}

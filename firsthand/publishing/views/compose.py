@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from firsthand.guard.checks import check as guard_check
+from firsthand.networks.limits import LIMITS
 from firsthand.networks.models import ConnectedAccount
 from firsthand.publishing import operations
 from firsthand.publishing.checks import check_for_account
@@ -16,7 +17,10 @@ from firsthand.team.permissions import Capability
 
 
 def workspace_accounts(workspace):
-    return ConnectedAccount.objects.connected().filter(workspace=workspace).order_by("network", "handle")
+    """The accounts a post can go to: not those whose network's API only answers (YouTube)."""
+    answer_only = [name for name, limits in LIMITS.items() if not limits.publishes]
+    found = ConnectedAccount.objects.connected().filter(workspace=workspace).exclude(network__in=answer_only)
+    return found.order_by("network", "handle")
 
 
 def initial_for(post: Post | None):
