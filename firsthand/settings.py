@@ -173,6 +173,9 @@ LINKEDIN_AUTH_URL = env("FIRSTHAND_LINKEDIN_AUTH_URL", "https://www.linkedin.com
 GOOGLE_AUTHORIZE_URL = env("FIRSTHAND_GOOGLE_AUTHORIZE_URL", "https://accounts.google.com/o/oauth2/v2/auth")
 GOOGLE_TOKEN_URL = env("FIRSTHAND_GOOGLE_TOKEN_URL", "https://oauth2.googleapis.com/token")
 YOUTUBE_API_URL = env("FIRSTHAND_YOUTUBE_API_URL", "https://youtube.googleapis.com/")
+# The Threads API and Threads' sign-in page (a local fake's in tests).
+THREADS_API_URL = env("FIRSTHAND_THREADS_API_URL", "https://graph.threads.net")
+THREADS_AUTHORIZE_URL = env("FIRSTHAND_THREADS_AUTHORIZE_URL", "https://threads.net/oauth/authorize")
 # How long a published post is watched for replies on networks that only tell post by post.
 WATCH_HOURS = env_int("FIRSTHAND_WATCH_HOURS", 72)
 

@@ -32,6 +32,7 @@ FLOWS = {
     "instagram": "firsthand.networks.instagram.oauth",
     "linkedin": "firsthand.networks.linkedin.oauth",
     "youtube": "firsthand.networks.youtube.oauth",
+    "threads": "firsthand.networks.threads.oauth",
 }
 PENDING = "firsthand.oauth_pending"
 

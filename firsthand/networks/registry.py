@@ -14,6 +14,7 @@ CONNECTORS = {
     "instagram": "firsthand.networks.instagram.connector.InstagramConnector",
     "linkedin": "firsthand.networks.linkedin.connector.LinkedInConnector",
     "youtube": "firsthand.networks.youtube.connector.YouTubeConnector",
+    "threads": "firsthand.networks.threads.connector.ThreadsConnector",
 }
 
 NETWORK_LABELS = {
@@ -25,6 +26,7 @@ NETWORK_LABELS = {
     "instagram": "Instagram",
     "linkedin": "LinkedIn",
     "youtube": "YouTube",
+    "threads": "Threads",
 }
 
 _instances = {}

@@ -26,22 +26,36 @@ TEMPORARY_CODES = {1, 2}
 EXPIRED_TOKEN = 190
 
 
-def url(path: str) -> str:
-    return f"{settings.FACEBOOK_GRAPH_URL.rstrip('/')}/{VERSION}/{path.lstrip('/')}"
+def url(path: str, api: tuple[str, str] | None = None) -> str:
+    base, version = api or (settings.FACEBOOK_GRAPH_URL, VERSION)
+    return f"{base.rstrip('/')}/{version}/{path.lstrip('/')}" if version else f"{base.rstrip('/')}/{path.lstrip('/')}"
 
 
-def call(method: str, path: str, token: str | None, *, what: str, writes=False, params=None, data=None, files=None):
-    """The answer's JSON; a NetworkError with Meta's words when Meta says no."""
+def call(
+    method: str,
+    path: str,
+    token: str | None,
+    *,
+    what: str,
+    writes=False,
+    params=None,
+    data=None,
+    files=None,
+    api=None,
+    name="Facebook",
+):
+    """The answer's JSON; a NetworkError with Meta's words when Meta says no. `api`: (base URL, version) of
+    another Meta API in the same style (Threads), instead of the Graph API's."""
     query = dict(params or {})
     if token:
         query["access_token"] = token
     try:
         response = httpx.request(
-            method, url(path), params=query, data=data, files=files, timeout=settings.NETWORK_TIMEOUT_SECONDS
+            method, url(path, api), params=query, data=data, files=files, timeout=settings.NETWORK_TIMEOUT_SECONDS
         )
     except httpx.HTTPError as error:
         raise NetworkError(
-            f"Facebook could not be reached while {what}: {error}", transient=True, outcome_unknown=writes
+            f"{name} could not be reached while {what}: {error}", transient=True, outcome_unknown=writes
         ) from None
     try:
         body = response.json()
@@ -54,13 +68,13 @@ def call(method: str, path: str, token: str | None, *, what: str, writes=False, 
     code, message = error.get("code"), error.get("error_user_msg") or error.get("message") or response.reason_phrase
     if code == EXPIRED_TOKEN or response.status_code == 401:
         raise NetworkError(
-            f"Facebook no longer accepts the Page's access ({message}); connect it again.", transient=False, auth=True
+            f"{name} no longer accepts the account's access ({message}); connect it again.", transient=False, auth=True
         )
     if code in RATE_LIMIT_CODES or response.status_code == 429:
-        raise NetworkError(f"Facebook's rate limit reached while {what}.", transient=True, retry_at=regain_at(response))
+        raise NetworkError(f"{name}'s rate limit reached while {what}.", transient=True, retry_at=regain_at(response))
     if code in TEMPORARY_CODES or response.status_code >= 500 or error.get("is_transient"):
-        raise NetworkError(f"Facebook failed while {what}: {message}", transient=True, outcome_unknown=writes)
-    raise NetworkError(f"Facebook refused {what}: {message}", transient=False)
+        raise NetworkError(f"{name} failed while {what}: {message}", transient=True, outcome_unknown=writes)
+    raise NetworkError(f"{name} refused {what}: {message}", transient=False)
 
 
 def regain_at(response) -> datetime:

@@ -20,6 +20,7 @@ ig-comment/replies (POST /{comment-id}/replies), ig-comment (hide=true), ig-user
 
 import time
 from datetime import datetime, timezone
+from functools import partial
 
 from firsthand.networks import lookup
 from firsthand.networks.base import (
@@ -31,11 +32,12 @@ from firsthand.networks.base import (
     PublishedPost,
     RemotePost,
 )
-from firsthand.networks.facebook.graph import call
+from firsthand.networks.facebook import graph
 from firsthand.networks.limits import LIMITS
 from firsthand.networks.public_media import public_url
 
 STATUS_POLLS = 10
+call = partial(graph.call, name="Instagram")  # the Graph API, with Instagram named in its errors
 STATUS_WAIT_SECONDS = 1.0
 COMMENT_FIELDS = "id,text,username,timestamp,from{id,username}"
 

@@ -1,0 +1,243 @@
+"""Threads through the Threads API (graph.threads.net; Meta's Graph style, so facebook/graph.py's call()).
+
+Publishing is two steps like Instagram's: a container (text, one image, or a carousel; reply_to_id for
+answers and follow-up parts), its status polled until FINISHED, then threads_publish. Images are fetched
+by Threads from a public address (networks/public_media.py). Exactly once by lookup among the account's
+recent threads. Replies to the account's posts are read post by post (/conversation) for
+FIRSTHAND_WATCH_HOURS, answered with reply_to_id, and can be hidden (manage_reply).
+Tokens: a long-lived token (60 days) renewed with th_refresh_token before it runs out.
+
+developers.facebook.com/docs/threads: posts (media containers, threads_publish), troubleshooting
+(container status), retrieve-and-manage-replies (conversation, manage_reply), get-started/
+long-lived-tokens (th_exchange_token, th_refresh_token), overview (rate limits: 250 posts a day).
+"""
+
+import time
+from datetime import datetime, timezone
+
+import httpx
+from django.conf import settings
+
+from firsthand.networks import lookup
+from firsthand.networks.base import (
+    FollowerPage,
+    Interaction,
+    InteractionPage,
+    NetworkError,
+    OutgoingPost,
+    PublishedPost,
+    RemotePost,
+)
+from firsthand.networks.facebook import graph
+from firsthand.networks.limits import LIMITS
+from firsthand.networks.public_media import public_url
+
+VERSION = "v1.0"  # the Threads API's version in every path; no end of life is announced
+STATUS_POLLS = 10
+REFRESH_BEFORE_SECONDS = 7 * 24 * 3600  # long-lived tokens last 60 days: renewed in their last week
+
+
+def api():
+    return (settings.THREADS_API_URL, VERSION)
+
+
+def call(*args, **kwargs):
+    return graph.call(*args, api=api(), name="Threads", **kwargs)
+
+
+def when(value) -> datetime:
+    try:
+        return datetime.strptime(str(value), "%Y-%m-%dT%H:%M:%S%z")
+    except ValueError:
+        return datetime.now(timezone.utc)
+
+
+class ThreadsConnector:
+    network = "threads"
+    limits = LIMITS["threads"]
+    wait = staticmethod(time.sleep)
+
+    def user(self, account) -> tuple[str, str]:
+        credentials = account.credentials
+        if float(credentials.get("expires_at") or time.time() + 1) < time.time():
+            raise NetworkError(
+                "The Threads access has run out (60 days); connect the account again.", transient=False, auth=True
+            )
+        return credentials["user_id"], credentials["access_token"]
+
+    def publish(self, account, post: OutgoingPost) -> PublishedPost:
+        user, token = self.user(account)
+        lookup.reserve(account, post.idempotency_key, post.text, post.reply_to)
+        data = {"text": post.text}
+        if post.reply_to:
+            data["reply_to_id"] = post.reply_to
+        if len(post.media) == 1:
+            data.update(media_type="IMAGE", image_url=public_url(post.media[0].path, "Threads"))
+            if post.media[0].alt_text:
+                data["alt_text"] = post.media[0].alt_text
+        elif post.media:
+            children = [
+                call(
+                    "POST",
+                    f"{user}/threads",
+                    token,
+                    what="preparing an image",
+                    writes=True,
+                    data={
+                        "media_type": "IMAGE",
+                        "image_url": public_url(item.path, "Threads"),
+                        "is_carousel_item": "true",
+                    },
+                )["id"]
+                for item in post.media
+            ]
+            data.update(media_type="CAROUSEL", children=",".join(children))
+        else:
+            data["media_type"] = "TEXT"
+        container = call("POST", f"{user}/threads", token, what="preparing the post", writes=True, data=data)["id"]
+        self.until_ready(token, container)
+        made = call(
+            "POST", f"{user}/threads_publish", token, what="publishing", writes=True, data={"creation_id": container}
+        )
+        found = call("GET", made["id"], token, what="reading the post", params={"fields": "permalink"})
+        return PublishedPost(
+            remote_id=made["id"], url=found.get("permalink", ""), published_at=datetime.now(timezone.utc)
+        )
+
+    def until_ready(self, token, container: str) -> None:
+        for _ in range(STATUS_POLLS):
+            status = call(
+                "GET", container, token, what="waiting for Threads", params={"fields": "status,error_message"}
+            )
+            if status.get("status") in ("FINISHED", "PUBLISHED"):
+                return
+            if status.get("status") in ("ERROR", "EXPIRED"):
+                raise NetworkError(
+                    f"Threads could not take the post: {status.get('error_message') or status['status']}.",
+                    transient=False,
+                )
+            self.wait(1.0)
+        raise NetworkError(
+            "Threads was still preparing the post; trying again shortly.", transient=True, outcome_unknown=True
+        )
+
+    def find_published(self, account, idempotency_key: str) -> PublishedPost | None:
+        reserved = lookup.reservation(account, idempotency_key)
+        if reserved is None:
+            return None
+        user, token = self.user(account)
+        recent = call(
+            "GET",
+            f"{user}/threads",
+            token,
+            what="looking for the post",
+            params={"fields": "id,text,timestamp,permalink", "since": reserved["at"] - 60, "limit": 50},
+        )
+        if reserved.get("parent"):
+            recent = call(
+                "GET",
+                f"{user}/replies",
+                token,
+                what="looking for the reply",
+                params={"fields": "id,text,timestamp", "limit": 50},
+            )
+        for item in recent.get("data", []):
+            if lookup.digest(item.get("text", "")) == reserved["text"]:
+                return PublishedPost(remote_id=item["id"], url=item.get("permalink", ""))
+        return None
+
+    def delete(self, account, remote_id: str) -> None:
+        try:
+            call("DELETE", remote_id, self.user(account)[1], what="deleting the post", writes=True)
+        except NetworkError as error:
+            if "does not exist" not in error.message.lower():
+                raise
+
+    def fetch_post(self, account, remote_id: str) -> RemotePost:
+        try:
+            found = call(
+                "GET", remote_id, self.user(account)[1], what="reading the post", params={"fields": "id,text,permalink"}
+            )
+        except NetworkError as error:
+            if "does not exist" in error.message.lower():
+                return RemotePost(remote_id=remote_id, url="", text="", exists=False)
+            raise
+        return RemotePost(remote_id=remote_id, url=found.get("permalink", ""), text=found.get("text", ""), exists=True)
+
+    def hide(self, account, remote_id: str, hidden: bool = True) -> None:
+        call(
+            "POST",
+            f"{remote_id}/manage_reply",
+            self.user(account)[1],
+            what="hiding the reply",
+            writes=True,
+            data={"hide": str(hidden).lower()},
+        )
+
+    def like(self, account, remote_id: str) -> None:
+        raise NetworkError("The Threads API does not let an account like posts.", transient=False)
+
+    def send_message(self, account, thread: str, text: str) -> PublishedPost:
+        raise NetworkError("Threads has no private messages.", transient=False)
+
+    def replies_need_watching(self, account) -> bool:
+        return True
+
+    def list_replies(self, account, remote_id: str, cursor: str = "") -> InteractionPage:
+        user, token = self.user(account)
+        params = {"fields": "id,text,username,timestamp,is_reply_owned_by_me", "reverse": "false", "limit": 50}
+        if cursor:
+            params["after"] = cursor
+        found = call("GET", f"{remote_id}/conversation", token, what="reading replies", params=params)
+        items = [
+            Interaction(
+                remote_id=reply["id"],
+                kind="reply",
+                author_handle=reply.get("username", "someone"),
+                author_name="",
+                text=reply.get("text", ""),
+                created_at=when(reply.get("timestamp")),
+                in_reply_to=remote_id,
+                raw=reply,
+            )
+            for reply in found.get("data", [])
+            if not reply.get("is_reply_owned_by_me")
+        ]
+        after = ((found.get("paging") or {}).get("cursors") or {}).get("after")
+        return InteractionPage(items=items, cursor=after or cursor)
+
+    def list_interactions(self, account, cursor: str = "") -> InteractionPage:
+        return InteractionPage(
+            items=[], cursor=cursor, limitation="Threads mentions are not read yet; replies to the account's posts are."
+        )
+
+    def list_followers(self, account, cursor: str = "") -> FollowerPage:
+        return FollowerPage(profiles=[], cursor="")  # the Threads API gives follower counts, not followers
+
+    def refresh_credentials(self, account) -> dict | None:
+        credentials = account.credentials
+        if float(credentials.get("expires_at") or 0) - time.time() < REFRESH_BEFORE_SECONDS:
+            try:
+                answer = httpx.get(
+                    f"{settings.THREADS_API_URL.rstrip('/')}/refresh_access_token",
+                    params={"grant_type": "th_refresh_token", "access_token": credentials["access_token"]},
+                    timeout=settings.NETWORK_TIMEOUT_SECONDS,
+                )
+            except httpx.HTTPError as error:
+                raise NetworkError(f"Threads could not be reached: {error}", transient=True) from None
+            if answer.status_code != 200:
+                raise NetworkError(
+                    "Threads would not renew the access; connect the account again.", transient=False, auth=True
+                )
+            body = answer.json()
+            fresh = {
+                **credentials,
+                "access_token": body["access_token"],
+                "expires_at": time.time() + float(body.get("expires_in", 5184000)),
+            }
+            account.credentials = fresh
+            account.save(update_fields=["credentials_encrypted"])
+            return fresh
+        user, token = self.user(account)
+        call("GET", "me", token, what="checking the account's access", params={"fields": "id"})
+        return None

@@ -1,0 +1,134 @@
+"""The Threads connector against a local Threads API built from Meta's documentation (see fake_server.py)."""
+
+import html
+import io
+import re
+import time
+import uuid
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from django.core.files.storage import default_storage
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from firsthand.inbox import ingest, operations
+from firsthand.inbox.models import Conversation
+from firsthand.networks import health
+from firsthand.networks.base import Media, NetworkError, OutgoingPost
+from firsthand.networks.models import ConnectedAccount
+from firsthand.networks.threads.connector import ThreadsConnector
+from firsthand.networks.threads.tests.fake_server import FakeThreads
+from firsthand.publishing import engine
+from firsthand.publishing.models import Delivery, Post
+from firsthand.publishing.states import State
+
+pytestmark = pytest.mark.django_db
+
+threads = ThreadsConnector()
+
+
+@pytest.fixture(autouse=True)
+def no_waiting(monkeypatch):
+    monkeypatch.setattr(ThreadsConnector, "wait", staticmethod(lambda seconds: None))
+
+
+@pytest.fixture
+def meta(settings):
+    fake = FakeThreads()
+    settings.THREADS_API_URL = fake.url
+    settings.THREADS_AUTHORIZE_URL = f"{fake.url}/oauth/authorize"
+    settings.BASE_URL = "https://shop.example"
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def shop(meta, team, client_for):
+    meta.signing_in_as = meta.new_user("cornercafe")
+    client = client_for(team.owner)
+    client.post(
+        reverse("networks:app_setup", kwargs={"slug": team.workspace.slug, "network": "threads"}),
+        {"client_id": meta.app_id, "client_secret": meta.app_secret},
+    )
+    page = client.post(
+        reverse("networks:oauth_connect", kwargs={"slug": team.workspace.slug, "network": "threads"}),
+        {"is_brand": "on"},
+    ).content.decode()
+    url = html.unescape(re.search(r'<a class="button" href="([^"]+)">Continue to Threads', page)[1])
+    back = urlsplit(httpx.get(url, follow_redirects=False).headers["Location"])
+    client.get(back.path + "?" + back.query)
+    return ConnectedAccount.objects.get(network="threads")
+
+
+def picture() -> str:
+    data = io.BytesIO()
+    Image.new("RGB", (30, 20), "teal").save(data, "PNG")
+    return default_storage.save(f"test/{uuid.uuid4().hex}.png", data)
+
+
+def test_connecting_keeps_a_long_lived_token(meta, shop):
+    assert shop.handle == "@cornercafe" and shop.credentials["expires_at"] > time.time() + 59 * 24 * 3600
+
+
+def test_text_and_image_posts_and_a_thread_go_out_in_two_steps(meta, shop, team):
+    post = Post.objects.create(workspace=team.workspace, author=team.owner, text="Open late", follow_ups=["Until 10!"])
+    Delivery.objects.create(post=post, account=shop, state=State.SCHEDULED, due_at=timezone.now())
+    engine.run_once("w1")
+    delivery = Delivery.objects.get()
+    assert delivery.state == State.PUBLISHED, delivery.last_error
+    first, second = (meta.media[i] for i in delivery.remote_ids)
+    assert first["text"] == "Open late" and second["reply_to"] == first["id"]
+    image = Media(path=picture(), mime_type="image/png", alt_text="Teal door")
+    made = threads.publish(shop, OutgoingPost(text="Our door", idempotency_key="i", media=(image,)))
+    container = meta.containers[meta.media[made.remote_id]["container"]]
+    assert container["media_type"] == "IMAGE" and container["alt_text"] == "Teal door"
+    assert container["image_url"].startswith("https://shop.example/networks/media/")
+
+
+def test_a_lost_publish_is_found_before_retrying(meta, shop):
+    threads.publish(shop, OutgoingPost(text="Exactly once", idempotency_key="k"))
+    found = threads.find_published(shop, "k")
+    assert found and meta.media[found.remote_id]["text"] == "Exactly once"
+    assert threads.find_published(shop, "never-tried") is None
+
+
+def test_replies_are_read_post_by_post_answered_and_hidden(meta, shop, team):
+    made = threads.publish(shop, OutgoingPost(text="Spring menu", idempotency_key="s"))
+    post = Post.objects.create(workspace=team.workspace, author=team.owner, text="Spring menu")
+    Delivery.objects.create(
+        post=post, account=shop, state=State.PUBLISHED, published_at=timezone.now(), remote_ids=[made.remote_id]
+    )
+    asked = meta.someone_replies(made.remote_id, "ann", "Vegan options?")
+    ingest.watch_due()
+    ingest.process_pending()
+    talk = Conversation.objects.get()
+    operations.reply(team.membership("staff"), talk, "Yes, three!")
+    answers = [m for m in meta.posts_of(shop.remote_id) if m.get("reply_to") == asked]
+    assert [a["text"] for a in answers] == ["Yes, three!"]
+    threads.hide(shop, asked)
+    assert meta.media[asked]["hidden"] is True
+
+
+def test_the_token_is_renewed_in_its_last_week_and_an_expired_one_asks_to_reconnect(meta, shop):
+    shop.credentials = {**shop.credentials, "expires_at": time.time() + 3 * 24 * 3600}
+    shop.save()
+    old = shop.credentials["access_token"]
+    health.check_due()
+    shop.refresh_from_db()
+    assert shop.credentials["access_token"] != old and not shop.needs_reconnect
+    shop.credentials = {**shop.credentials, "expires_at": time.time() - 1}
+    with pytest.raises(NetworkError, match="run out") as expired:
+        threads.publish(shop, OutgoingPost(text="x", idempotency_key="e"))
+    assert expired.value.auth
+
+
+def test_deleting_and_what_threads_does_not_allow(meta, shop):
+    made = threads.publish(shop, OutgoingPost(text="Oops", idempotency_key="d")).remote_id
+    threads.delete(shop, made)
+    threads.delete(shop, made)
+    assert threads.fetch_post(shop, made).exists is False
+    with pytest.raises(NetworkError, match="does not let"):
+        threads.like(shop, made)
