@@ -211,6 +211,9 @@ def like(membership, item: Interaction) -> None:
     )
 
 
+HIDEABLE = ("comment", "reply")  # what a network's moderation can hide; mentions and messages are not theirs
+
+
 def can_hide_on_network(account) -> bool:
     return hasattr(registry.connector(account.network), "hide")
 
@@ -219,7 +222,7 @@ def hide_on_network(membership, item: Interaction) -> None:
     """Hide a customer's comment on the network where it allows (Facebook): kept, never deleted."""
     account = item.conversation.account
     label = registry.limits_for(account).label
-    if item.direction != Interaction.Direction.IN or item.kind != "comment" or not can_hide_on_network(account):
+    if item.direction != Interaction.Direction.IN or item.kind not in HIDEABLE or not can_hide_on_network(account):
         raise ReplyError(f"Only comments can be hidden, and only where {label} allows it.")
     if item.hidden_on_network_at:
         return
