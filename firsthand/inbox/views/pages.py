@@ -168,6 +168,7 @@ def conversation(request, membership, conversation_id):
         "is_owner": membership.role == "owner",
         "can_reply": membership.can(Capability.REPLY),
         "can_hide_on_network": operations.can_hide_on_network(talk.account),
+        "hideable_kinds": operations.HIDEABLE,
         "network_label": registry.limits_for(talk.account).label,
         "can_approve": membership.can(Capability.APPROVE),
         "collision": collision,
