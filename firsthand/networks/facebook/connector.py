@@ -33,19 +33,13 @@ from firsthand.networks.base import (
     PublishedPost,
     RemotePost,
 )
+from firsthand.networks.facebook import graph
 from firsthand.networks.facebook.graph import call
 from firsthand.networks.limits import LIMITS
 
 COMMENT_FIELDS = "id,message,from,created_time,parent{id}"
 POST_FIELDS = "id,message,permalink_url,reactions.summary(true).limit(0),comments.summary(true).limit(0)"
 MESSAGE_FIELDS = "messages.limit(25){id,message,from,created_time}"
-
-
-def when(value) -> datetime:
-    try:
-        return datetime.strptime(str(value), "%Y-%m-%dT%H:%M:%S%z")
-    except ValueError:
-        return datetime.now(timezone.utc)
 
 
 class FacebookConnector:
@@ -235,7 +229,7 @@ class FacebookConnector:
                         author_handle=sender.get("id", ""),
                         author_name=sender.get("name", ""),
                         text=message.get("message", ""),
-                        created_at=when(message["created_time"]),
+                        created_at=graph.moment(message["created_time"]),
                         thread=sender.get("id"),
                         raw=message,
                     )
@@ -260,7 +254,7 @@ def comment_item(comment: dict, post_id: str) -> Interaction:
         author_handle=author.get("id", "") or "someone",
         author_name=author.get("name", ""),
         text=comment.get("message", ""),
-        created_at=when(comment.get("created_time")),
+        created_at=graph.moment(comment.get("created_time")),
         in_reply_to=post_id,
         raw=comment,
     )

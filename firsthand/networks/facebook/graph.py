@@ -89,3 +89,30 @@ def regain_at(response) -> datetime:
         except (ValueError, AttributeError, TypeError):
             pass
     return datetime.now(timezone.utc) + timedelta(minutes=minutes)
+
+
+def moment(value) -> datetime:
+    """A time as Meta's APIs write it (2026-11-23T10:15:00+0000); now when it cannot be read."""
+    try:
+        return datetime.strptime(str(value), "%Y-%m-%dT%H:%M:%S%z")
+    except ValueError:
+        return datetime.now(timezone.utc)
+
+
+def wait_for_container(call, token: str, container: str, *, field: str, label: str, wait, polls: int = 10) -> None:
+    """Instagram's and Threads' first publishing step: poll the media container until the network has
+    fetched and checked it (FINISHED), failing with the network's reason (ERROR, EXPIRED)."""
+    for _ in range(polls):
+        status = call(
+            "GET", container, token, what=f"waiting for {label}", params={"fields": f"{field},status,error_message"}
+        )
+        code = status.get(field)
+        if code in ("FINISHED", "PUBLISHED"):
+            return
+        if code in ("ERROR", "EXPIRED"):
+            reason = status.get("error_message") or status.get("status") or code
+            raise NetworkError(f"{label} could not take the post: {reason}.", transient=False)
+        wait(1.0)
+    raise NetworkError(
+        f"{label} was still preparing the post; trying again shortly.", transient=True, outcome_unknown=True
+    )

@@ -42,13 +42,6 @@ STATUS_WAIT_SECONDS = 1.0
 COMMENT_FIELDS = "id,text,username,timestamp,from{id,username}"
 
 
-def when(value) -> datetime:
-    try:
-        return datetime.strptime(str(value), "%Y-%m-%dT%H:%M:%S%z")
-    except ValueError:
-        return datetime.now(timezone.utc)
-
-
 class InstagramConnector:
     network = "instagram"
     limits = LIMITS["instagram"]
@@ -110,21 +103,7 @@ class InstagramConnector:
         return call("POST", f"{ig_user}/media", token, what="preparing the carousel", writes=True, data=data)["id"]
 
     def until_ready(self, token, container: str) -> None:
-        for _ in range(STATUS_POLLS):
-            status = call(
-                "GET", container, token, what="waiting for Instagram", params={"fields": "status_code,status"}
-            )
-            code = status.get("status_code")
-            if code in ("FINISHED", "PUBLISHED"):
-                return
-            if code in ("ERROR", "EXPIRED"):
-                raise NetworkError(
-                    f"Instagram could not take the image: {status.get('status') or code}.", transient=False
-                )
-            self.wait(STATUS_WAIT_SECONDS)
-        raise NetworkError(
-            "Instagram was still preparing the image; trying again shortly.", transient=True, outcome_unknown=True
-        )
+        graph.wait_for_container(call, token, container, field="status_code", label="Instagram", wait=self.wait)
 
     def find_published(self, account, idempotency_key: str) -> PublishedPost | None:
         reserved = lookup.reservation(account, idempotency_key)
@@ -141,7 +120,7 @@ class InstagramConnector:
         for media in recent.get("data", []):
             if (
                 lookup.digest(media.get("caption", "")) == reserved["text"]
-                and when(media.get("timestamp")).timestamp() >= reserved["at"] - 60
+                and graph.moment(media.get("timestamp")).timestamp() >= reserved["at"] - 60
             ):
                 return PublishedPost(remote_id=media["id"], url=media.get("permalink", ""))
         return None
@@ -205,7 +184,7 @@ class InstagramConnector:
                 author_handle=comment.get("username") or (comment.get("from") or {}).get("username", "someone"),
                 author_name="",
                 text=comment.get("text", ""),
-                created_at=when(comment.get("timestamp")),
+                created_at=graph.moment(comment.get("timestamp")),
                 in_reply_to=remote_id,
                 raw=comment,
             )

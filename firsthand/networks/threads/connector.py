@@ -45,13 +45,6 @@ def call(*args, **kwargs):
     return graph.call(*args, api=api(), name="Threads", **kwargs)
 
 
-def when(value) -> datetime:
-    try:
-        return datetime.strptime(str(value), "%Y-%m-%dT%H:%M:%S%z")
-    except ValueError:
-        return datetime.now(timezone.utc)
-
-
 class ThreadsConnector:
     network = "threads"
     limits = LIMITS["threads"]
@@ -105,21 +98,7 @@ class ThreadsConnector:
         )
 
     def until_ready(self, token, container: str) -> None:
-        for _ in range(STATUS_POLLS):
-            status = call(
-                "GET", container, token, what="waiting for Threads", params={"fields": "status,error_message"}
-            )
-            if status.get("status") in ("FINISHED", "PUBLISHED"):
-                return
-            if status.get("status") in ("ERROR", "EXPIRED"):
-                raise NetworkError(
-                    f"Threads could not take the post: {status.get('error_message') or status['status']}.",
-                    transient=False,
-                )
-            self.wait(1.0)
-        raise NetworkError(
-            "Threads was still preparing the post; trying again shortly.", transient=True, outcome_unknown=True
-        )
+        graph.wait_for_container(call, token, container, field="status", label="Threads", wait=self.wait)
 
     def find_published(self, account, idempotency_key: str) -> PublishedPost | None:
         reserved = lookup.reservation(account, idempotency_key)
@@ -196,7 +175,7 @@ class ThreadsConnector:
                 author_handle=reply.get("username", "someone"),
                 author_name="",
                 text=reply.get("text", ""),
-                created_at=when(reply.get("timestamp")),
+                created_at=graph.moment(reply.get("timestamp")),
                 in_reply_to=remote_id,
                 raw=reply,
             )

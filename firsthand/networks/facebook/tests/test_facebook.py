@@ -5,13 +5,10 @@ import hmac
 import html
 import io
 import json
-import re
 import time
 import uuid
 from datetime import date
-from urllib.parse import urlsplit
 
-import httpx
 import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
@@ -27,6 +24,7 @@ from firsthand.networks.facebook.connector import FacebookConnector
 from firsthand.networks.facebook.tests.fake_server import FakeFacebook
 from firsthand.networks.facebook.webhook import verify_token
 from firsthand.networks.models import ConnectedAccount, NetworkApp
+from firsthand.networks.testing import connect_through_sign_in
 from firsthand.publishing import engine
 from firsthand.publishing.models import Delivery, Post
 from firsthand.publishing.states import State
@@ -46,17 +44,7 @@ def meta(settings):
 
 
 def connect(client, workspace, meta):
-    client.post(
-        reverse("networks:app_setup", kwargs={"slug": workspace.slug, "network": "facebook"}),
-        {"client_id": meta.app_id, "client_secret": meta.app_secret},
-    )
-    page = client.post(
-        reverse("networks:oauth_connect", kwargs={"slug": workspace.slug, "network": "facebook"}), {"is_brand": "on"}
-    ).content.decode()
-    dialog = html.unescape(re.search(r'<a class="button" href="([^"]+)">Continue to Facebook', page)[1])
-    answer = httpx.get(dialog, follow_redirects=False)
-    back = urlsplit(answer.headers["Location"])
-    return client.get(back.path + "?" + back.query, follow=True)
+    return connect_through_sign_in(client, workspace, "facebook", "Facebook", meta.app_id, meta.app_secret)
 
 
 @pytest.fixture

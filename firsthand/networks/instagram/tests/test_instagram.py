@@ -2,14 +2,11 @@
 
 import html
 import io
-import re
 import uuid
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
 from django.core.files.storage import default_storage
-from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
@@ -19,6 +16,7 @@ from firsthand.networks.base import Media, NetworkError, OutgoingPost
 from firsthand.networks.instagram.connector import InstagramConnector
 from firsthand.networks.instagram.tests.fake_server import FakeInstagram
 from firsthand.networks.models import ConnectedAccount
+from firsthand.networks.testing import connect_through_sign_in
 from firsthand.publishing import engine
 from firsthand.publishing.models import Delivery, MediaFile, Post, PostMedia
 from firsthand.publishing.states import State
@@ -45,16 +43,7 @@ def meta(settings):
 
 
 def connect(client, workspace, meta):
-    client.post(
-        reverse("networks:app_setup", kwargs={"slug": workspace.slug, "network": "instagram"}),
-        {"client_id": meta.app_id, "client_secret": meta.app_secret},
-    )
-    page = client.post(
-        reverse("networks:oauth_connect", kwargs={"slug": workspace.slug, "network": "instagram"}), {"is_brand": "on"}
-    ).content.decode()
-    dialog = html.unescape(re.search(r'<a class="button" href="([^"]+)">Continue to Instagram', page)[1])
-    back = urlsplit(httpx.get(dialog, follow_redirects=False).headers["Location"])
-    return client.get(back.path + "?" + back.query, follow=True)
+    return connect_through_sign_in(client, workspace, "instagram", "Instagram", meta.app_id, meta.app_secret)
 
 
 @pytest.fixture

@@ -2,16 +2,12 @@
 
 import html
 import io
-import re
 import time
 import uuid
 from datetime import date
-from urllib.parse import urlsplit
 
-import httpx
 import pytest
 from django.core.files.storage import default_storage
-from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
@@ -23,6 +19,7 @@ from firsthand.networks.linkedin import rest
 from firsthand.networks.linkedin.connector import LinkedInConnector, escape, unescape
 from firsthand.networks.linkedin.tests.fake_server import FakeLinkedIn
 from firsthand.networks.models import ConnectedAccount
+from firsthand.networks.testing import connect_through_sign_in
 from firsthand.publishing import engine
 from firsthand.publishing.models import Delivery, Post
 from firsthand.publishing.states import State
@@ -42,16 +39,7 @@ def li(settings):
 
 
 def connect(client, workspace, li):
-    client.post(
-        reverse("networks:app_setup", kwargs={"slug": workspace.slug, "network": "linkedin"}),
-        {"client_id": li.client_id, "client_secret": li.client_secret},
-    )
-    page = client.post(
-        reverse("networks:oauth_connect", kwargs={"slug": workspace.slug, "network": "linkedin"}), {"is_brand": "on"}
-    ).content.decode()
-    url = html.unescape(re.search(r'<a class="button" href="([^"]+)">Continue to LinkedIn', page)[1])
-    back = urlsplit(httpx.get(url, follow_redirects=False).headers["Location"])
-    return client.get(back.path + "?" + back.query, follow=True)
+    return connect_through_sign_in(client, workspace, "linkedin", "LinkedIn", li.client_id, li.client_secret)
 
 
 @pytest.fixture

@@ -1,16 +1,11 @@
 """The Threads connector against a local Threads API built from Meta's documentation (see fake_server.py)."""
 
-import html
 import io
-import re
 import time
 import uuid
-from urllib.parse import urlsplit
 
-import httpx
 import pytest
 from django.core.files.storage import default_storage
-from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
@@ -19,6 +14,7 @@ from firsthand.inbox.models import Conversation
 from firsthand.networks import health
 from firsthand.networks.base import Media, NetworkError, OutgoingPost
 from firsthand.networks.models import ConnectedAccount
+from firsthand.networks.testing import connect_through_sign_in
 from firsthand.networks.threads.connector import ThreadsConnector
 from firsthand.networks.threads.tests.fake_server import FakeThreads
 from firsthand.publishing import engine
@@ -48,18 +44,7 @@ def meta(settings):
 @pytest.fixture
 def shop(meta, team, client_for):
     meta.signing_in_as = meta.new_user("cornercafe")
-    client = client_for(team.owner)
-    client.post(
-        reverse("networks:app_setup", kwargs={"slug": team.workspace.slug, "network": "threads"}),
-        {"client_id": meta.app_id, "client_secret": meta.app_secret},
-    )
-    page = client.post(
-        reverse("networks:oauth_connect", kwargs={"slug": team.workspace.slug, "network": "threads"}),
-        {"is_brand": "on"},
-    ).content.decode()
-    url = html.unescape(re.search(r'<a class="button" href="([^"]+)">Continue to Threads', page)[1])
-    back = urlsplit(httpx.get(url, follow_redirects=False).headers["Location"])
-    client.get(back.path + "?" + back.query)
+    connect_through_sign_in(client_for(team.owner), team.workspace, "threads", "Threads", meta.app_id, meta.app_secret)
     return ConnectedAccount.objects.get(network="threads")
 
 

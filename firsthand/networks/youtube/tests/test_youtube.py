@@ -1,12 +1,8 @@
 """The YouTube connector against a local Google sign-in and YouTube Data API built from Google's
 documentation (see fake_server.py), through Google's own client library."""
 
-import html
-import re
 import time
-from urllib.parse import urlsplit
 
-import httpx
 import pytest
 from django.urls import reverse
 
@@ -15,6 +11,7 @@ from firsthand.inbox.models import Conversation, Interaction
 from firsthand.networks import health
 from firsthand.networks.base import NetworkError, OutgoingPost
 from firsthand.networks.models import ConnectedAccount
+from firsthand.networks.testing import connect_through_sign_in
 from firsthand.networks.youtube.connector import YouTubeConnector
 from firsthand.networks.youtube.tests.fake_server import FakeYouTube
 
@@ -34,16 +31,7 @@ def google(settings):
 
 
 def connect(client, workspace, google):
-    client.post(
-        reverse("networks:app_setup", kwargs={"slug": workspace.slug, "network": "youtube"}),
-        {"client_id": google.client_id, "client_secret": google.client_secret},
-    )
-    page = client.post(
-        reverse("networks:oauth_connect", kwargs={"slug": workspace.slug, "network": "youtube"}), {"is_brand": "on"}
-    ).content.decode()
-    url = html.unescape(re.search(r'<a class="button" href="([^"]+)">Continue to YouTube', page)[1])
-    back = urlsplit(httpx.get(url, follow_redirects=False).headers["Location"])
-    return client.get(back.path + "?" + back.query, follow=True)
+    return connect_through_sign_in(client, workspace, "youtube", "YouTube", google.client_id, google.client_secret)
 
 
 @pytest.fixture
