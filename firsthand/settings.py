@@ -176,6 +176,9 @@ YOUTUBE_API_URL = env("FIRSTHAND_YOUTUBE_API_URL", "https://youtube.googleapis.c
 # The Threads API and Threads' sign-in page (a local fake's in tests).
 THREADS_API_URL = env("FIRSTHAND_THREADS_API_URL", "https://graph.threads.net")
 THREADS_AUTHORIZE_URL = env("FIRSTHAND_THREADS_AUTHORIZE_URL", "https://threads.net/oauth/authorize")
+# Pinterest's API and sign-in page (a local fake's in tests).
+PINTEREST_API_URL = env("FIRSTHAND_PINTEREST_API_URL", "https://api.pinterest.com")
+PINTEREST_AUTHORIZE_URL = env("FIRSTHAND_PINTEREST_AUTHORIZE_URL", "https://www.pinterest.com/oauth/")
 # How long a published post is watched for replies on networks that only tell post by post.
 WATCH_HOURS = env_int("FIRSTHAND_WATCH_HOURS", 72)
 

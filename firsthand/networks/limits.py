@@ -5,7 +5,8 @@ app.bsky.feed.post lexicon (text maxGraphemes 300, maxLength 3000 bytes) and app
 (4 images of at most 1,000,000 bytes); Mastodon, POST /api/v1/statuses (500 characters by default, 4
 images); LinkedIn, the Posts API commentary (3,000 characters); Facebook, a Page post (63,206 characters);
 Instagram, the Content Publishing API (caption 2,200 characters, media required); Threads, the Threads API
-(500 characters).
+(500 characters); Pinterest, API v5 pins (description 500 characters, title 100, an image required, up to 5
+in a carousel); YouTube, comments (10,000 characters; nothing published).
 """
 
 from firsthand.networks.base import NetworkLimits
@@ -34,6 +35,15 @@ LIMITS = {
         max_images=10,
         image_types=("image/jpeg",),
         max_image_bytes=8 * MB,
+    ),
+    "pinterest": NetworkLimits(
+        label="Pinterest",
+        max_length=500,
+        counting="graphemes",
+        requires_media=True,
+        max_images=5,
+        supports_threads=False,
+        max_image_bytes=20 * MB,
     ),
     "youtube": NetworkLimits(
         label="YouTube", max_length=10000, counting="graphemes", max_images=0, supports_threads=False, publishes=False

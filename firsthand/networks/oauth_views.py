@@ -33,6 +33,7 @@ FLOWS = {
     "linkedin": "firsthand.networks.linkedin.oauth",
     "youtube": "firsthand.networks.youtube.oauth",
     "threads": "firsthand.networks.threads.oauth",
+    "pinterest": "firsthand.networks.pinterest.oauth",
 }
 PENDING = "firsthand.oauth_pending"
 

@@ -15,6 +15,7 @@ CONNECTORS = {
     "linkedin": "firsthand.networks.linkedin.connector.LinkedInConnector",
     "youtube": "firsthand.networks.youtube.connector.YouTubeConnector",
     "threads": "firsthand.networks.threads.connector.ThreadsConnector",
+    "pinterest": "firsthand.networks.pinterest.connector.PinterestConnector",
 }
 
 NETWORK_LABELS = {
@@ -27,6 +28,7 @@ NETWORK_LABELS = {
     "linkedin": "LinkedIn",
     "youtube": "YouTube",
     "threads": "Threads",
+    "pinterest": "Pinterest",
 }
 
 _instances = {}

@@ -226,10 +226,21 @@ def update(request, membership, account_id):
     form = AccountForm(request.POST, instance=account)
     if form.is_valid():
         form.save()
+        choose_board(account, request.POST.get("board"))
         messages.success(request, f"Saved {account}.")
     else:
         messages.error(request, "Choose one of the colours offered.")
     return redirect("networks:accounts", slug=membership.workspace.slug)
+
+
+def choose_board(account, board: str | None) -> None:
+    """Pinterest: the board the account's pins go to, one of those Pinterest listed for it."""
+    if account.network != "pinterest" or not board:
+        return
+    credentials = account.credentials
+    if board in (credentials.get("boards") or {}):
+        account.credentials = {**credentials, "board_id": board}
+        account.save(update_fields=["credentials_encrypted"])
 
 
 @require_POST
