@@ -12,6 +12,7 @@ from PIL import Image
 
 from firsthand.inbox import ingest, operations
 from firsthand.inbox.models import Conversation
+from firsthand.networks import health
 from firsthand.networks.base import Media, NetworkError, OutgoingPost
 from firsthand.networks.instagram.connector import InstagramConnector
 from firsthand.networks.instagram.tests.fake_server import FakeInstagram
@@ -137,3 +138,15 @@ def test_what_instagrams_api_does_not_allow_is_said_plainly(meta, shop):
     with pytest.raises(NetworkError, match="does not delete posts"):
         instagram.delete(shop, "123")
     assert "not read yet" in instagram.list_interactions(shop).limitation
+
+
+def test_a_rate_limit_and_a_revoked_page_token(meta, shop):
+    meta.rate_limited = True
+    with pytest.raises(NetworkError) as limited:
+        instagram.refresh_credentials(shop)
+    assert limited.value.transient and "Instagram's rate limit" in limited.value.message
+    meta.rate_limited = False
+    meta.revoke()
+    health.check_due()
+    shop.refresh_from_db()
+    assert shop.needs_reconnect and "Instagram no longer accepts" in shop.health_reason

@@ -30,6 +30,7 @@ class FakePinterest(LoopbackServer):
         self.pins = {}  # id → pin
         self.codes, self.tokens, self.refresh_tokens = {}, {}, set()
         self.lose_next_pin_answer = False
+        self.rate_limited = False
         self.requests: list[tuple[str, str, dict]] = []
         self.start()
 
@@ -55,6 +56,10 @@ class FakePinterest(LoopbackServer):
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
         if self.tokens.get(token, 0) < time.time():
             return self.send(request, 401, {"code": 2, "message": "Authentication failed."})
+        if self.rate_limited:
+            return self.send(
+                request, 429, {"code": 429, "message": "Rate limit exceeded."}, headers={"Retry-After": "120"}
+            )
         segments = path.removeprefix("/v5/").split("/")
         match (method, segments):
             case ("GET", ["user_account"]):

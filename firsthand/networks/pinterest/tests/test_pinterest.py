@@ -120,3 +120,12 @@ def test_deleting_and_what_pinterest_does_not_give(pins, shop):
     pinterest.delete(shop, made.remote_id)
     assert pinterest.fetch_post(shop, made.remote_id).exists is False
     assert "no comments" in pinterest.list_interactions(shop).limitation
+
+
+def test_a_rate_limit_waits_as_long_as_pinterest_says(pins, shop):
+    pins.rate_limited = True
+    with pytest.raises(NetworkError) as limited:
+        pinterest.publish(
+            shop, OutgoingPost(text="x", idempotency_key="r", media=(Media(path=picture(), mime_type="image/png"),))
+        )
+    assert limited.value.transient and limited.value.retry_at.timestamp() > time.time() + 110
