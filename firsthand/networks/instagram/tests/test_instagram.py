@@ -150,3 +150,15 @@ def test_a_rate_limit_and_a_revoked_page_token(meta, shop):
     health.check_due()
     shop.refresh_from_db()
     assert shop.needs_reconnect and "Instagram no longer accepts" in shop.health_reason
+
+
+def test_comments_come_in_pages(meta, shop):
+    made = instagram.publish(
+        shop, OutgoingPost(text="Menu", idempotency_key="pg", media=(Media(path=picture(), mime_type="image/jpeg"),))
+    )
+    for n in range(60):
+        meta.ig_comment(made.remote_id, f"fan{n}", f"comment {n}")
+    first = instagram.list_replies(shop, made.remote_id)
+    second = instagram.list_replies(shop, made.remote_id, first.cursor)
+    assert [i.text for i in first.items + second.items] == [f"comment {n}" for n in range(60)]
+    assert instagram.list_replies(shop, made.remote_id, second.cursor).items == []

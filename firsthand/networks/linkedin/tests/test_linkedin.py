@@ -140,3 +140,33 @@ def test_the_api_version_is_pinned_and_not_past_its_sunset():
     # learn.microsoft.com/linkedin/marketing/integrations/migrations: version 202603 sunsets on 16 March 2027.
     assert rest.VERSION == "202603"
     assert date.today() < rest.END_OF_LIFE, f"LinkedIn API version {rest.VERSION} is past its sunset: upgrade it"
+
+
+def test_where_linkedin_gave_a_refresh_token_the_access_is_renewed_before_it_ends(li, shop, monkeypatch):
+    from firsthand.networks import oauth2
+
+    shop.credentials = {**shop.credentials, "refresh_token": "r1", "expires_at": time.time() + 3600}
+    shop.save()
+    asked = []
+
+    def refresh(provider, client_id, client_secret, tokens):
+        asked.append((provider.token_url, provider.client_auth, tokens["refresh_token"]))
+        return {**tokens, "access_token": "renewed", "expires_at": time.time() + 5184000}
+
+    monkeypatch.setattr(oauth2, "refresh", refresh)
+    assert linkedin.refresh_credentials(shop)["access_token"] == "renewed"
+    assert asked == [(f"{li.url}/oauth/v2/accessToken", "body", "r1")]
+    shop.refresh_from_db()
+    assert shop.credentials["access_token"] == "renewed"
+
+
+def test_comments_are_read_in_pages_and_never_twice(li, shop):
+    made = linkedin.publish(shop, OutgoingPost(text="Menu", idempotency_key="pg")).remote_id
+    for n in range(120):
+        li.member_comment(made, f"M{n}", f"comment {n}")
+    first = linkedin.list_replies(shop, made)
+    second = linkedin.list_replies(shop, made, first.cursor)
+    third = linkedin.list_replies(shop, made, second.cursor)
+    fourth = linkedin.list_replies(shop, made, third.cursor)
+    texts = [i.text for page in (first, second, third) for i in page.items]
+    assert texts == [f"comment {n}" for n in range(120)] and fourth.items == []

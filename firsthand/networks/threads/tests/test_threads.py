@@ -117,3 +117,24 @@ def test_deleting_and_what_threads_does_not_allow(meta, shop):
     assert threads.fetch_post(shop, made).exists is False
     with pytest.raises(NetworkError, match="does not let"):
         threads.like(shop, made)
+
+
+def test_replies_come_in_pages_and_a_rate_limit_waits(meta, shop, monkeypatch):
+    made = threads.publish(shop, OutgoingPost(text="Menu", idempotency_key="pg")).remote_id
+    for n in range(70):
+        meta.someone_replies(made, f"fan{n}", f"reply {n}")
+    first = threads.list_replies(shop, made)
+    second = threads.list_replies(shop, made, first.cursor)
+    assert [i.text for i in first.items + second.items] == [f"reply {n}" for n in range(70)]
+    assert threads.list_replies(shop, made, second.cursor).items == []
+    original = meta.route
+
+    def limited(request, method):
+        meta.body(request)
+        return meta.send(request, 400, {"error": {"message": "Application request limit reached", "code": 4}})
+
+    monkeypatch.setattr(meta, "route", limited)
+    with pytest.raises(NetworkError) as stopped:
+        threads.list_replies(shop, made)
+    assert stopped.value.transient and stopped.value.retry_at is not None
+    monkeypatch.setattr(meta, "route", original)
