@@ -1,8 +1,9 @@
-"""Networks that let an app act for an account after OAuth 2.0 approval (X now; Facebook, LinkedIn... later).
+"""Networks that let an app act for an account after OAuth approval: X, Facebook, Instagram, LinkedIn,
+YouTube, Threads and Pinterest.
 
 Three steps: an owner enters the business's own developer app keys once (app_setup, with what the network
 requires and what firsthand can do with it); someone who manages accounts starts a connection (connect),
-which sends them to the network with a fresh state and PKCE verifier kept in their session; the network
+which sends them to the network with a fresh state (and PKCE verifier) kept in their session; the network
 sends them back (callback), where the state must match one this session started.
 """
 
@@ -25,7 +26,7 @@ from firsthand.networks.views import AlreadyConnected, attach
 from firsthand.team.access import membership_or_404, require, workspace_view
 from firsthand.team.permissions import Capability
 
-# network → the module with provider(), finish(), app_for() and ABOUT (what the set-up page explains)
+# network → the module with ABOUT (what the set-up page explains), app_for(), authorization_url() and finish()
 FLOWS = {
     "x": "firsthand.networks.x.oauth",
     "facebook": "firsthand.networks.facebook.oauth",
