@@ -46,7 +46,13 @@ LIMITS = {
         max_image_bytes=20 * MB,
     ),
     "youtube": NetworkLimits(
-        label="YouTube", max_length=10000, counting="graphemes", max_images=0, supports_threads=False, publishes=False
+        label="YouTube",
+        max_length=10000,
+        counting="graphemes",
+        max_images=0,
+        supports_threads=False,
+        publishes=False,
+        can_look_up_by_key=False,
     ),
     "threads": NetworkLimits(
         label="Threads", max_length=500, counting="graphemes", max_images=10, max_image_bytes=8 * MB

@@ -5,9 +5,8 @@ Page's token. Publishing is Instagram's two steps: a media container (one image,
 to ten built from item containers), polled until its status_code is FINISHED, then media_publish.
 Instagram fetches each image from a public address (networks/public_media.py), so FIRSTHAND_BASE_URL
 must be reachable from the internet. A post needs an image; text alone is refused before sending.
-Exactly once: a container is made once per attempt and its id reserved; a retry publishes that same
-container (Instagram publishes a container once) and otherwise looks among the account's recent media
-for the caption (networks/lookup.py).
+Exactly once by lookup (networks/lookup.py): the caption is reserved before the first attempt, and a retry
+first looks among the account's recent media for it.
 
 The inbox: comments on the account's media, read media by media for FIRSTHAND_WATCH_HOURS
 (replies_need_watching), answered as replies to the comment and hideable; mentions are not read yet.

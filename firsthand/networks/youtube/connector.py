@@ -118,7 +118,7 @@ class YouTubeConnector:
         return PublishedPost(remote_id=made["id"], url="", published_at=datetime.now(timezone.utc))
 
     def find_published(self, account, idempotency_key: str) -> PublishedPost | None:
-        return None  # answers only; a lost answer is marked unconfirmed for a person to check
+        return None  # YouTube accounts only answer, from the inbox, where a failed answer is shown at once
 
     def delete(self, account, remote_id: str) -> None:
         try:
