@@ -17,7 +17,8 @@ the app's access allows (X's free access does not read mentions or messages: the
 API references (docs.x.com): fundamentals/authentication/oauth-2-0/user-access-token,
 x-api/posts/create-post, x-api/posts/delete-post, x-api/posts/get-post-by-id, x-api/users/get-posts,
 x-api/users/get-mentions, x-api/users/get-my-user, x-api/users/get-followers, x-api/users/like-post,
-x-api/media/upload-media, x-api/direct-messages (get-dm-events, create-dm-message-by-participant-id),
+x-api/media/upload-media, x-api/media/create-media-metadata,
+x-api/direct-messages (get-dm-events, create-dm-message-by-participant-id),
 x-api/fundamentals/rate-limits (x-rate-limit-limit, -remaining, -reset).
 """
 
@@ -171,25 +172,40 @@ class XConnector:
         )
 
     def upload(self, account, item) -> str:
-        """POST /2/media/upload (multipart, media_category tweet_image); alt text is not sent (a later call)."""
+        """POST /2/media/upload (multipart, media_category tweet_image), then the alt text with
+        POST /2/media/metadata (x-api/media/create-media-metadata; at most 1,000 characters). Both happen
+        before the post is made, so a failure here leaves nothing half-sent and the retry is safe."""
         token = self.tokens(account)["access_token"]
         with default_storage.open(item.path, "rb") as handle:
             content = handle.read()
-        with calling("uploading an image", writes=True):
+        uploaded = self.media_call(
+            token,
+            "upload",
+            "uploading an image",
+            files={"media": (item.path.rsplit("/", 1)[-1], content, item.mime_type)},
+            data={"media_category": "tweet_image"},
+        )
+        media_id = str(uploaded["data"]["id"])
+        if item.alt_text:
+            described = {"id": media_id, "metadata": {"alt_text": {"text": item.alt_text[:1000]}}}
+            self.media_call(token, "metadata", "describing the image", json=described)
+        return media_id
+
+    def media_call(self, token: str, path: str, what: str, **body) -> dict:
+        with calling(what, writes=True):
             response = httpx.post(
-                f"{settings.X_API_URL.rstrip('/')}/{API_VERSION}/media/upload",
+                f"{settings.X_API_URL.rstrip('/')}/{API_VERSION}/media/{path}",
                 headers={"Authorization": f"Bearer {token}"},
-                files={"media": (item.path.rsplit("/", 1)[-1], content, item.mime_type)},
-                data={"media_category": "tweet_image"},
                 timeout=settings.NETWORK_TIMEOUT_SECONDS,
+                **body,
             )
         if response.status_code != 200:
             raise NetworkError(
-                f"X refused the image: {response.text[:200]}",
+                f"X refused {what}: {response.text[:200]}",
                 transient=response.status_code >= 500 or response.status_code == 429,
                 auth=response.status_code == 401,
             )
-        return str(response.json()["data"]["id"])
+        return response.json() if response.content else {}
 
     def find_published(self, account, idempotency_key: str) -> PublishedPost | None:
         reserved = lookup.reservation(account, idempotency_key)

@@ -15,6 +15,7 @@ response shapes; each route names the page it follows:
   GET  /2/users/:id/mentions        x-api/users/get-mentions (since_id, max_results, pagination_token,
                                     newest first, meta.newest_id / next_token, includes.users)
   POST /2/media/upload              x-api/media/upload-media (multipart "media", media_category)
+  POST /2/media/metadata            x-api/media/create-media-metadata ({id, metadata.alt_text.text}, 1,000 at most)
   GET  /2/dm_events                 x-api/direct-messages/get-dm-events (403 when the access lacks DMs)
   POST /2/dm_conversations/with/:participant_id/messages   x-api/direct-messages/create-dm-message-by-participant-id
   POST /2/users/:id/likes           x-api/users/like-post
@@ -52,6 +53,7 @@ class FakeX(LoopbackServer):
         self.tweets = {}  # id → {id, text, author_id, created_at, conversation_id, referenced_tweets}
         self.dms = []  # events, oldest first
         self.likes = set()
+        self.media = {}  # media id → {size, alt_text}
         self.followers = {}  # user id → [follower ids]
         self.codes = {}  # code → (user id, code_challenge, redirect_uri)
         self.access = {}  # token → (user id, expires at)
@@ -165,6 +167,16 @@ class FakeX(LoopbackServer):
                 return self.mentions(request, uid, query)
             case ("POST", ["2", "media", "upload"]):
                 return self.upload(request, body)
+            case ("POST", ["2", "media", "metadata"]):
+                text = ((body.get("metadata") or {}).get("alt_text") or {}).get("text", "")
+                if body.get("id") not in self.media or len(text) > 1000:
+                    return self.send(
+                        request,
+                        400,
+                        {"title": "Invalid Request", "detail": "Unknown media or alt text too long", "status": 400},
+                    )
+                self.media[body["id"]]["alt_text"] = text
+                return self.send(request, 200, {"data": {"id": body["id"], "associated_metadata": True}})
             case ("GET", ["2", "dm_events"]):
                 return self.dm_events(request, user, query)
             case ("POST", ["2", "dm_conversations", "with", participant, "messages"]):
@@ -344,6 +356,7 @@ class FakeX(LoopbackServer):
         if not body.get("media"):
             return self.send(request, 400, {"title": "Invalid Request", "detail": "media is required", "status": 400})
         media_id = str(next(self.ids))
+        self.media[media_id] = {"size": len(body["media"])}
         return self.send(
             request, 200, {"data": {"id": media_id, "media_key": f"3_{media_id}", "size": len(body["media"])}}
         )

@@ -184,6 +184,8 @@ def test_a_post_goes_out_with_images_and_a_thread_as_replies(server, shop, team)
     assert server.tweets[published.remote_id]["attachments"]["media_keys"][0].startswith("3_")
     upload = next(r for r in server.requests if r[1] == "/2/media/upload")[2]
     assert upload["media_category"] == "tweet_image"
+    media_id = server.tweets[published.remote_id]["attachments"]["media_keys"][0].removeprefix("3_")
+    assert server.media[media_id]["alt_text"] == "Teal door"  # described before the post was made
 
 
 def test_a_lost_answer_is_found_before_retrying_so_nothing_goes_out_twice(server, shop, team):
