@@ -68,7 +68,8 @@ def authorization_url(app: NetworkApp, redirect_uri: str, attempt: oauth2.Attemp
 
 def finish(app: NetworkApp, redirect_uri: str, code: str, attempt: oauth2.Attempt) -> list[dict]:
     """Tokens for the code, and the account they belong to: [{id, handle, display_name, avatar_url, credentials}]."""
-    from firsthand.networks.x.connector import USER_FIELDS, calling, sdk_client
+    from firsthand.networks.x.client import calling, sdk_client
+    from firsthand.networks.x.connector import USER_FIELDS
 
     tokens = oauth2.exchange_code(provider(), app.client_id, app.client_secret, redirect_uri, code, attempt)
     try:
