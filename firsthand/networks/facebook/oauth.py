@@ -65,13 +65,14 @@ def app_for(workspace) -> NetworkApp | None:
     return NetworkApp.objects.filter(workspace=workspace, network="facebook").first()
 
 
-def authorization_url(app: NetworkApp, redirect_uri: str, attempt: oauth2.Attempt) -> str:
+def authorization_url(app: NetworkApp, redirect_uri: str, attempt: oauth2.Attempt, scopes=SCOPES) -> str:
+    """Facebook Login's dialog (Instagram's too, with its own scopes)."""
     query = {
         "client_id": app.client_id,
         "redirect_uri": redirect_uri,
         "state": attempt.state,
         "response_type": "code",
-        "scope": ",".join(SCOPES),
+        "scope": ",".join(scopes),
     }
     return f"{provider().authorize_url}?{urlencode(query)}"
 

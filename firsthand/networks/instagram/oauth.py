@@ -3,14 +3,10 @@ Instagram account linked to each Page given (developers.facebook.com/docs/instag
 instagram-api-with-facebook-login: get-started, business-login... /me/accounts with
 instagram_business_account)."""
 
-from urllib.parse import urlencode
-
-from django.conf import settings
-
 from firsthand.networks import oauth2
 from firsthand.networks.base import NetworkError
 from firsthand.networks.facebook import oauth as facebook
-from firsthand.networks.facebook.graph import VERSION, call
+from firsthand.networks.facebook.graph import call
 from firsthand.networks.models import NetworkApp
 
 SCOPES = (
@@ -49,14 +45,7 @@ def app_for(workspace) -> NetworkApp | None:
 
 
 def authorization_url(app: NetworkApp, redirect_uri: str, attempt: oauth2.Attempt) -> str:
-    query = {
-        "client_id": app.client_id,
-        "redirect_uri": redirect_uri,
-        "state": attempt.state,
-        "response_type": "code",
-        "scope": ",".join(SCOPES),
-    }
-    return f"{settings.FACEBOOK_DIALOG_URL.rstrip('/')}/{VERSION}/dialog/oauth?{urlencode(query)}"
+    return facebook.authorization_url(app, redirect_uri, attempt, scopes=SCOPES)
 
 
 def finish(app: NetworkApp, redirect_uri: str, code: str, attempt: oauth2.Attempt) -> list[dict]:
