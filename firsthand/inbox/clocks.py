@@ -37,6 +37,18 @@ def business_seconds(
     return total
 
 
+def waited(since: datetime, now: datetime) -> str:
+    """How long, for a clock on a phone: "4 min", "2 h 5 min", "3 days"; wall-clock time, not business hours."""
+    minutes = max(int((now - since).total_seconds() // 60), 0)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    days = hours // 24
+    return f"{days} day{'s' if days != 1 else ''}"
+
+
 def overdue(conversation, targets: ResponseTargets, zone_name: str, now: datetime | None = None) -> bool:
     waiting = conversation.waiting_since
     if waiting is None:

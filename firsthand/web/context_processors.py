@@ -15,17 +15,28 @@ def shell(request):
         context["can_pause"] = membership.can(Capability.PAUSE)
         from firsthand.inbox.models import Conversation
 
-        context["waiting_conversations"] = (
-            Conversation.objects.filter(workspace=membership.workspace, status=Conversation.Status.OPEN)
-            .exclude(awaiting_since=None)
-            .count()
+        # Counted only up to BADGE_MAX, shown as "99+": an exact count of 50,000 waiting conversations would
+        # cost every page 5 ms and tell nobody more.
+        context["waiting_conversations"] = badge(
+            Conversation.objects.filter(workspace=membership.workspace, status=Conversation.Status.OPEN).exclude(
+                awaiting_since=None
+            )
         )
         from firsthand.notices.models import Notice
 
-        context["unread_notices"] = Notice.objects.filter(
-            workspace=membership.workspace, user=request.user, read_at=None
-        ).count()
+        context["unread_notices"] = badge(
+            Notice.objects.filter(workspace=membership.workspace, user=request.user, read_at=None)
+        )
         context["other_memberships"] = (
             request.user.memberships.select_related("workspace").exclude(pk=membership.pk).order_by("workspace__name")
         )
     return context
+
+
+BADGE_MAX = 99
+
+
+def badge(queryset) -> str:
+    """How many, for a navigation badge: "" for none, "99+" beyond BADGE_MAX."""
+    count = queryset[: BADGE_MAX + 1].count()
+    return "" if not count else f"{BADGE_MAX}+" if count > BADGE_MAX else str(count)

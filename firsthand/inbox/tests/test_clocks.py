@@ -152,3 +152,16 @@ def test_the_next_response_clock_starts_at_the_first_unanswered_message_not_the_
     Conversation.objects.filter(pk=talk.pk).update(first_response_at=None)
     talk.refresh_from_db()
     assert not overdue(talk, always_open, "UTC", later)
+
+
+@pytest.mark.parametrize(
+    "minutes, shown",
+    [(0, "0 min"), (59, "59 min"), (60, "1 h"), (125, "2 h 5 min"), (24 * 60, "1 day"), (3 * 24 * 60 + 7, "3 days")],
+)
+def test_the_waiting_clock_reads_short_on_a_phone(minutes, shown):
+    from datetime import datetime, timedelta, timezone
+
+    from firsthand.inbox.clocks import waited
+
+    now = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
+    assert waited(now - timedelta(minutes=minutes, seconds=30), now) == shown

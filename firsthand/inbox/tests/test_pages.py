@@ -165,3 +165,35 @@ def test_a_long_inbox_comes_in_pages_with_anyone_past_the_target_on_the_first(te
     assert second.count('class="conversation-row') == 6  # the five questions left, and the thank-you in its place
     assert "page=3" not in second and "Most urgent" in second
     assert client.get(url, {"page": "junk"}).status_code == 200
+
+
+def test_a_filter_or_the_live_refresh_gets_the_list_alone_without_the_page_frame(
+    team, client_for, account, django_assert_max_num_queries
+):
+    arrive(account, "Is the terrace open tonight? " + "Lovely place. " * 20)
+    client = client_for(team.staff)
+    url = reverse("inbox:inbox", kwargs={"slug": team.workspace.slug})
+    whole = client.get(url).content.decode()
+    with django_assert_max_num_queries(8):  # session, user, membership, targets, rows, late, tags
+        partial = client.get(url, {"label": "question"}, HTTP_HX_REQUEST="true").content.decode()
+    talk = Conversation.objects.get()
+    for html in (whole, partial):
+        assert f'href="/w/{team.workspace.slug}/inbox/{talk.pk}/"' in html
+        assert "Is the terrace open tonight?" in html and "…" in html  # the long message cut short
+        assert "waiting 0 min" in html
+    assert "<nav" in whole and "sidebar" in whole
+    assert "sidebar" not in partial and "<html" not in partial
+
+
+def test_the_navigation_counts_what_waits_up_to_99_then_says_99_plus(team, client_for, account):
+    remote = SandboxAccount.objects.get(pk=int(account.remote_id))
+    SandboxEvent.objects.bulk_create(
+        SandboxEvent(account=remote, kind="mention", author_handle=f"asker{n}", text=f"Question {n}?")
+        for n in range(100)
+    )
+    ingest.poll(account)
+    ingest.process_pending()
+    url = reverse("inbox:inbox", kwargs={"slug": team.workspace.slug})
+    assert 'aria-label="99+ waiting"' in client_for(team.staff).get(url).content.decode()
+    Conversation.objects.filter(pk=Conversation.objects.order_by("pk").first().pk).update(awaiting_since=None)
+    assert 'aria-label="99 waiting"' in client_for(team.staff).get(url).content.decode()
