@@ -21,6 +21,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
     serve.add_argument("--threads", type=int, default=8, help="web request threads (default: 8)")
+    serve.add_argument(
+        "--web-processes",
+        type=int,
+        default=1,
+        help="web processes sharing the port, e.g. one per core for a busy team (default: 1; Linux and macOS)",
+    )
     serve.add_argument("--demo", action="store_true", help="create a demo workspace with people to sign in as (once)")
     serve.add_argument("--force", action="store_true", help="with --demo: add the demo even though real data exists")
     serve.add_argument(

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
-from firsthand.system import statistics
+from firsthand.system import statistics, web_processes
 
 
 class Stop(KeyboardInterrupt):
@@ -45,9 +45,16 @@ def serve(args) -> None:
         for line in lines:
             print(line, flush=True)
 
+    processes, helpers = max(args.web_processes, 1), []
     try:
-        server = create_server(application, host=args.host, port=args.port, threads=args.threads, ident="firsthand")
+        if processes > 1:
+            listening = web_processes.listen(args.host, args.port)
+            helpers = web_processes.start(listening, processes - 1, application, args.threads)
+            server = create_server(application, sockets=[listening], threads=args.threads, ident="firsthand")
+        else:
+            server = create_server(application, host=args.host, port=args.port, threads=args.threads, ident="firsthand")
     except OSError as error:
+        web_processes.stop(helpers)
         sys.exit(f"firsthand: cannot listen on {args.host}:{args.port}: {error.strerror}. Choose another --port.")
     host = args.host if ":" not in args.host else f"[{args.host}]"
     url = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else host}:{server.effective_port}"
@@ -77,11 +84,13 @@ def serve(args) -> None:
             # Pretend customers keep writing, so the inbox moves while someone tries the demo.
             customers = DemoCustomers(seconds=settings.DEMO_CUSTOMER_SECONDS)
             customers.start()
-        print(f"firsthand: serving at {url}/ (Ctrl-C to stop)", flush=True)
+        processes_note = f" by {processes} web processes" if processes > 1 else ""
+        print(f"firsthand: serving at {url}/{processes_note} (Ctrl-C to stop)", flush=True)
         server.run()
     except KeyboardInterrupt:
         print("\nfirsthand: stopping…", flush=True)
     finally:
+        web_processes.stop(helpers)
         server.close()
         if customers:
             customers.stop()
