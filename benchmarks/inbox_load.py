@@ -42,6 +42,9 @@ def arguments():
     parser.add_argument("--think", type=float, default=1.0, help="seconds each teammate waits between clicks")
     parser.add_argument("--threads", type=int, default=8, help="the server's request threads")
     parser.add_argument(
+        "--web-processes", type=int, default=1, help="the server's web processes (serve --web-processes)"
+    )
+    parser.add_argument(
         "--database",
         default="",
         help="PostgreSQL: a server URL ending in /postgres makes (and drops) a fresh database; any other database "
@@ -110,6 +113,15 @@ def world_of(args, rng, workspace, fill_seconds) -> dict:
     }
 
 
+def add_teammates(workspace, count: int) -> None:
+    """Staff up to `count` people in all (the owner first), also in a database an earlier run filled."""
+    from firsthand.team.models import Membership, User
+
+    for n in range(workspace.memberships.count(), count):
+        user = User.objects.create_user(email=f"staff{n}@example.com", password=None, name=f"Staff {n}")
+        Membership.objects.create(user=user, workspace=workspace, role="manager" if n < 3 else "staff")
+
+
 def fill(args, rng) -> dict:
     """The workspace, its team and N messages; returns what the teammates need to click around."""
     from django.db import transaction
@@ -119,18 +131,16 @@ def fill(args, rng) -> dict:
     from firsthand.inbox.ingest import PRIORITY, labels_for
     from firsthand.inbox.models import Conversation, Interaction, Person
     from firsthand.networks.testing import connect_sandbox_account
-    from firsthand.team.models import Membership, User, Workspace
+    from firsthand.team.models import Workspace
     from firsthand.team.operations import create_owner
 
     if Workspace.objects.filter(name="Load").exists():  # filled by an earlier run (--data-dir, --database)
-        return world_of(args, rng, Workspace.objects.get(name="Load"), 0)
+        workspace = Workspace.objects.get(name="Load")
+        add_teammates(workspace, args.users)
+        return world_of(args, rng, workspace, 0)
     owner = create_owner(name="Owner", email="owner@example.com", password=None, workspace_name="Load")
     workspace = owner.workspace
-    users = [owner.user]
-    for n in range(1, args.users):
-        user = User.objects.create_user(email=f"staff{n}@example.com", password=None, name=f"Staff {n}")
-        Membership.objects.create(user=user, workspace=workspace, role="manager" if n < 3 else "staff")
-        users.append(user)
+    add_teammates(workspace, args.users)
     accounts = [connect_sandbox_account(workspace, f"load-{n}", by=owner.user) for n in range(4)]
 
     texts = (args.data / "tweeteval-sentiment" / "test_text.txt").read_text(encoding="utf-8").splitlines()
@@ -221,7 +231,8 @@ def free_port() -> int:
 
 def start_server(args, env, port):
     server = subprocess.Popen(
-        [FIRSTHAND, "serve", "--no-worker", "--port", str(port), "--threads", str(args.threads)],
+        [FIRSTHAND, "serve", "--no-worker", "--port", str(port), "--threads", str(args.threads)]
+        + ["--web-processes", str(args.web_processes)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -246,22 +257,25 @@ def teammate(base, cookie, world, args, seed, stop_at, results, errors):
 
     rng = random.Random(seed)
     inbox = f"{base}/w/{world['slug']}/inbox/"
+    # As the browser asks: the inbox, the Done tab and a conversation are whole pages; a filter or a search
+    # typed on the inbox is an htmx request for the list alone (HX-Request), as the page's form sends it.
+    list_only = {"HX-Request": "true"}
     views = [
-        ("inbox", lambda: (inbox, {})),
-        ("filter by label", lambda: (inbox, {"label": rng.choice(LABELS)})),
-        ("filter by account", lambda: (inbox, {"account": rng.choice(world["accounts"])})),
-        ("done", lambda: (inbox, {"status": "done"})),
-        ("search", lambda: (inbox, {"q": rng.choice(SEARCH_WORDS)})),
-        ("conversation", lambda: (f"{inbox}{rng.choice(world['conversation_ids'])}/", {})),
+        ("inbox", lambda: (inbox, {}, {})),
+        ("filter by label", lambda: (inbox, {"label": rng.choice(LABELS)}, list_only)),
+        ("filter by account", lambda: (inbox, {"account": rng.choice(world["accounts"])}, list_only)),
+        ("done", lambda: (inbox, {"status": "done"}, {})),
+        ("search", lambda: (inbox, {"q": rng.choice(SEARCH_WORDS)}, list_only)),
+        ("conversation", lambda: (f"{inbox}{rng.choice(world['conversation_ids'])}/", {}, {})),
     ]
     weights = [3, 2, 1, 1, 2, 4]
     with httpx.Client(cookies={"sessionid": cookie}, timeout=60) as client:
         time.sleep(rng.uniform(0, args.think))  # people do not all click in the same instant
         while time.monotonic() < stop_at:
             name, make = rng.choices(views, weights)[0]
-            url, params = make()
+            url, params, headers = make()
             began = time.perf_counter()
-            response = client.get(url, params=params)
+            response = client.get(url, params=params, headers=headers)
             took = time.perf_counter() - began
             if response.status_code != 200:
                 errors.append(f"{name} {response.url}: HTTP {response.status_code}")
