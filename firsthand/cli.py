@@ -87,11 +87,15 @@ def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "judge":
         # No Django here: judging needs no database, and scripts call it often.
-        if len(argv) != 2 or argv[1] in ("-h", "--help"):
-            sys.exit("usage: firsthand judge offensive|sentiment|complaint|question|follower < items.jsonl")
+        usage = (
+            "usage: firsthand judge offensive|sentiment|complaint|question|follower "
+            "[--model light|transformer] < items.jsonl"
+        )
+        if len(argv) not in (2, 4) or argv[1] in ("-h", "--help") or (len(argv) == 4 and argv[2] != "--model"):
+            sys.exit(usage)
         from firsthand.judge.cli import run
 
-        sys.exit(run(argv[1]))
+        sys.exit(run(argv[1], model_choice=argv[3] if len(argv) == 4 else None))
     if argv and argv[0] == "manage":
         # Everything after `manage` belongs to Django, --data-dir included if given first.
         rest = argv[1:]

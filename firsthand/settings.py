@@ -3,6 +3,7 @@
 See the configuration reference in README.md for every variable.
 """
 
+import importlib.util
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -158,6 +159,17 @@ BLUESKY_SERVICE_URL = env("FIRSTHAND_BLUESKY_SERVICE_URL", "https://bsky.social"
 BLUESKY_PLC_URL = env("FIRSTHAND_BLUESKY_PLC_URL", "https://plc.directory").rstrip("/")
 # With `serve --demo`, a pretend customer writes to the demo bakery about this often.
 DEMO_CUSTOMER_SECONDS = env_int("FIRSTHAND_DEMO_CUSTOMER_SECONDS", 45)
+
+# The offensive-language judgement of the pre-publish check: "light" (n-grams, in every install) or
+# "transformer" (a fine-tuned MiniLM, more accurate, needs `pip install 'firsthand[transformer]'`).
+# firsthand.judge reads the same variable, so the command line and the app agree.
+OFFENSIVE_MODEL = env("FIRSTHAND_OFFENSIVE_MODEL", "light").strip().lower()
+if OFFENSIVE_MODEL not in ("light", "transformer"):
+    raise ImproperlyConfigured(f"FIRSTHAND_OFFENSIVE_MODEL must be light or transformer, not {OFFENSIVE_MODEL!r}.")
+if OFFENSIVE_MODEL == "transformer" and not all(map(importlib.util.find_spec, ("onnxruntime", "tokenizers"))):
+    raise ImproperlyConfigured(
+        "FIRSTHAND_OFFENSIVE_MODEL=transformer needs the optional packages: pip install 'firsthand[transformer]'."
+    )
 # Every call to a network gives up after this many seconds (a publish then counts as "maybe sent").
 NETWORK_TIMEOUT_SECONDS = env_int("FIRSTHAND_NETWORK_TIMEOUT_SECONDS", 20)
 # X's API and sign-in page (a local fake's in tests).

@@ -3,7 +3,7 @@
 import json
 import sys
 
-from firsthand.judge import KINDS, judge
+from firsthand.judge import KINDS, judge, transformer
 
 BATCH = 1000
 
@@ -19,16 +19,25 @@ def parse(line: str):
     return item.get("id"), item, None
 
 
-def run(kind: str, stdin=None, stdout=None) -> int:
+def run(kind: str, stdin=None, stdout=None, model_choice: str | None = None) -> int:
     stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
     if kind not in KINDS:
         print(f"firsthand judge: unknown kind {kind!r}; use one of {', '.join(KINDS)}", file=sys.stderr)
+        return 2
+    if model_choice is not None and kind != "offensive":
+        print("firsthand judge: --model is for offensive only", file=sys.stderr)
+        return 2
+    try:  # a wrong setting or a missing package is said once, before any input is read
+        if transformer.chosen_model(model_choice) == "transformer" and kind == "offensive":
+            transformer.loaded()
+    except (ValueError, transformer.TransformerMissing) as error:
+        print(f"firsthand judge: {error}", file=sys.stderr)
         return 2
     pending: list[tuple] = []
 
     def flush():
         items = [item for _, item, error in pending if error is None]
-        judged = iter(judge(kind, items)) if items else iter(())
+        judged = iter(judge(kind, items, model_choice)) if items else iter(())
         for ident, _item, error in pending:
             result = {"error": error} if error is not None else next(judged)
             stdout.write(json.dumps({"id": ident, **result}, ensure_ascii=False) + "\n")

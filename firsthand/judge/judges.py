@@ -1,8 +1,8 @@
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import numpy as np
 
-from firsthand.judge import rules
+from firsthand.judge import rules, transformer
 from firsthand.judge.follower import judge_profile
 from firsthand.judge.linear import MODELS, LinearModel
 from firsthand.judge.text import featurize
@@ -25,7 +25,9 @@ def text_of(item) -> str:
     return text[:MAX_TEXT]
 
 
-def judge(kind: str, items: list) -> list[dict]:
+def judge(kind: str, items: list, model_choice: str | None = None) -> list[dict]:
+    """One result per item, in order. model_choice (offensive only): "light" or "transformer"; by default
+    FIRSTHAND_OFFENSIVE_MODEL, else light (see judge/transformer.py)."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
     if kind == "follower":
@@ -36,7 +38,8 @@ def judge(kind: str, items: list) -> list[dict]:
             texts.append((n, text_of(item)))
         except ValueError as error:
             results[n] = {"error": str(error)}
-    judged = JUDGES[kind]([text for _, text in texts]) if texts else []
+    judging = partial(offensive, model_choice=model_choice) if kind == "offensive" else JUDGES[kind]
+    judged = judging([text for _, text in texts]) if texts else []
     for (n, _), result in zip(texts, judged, strict=True):
         results[n] = result
     return results
@@ -51,15 +54,21 @@ def guarded(function, item):
         return {"error": str(error)}
 
 
-def offensive(texts: list[str]) -> list[dict]:
+def offensive(texts: list[str], model_choice: str | None = None) -> list[dict]:
     offensive_model = model("offensive")
     probabilities, clean = offensive_model.probabilities(texts)
+    p_offensive = probabilities[:, 1]
+    heavy = transformer.chosen_model(model_choice) == "transformer"
+    if heavy:  # the transformer decides; the n-gram model names the words (the transformer cannot, cheaply)
+        p_offensive = transformer.loaded().scores(texts)
     results = []
-    for text, cleaned, p in zip(texts, clean, probabilities[:, 1], strict=True):
+    for text, cleaned, p in zip(texts, clean, p_offensive, strict=True):
         label = "offensive" if p >= 0.5 else "ok"
         reasons = [f"“{word}”" for word in offensive_model.drivers(cleaned, 1 if label == "offensive" else 0)]
         if label == "offensive" and cleaned != normalise_plain(text):
             reasons.append("disguised spelling")
+        if heavy and label == "offensive" and not reasons:
+            reasons.append("the tone of the whole text")
         results.append(
             {"label": label, "score": round(float(p if label == "offensive" else 1 - p), 4), "reasons": reasons}
         )

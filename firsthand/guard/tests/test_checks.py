@@ -29,6 +29,15 @@ def test_an_obscene_remark_about_a_citys_drivers_needs_an_approver_and_points_at
     assert any(text[f.start : f.end].lower() == "idiot" for f in offensive if f.start is not None)
 
 
+def test_with_the_transformer_chosen_the_check_still_points_at_the_words(team, brand, monkeypatch):
+    monkeypatch.setenv("FIRSTHAND_OFFENSIVE_MODEL", "transformer")
+    text = "Everyone from that town is a thieving moron, stay away"
+    offensive = [f for f in check(text, brand) if f.kind == "offensive"]
+    assert offensive and offensive[0].severity == APPROVAL
+    assert any(text[f.start : f.end].lower() == "moron" for f in offensive if f.start is not None)
+    assert not [f for f in check("Fresh croissants at 7, see you there!", brand) if f.kind == "offensive"]
+
+
 def test_a_personal_weekend_plan_going_to_the_company_account_is_flagged(team, brand):
     found = check("This weekend I'm off to Ibiza with my girlfriend, can't wait!", brand)
     assert ("personal", APPROVAL) in kinds(found)

@@ -63,7 +63,9 @@ def main():
     parser.add_argument("--out", type=Path, default=MODELS)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    metrics = {}
+    metrics_path = args.out / "metrics.json"
+    # Kept: what other training scripts wrote there (the transformer's figures).
+    metrics = json.loads(metrics_path.read_text()) if metrics_path.exists() else {}
 
     folder = args.data / "tweeteval-offensive"
     texts, labels = read(folder, "train")
@@ -90,7 +92,7 @@ def main():
         "trained_on": len(labels),
     }
 
-    (args.out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+    metrics_path.write_text(json.dumps(metrics, indent=2) + "\n")
     print(json.dumps(metrics))
 
 
