@@ -26,8 +26,10 @@ def matching(conversations, query: str):
     if connection.vendor == "sqlite":
         # Each word a quoted FTS5 string, so nothing typed is read as FTS5 syntax; the last one a prefix.
         match = " ".join(f'"{word}"' for word in words) + "*"
+        # INDEXED BY: the narrow index of migration 0021 answers "which conversation" without reading the
+        # wide message rows; the planner would pick the table by its primary key.
         sql = (
-            "SELECT conversation_id FROM inbox_interaction WHERE id IN "
+            "SELECT conversation_id FROM inbox_interaction INDEXED BY inbox_interaction_search WHERE id IN "
             "(SELECT rowid FROM inbox_interaction_fts WHERE inbox_interaction_fts MATCH %s)"
         )
         return conversations.filter(pk__in=RawSQL(sql, [match]))

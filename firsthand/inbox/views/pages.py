@@ -39,7 +39,7 @@ def labelled(conversations, label: str):
 
 
 def filtered(workspace, params):
-    conversations = Conversation.objects.filter(workspace=workspace).select_related("person", "account", "assignee")
+    conversations = Conversation.objects.filter(workspace=workspace)
     status = params.get("status", "open")
     if status in Conversation.Status.values:
         conversations = conversations.filter(status=status)
@@ -53,14 +53,24 @@ def filtered(workspace, params):
         conversations = conversations.filter(tags__name=params["tag"][:40]).distinct()
     if params.get("q"):
         conversations = search.matching(conversations, params["q"])
-    # What each row shows, fetched with the rows: one query for the list, not two per conversation.
+    # The most urgent first (complaints and offensive, then questions), then who has waited longest.
+    return conversations.order_by("priority", "last_inbound_at")
+
+
+def shown(ids: list[int]) -> list[Conversation]:
+    """The conversations with these ids, in this order, with what each row shows, in one query.
+
+    Chosen first by id, then dressed: a search for a common word matches thousands of conversations, and
+    SQLite would otherwise work out the last message of every one of them before sorting (40 ms → 5 ms).
+    """
     latest = Interaction.objects.filter(conversation=OuterRef("pk")).order_by("-created_at", "-pk")
-    conversations = conversations.annotate(
+    rows = Conversation.objects.filter(pk__in=ids).select_related("person", "account", "assignee")
+    rows = rows.annotate(
         last_text=Subquery(latest.values("text")[:1]),
         asking_owner=Exists(Escalation.objects.filter(conversation=OuterRef("pk"), answered_at=None)),
     )
-    # The most urgent first (complaints and offensive, then questions), then who has waited longest.
-    return conversations.order_by("priority", "last_inbound_at")
+    by_id = {row.pk: row for row in rows}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 PAGE = 30
@@ -75,16 +85,16 @@ def page_of(workspace, params, targets, now) -> tuple[list, int | None]:
     under thirty fresh questions; they may show again further down, in their place.
     """
     page = int(params["page"]) if params.get("page", "").isdigit() and 0 < int(params["page"]) < 10_000 else 1
-    rows = list(filtered(workspace, params)[(page - 1) * PAGE : page * PAGE + 1])
-    more = page + 1 if len(rows) > PAGE else None
-    rows = rows[:PAGE]
+    ids = list(filtered(workspace, params).values_list("pk", flat=True)[(page - 1) * PAGE : page * PAGE + 1])
+    more = page + 1 if len(ids) > PAGE else None
+    ids = ids[:PAGE]
     # Only the open list: a search is for finding, not for what is late, and done or hidden conversations
     # wait for nobody (looking among 700,000 done ones for a clock cost 20 ms).
     if page == 1 and not params.get("q") and params.get("status", "open") == "open":
         longest = filtered(workspace, params).exclude(awaiting_since=None).order_by("awaiting_since")[:LATE_FIRST]
-        late = [c for c in longest if overdue(c, targets, workspace.timezone, now)]
-        late_ids = {c.pk for c in late}
-        rows = late + [c for c in rows if c.pk not in late_ids]
+        late_ids = [c.pk for c in longest if overdue(c, targets, workspace.timezone, now)]
+        ids = late_ids + [pk for pk in ids if pk not in late_ids]
+    rows = shown(ids)
     tags = {}
     for conversation_id, name in Tag.objects.filter(conversation__in=rows).values_list("conversation_id", "name"):
         tags.setdefault(conversation_id, []).append(name)
