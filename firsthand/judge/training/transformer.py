@@ -79,8 +79,8 @@ def best_threshold(p: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
     return round(float(threshold), 2), float(f1)
 
 
-def train(model, tokenizer, texts, labels, dev_texts, dev_labels, epochs: int, batch_size: int = 32):
-    optimiser = torch.optim.AdamW(model.parameters(), lr=6e-5, weight_decay=0.01)
+def train(model, tokenizer, texts, labels, dev_texts, dev_labels, epochs: int, lr: float, batch_size: int = 32):
+    optimiser = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
     steps = epochs * ((len(texts) + batch_size - 1) // batch_size)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimiser, lambda step: min(1.0, step / (0.06 * steps)) * max(0.0, (steps - step) / steps)
@@ -137,6 +137,7 @@ def main():
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--out", type=Path, default=MODELS)
     parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--lr", type=float, default=6e-5, help="the peak learning rate")
     parser.add_argument("--keep", type=Path, help="also save the fine-tuned PyTorch weights here")
     args = parser.parse_args()
     torch.manual_seed(SEED)
@@ -154,7 +155,14 @@ def main():
     order = np.random.RandomState(SEED).permutation(len(texts))
     dev, fit = order[: len(order) // 10], order[len(order) // 10 :]
     threshold = train(
-        model, tokenizer, [texts[i] for i in fit], labels[fit], [texts[i] for i in dev], labels[dev], args.epochs
+        model,
+        tokenizer,
+        [texts[i] for i in fit],
+        labels[fit],
+        [texts[i] for i in dev],
+        labels[dev],
+        args.epochs,
+        args.lr,
     )
     if args.keep:
         torch.save({"state": model.state_dict(), "threshold": threshold}, args.keep)
