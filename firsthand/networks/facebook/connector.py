@@ -121,9 +121,8 @@ class FacebookConnector:
     def delete(self, account, remote_id: str) -> None:
         try:
             call("DELETE", remote_id, self.page(account)[1], what="deleting the post", writes=True)
-        except NetworkError as error:
-            if "does not exist" not in error.message.lower():
-                raise  # anything but "already gone"
+        except graph.Gone:
+            pass  # already gone
 
     def fetch_post(self, account, remote_id: str) -> RemotePost:
         try:
@@ -134,10 +133,8 @@ class FacebookConnector:
                 what="reading the post",
                 params={"fields": POST_FIELDS},
             )
-        except NetworkError as error:
-            if "does not exist" in error.message.lower():
-                return RemotePost(remote_id=remote_id, url="", text="", exists=False)
-            raise
+        except graph.Gone:
+            return RemotePost(remote_id=remote_id, url="", text="", exists=False)
         return RemotePost(
             remote_id=remote_id,
             url=found.get("permalink_url", ""),

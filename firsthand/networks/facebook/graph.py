@@ -26,6 +26,13 @@ TEMPORARY_CODES = {1, 2}
 EXPIRED_TOKEN = 190
 
 
+class Gone(NetworkError):
+    """Meta says the object does not exist (error 100, subcode 33): deleted, or never there."""
+
+
+OBJECT_MISSING = (100, 33)
+
+
 def url(path: str, api: tuple[str, str] | None = None) -> str:
     base, version = api or (settings.FACEBOOK_GRAPH_URL, VERSION)
     return f"{base.rstrip('/')}/{version}/{path.lstrip('/')}" if version else f"{base.rstrip('/')}/{path.lstrip('/')}"
@@ -74,6 +81,10 @@ def call(
         raise NetworkError(f"{name}'s rate limit reached while {what}.", transient=True, retry_at=regain_at(response))
     if code in TEMPORARY_CODES or response.status_code >= 500 or error.get("is_transient"):
         raise NetworkError(f"{name} failed while {what}: {message}", transient=True, outcome_unknown=writes)
+    if code == OBJECT_MISSING[0] and (
+        error.get("error_subcode") == OBJECT_MISSING[1] or "does not exist" in str(message).lower()
+    ):
+        raise Gone(f"{name} refused {what}: {message}", transient=False)
     raise NetworkError(f"{name} refused {what}: {message}", transient=False)
 
 

@@ -136,10 +136,8 @@ class InstagramConnector:
                 what="reading the post",
                 params={"fields": "id,caption,permalink,like_count,comments_count"},
             )
-        except NetworkError as error:
-            if "does not exist" in error.message.lower():
-                return RemotePost(remote_id=remote_id, url="", text="", exists=False)
-            raise
+        except graph.Gone:
+            return RemotePost(remote_id=remote_id, url="", text="", exists=False)
         return RemotePost(
             remote_id=remote_id,
             url=found.get("permalink", ""),

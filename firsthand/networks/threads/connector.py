@@ -128,19 +128,16 @@ class ThreadsConnector:
     def delete(self, account, remote_id: str) -> None:
         try:
             call("DELETE", remote_id, self.user(account)[1], what="deleting the post", writes=True)
-        except NetworkError as error:
-            if "does not exist" not in error.message.lower():
-                raise
+        except graph.Gone:
+            pass  # already gone
 
     def fetch_post(self, account, remote_id: str) -> RemotePost:
         try:
             found = call(
                 "GET", remote_id, self.user(account)[1], what="reading the post", params={"fields": "id,text,permalink"}
             )
-        except NetworkError as error:
-            if "does not exist" in error.message.lower():
-                return RemotePost(remote_id=remote_id, url="", text="", exists=False)
-            raise
+        except graph.Gone:
+            return RemotePost(remote_id=remote_id, url="", text="", exists=False)
         return RemotePost(remote_id=remote_id, url=found.get("permalink", ""), text=found.get("text", ""), exists=True)
 
     def hide(self, account, remote_id: str, hidden: bool = True) -> None:
