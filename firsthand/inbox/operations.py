@@ -1,4 +1,5 @@
 import uuid
+from contextlib import contextmanager
 
 from django.db import transaction
 from django.urls import reverse
@@ -69,6 +70,18 @@ def ready_to_send(account, text: str) -> None:
         raise ReplyError(f"The answer is {measured.length - limits.max_length} too long for {limits.label}.")
 
 
+@contextmanager
+def refusals_said(account, failure: str):
+    """A network's refusal becomes a ReplyError in its words ("Facebook did not hide the comment: …"); a
+    refused credential also marks the account as needing reconnecting."""
+    try:
+        yield
+    except NetworkError as error:
+        if error.auth:
+            account.mark_needs_reconnect(error.message)
+        raise ReplyError(f"{registry.limits_for(account).label} {failure}: {error.message}") from None
+
+
 def send(conversation: Conversation, text: str, *, author, approved_by=None) -> Interaction:
     account = conversation.account
     last_in = (
@@ -78,7 +91,7 @@ def send(conversation: Conversation, text: str, *, author, approved_by=None) -> 
         .last()
     )
     connector = registry.connector(account.network)
-    try:
+    with refusals_said(account, "did not take the answer"):
         if conversation.kind == "message":
             # A private conversation is answered privately, never with a public post.
             sent = connector.send_message(account, message_thread(conversation, last_in), text)
@@ -87,10 +100,6 @@ def send(conversation: Conversation, text: str, *, author, approved_by=None) -> 
                 text=text, idempotency_key=f"reply-{uuid.uuid4()}", reply_to=last_in.remote_id if last_in else None
             )
             sent = connector.publish(account, outgoing)
-    except NetworkError as error:
-        if error.auth:
-            account.mark_needs_reconnect(error.message)
-        raise ReplyError(f"{registry.limits_for(account).label} did not take the answer: {error.message}") from None
     now = timezone.now()
     with transaction.atomic():
         item = Interaction.objects.create(
@@ -195,12 +204,8 @@ def like(membership, item: Interaction) -> None:
         return  # liked already: once is enough
     if account.disconnected_at or account.needs_reconnect:
         raise ReplyError(f"{account.handle} needs reconnecting first.")
-    try:
+    with refusals_said(account, "did not take the like"):
         registry.connector(account.network).like(account, item.remote_id)
-    except NetworkError as error:
-        if error.auth:
-            account.mark_needs_reconnect(error.message)
-        raise ReplyError(f"{registry.limits_for(account).label} did not take the like: {error.message}") from None
     Interaction.objects.filter(pk=item.pk).update(liked_by=membership.user, liked_at=timezone.now())
     record(
         "inbox.liked",
@@ -228,12 +233,8 @@ def hide_on_network(membership, item: Interaction) -> None:
         return
     if account.disconnected_at or account.needs_reconnect:
         raise ReplyError(f"{account.handle} needs reconnecting first.")
-    try:
+    with refusals_said(account, "did not hide the comment"):
         registry.connector(account.network).hide(account, item.remote_id)
-    except NetworkError as error:
-        if error.auth:
-            account.mark_needs_reconnect(error.message)
-        raise ReplyError(f"{label} did not hide the comment: {error.message}") from None
     Interaction.objects.filter(pk=item.pk).update(
         hidden_on_network_by=membership.user, hidden_on_network_at=timezone.now()
     )
