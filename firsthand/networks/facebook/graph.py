@@ -10,9 +10,9 @@ changelog/versions (the version table below).
 import json
 from datetime import date, datetime, timedelta, timezone
 
-import httpx
 from django.conf import settings
 
+from firsthand.networks import http
 from firsthand.networks.base import NetworkError
 
 # The one place the Graph API version is named, with the end of availability Meta's version table gives
@@ -56,14 +56,9 @@ def call(
     query = dict(params or {})
     if token:
         query["access_token"] = token
-    try:
-        response = httpx.request(
-            method, url(path, api), params=query, data=data, files=files, timeout=settings.NETWORK_TIMEOUT_SECONDS
-        )
-    except httpx.HTTPError as error:
-        raise NetworkError(
-            f"{name} could not be reached while {what}: {error}", transient=True, outcome_unknown=writes
-        ) from None
+    response = http.request(
+        name, method, url(path, api), what=what, writes=writes, params=query, data=data, files=files
+    )
     try:
         body = response.json()
     except ValueError:

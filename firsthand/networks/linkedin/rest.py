@@ -13,6 +13,7 @@ from urllib.parse import quote
 import httpx
 from django.conf import settings
 
+from firsthand.networks import http
 from firsthand.networks.base import NetworkError
 
 # The one place the version is named, with its sunset date from LinkedIn's migrations table
@@ -40,30 +41,12 @@ def call(
 ) -> httpx.Response:
     headers = {"Authorization": f"Bearer {token}", "LinkedIn-Version": VERSION, "X-Restli-Protocol-Version": "2.0.0"}
     target = url or f"{settings.LINKEDIN_API_URL.rstrip('/')}/rest/{path.lstrip('/')}"
-    try:
-        response = httpx.request(
-            method,
-            target,
-            params=params,
-            json=json,
-            content=content,
-            headers=headers,
-            timeout=settings.NETWORK_TIMEOUT_SECONDS,
-        )
-    except httpx.HTTPError as error:
-        raise NetworkError(
-            f"LinkedIn could not be reached while {what}: {error}", transient=True, outcome_unknown=writes
-        ) from None
+    response = http.request(
+        "LinkedIn", method, target, what=what, writes=writes, params=params, json=json, content=content, headers=headers
+    )
     if response.status_code < 400:
         return response
-    try:
-        message = response.json().get("message") or response.reason_phrase
-    except (ValueError, AttributeError):
-        message = response.reason_phrase
-    if response.status_code == 401:
-        raise NetworkError(
-            f"LinkedIn no longer accepts the access ({message}); connect the page again.", transient=False, auth=True
-        )
+    message = http.message_of(response)
     if response.status_code == 429:
         tomorrow = (datetime.now(timezone.utc) + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
         raise NetworkError(f"LinkedIn's daily limit reached while {what}.", transient=True, retry_at=tomorrow)
@@ -71,6 +54,4 @@ def call(
         raise NetworkError(
             f"LinkedIn no longer serves API version {VERSION}: firsthand needs an update ({message}).", transient=False
         )
-    if response.status_code >= 500:
-        raise NetworkError(f"LinkedIn failed while {what}: {message}", transient=True, outcome_unknown=writes)
-    raise NetworkError(f"LinkedIn refused {what}: {message}", transient=False)
+    raise http.said_no("LinkedIn", response, message, what=what, writes=writes, again="connect the page again")

@@ -16,11 +16,10 @@ import base64
 import re
 from datetime import datetime, timedelta, timezone
 
-import httpx
 from django.conf import settings
 from django.core.files.storage import default_storage
 
-from firsthand.networks import lookup, oauth2
+from firsthand.networks import http, lookup, oauth2
 from firsthand.networks.base import FollowerPage, InteractionPage, NetworkError, OutgoingPost, PublishedPost, RemotePost
 from firsthand.networks.limits import LIMITS
 
@@ -29,31 +28,18 @@ FIRST_LINK = re.compile(r"https?://\S+")
 
 
 def call(method: str, path: str, token: str, *, what: str, writes=False, params=None, json=None) -> dict:
-    try:
-        response = httpx.request(
-            method,
-            f"{settings.PINTEREST_API_URL.rstrip('/')}/{API_VERSION}/{path.lstrip('/')}",
-            params=params,
-            json=json,
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=settings.NETWORK_TIMEOUT_SECONDS,
-        )
-    except httpx.HTTPError as error:
-        raise NetworkError(
-            f"Pinterest could not be reached while {what}: {error}", transient=True, outcome_unknown=writes
-        ) from None
+    response = http.request(
+        "Pinterest",
+        method,
+        f"{settings.PINTEREST_API_URL.rstrip('/')}/{API_VERSION}/{path.lstrip('/')}",
+        what=what,
+        writes=writes,
+        params=params,
+        json=json,
+        headers={"Authorization": f"Bearer {token}"},
+    )
     if response.status_code < 400:
         return response.json() if response.content else {}
-    try:
-        message = response.json().get("message") or response.reason_phrase
-    except (ValueError, AttributeError):
-        message = response.reason_phrase
-    if response.status_code == 401:
-        raise NetworkError(
-            f"Pinterest no longer accepts the access ({message}); connect the account again.",
-            transient=False,
-            auth=True,
-        )
     if response.status_code == 429:
         wait = int(response.headers.get("Retry-After", "60") or 60)
         raise NetworkError(
@@ -61,9 +47,8 @@ def call(method: str, path: str, token: str, *, what: str, writes=False, params=
             transient=True,
             retry_at=datetime.now(timezone.utc) + timedelta(seconds=wait),
         )
-    if response.status_code >= 500:
-        raise NetworkError(f"Pinterest failed while {what}: {message}", transient=True, outcome_unknown=writes)
-    raise NetworkError(f"Pinterest refused {what}: {message}", transient=False)
+    message = http.message_of(response)
+    raise http.said_no("Pinterest", response, message, what=what, writes=writes, again="connect the account again")
 
 
 def pin_for(board_id: str, post: OutgoingPost) -> dict:
