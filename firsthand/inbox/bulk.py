@@ -1,47 +1,116 @@
-"""Writing many rows with one prepared statement each, for the inbox's hot path.
+"""Writing many rows with few statements, for the inbox's hot path.
 
 Django's bulk_create builds SQL for every slice of 999 parameters and bulk_update a CASE expression per
 row and per field; filing a batch of incoming messages spent more time there than everywhere else
-together. These run one prepared INSERT or UPDATE through executemany, on SQLite and PostgreSQL alike.
-Only what needs it is converted for the database (JSON, dates and times); the rest goes as it is.
+together. These write rows given as tuples (or unsaved objects), converting only what needs it for the
+database (JSON, dates and times), on SQLite and PostgreSQL alike.
+
+Inserts go as multi-row VALUES statements, not one statement per row: on SQLite each statement that
+fires the full-text trigger makes FTS5 flush its pending terms to a new segment (it syncs at every
+statement savepoint), which cost 45 µs a message one by one and 5 µs in statements of 500 rows.
 """
 
+import json
+import sqlite3
+from datetime import UTC, datetime
+from itertools import chain
+
+from django.conf import settings
 from django.db import connections, router
 
 CONVERTED = {"JSONField", "DateTimeField", "DateField", "TimeField"}
+POSTGRESQL_MAX_PARAMETERS = 65_535
+MAX_ROWS_PER_STATEMENT = 500
 
 
 def _preparers(fields, connection):
-    def prepare(field):
-        if field.get_internal_type() in CONVERTED:
-            return lambda value: field.get_db_prep_save(value, connection)
-        return lambda value: value
-
-    return [prepare(field) for field in fields]
+    return [_preparer(field, connection) for field in fields]
 
 
-def insert_objects(model, objects, ignore_conflicts: bool = False) -> None:
-    """INSERT unsaved objects, every column the model has but the primary key (so defaults come along).
+def _preparer(field, connection):
+    """None for a value that goes as it is, else a function making it what the database stores."""
+    kind = field.get_internal_type()
+    if kind not in CONVERTED:
+        return None
+
+    def django(value):
+        return field.get_db_prep_save(value, connection)
+
+    if connection.vendor != "sqlite":
+        return django
+    # SQLite stores text. Django's own conversion goes through several layers per value (7 µs for an
+    # aware datetime); these give the same text for the common case and leave the rest to Django.
+    if kind == "DateTimeField" and settings.USE_TZ:
+
+        def aware_datetime(value):
+            if isinstance(value, datetime) and value.tzinfo is not None:
+                return str(value.astimezone(UTC).replace(tzinfo=None))
+            return django(value)
+
+        return aware_datetime
+    if kind == "JSONField" and field.encoder is None:
+        return lambda value: None if value is None else json.dumps(value)
+    return django
+
+
+def _prepared(rows, preparers):
+    converting = [(n, prep) for n, prep in enumerate(preparers) if prep is not None]
+    if not converting:
+        return [tuple(row) for row in rows]
+    prepared = []
+    for row in rows:
+        row = list(row)
+        for n, prep in converting:
+            row[n] = prep(row[n])
+        prepared.append(row)
+    return prepared
+
+
+def _max_parameters(connection) -> int:
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()  # the compiled-in limit: 32,766 since SQLite 3.32, 999 before
+        return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return POSTGRESQL_MAX_PARAMETERS
+
+
+def insert_rows(model, names: list[str], rows, ignore_conflicts: bool = False) -> None:
+    """INSERT rows (sequences of Python values in the order of `names`, attribute names such as
+    "conversation_id"); columns not named take the database default, so name every column without one.
 
     With ignore_conflicts, a row that would break a unique constraint is skipped (ON CONFLICT DO NOTHING,
     which SQLite and PostgreSQL both know): another worker made it first, and the caller reads it back.
     """
-    objects = list(objects)
-    if not objects:
-        return
     connection = connections[router.db_for_write(model)]
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    fields = [model._meta.get_field(name) for name in names]
+    rows = _prepared(rows, _preparers(fields, connection))
+    if not rows:
+        return
     quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({}){}".format(
-        quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-        " ON CONFLICT DO NOTHING" if ignore_conflicts else "",
-    )
-    preparers = _preparers(fields, connection)
-    rows = [[prep(getattr(obj, f.attname)) for prep, f in zip(preparers, fields, strict=True)] for obj in objects]
+    per_statement = max(1, min(MAX_ROWS_PER_STATEMENT, _max_parameters(connection) // len(fields)))
+    one_row = "({})".format(", ".join(["%s"] * len(fields)))
+
+    def statement(count: int) -> str:
+        return "INSERT INTO {} ({}) VALUES {}{}".format(
+            quote(model._meta.db_table),
+            ", ".join(quote(f.column) for f in fields),
+            ", ".join([one_row] * count),
+            " ON CONFLICT DO NOTHING" if ignore_conflicts else "",
+        )
+
+    full, rest = divmod(len(rows), per_statement)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if full:
+            chunks = (rows[n * per_statement : (n + 1) * per_statement] for n in range(full))
+            cursor.executemany(statement(per_statement), [list(chain.from_iterable(chunk)) for chunk in chunks])
+        if rest:
+            cursor.execute(statement(rest), list(chain.from_iterable(rows[full * per_statement :])))
+
+
+def insert_objects(model, objects, ignore_conflicts: bool = False) -> None:
+    """INSERT unsaved objects, every column the model has but the primary key (so defaults come along)."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    rows = [[getattr(obj, f.attname) for f in fields] for obj in objects]
+    insert_rows(model, [f.attname for f in fields], rows, ignore_conflicts=ignore_conflicts)
 
 
 def update_rows(model, objects, names: list[str]) -> None:
@@ -54,9 +123,8 @@ def update_rows(model, objects, names: list[str]) -> None:
     sql = "UPDATE {} SET {} WHERE {} = %s".format(
         quote(model._meta.db_table), ", ".join(f"{quote(f.column)} = %s" for f in fields), quote(model._meta.pk.column)
     )
-    preparers = _preparers(fields, connection)
-    rows = [
-        [prep(getattr(obj, f.attname)) for prep, f in zip(preparers, fields, strict=True)] + [obj.pk] for obj in objects
-    ]
+    rows = _prepared(
+        ([getattr(obj, f.attname) for f in fields] + [obj.pk] for obj in objects), _preparers(fields, connection)
+    )
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)

@@ -2,12 +2,21 @@
 
 Each pattern has a weight and a reason; the score is a logistic of the weights that matched,
 so every label comes with the evidence behind it.
+
+Patterns are matched against lowercased text, and written so that they never reach across a NUL:
+the inbox joins a whole batch of messages with NULs and searches it once per pattern (`hits`), which
+is twice as fast as searching each message. So a text starts at START, not at ^, and patterns use
+neither . nor anything else that could match a NUL.
 """
 
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import regex
+
+START = r"(?<![^\0])"  # the start of a text, alone or within a batch joined by NULs
+SEPARATOR = "\0"
 
 
 @dataclass(frozen=True)
@@ -18,27 +27,50 @@ class Cue:
 
 
 def cue(pattern: str, weight: float, reason: str) -> Cue:
-    return Cue(regex.compile(pattern, regex.IGNORECASE | regex.VERSION1), weight, reason)
+    return Cue(regex.compile(pattern, regex.VERSION1), weight, reason)
+
+
+def lowered(text: str) -> str:
+    return text.lower().replace(SEPARATOR, " ")
 
 
 def score(text: str, cues: list[Cue], bias: float) -> tuple[float, list[str]]:
+    text = lowered(text)
+    return score_of([bool(c.pattern.search(text)) for c in cues], cues, bias)
+
+
+def score_of(matched, cues: list[Cue], bias: float) -> tuple[float, list[str]]:
+    """The score and reasons, given which cues matched (a row of `hits`)."""
     total, reasons = bias, []
-    for c in cues:
-        if c.pattern.search(text):
+    for found, c in zip(matched, cues, strict=True):
+        if found:
             total += c.weight
             if c.weight > 0:
                 reasons.append(c.reason)
     return 1 / (1 + math.exp(-total)), reasons
 
 
+def hits(texts: list[str], patterns: list[regex.Pattern]) -> np.ndarray:
+    """(texts × patterns) booleans: which pattern matches which text, one search per pattern for the batch."""
+    texts = [lowered(text) for text in texts]
+    joined = SEPARATOR.join(texts)
+    starts = np.cumsum([0] + [len(text) + 1 for text in texts[:-1]])
+    found = np.zeros((len(texts), len(patterns)), dtype=bool)
+    for column, pattern in enumerate(patterns):
+        at = [match.start() for match in pattern.finditer(joined)]
+        if at:
+            found[np.searchsorted(starts, at, side="right") - 1, column] = True
+    return found
+
+
 QUESTION_WORDS = r"(who|what|when|where|why|how|which|whose|whom)"
 AUXILIARIES = r"(can|could|do|does|did|is|are|was|were|will|would|should|shall|may|might|have|has|any|anyone|anybody)"
 
 QUESTION_CUES = [
-    cue(r"[?？¿؟]", 3.0, "asks with a question mark"),
-    cue(rf"(^|[.!\n]\s*)(@\w+\s+)*{QUESTION_WORDS}\b", 2.2, "starts with a question word"),
+    cue("[?？¿؟]", 3.0, "asks with a question mark"),
+    cue(rf"({START}|[.!\n]\s*)(@\w+\s+)*{QUESTION_WORDS}\b", 2.2, "starts with a question word"),
     cue(
-        rf"(^|[.!\n]\s*)(@\w+\s+)*{AUXILIARIES}\s+(you|u|ya|i|we|they|it|there|this|that|anyone|somebody|y'all)\b",
+        rf"({START}|[.!\n]\s*)(@\w+\s+)*{AUXILIARIES}\s+(you|u|ya|i|we|they|it|there|this|that|anyone|somebody|y'all)\b",
         2.4,
         'starts like a question ("do you…", "is it…")',
     ),
@@ -50,12 +82,13 @@ QUESTION_CUES = [
         "asks for information or help",
     ),
     cue(
-        r"\b(still open|open today|opening hours|in stock|available|price|cost|deliver|ship to|gluten.?free|vegan)\b",
+        r"\b(still open|open today|opening hours|in stock|available|price|cost|deliver|ship to|"
+        r"gluten[ -]?free|vegan)\b",
         0.6,
         "mentions something customers usually ask about",
     ),
-    cue(r"^\s*(lol|haha|omg|wow)\b", -1.0, "exclamation"),
-    cue(r"\b(who cares|why not\b.*!|what a\b|how (nice|great|lovely|cool|awesome|sweet))\b", -2.5, "rhetorical"),
+    cue(rf"{START}\s*(lol|haha|omg|wow)\b", -1.0, "exclamation"),
+    cue(r"\b(who cares|why not\b[^\0\n]*!|what a\b|how (nice|great|lovely|cool|awesome|sweet))\b", -2.5, "rhetorical"),
 ]
 QUESTION_BIAS = -2.0
 
@@ -95,7 +128,7 @@ COMPLAINT_CUES = [
         "treated badly or ignored",
     ),
     cue(
-        r"\b(late|delayed|cancel+ed|no.?show|lost (my|the) (order|parcel|package|luggage|bag))\b",
+        r"\b(late|delayed|cancel+ed|no[ -]?show|lost (my|the) (order|parcel|package|luggage|bag))\b",
         1.6,
         "late, cancelled or lost",
     ),

@@ -2,7 +2,7 @@
 
 import pytest
 
-from firsthand.judge import judge
+from firsthand.judge import judge, rules
 from firsthand.judge.judges import triage
 from firsthand.judge.text import featurize, normalise, normalise_all, word_features
 from firsthand.judge.valence import valence
@@ -55,3 +55,18 @@ def test_triage_gives_the_labels_judge_gives():
     for kind in ("offensive", "sentiment", "complaint", "question"):
         assert [row[kind] for row in fast] == [result["label"] for result in judge(kind, TWEETS)], kind
     assert fast[1]["question"] == "question" and fast[0]["complaint"] == "complaint"
+
+
+# Texts that end and start so that a pattern reaching across two texts of a batch would match.
+BOUNDARIES = ["can", "you help me", "no", "show", "why not", "ok!", "lol", "wow, ok", "gluten", "free?", "\0do you"]
+
+
+def test_cues_searched_across_a_batch_match_each_text_as_alone():
+    texts = TWEETS + BOUNDARIES + [text.upper() for text in TWEETS]
+    cues = rules.QUESTION_CUES + rules.COMPLAINT_CUES
+    found = rules.hits(texts, [c.pattern for c in cues])
+    for text, row in zip(texts, found, strict=True):
+        assert row.tolist() == [bool(c.pattern.search(rules.lowered(text))) for c in cues], text
+    # "can" + "you help me" would read as 'starts like a question' if the search ran across them.
+    assert [judge["question"] for judge in triage(["can", "you help me"])] == ["other", "other"]
+    assert triage(["CAN YOU HELP ME"])[0]["question"] == "question"  # matched however it is written

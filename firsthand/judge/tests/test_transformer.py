@@ -80,7 +80,9 @@ def test_the_committed_figure_is_what_the_model_scores_on_held_out_tweets():
     labels = [int(x) for x in (DATA / "val_labels.txt").read_text().split()]
     predicted = [r["label"] == "offensive" for r in judge("offensive", texts, "transformer")]
     recorded = json.loads((MODELS / "metrics.json").read_text())
-    assert abs(f1_score(labels, predicted, average="macro") - recorded["offensive_transformer"]["macro_f1"]) < 0.002
+    # int8 matrix products round differently on processors with and without AVX-512 VNNI (onnxruntime
+    # picks its kernels by CPU): the same model scored 0.7741 on one CI machine and 0.7765 on another.
+    assert abs(f1_score(labels, predicted, average="macro") - recorded["offensive_transformer"]["macro_f1"]) < 0.005
     # Worth its weight: clearly better than the light model on the same tweets.
     assert recorded["offensive_transformer"]["macro_f1"] >= recorded["offensive"]["macro_f1"] + 0.03
     assert loaded().threshold == json.loads((MODELS / "offensive_minilm.json").read_text())["threshold"]

@@ -1,0 +1,255 @@
+"""Filing what ingestion stored: raw events → people, conversations and items, judged in batches.
+
+Processing is repeatable: an event that already has its item is skipped. A batch is one transaction
+of a handful of queries, and the hot path works on rows (tuples and small records), not model
+instances: building and saving a Django object per message cost more than judging it.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
+
+from django.db import transaction
+from django.utils import timezone
+
+from firsthand.inbox.bulk import insert_objects, insert_rows, update_rows
+from firsthand.inbox.models import Conversation, Interaction, Person, RawEvent
+from firsthand.networks.models import ConnectedAccount
+
+CONVERSATION_KINDS = {"mention", "reply", "comment", "quote", "message"}
+MAX_TEXT = 20_000
+PRIORITY = {"offensive": 0, "complaint": 0, "question": 1, "negative": 2}
+
+
+class Pending(NamedTuple):
+    """A stored event waiting to be filed."""
+
+    pk: int
+    account_id: int
+    remote_id: str
+    payload: object
+    received_at: datetime
+
+
+@dataclass(slots=True)
+class Thread:
+    """What filing reads and changes of a conversation (the rest of the row stays as it is)."""
+
+    pk: int
+    labels: list
+    priority: int
+    status: str
+    hidden_reason: str
+    last_response_at: datetime | None
+    awaiting_since: datetime | None
+    last_inbound_at: datetime
+    first_inbound_at: datetime
+
+
+CONVERSATION_FIELDS = [name for name in Thread.__slots__ if name not in ("pk", "last_response_at")]
+ITEM_COLUMNS = [
+    "conversation_id",
+    "raw_event_id",
+    "remote_id",
+    "direction",
+    "kind",
+    "author_handle",
+    "author_name",
+    "text",
+    "labels",
+    "created_at",
+]
+
+
+def parse(raw) -> dict:
+    data = raw.payload if isinstance(raw.payload, dict) else {}
+    kind, handle = data.get("kind"), data.get("author_handle")
+    if not isinstance(kind, str) or not isinstance(handle, str) or not handle:
+        raise ValueError("the network's item has no kind or no author")
+    try:
+        created = datetime.fromisoformat(str(data.get("created_at")))
+    except ValueError:
+        created = raw.received_at
+    text = data.get("text") if isinstance(data.get("text"), str) else ""
+    return {
+        "kind": kind[:16],
+        "handle": handle[:255],
+        "name": str(data.get("author_name") or "")[:255],
+        "text": text[:MAX_TEXT],
+        "created_at": created if created.tzinfo else created.replace(tzinfo=timezone.get_current_timezone()),
+        "in_reply_to": data.get("in_reply_to") if isinstance(data.get("in_reply_to"), str) else None,
+    }
+
+
+def labels_for(texts: list[str]) -> list[list[str]]:
+    from firsthand.inbox.spam import spam_of
+    from firsthand.judge.judges import triage
+
+    labels = []
+    for spam, judged in zip(spam_of(texts), triage(texts), strict=True):
+        mine = [kind for kind in ("question", "complaint", "offensive") if judged[kind] == kind]
+        if judged["sentiment"] in ("negative", "positive"):
+            mine.append(judged["sentiment"])
+        if spam:
+            mine.append("spam")
+        labels.append(mine)
+    return labels
+
+
+def process_pending(batch: int = 1000) -> int:
+    """File up to `batch` stored events, in one transaction: a handful of queries per batch, not per item."""
+    with transaction.atomic():
+        # Workers on PostgreSQL each take their own rows (SQLite has one writer and ignores this).
+        waiting = RawEvent.objects.select_for_update(skip_locked=True).filter(processed_at=None).order_by("pk")
+        pending = [Pending(*row) for row in waiting.values_list(*Pending._fields)[:batch]]
+        if not pending:
+            return 0
+        accounts = ConnectedAccount.objects.in_bulk({raw.account_id for raw in pending})
+        parsed, failed = {}, []
+        for raw in pending:
+            try:
+                parsed[raw.pk] = parse(raw)
+            except ValueError as problem:
+                failed.append((raw.pk, str(problem)))
+        filed = set(
+            Interaction.objects.filter(raw_event_id__in=[raw.pk for raw in pending]).values_list(
+                "raw_event_id", flat=True
+            )
+        )
+        talk = [
+            raw
+            for raw in pending
+            if raw.pk in parsed and parsed[raw.pk]["kind"] in CONVERSATION_KINDS and raw.pk not in filed
+        ]
+        labels = labels_for([parsed[raw.pk]["text"] for raw in talk])
+        file_items([(raw, parsed[raw.pk], mine) for raw, mine in zip(talk, labels, strict=True)], accounts)
+        now = timezone.now()
+        RawEvent.objects.filter(pk__in=list(parsed)).update(processed_at=now, error="")
+        for pk, problem in failed:  # kept, with the reason, for a person to look at; never silently dropped
+            RawEvent.objects.filter(pk=pk).update(processed_at=now, error=problem[:500])
+    return len(pending)
+
+
+def our_posts(items) -> dict:
+    """(account id, network id) → our Delivery, for every item that answers something."""
+    from firsthand.publishing.models import Delivery
+
+    found = {}
+    for raw, item, _ in items:
+        key = (raw.account_id, item["in_reply_to"])
+        if item["in_reply_to"] and key not in found:
+            found[key] = Delivery.objects.filter(
+                account_id=raw.account_id, remote_ids__icontains=f'"{item["in_reply_to"]}"'
+            ).first()
+    return found
+
+
+def people_for(items, accounts) -> dict:
+    """(workspace id, network, handle) → Person id, made where new; three queries for the whole batch."""
+    wanted = {}
+    for raw, item, _ in items:
+        account = accounts[raw.account_id]
+        wanted.setdefault((account.workspace_id, account.network, item["handle"]), item["name"])
+
+    def existing():
+        found = Person.objects.filter(
+            workspace_id__in={w for w, _, _ in wanted},
+            handle__in={h for _, _, h in wanted},
+            network__in={n for _, n, _ in wanted},
+        )
+        return {(w, n, h): pk for w, n, h, pk in found.values_list("workspace_id", "network", "handle", "pk")}
+
+    people = existing()
+    missing = [(w, n, h, name) for (w, n, h), name in wanted.items() if (w, n, h) not in people]
+    if missing:
+        insert_rows(Person, ["workspace_id", "network", "handle", "name"], missing, ignore_conflicts=True)
+        people = existing()
+    return people
+
+
+def conversation_key(item: dict, post) -> str:
+    if item["kind"] == "message":
+        return f"dm:{item['handle']}"
+    if post is not None:
+        return f"post:{post.pk}:{item['handle']}"
+    return f"public:{item['handle']}"
+
+
+def threads_of(placed) -> dict:
+    """(account id, key) → Thread, for the conversations the batch's items belong to that exist."""
+    found = Conversation.objects.filter(
+        account_id__in={raw.account_id for raw, *_ in placed}, key__in={key for *_, key in placed}
+    ).values_list("account_id", "key", *Thread.__slots__)
+    return {(account_id, key): Thread(*row) for account_id, key, *row in found}
+
+
+def file_items(items: list[tuple], accounts: dict) -> int:
+    """Each (pending event, parsed item, labels) under its person and conversation, in the order given."""
+    if not items:
+        return 0
+    people, posts = people_for(items, accounts), our_posts(items)
+    placed = []  # (raw, item, labels, person id, post, key)
+    for raw, item, labels in items:
+        account = accounts[raw.account_id]
+        post = posts.get((raw.account_id, item["in_reply_to"]))
+        person = people[(account.workspace_id, account.network, item["handle"])]
+        placed.append((raw, item, labels, person, post, conversation_key(item, post)))
+
+    threads, new = threads_of(placed), {}
+    for raw, item, _, person, post, key in placed:
+        if (raw.account_id, key) not in threads and (raw.account_id, key) not in new:
+            new[(raw.account_id, key)] = Conversation(
+                account_id=raw.account_id,
+                key=key,
+                workspace_id=accounts[raw.account_id].workspace_id,
+                person_id=person,
+                kind=item["kind"],
+                post=post,
+                first_inbound_at=item["created_at"],
+                last_inbound_at=item["created_at"],
+                awaiting_since=item["created_at"],
+            )
+    if new:
+        insert_objects(Conversation, new.values(), ignore_conflicts=True)
+        threads = threads_of(placed)
+    rows, touched = [], {}
+    for raw, item, labels, _, _, key in placed:
+        thread = threads[(raw.account_id, key)]
+        take_in(thread, item, labels, created=(raw.account_id, key) in new and thread.pk not in touched)
+        touched[thread.pk] = thread
+        rows.append(
+            (
+                thread.pk,
+                raw.pk,
+                raw.remote_id,
+                Interaction.Direction.IN,
+                item["kind"],
+                item["handle"],
+                item["name"],
+                item["text"],
+                labels,
+                item["created_at"],
+            )
+        )
+    insert_rows(Interaction, ITEM_COLUMNS, rows)
+    update_rows(Conversation, touched.values(), CONVERSATION_FIELDS)
+    return len(rows)
+
+
+def take_in(conversation, item: dict, labels: list[str], created: bool) -> None:
+    """What one more message from the customer does to its conversation (in memory; saved with the batch)."""
+    merged = sorted(set(conversation.labels) | set(labels))
+    conversation.labels = merged
+    conversation.priority = min([PRIORITY.get(label, 3) for label in merged] + [3])
+    # Spam stays out of the way (hidden, never deleted); anything else from the person brings it back.
+    if "spam" in labels and (created or conversation.status == Conversation.Status.HIDDEN):
+        conversation.status = Conversation.Status.HIDDEN
+        conversation.hidden_reason = conversation.hidden_reason or "Looks like spam"
+    else:
+        conversation.status, conversation.hidden_reason = Conversation.Status.OPEN, ""
+    waits = conversation.last_response_at is None or item["created_at"] > conversation.last_response_at
+    if waits:  # the clock starts at the first unanswered message, however many follow it
+        awaiting = conversation.awaiting_since
+        conversation.awaiting_since = min(awaiting, item["created_at"]) if awaiting else item["created_at"]
+    conversation.last_inbound_at = max(conversation.last_inbound_at, item["created_at"])
+    conversation.first_inbound_at = min(conversation.first_inbound_at, item["created_at"])
