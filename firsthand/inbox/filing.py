@@ -82,15 +82,15 @@ def parse(raw) -> dict:
 
 
 def labels_for(texts: list[str]) -> list[list[str]]:
-    from firsthand.inbox.spam import spam_of
+    from firsthand.inbox.spam import is_spam
     from firsthand.judge.judges import triage
 
     labels = []
-    for spam, judged in zip(spam_of(texts), triage(texts), strict=True):
+    for text, judged in zip(texts, triage(texts), strict=True):
         mine = [kind for kind in ("question", "complaint", "offensive") if judged[kind] == kind]
         if judged["sentiment"] in ("negative", "positive"):
             mine.append(judged["sentiment"])
-        if spam:
+        if is_spam(text):
             mine.append("spam")
         labels.append(mine)
     return labels

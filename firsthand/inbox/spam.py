@@ -1,13 +1,11 @@
 """Spam: the money-for-nothing, click-my-profile, buy-followers messages every business account gets.
 
-Patterns people can read, like the question and complaint rules (and written like them, for lowercased
-text and batches joined by NULs: judge/rules.py): two signals, or one unmistakable one, make a message
-spam. Spam is hidden from the main inbox, never deleted: it stays one click away.
+Patterns people can read, like the question and complaint rules (and searched like them, as one RE2
+set: judge/rules.py): two signals, or one unmistakable one, make a message spam. Spam is hidden from
+the main inbox, never deleted: it stays one click away.
 """
 
-import regex
-
-from firsthand.judge.rules import hits, lowered
+from firsthand.judge.rules import CueSet, cue
 
 STRONG = [
     r"\b(earn|make)\s+\$?\d[\d,]*\s*(k\b)?\s*(a|per|every)\s+(day|week|hour)",
@@ -23,24 +21,12 @@ WEAK = [
     r"\b(dm|message)\s+me\s+(for|to)\s+(promo|collab|promotion|details)\b",
     r"\bcheck\s+(out\s+)?my\s+(profile|page|bio)\b",
     r"!{3,}",
-    r"\bguaranteed?\b[^\0\n]*\b(profit|income|returns?)\b",
+    r"\bguaranteed?\b.*\b(profit|income|returns?)\b",
     r"https?://(bit\.ly|tinyurl\.com|t\.co|cutt\.ly)/",
 ]
-STRONG_PATTERNS = [regex.compile(p) for p in STRONG]
-WEAK_PATTERNS = [regex.compile(p) for p in WEAK]
+SIGNALS = CueSet([cue(p, 1.0, "strong") for p in STRONG] + [cue(p, 1.0, "weak") for p in WEAK])
 
 
 def is_spam(text: str) -> bool:
-    text = lowered(text)
-    if any(p.search(text) for p in STRONG_PATTERNS):
-        return True
-    return sum(bool(p.search(text)) for p in WEAK_PATTERNS) >= 2
-
-
-def spam_of(texts: list[str]) -> list[bool]:
-    """is_spam() of each text, searching the batch once per pattern."""
-    if not texts:
-        return []
-    found = hits(texts, STRONG_PATTERNS + WEAK_PATTERNS)
-    strong, weak = found[:, : len(STRONG_PATTERNS)], found[:, len(STRONG_PATTERNS) :]
-    return (strong.any(axis=1) | (weak.sum(axis=1) >= 2)).tolist()
+    found = SIGNALS.found(text)
+    return any(found[: len(STRONG)]) or sum(found[len(STRONG) :]) >= 2

@@ -92,8 +92,7 @@ def blend():
 def triage(texts: list[str]) -> list[dict[str, str]]:
     """The four text labels of each text, as judge() gives them, without reasons: what the inbox files
     every incoming message by. The text is featurised once for both n-gram models, the lexicon read
-    once for sentiment and complaint, and each cue searched once for the batch, which makes it several
-    times faster than four judge() calls."""
+    once for sentiment and complaint, which makes it several times faster than four judge() calls."""
     texts = [text[:MAX_TEXT] for text in texts]
     if not texts:
         return []
@@ -101,19 +100,16 @@ def triage(texts: list[str]) -> list[dict[str, str]]:
     offensive_p = model("offensive").probabilities_of(features)[:, 1]
     sentiment_model = model("sentiment")
     feelings = sentiment_probabilities(texts, sentiment_model.probabilities_of(features))
-    cues = rules.QUESTION_CUES + rules.COMPLAINT_CUES
-    found = rules.hits(texts, [c.pattern for c in cues])
-    asks, complains = found[:, : len(rules.QUESTION_CUES)], found[:, len(rules.QUESTION_CUES) :]
     return [
         {
             "offensive": "offensive" if p_offensive >= 0.5 else "ok",
             "sentiment": sentiment_model.classes[int(feeling.argmax())],
-            "complaint": "complaint" if complaint_score(complained, float(feeling[0]))[0] >= 0.5 else "other",
+            "complaint": "complaint" if complaint_score(text, float(feeling[0]))[0] >= 0.5 else "other",
             "question": "question"
-            if rules.score_of(asked, rules.QUESTION_CUES, rules.QUESTION_BIAS)[0] >= 0.5
+            if rules.score(text, rules.QUESTION_CUES, rules.QUESTION_BIAS)[0] >= 0.5
             else "other",
         }
-        for p_offensive, feeling, asked, complained in zip(offensive_p, feelings, asks, complains, strict=True)
+        for text, p_offensive, feeling in zip(texts, offensive_p, feelings, strict=True)
     ]
 
 
@@ -158,14 +154,9 @@ def complaint(texts: list[str]) -> list[dict]:
     return results
 
 
-def complaint_score(text_or_hits, p_negative: float) -> tuple[float, list[str]]:
-    """From the text, or from which complaint cues it matched (a row of rules.hits)."""
+def complaint_score(text: str, p_negative: float) -> tuple[float, list[str]]:
     # A complaint says an expectation was breached; a negative tone is supporting evidence only.
-    bias = rules.COMPLAINT_BIAS + 1.5 * (p_negative - 0.35)
-    if isinstance(text_or_hits, str):
-        p, reasons = rules.score(text_or_hits, rules.COMPLAINT_CUES, bias)
-    else:
-        p, reasons = rules.score_of(text_or_hits, rules.COMPLAINT_CUES, bias)
+    p, reasons = rules.score(text, rules.COMPLAINT_CUES, rules.COMPLAINT_BIAS + 1.5 * (p_negative - 0.35))
     if p_negative > 0.6 and reasons:
         reasons.append("negative tone")
     return p, reasons

@@ -3,44 +3,73 @@
 Each pattern has a weight and a reason; the score is a logistic of the weights that matched,
 so every label comes with the evidence behind it.
 
-Patterns are matched against lowercased text, and written so that they never reach across a NUL:
-the inbox joins a whole batch of messages with NULs and searches it once per pattern (`hits`), which
-is twice as fast as searching each message. So a text starts at START, not at ^, and patterns use
-neither . nor anything else that could match a NUL.
+The patterns of a judgement are searched together as one RE2 set (google-re2): one linear pass over
+the text tells which of them match, 20 times faster than searching pattern by pattern, which the inbox
+feels on every incoming message. RE2 has no look-around, and its \\w and \\b know ASCII letters only:
+a handle is written with WORD (a letter or digit in any script), and a \\b at either end of a pattern
+is read as the text's edge or a non-word character (so "cafélate" does not hold the word "late").
 """
 
 import math
 from dataclasses import dataclass
 
-import numpy as np
-import regex
+import re2
 
-START = r"(?<![^\0])"  # the start of a text, alone or within a batch joined by NULs
-SEPARATOR = "\0"
+WORD = r"[\pL\pN_]"  # RE2's \w is ASCII only
 
 
 @dataclass(frozen=True)
 class Cue:
-    pattern: regex.Pattern
+    pattern: str
     weight: float
     reason: str
 
 
 def cue(pattern: str, weight: float, reason: str) -> Cue:
-    return Cue(regex.compile(pattern, regex.VERSION1), weight, reason)
+    return Cue(unicode_edges(pattern), weight, reason)
 
 
-def lowered(text: str) -> str:
-    return text.lower().replace(SEPARATOR, " ")
+def unicode_edges(pattern: str) -> str:
+    """A pattern's leading and trailing \\b as boundaries between words of any script. Consuming the
+    character beyond the edge changes where a match starts or ends, never whether there is one, as
+    long as a word character stands next to the \\b (true of every pattern here)."""
+    if pattern.startswith(r"\b"):
+        pattern = rf"(?:^|[^\pL\pN_]){pattern[2:]}"
+    if pattern.endswith(r"\b"):
+        pattern = rf"{pattern[:-2]}(?:$|[^\pL\pN_])"
+    return pattern
 
 
-def score(text: str, cues: list[Cue], bias: float) -> tuple[float, list[str]]:
-    text = lowered(text)
-    return score_of([bool(c.pattern.search(text)) for c in cues], cues, bias)
+class CueSet:
+    """Cues matched in one pass, case-insensitively."""
+
+    def __init__(self, cues: list[Cue]):
+        self.cues = list(cues)
+        options = re2.Options()
+        options.case_sensitive = False
+        self.searcher = re2.Set.SearchSet(options)
+        for c in self.cues:
+            self.searcher.Add(c.pattern)  # a pattern RE2 cannot read fails here, at import
+        self.searcher.Compile()
+
+    def __iter__(self):
+        return iter(self.cues)
+
+    def __len__(self):
+        return len(self.cues)
+
+    def found(self, text: str) -> list[bool]:
+        """For each cue, whether it matches the text."""
+        matched = set(self.searcher.Match(text) or ())
+        return [n in matched for n in range(len(self.cues))]
 
 
-def score_of(matched, cues: list[Cue], bias: float) -> tuple[float, list[str]]:
-    """The score and reasons, given which cues matched (a row of `hits`)."""
+def score(text: str, cues: CueSet, bias: float) -> tuple[float, list[str]]:
+    return score_of(cues.found(text), cues, bias)
+
+
+def score_of(matched: list[bool], cues: CueSet, bias: float) -> tuple[float, list[str]]:
+    """The score and reasons, given which cues matched."""
     total, reasons = bias, []
     for found, c in zip(matched, cues, strict=True):
         if found:
@@ -50,27 +79,14 @@ def score_of(matched, cues: list[Cue], bias: float) -> tuple[float, list[str]]:
     return 1 / (1 + math.exp(-total)), reasons
 
 
-def hits(texts: list[str], patterns: list[regex.Pattern]) -> np.ndarray:
-    """(texts × patterns) booleans: which pattern matches which text, one search per pattern for the batch."""
-    texts = [lowered(text) for text in texts]
-    joined = SEPARATOR.join(texts)
-    starts = np.cumsum([0] + [len(text) + 1 for text in texts[:-1]])
-    found = np.zeros((len(texts), len(patterns)), dtype=bool)
-    for column, pattern in enumerate(patterns):
-        at = [match.start() for match in pattern.finditer(joined)]
-        if at:
-            found[np.searchsorted(starts, at, side="right") - 1, column] = True
-    return found
-
-
 QUESTION_WORDS = r"(who|what|when|where|why|how|which|whose|whom)"
 AUXILIARIES = r"(can|could|do|does|did|is|are|was|were|will|would|should|shall|may|might|have|has|any|anyone|anybody)"
 
-QUESTION_CUES = [
+QUESTION_LIST = [
     cue("[?？¿؟]", 3.0, "asks with a question mark"),
-    cue(rf"({START}|[.!\n]\s*)(@\w+\s+)*{QUESTION_WORDS}\b", 2.2, "starts with a question word"),
+    cue(rf"(^|[.!\n]\s*)(@{WORD}+\s+)*{QUESTION_WORDS}\b", 2.2, "starts with a question word"),
     cue(
-        rf"({START}|[.!\n]\s*)(@\w+\s+)*{AUXILIARIES}\s+(you|u|ya|i|we|they|it|there|this|that|anyone|somebody|y'all)\b",
+        rf"(^|[.!\n]\s*)(@{WORD}+\s+)*{AUXILIARIES}\s+(you|u|ya|i|we|they|it|there|this|that|anyone|somebody|y'all)\b",
         2.4,
         'starts like a question ("do you…", "is it…")',
     ),
@@ -87,12 +103,18 @@ QUESTION_CUES = [
         0.6,
         "mentions something customers usually ask about",
     ),
-    cue(rf"{START}\s*(lol|haha|omg|wow)\b", -1.0, "exclamation"),
-    cue(r"\b(who cares|why not\b[^\0\n]*!|what a\b|how (nice|great|lovely|cool|awesome|sweet))\b", -2.5, "rhetorical"),
+    cue(r"^\s*(lol|haha|omg|wow)\b", -1.0, "exclamation"),
+    cue(
+        # "why not …!" (before RE2 a \b after the "!" asked for a letter next, so it hardly ever matched)
+        r"\b(who cares|what a|how (nice|great|lovely|cool|awesome|sweet))\b|\bwhy not\b.*!",
+        -2.5,
+        "rhetorical",
+    ),
 ]
+QUESTION_CUES = CueSet(QUESTION_LIST)
 QUESTION_BIAS = -2.0
 
-COMPLAINT_CUES = [
+COMPLAINT_LIST = [
     cue(
         r"\b(never|still (not|hasn'?t|haven'?t|no)|not yet|hasn'?t|haven'?t|didn'?t) (arrived?|came|come|received?|"
         r"got|been (delivered|refunded|answered|fixed)|turn(ed)? up|show(ed)? up|heard back)\b",
@@ -118,7 +140,7 @@ COMPLAINT_CUES = [
         2.6,
         "a product or service fault",
     ),
-    cue(r"\b(made (me|us|my \w+) (ill|sick)|food poisoning|allergic reaction)\b", 2.8, "harmed by a product"),
+    cue(rf"\b(made (me|us|my {WORD}+) (ill|sick)|food poisoning|allergic reaction)\b", 2.8, "harmed by a product"),
     cue(r"\b(promised|supposed to|meant to|said (it|they) would)\b", 1.4, "a promise not kept"),
     cue(r"\bstill (isn'?t|is not|not|hasn'?t been|no)\b", 1.6, "something expected did not happen"),
     cue(
@@ -147,4 +169,5 @@ COMPLAINT_CUES = [
     ),
     cue(r"\b(thank(s| you)|love|amazing|great|delicious|recommend|best)\b", -1.2, "sounds pleased"),
 ]
+COMPLAINT_CUES = CueSet(COMPLAINT_LIST)
 COMPLAINT_BIAS = -2.4

@@ -4,7 +4,7 @@ from django.urls import reverse
 from firsthand.audit.models import AuditEvent
 from firsthand.inbox import ingest
 from firsthand.inbox.models import Conversation
-from firsthand.inbox.spam import is_spam, spam_of
+from firsthand.inbox.spam import is_spam
 from firsthand.inbox.tests.test_ingest import customer_says
 from firsthand.networks.testing import connect_sandbox_account
 
@@ -80,9 +80,3 @@ def test_the_team_can_hide_a_conversation_and_bring_it_back_and_it_is_logged(tea
     assert talk.status == Conversation.Status.OPEN and talk.hidden_reason == ""
     kinds = list(AuditEvent.objects.filter(action__startswith="inbox.").values_list("action", flat=True))
     assert kinds.count("inbox.hidden") == 1 and kinds.count("inbox.shown") == 1
-
-
-def test_spam_judged_in_a_batch_is_spam_judged_alone():
-    texts = ["check out my profile", "bitcoin!!!", "Earn $500", "a day", "BUY 10K FOLLOWERS", "guaranteed", "profit"]
-    assert spam_of(texts) == [is_spam(text) for text in texts] == [False, True, False, False, True, False, False]
-    assert spam_of([]) == []
