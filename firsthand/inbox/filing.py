@@ -12,7 +12,7 @@ from typing import NamedTuple
 from django.db import transaction
 from django.utils import timezone
 
-from firsthand.inbox.bulk import insert_objects, insert_rows, update_rows
+from firsthand.inbox.bulk import fetch_rows, insert_objects, insert_rows, update_rows
 from firsthand.inbox.models import Conversation, Interaction, Person, RawEvent
 from firsthand.networks.models import ConnectedAccount
 
@@ -46,6 +46,7 @@ class Thread:
     first_inbound_at: datetime
 
 
+THREAD_COLUMNS = ["account_id", "key", *Thread.__slots__]
 CONVERSATION_FIELDS = [name for name in Thread.__slots__ if name not in ("pk", "last_response_at")]
 ITEM_COLUMNS = [
     "conversation_id",
@@ -101,7 +102,7 @@ def process_pending(batch: int = 1000) -> int:
     with transaction.atomic():
         # Workers on PostgreSQL each take their own rows (SQLite has one writer and ignores this).
         waiting = RawEvent.objects.select_for_update(skip_locked=True).filter(processed_at=None).order_by("pk")
-        pending = [Pending(*row) for row in waiting.values_list(*Pending._fields)[:batch]]
+        pending = [Pending(*row) for row in fetch_rows(waiting[:batch], Pending._fields)]
         if not pending:
             return 0
         accounts = ConnectedAccount.objects.in_bulk({raw.account_id for raw in pending})
@@ -157,7 +158,7 @@ def people_for(items, accounts) -> dict:
             handle__in={h for _, _, h in wanted},
             network__in={n for _, n, _ in wanted},
         )
-        return {(w, n, h): pk for w, n, h, pk in found.values_list("workspace_id", "network", "handle", "pk")}
+        return {(w, n, h): pk for w, n, h, pk in fetch_rows(found, ["workspace_id", "network", "handle", "pk"])}
 
     people = existing()
     missing = [(w, n, h, name) for (w, n, h), name in wanted.items() if (w, n, h) not in people]
@@ -179,8 +180,8 @@ def threads_of(placed) -> dict:
     """(account id, key) → Thread, for the conversations the batch's items belong to that exist."""
     found = Conversation.objects.filter(
         account_id__in={raw.account_id for raw, *_ in placed}, key__in={key for *_, key in placed}
-    ).values_list("account_id", "key", *Thread.__slots__)
-    return {(account_id, key): Thread(*row) for account_id, key, *row in found}
+    )
+    return {(account_id, key): Thread(*row) for account_id, key, *row in fetch_rows(found, THREAD_COLUMNS)}
 
 
 def file_items(items: list[tuple], accounts: dict) -> int:
@@ -213,6 +214,7 @@ def file_items(items: list[tuple], accounts: dict) -> int:
         insert_objects(Conversation, new.values(), ignore_conflicts=True)
         threads = threads_of(placed)
     rows, touched = [], {}
+    before = {thread.pk: changeable(thread) for thread in threads.values()}
     for raw, item, labels, _, _, key in placed:
         thread = threads[(raw.account_id, key)]
         take_in(thread, item, labels, created=(raw.account_id, key) in new and thread.pk not in touched)
@@ -232,8 +234,27 @@ def file_items(items: list[tuple], accounts: dict) -> int:
             )
         )
     insert_rows(Interaction, ITEM_COLUMNS, rows)
-    update_rows(Conversation, touched.values(), CONVERSATION_FIELDS)
+    save_changes(touched.values(), before)
     return len(rows)
+
+
+def changeable(thread: Thread) -> tuple:
+    return tuple(getattr(thread, name) for name in CONVERSATION_FIELDS)
+
+
+def save_changes(threads, before: dict) -> None:
+    """UPDATE each conversation's changed fields only, one statement per set of fields changed (a few):
+    every column set moves the conversation in the indexes that hold it, changed or not."""
+    groups = {}
+    for thread in threads:
+        now = changeable(thread)
+        changed = tuple(
+            name for name, old, new in zip(CONVERSATION_FIELDS, before[thread.pk], now, strict=True) if old != new
+        )
+        if changed:
+            groups.setdefault(changed, []).append(thread)
+    for names, group in groups.items():
+        update_rows(Conversation, group, list(names))
 
 
 def take_in(conversation, item: dict, labels: list[str], created: bool) -> None:

@@ -8,6 +8,7 @@ from django.db import IntegrityError, connection
 
 from firsthand.inbox import bulk
 from firsthand.inbox.models import Conversation, Interaction, Person
+from firsthand.team.models import Workspace
 
 pytestmark = pytest.mark.django_db
 
@@ -44,3 +45,28 @@ def test_json_is_stored_as_django_stores_it(value):
     got, expected = prepare(value), field.get_db_prep_save(value, connection)
     # PostgreSQL's adapter wraps the value (psycopg's Jsonb, compared by what it holds); SQLite gets text.
     assert getattr(got, "obj", got) == getattr(expected, "obj", expected)
+
+
+def test_rows_are_read_back_as_django_reads_them(team):
+    from firsthand.networks.testing import connect_sandbox_account
+
+    account = connect_sandbox_account(team.workspace, "corner-cafe", by=team.owner)
+    person = Person.objects.create(workspace=team.workspace, network="sandbox", handle="ann")
+    when = datetime(2026, 11, 24, 9, 30, 5, 120000, tzinfo=timezone.utc)
+    for key, labels, answered in (("a", ["question", "négative"], None), ("b", [], when + timedelta(hours=1))):
+        Conversation.objects.create(
+            workspace=team.workspace,
+            account=account,
+            person=person,
+            key=key,
+            kind="mention",
+            labels=labels,
+            first_inbound_at=when,
+            last_inbound_at=when,
+            last_response_at=answered,
+        )
+    names = ["pk", "key", "labels", "priority", "first_inbound_at", "last_response_at", "person_id"]
+    conversations = Conversation.objects.order_by("key")
+    assert bulk.fetch_rows(conversations, names) == list(conversations.values_list(*names))
+    with pytest.raises(ValueError, match="BooleanField"):  # what it cannot read faithfully, it refuses
+        bulk.fetch_rows(Workspace.objects.all(), ["is_demo"])
