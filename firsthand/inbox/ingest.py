@@ -9,6 +9,7 @@ process_pending() (filing.py): raw events → people, conversations and items, j
 """
 
 import dataclasses
+import functools
 import logging
 from datetime import timedelta
 
@@ -30,9 +31,14 @@ WATCH_SECONDS = 60  # each watched post is asked once a minute: networks count t
 
 def payload_of(item) -> dict:
     # A shallow copy: asdict() deep-copies the network's raw payload, which nothing changes afterwards.
-    data = {field.name: getattr(item, field.name) for field in dataclasses.fields(item)}
+    data = {name: getattr(item, name) for name in field_names(type(item))}
     data["created_at"] = item.created_at.isoformat()
     return data
+
+
+@functools.cache
+def field_names(kind: type) -> tuple[str, ...]:
+    return tuple(field.name for field in dataclasses.fields(kind))
 
 
 RAW_EVENT_COLUMNS = ["account_id", "remote_id", "payload", "received_at", "error"]

@@ -4,11 +4,14 @@ Nothing here belongs to a workspace: the sandbox is a pretend outside world
 that firsthand reaches only through its connector.
 """
 
+import itertools
 import secrets
-import uuid
+import time
 
 from django.db import models
 from django.utils import timezone
+
+_sequence = itertools.count(secrets.randbelow(1 << 16))
 
 
 def new_token() -> str:
@@ -16,7 +19,11 @@ def new_token() -> str:
 
 
 def new_remote_id() -> str:
-    return uuid.uuid4().hex[:16]
+    """17 hex digits that sort by time, as the real networks' ids do (X's and Mastodon's snowflakes,
+    Bluesky's record keys): microseconds since 1970, then a counter that tells apart ids made in the
+    same microsecond (started at random, so two processes hardly ever meet). Random ids cost the
+    inbox's unique index a page written per stored item; time-ordered ones fill pages in turn."""
+    return f"{time.time_ns() // 1000:013x}{next(_sequence) & 0xFFFF:04x}"
 
 
 class SandboxAccount(models.Model):
