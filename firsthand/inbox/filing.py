@@ -12,7 +12,7 @@ from typing import NamedTuple
 from django.db import transaction
 from django.utils import timezone
 
-from firsthand.inbox.bulk import fetch_rows, insert_objects, insert_rows, update_rows
+from firsthand.inbox.bulk import fetch_rows, insert_objects, insert_rows, listed, update_rows
 from firsthand.inbox.models import Conversation, Interaction, Person, RawEvent
 from firsthand.networks.models import ConnectedAccount
 
@@ -112,11 +112,10 @@ def process_pending(batch: int = 1000) -> int:
                 parsed[raw.pk] = parse(raw)
             except ValueError as problem:
                 failed.append((raw.pk, str(problem)))
-        filed = set(
-            Interaction.objects.filter(raw_event_id__in=[raw.pk for raw in pending]).values_list(
-                "raw_event_id", flat=True
-            )
-        )
+        ids = listed([raw.pk for raw in pending], RawEvent)
+        filed = {
+            pk for (pk,) in fetch_rows(Interaction.objects.filter(raw_event_id__in=ids).order_by(), ["raw_event_id"])
+        }
         talk = [
             raw
             for raw in pending
@@ -125,7 +124,8 @@ def process_pending(batch: int = 1000) -> int:
         labels = labels_for([parsed[raw.pk]["text"] for raw in talk])
         file_items([(raw, parsed[raw.pk], mine) for raw, mine in zip(talk, labels, strict=True)], accounts)
         now = timezone.now()
-        RawEvent.objects.filter(pk__in=list(parsed)).update(processed_at=now, error="")
+        if parsed:
+            RawEvent.objects.filter(pk__in=listed(parsed, RawEvent)).update(processed_at=now, error="")
         for pk, problem in failed:  # kept, with the reason, for a person to look at; never silently dropped
             RawEvent.objects.filter(pk=pk).update(processed_at=now, error=problem[:500])
     return len(pending)
@@ -155,9 +155,9 @@ def people_for(items, accounts) -> dict:
     def existing():
         found = Person.objects.filter(
             workspace_id__in={w for w, _, _ in wanted},
-            handle__in={h for _, _, h in wanted},
+            handle__in=listed({h for _, _, h in wanted}, Person),
             network__in={n for _, n, _ in wanted},
-        )
+        ).order_by()
         return {(w, n, h): pk for w, n, h, pk in fetch_rows(found, ["workspace_id", "network", "handle", "pk"])}
 
     people = existing()
@@ -179,8 +179,8 @@ def conversation_key(item: dict, post) -> str:
 def threads_of(placed) -> dict:
     """(account id, key) → Thread, for the conversations the batch's items belong to that exist."""
     found = Conversation.objects.filter(
-        account_id__in={raw.account_id for raw, *_ in placed}, key__in={key for *_, key in placed}
-    )
+        account_id__in={raw.account_id for raw, *_ in placed}, key__in=listed({key for *_, key in placed}, Conversation)
+    ).order_by()
     return {(account_id, key): Thread(*row) for account_id, key, *row in fetch_rows(found, THREAD_COLUMNS)}
 
 

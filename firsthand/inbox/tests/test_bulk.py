@@ -70,3 +70,17 @@ def test_rows_are_read_back_as_django_reads_them(team):
     assert bulk.fetch_rows(conversations, names) == list(conversations.values_list(*names))
     with pytest.raises(ValueError, match="BooleanField"):  # what it cannot read faithfully, it refuses
         bulk.fetch_rows(Workspace.objects.all(), ["is_demo"])
+
+
+def test_a_long_list_goes_to_the_database_as_one_parameter(team):
+    rows = [(team.workspace.pk, "sandbox", f"person-{n}", "") for n in range(1500)]
+    bulk.insert_rows(Person, ["workspace_id", "network", "handle", "name"], rows)
+    wanted = [f"person-{n}" for n in range(0, 1500, 7)] + ["nobody", 'o\'hara "quoted"']
+    found = Person.objects.filter(handle__in=bulk.listed(wanted, Person)).values_list("handle", flat=True)
+    assert sorted(found) == sorted(wanted[:-2])
+    ids = list(Person.objects.order_by("pk").values_list("pk", flat=True)[:3])
+    assert (
+        list(Person.objects.filter(pk__in=bulk.listed(ids, Person)).order_by("pk").values_list("pk", flat=True)) == ids
+    )
+    with pytest.raises(ValueError):
+        bulk.listed([], Person)
