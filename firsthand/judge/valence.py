@@ -33,19 +33,40 @@ def tables():
     return words, emoji, frozenset(NEGATE), N_SCALAR
 
 
+NEGATES = object()  # what a negating word reads as
+CACHE_LIMIT = 200_000
+_read_tokens: dict = {}
+
+
+def token_value(token: str):
+    """What one lowercased token reads as: NEGATES, or its valence (0.0 for most). Kept per distinct
+    token, as the same few thousand words make up most messages."""
+    words, _, negations, _ = tables()
+    word = token.strip(PUNCTUATION)
+    value = NEGATES if word in negations or word.endswith("n't") else words.get(token, words.get(word, 0.0))
+    if len(_read_tokens) >= CACHE_LIMIT:
+        _read_tokens.clear()
+    _read_tokens[token] = value
+    return value
+
+
 def valence(text: str) -> tuple[float, float, int]:
     """(sum of positive valences, sum of negative valences as a positive number, words read)."""
-    words, emoji, negations, negation_scale = tables()
+    _, emoji, _, negation_scale = tables()
     positive = negative = 0.0
     recent_negation = -NEGATION_REACH - 1
     tokens = text.lower().split()
+    known = _read_tokens.get
     for n, token in enumerate(tokens):
-        word = token.strip(PUNCTUATION)
-        if word in negations or word.endswith("n't"):
+        value = known(token)
+        if value is None:
+            value = token_value(token)
+        if value is NEGATES:
             recent_negation = n
             continue
-        value = words.get(token, words.get(word, 0.0))
-        if value and n - recent_negation <= NEGATION_REACH:
+        if not value:
+            continue
+        if n - recent_negation <= NEGATION_REACH:
             value *= negation_scale
         if value > 0:
             positive += value
