@@ -64,3 +64,15 @@ def test_cues_hold_words_of_any_script_and_any_case():
     late = rules.COMPLAINT_CUES.found("the delivery was late")
     assert late != rules.COMPLAINT_CUES.found("un cafélate por favor")  # "late" inside a word is no word
     assert rules.score("why not, it is sunny!", rules.QUESTION_CUES, rules.QUESTION_BIAS)[0] < 0.5  # rhetorical
+
+
+def test_valence_is_the_same_whether_its_words_were_read_before_or_not(monkeypatch):
+    from firsthand.judge import valence as module
+
+    first = [valence(text) for text in TWEETS + ["not good at all", "isn't it lovely"]]
+    again = [valence(text) for text in TWEETS + ["not good at all", "isn't it lovely"]]
+    monkeypatch.setattr(module, "CACHE_LIMIT", 2)  # forgetting all the time
+    module._read_tokens.clear()
+    forgetful = [valence(text) for text in TWEETS + ["not good at all", "isn't it lovely"]]
+    assert first == again == forgetful
+    assert valence("not good")[1] > 0 and valence("good")[0] > 0  # negation turns it around
