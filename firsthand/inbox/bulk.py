@@ -15,6 +15,7 @@ import sqlite3
 from datetime import UTC, datetime
 from itertools import chain
 
+import orjson
 from django.conf import settings
 from django.db import connections, router
 from django.db.models.expressions import RawSQL
@@ -54,8 +55,16 @@ def _preparer(field, connection):
 
         return aware_datetime
     if kind == "JSONField" and field.encoder is None:
-        return lambda value: None if value is None else json.dumps(value)
+        return lambda value: None if value is None else json_text(value)
     return django
+
+
+def json_text(value) -> str:
+    """JSON as text, by orjson (a tenth of the standard library's time for a network's payload)."""
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:  # an integer beyond 64 bits, say: the standard library writes it
+        return json.dumps(value)
 
 
 def _prepared(rows, preparers):
