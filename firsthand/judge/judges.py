@@ -77,10 +77,10 @@ def offensive(texts: list[str], model_choice: str | None = None) -> list[dict]:
 
 def normalise_plain(text: str) -> str:
     """The text normalised without unmasking, to tell whether unmasking changed anything."""
-    from firsthand.judge.text import MENTIONS, SQUEEZE, URLS
+    from firsthand.judge.text import MENTION, MENTIONS, SQUEEZE, URLS
 
     text = URLS.sub(" URL ", text or "")
-    return SQUEEZE.sub(r"\1\1", MENTIONS.sub(" @user ", text).lower())
+    return SQUEEZE.sub(r"\1\1", MENTIONS.sub(MENTION, text).lower())
 
 
 @lru_cache(maxsize=1)

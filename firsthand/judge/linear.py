@@ -10,7 +10,7 @@ from firsthand.judge.text import featurize, word_features
 MODELS = Path(__file__).parent / "models"
 # Words too common to explain anything, however much weight the model happens to give them.
 STOPWORDS = frozenset(
-    "url @user a an the and or but if of to in on at for with from by as is are was were be been am i me my we us our "
+    "url auser a an the and or but if of to in on at for with from by as is are was were be been am i me my we us our "
     "you your he him his she her it its they them their this that these those there here so too very just not no do "
     "does did have has had will would can could should all any some what which who when where why how like get got "
     "up out about into than then".split()

@@ -35,6 +35,10 @@ MASKABLE = sorted(
 SQUEEZE = re.compile(r"(.)\1{2,}")  # soooo → soo
 URLS = re.compile(r"https?://\S+")
 MENTIONS = re.compile(r"@\w+")
+# Every @mention reads as one token. The models were trained on "auser": the leet unmasking below
+# always turned the inserted "@user" into it, so it is written so at once (and the letters-for-symbols
+# pass has one word fewer to look at per mention).
+MENTION = " auser "
 
 
 def unmask(match: re.Match) -> str:
@@ -48,7 +52,7 @@ def unmask(match: re.Match) -> str:
 
 def normalise(text: str) -> str:
     text = URLS.sub(" URL ", text or "")
-    text = MENTIONS.sub(" @user ", text)
+    text = MENTIONS.sub(MENTION, text)
     text = MASKED.sub(unmask, text)
     text = LEETY_WORD.sub(lambda m: m.group(0).translate(LEET), text)
     return SQUEEZE.sub(r"\1\1", text.lower())
@@ -74,9 +78,8 @@ def hashed_features(clean: list[str]):
     documents = [" " + " ".join(text.split()) + " " for text in clean]
     joined = "\0".join(documents)
     spans = Spans(joined)
-    starts = np.cumsum([0] + [len(d) + 1 for d in documents[:-1]])
-    chars = char_ngrams(spans, starts)
-    words = word_ngrams(spans, joined, starts)
+    chars = char_ngrams(spans)
+    words = word_ngrams(spans, joined)
     shape = (len(clean), FEATURES_PER_PART)
     parts = [unit_rows(csr_matrix((np.ones(len(i), np.float32), (d, i)), shape=shape)) for d, i in (words, chars)]
     return hstack(parts, format="csr")
@@ -118,7 +121,7 @@ def bucket(hashes: np.ndarray) -> np.ndarray:
         return ((hashes * MIX) >> np.uint64(64 - BITS)).astype(np.int64)
 
 
-def char_ngrams(spans: Spans, starts: np.ndarray):
+def char_ngrams(spans: Spans):
     """Character 2–5-grams inside words, with the spaces around each word (" cat" "cat "), like char_wb."""
     documents, indices = [], []
     for n in range(2, 6):
@@ -128,17 +131,17 @@ def char_ngrams(spans: Spans, starts: np.ndarray):
         begin, end = begin[inside], end[inside]
         with np.errstate(over="ignore"):
             indices.append(bucket(spans.hash(begin, end) + np.uint64(n) * SALT))
-        documents.append(np.searchsorted(starts, begin, side="right") - 1)
+        documents.append(spans.nul[begin])  # NULs before a position = the document it is in
     return np.concatenate(documents), np.concatenate(indices)
 
 
-def word_ngrams(spans: Spans, joined: str, starts: np.ndarray):
+def word_ngrams(spans: Spans, joined: str):
     """Words (and ! ?) and pairs of neighbouring words within one document."""
     # split() with a group alternates gap, word, gap, ..., gap: the lengths give every word's span at C speed.
     edges = np.cumsum([0, *map(len, WORD.split(joined))])
     begin, end = edges[1:-1:2], edges[2:-1:2]
     hashes = spans.hash(begin, end)
-    documents = np.searchsorted(starts, begin, side="right") - 1
+    documents = spans.nul[begin]
     pair = documents[1:] == documents[:-1]
     with np.errstate(over="ignore"):
         pairs = hashes[:-1][pair] * PAIR + hashes[1:][pair] + SALT

@@ -164,3 +164,11 @@ def test_the_command_runs_without_django_or_network(tmp_path):
 
 def test_every_kind_is_listed():
     assert KINDS == ("offensive", "sentiment", "complaint", "question", "follower")
+
+
+def test_only_a_disguised_word_is_called_disguised_not_a_mention():
+    (plain,) = judge("offensive", ["@shop you are a stupid idiot"])
+    (hidden,) = judge("offensive", ["@shop you are a stupid sh1t"])
+    assert plain["label"] == hidden["label"] == "offensive"
+    assert "disguised spelling" not in plain["reasons"] and "disguised spelling" in hidden["reasons"]
+    assert not any("auser" in reason for reason in plain["reasons"] + hidden["reasons"])
