@@ -128,7 +128,7 @@ def fill(args, rng) -> dict:
     from django.utils import timezone
 
     from firsthand.inbox.bulk import insert_objects
-    from firsthand.inbox.ingest import PRIORITY, labels_for
+    from firsthand.inbox.filing import PRIORITY, labels_for
     from firsthand.inbox.models import Conversation, Interaction, Person
     from firsthand.networks.testing import connect_sandbox_account
     from firsthand.team.models import Workspace
