@@ -55,7 +55,7 @@ def _preparer(field, connection):
 
         return aware_datetime
     if kind == "JSONField" and field.encoder is None:
-        return lambda value: None if value is None else json_text(value)
+        return json_text
     return django
 
 
@@ -67,17 +67,24 @@ def json_text(value) -> str:
         return json.dumps(value)
 
 
-def _prepared(rows, preparers):
-    converting = [(n, prep) for n, prep in enumerate(preparers) if prep is not None]
-    if not converting:
+def _prepared(rows, preparers) -> list:
+    return _converted(rows, list(enumerate(preparers)))
+
+
+def _converted(rows, converters) -> list:
+    """Each row as a tuple, with converters [(column, function or None)] applied to its values (None,
+    SQL's NULL, stays as it is)."""
+    converters = [(n, convert) for n, convert in converters if convert is not None]
+    if not converters:
         return [tuple(row) for row in rows]
-    prepared = []
+    done = []
     for row in rows:
         row = list(row)
-        for n, prep in converting:
-            row[n] = prep(row[n])
-        prepared.append(row)
-    return prepared
+        for n, convert in converters:
+            if row[n] is not None:
+                row[n] = convert(row[n])
+        done.append(tuple(row))
+    return done
 
 
 def _max_parameters(connection) -> int:
@@ -153,17 +160,7 @@ def fetch_rows(queryset, names: list[str]) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    readers = [(n, reader) for n, field in enumerate(fields) if (reader := _reader(field, connection))]
-    if not readers:
-        return [tuple(row) for row in rows]
-    read = []
-    for row in rows:
-        row = list(row)
-        for n, reader in readers:
-            if row[n] is not None:
-                row[n] = reader(row[n])
-        read.append(tuple(row))
-    return read
+    return _converted(rows, [(n, _reader(field, connection)) for n, field in enumerate(fields)])
 
 
 def _reader(field, connection):
