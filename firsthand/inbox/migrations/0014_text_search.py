@@ -7,6 +7,8 @@ language). firsthand/inbox/search.py queries each.
 
 from django.db import migrations
 
+from firsthand.system.vendor_sql import run_sql_for
+
 SQLITE_FORWARD = [
     "CREATE VIRTUAL TABLE inbox_interaction_fts USING fts5("
     "text, content='inbox_interaction', content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
@@ -31,20 +33,12 @@ POSTGRES_FORWARD = [
 POSTGRES_BACKWARD = ["DROP INDEX IF EXISTS inbox_interaction_text_search"]
 
 
-def run(statements_for):
-    def apply(apps, schema_editor):
-        for statement in statements_for.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
-
-    return apply
-
-
 class Migration(migrations.Migration):
     dependencies = [("inbox", "0013_likes")]
 
     operations = [
-        migrations.RunPython(
-            run({"sqlite": SQLITE_FORWARD, "postgresql": POSTGRES_FORWARD}),
-            run({"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRES_BACKWARD}),
+        run_sql_for(
+            {"sqlite": SQLITE_FORWARD, "postgresql": POSTGRES_FORWARD},
+            {"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRES_BACKWARD},
         )
     ]

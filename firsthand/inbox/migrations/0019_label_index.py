@@ -2,20 +2,14 @@
 
 from django.db import migrations
 
-
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            "CREATE INDEX inbox_conversation_labels ON inbox_conversation USING GIN (labels jsonb_path_ops)"
-        )
+from firsthand.system.vendor_sql import run_sql_for
 
 
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS inbox_conversation_labels")
+FORWARD = ["CREATE INDEX inbox_conversation_labels ON inbox_conversation USING GIN (labels jsonb_path_ops)"]
+BACKWARD = ["DROP INDEX IF EXISTS inbox_conversation_labels"]
 
 
 class Migration(migrations.Migration):
     dependencies = [("inbox", "0018_reading_limitation")]
 
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [run_sql_for({"postgresql": FORWARD}, {"postgresql": BACKWARD})]

@@ -6,20 +6,14 @@ through the wide message rows took 30 ms, through this index 16 ms. PostgreSQL n
 
 from django.db import migrations
 
-
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        schema_editor.execute(
-            "CREATE INDEX inbox_interaction_search ON inbox_interaction (id, conversation_id)"
-        )
+from firsthand.system.vendor_sql import run_sql_for
 
 
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        schema_editor.execute("DROP INDEX IF EXISTS inbox_interaction_search")
+FORWARD = ["CREATE INDEX inbox_interaction_search ON inbox_interaction (id, conversation_id)"]
+BACKWARD = ["DROP INDEX IF EXISTS inbox_interaction_search"]
 
 
 class Migration(migrations.Migration):
     dependencies = [("inbox", "0020_hidden_on_network")]
 
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [run_sql_for({"sqlite": FORWARD}, {"sqlite": BACKWARD})]

@@ -8,6 +8,8 @@ the page needs only 31 of them), it worked that expression out again for every m
 
 from django.db import migrations
 
+from firsthand.system.vendor_sql import run_sql_for
+
 FORWARD = [
     "ALTER TABLE inbox_interaction ADD COLUMN search_vector tsvector "
     "GENERATED ALWAYS AS (to_tsvector('simple', text)) STORED",
@@ -22,16 +24,7 @@ BACKWARD = [
 ]
 
 
-def run(statements):
-    def apply(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return apply
-
-
 class Migration(migrations.Migration):
     dependencies = [("inbox", "0021_search_covering_index")]
 
-    operations = [migrations.RunPython(run(FORWARD), run(BACKWARD))]
+    operations = [run_sql_for({"postgresql": FORWARD}, {"postgresql": BACKWARD})]
