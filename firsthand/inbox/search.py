@@ -11,6 +11,8 @@ import re
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
+from firsthand.inbox.bulk import listed
+
 WORDS = re.compile(r"\w+")
 MOST_WORDS = 8
 FEW_MATCHES = 3000  # PostgreSQL: up to this many matching messages are looked up first
@@ -45,8 +47,10 @@ def matching(conversations, query: str):
         with connection.cursor() as cursor:
             cursor.execute(f"{sql} LIMIT %s", [match, FEW_MATCHES + 1])
             rows = cursor.fetchall()
+        if not rows:
+            return conversations.none()
         if len(rows) <= FEW_MATCHES:
             found = sorted({conversation_id for (conversation_id,) in rows})
-            return conversations.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [found]))
+            return conversations.filter(pk__in=listed(found, conversations.model))
         return conversations.filter(pk__in=RawSQL(sql, [match]))
     return conversations.filter(items__text__icontains=query[:100]).distinct()
