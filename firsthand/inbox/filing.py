@@ -212,7 +212,7 @@ def file_items(items: list[tuple], accounts: dict) -> int:
             )
     if new:
         insert_objects(Conversation, new.values(), ignore_conflicts=True)
-        threads = threads_of(placed)
+        threads.update(threads_of([p for p in placed if (p[0].account_id, p[-1]) in new]))
     rows, touched = [], {}
     before = {thread.pk: changeable(thread) for thread in threads.values()}
     for raw, item, labels, _, _, key in placed:
