@@ -7,7 +7,9 @@ database: django-tasks claims each task with SELECT ... FOR UPDATE SKIP LOCKED.
 
 import logging
 import os
+import signal
 import socket
+import sys
 import threading
 
 from django.conf import settings
@@ -60,7 +62,8 @@ class Heartbeat:
         try:
             WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
         except DatabaseError:
-            pass
+            # /healthz counts the beat as stale once it ages; say why it outlived the worker.
+            logger.warning("worker heartbeat could not be removed", exc_info=True)
         connection.close()
 
 
@@ -77,6 +80,29 @@ def new_worker(interval: float = 1.0) -> Worker:
     )
 
 
+def stop_on_signals(worker: Worker) -> None:
+    """The first SIGTERM, SIGINT or SIGQUIT asks the loop to stop; a second one forces it.
+
+    django-tasks' own handler raises SystemExit when no task runs, wherever the main thread is:
+    inside the transaction that claims a task it could leave the connection mid-transaction, so
+    the heartbeat's removal after it was rolled back (seen: 3 in 80 SIGTERMs to a worker polling
+    without pause). Here the first signal only clears `running`; the loop sees it after its sleep
+    of `interval` seconds, or when the task in progress completes.
+    """
+
+    def shutdown(signum, frame):
+        if not worker.running:
+            logger.warning("received %s again: stopping at once", signal.strsignal(signum))
+            worker.reset_signals()
+            sys.exit(1)
+        logger.warning("received %s: stopping after the current task", signal.strsignal(signum))
+        worker.running = False
+
+    for name in ("SIGINT", "SIGTERM", "SIGQUIT"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), shutdown)
+
+
 def run_in_foreground(interval: float = 1.0, ready=None) -> None:
     """`firsthand worker`: run until SIGTERM or Ctrl-C; a running task is finished first.
 
@@ -89,7 +115,7 @@ def run_in_foreground(interval: float = 1.0, ready=None) -> None:
     heartbeat = Heartbeat(worker.worker_id, embedded=False)
     publisher = PublishingLoop(worker.worker_id)
     try:
-        worker.configure_signals()
+        stop_on_signals(worker)
         heartbeat.start()
         publisher.start()
         if ready:
