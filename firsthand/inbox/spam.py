@@ -24,9 +24,11 @@ WEAK = [
     r"\bguaranteed?\b.*\b(profit|income|returns?)\b",
     r"https?://(bit\.ly|tinyurl\.com|t\.co|cutt\.ly)/",
 ]
-SIGNALS = CueSet([cue(p, 1.0, "strong") for p in STRONG] + [cue(p, 1.0, "weak") for p in WEAK])
+# A strong signal counts two, a weak one one; two make spam.
+SIGNALS = CueSet([cue(p, 2.0, "strong") for p in STRONG] + [cue(p, 1.0, "weak") for p in WEAK])
+SPAM_AT = 2.0
 
 
 def is_spam(text: str) -> bool:
     found = SIGNALS.found(text)
-    return any(found[: len(STRONG)]) or sum(found[len(STRONG) :]) >= 2
+    return sum(signal.weight for signal, hit in zip(SIGNALS, found, strict=True) if hit) >= SPAM_AT
