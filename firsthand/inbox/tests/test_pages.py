@@ -201,3 +201,42 @@ def test_the_navigation_counts_what_waits_up_to_99_then_says_99_plus(team, clien
     assert 'aria-label="99+ waiting"' in client_for(team.staff).get(url).content.decode()
     Conversation.objects.filter(pk=Conversation.objects.order_by("pk").first().pk).update(awaiting_since=None)
     assert 'aria-label="99 waiting"' in client_for(team.staff).get(url).content.decode()
+
+
+def test_the_conversation_page_costs_the_same_queries_however_long_the_conversation(
+    team, client_for, account, django_assert_max_num_queries
+):
+    from firsthand.inbox import escalations
+    from firsthand.inbox.models import Escalation, Interaction, Note, Tag
+
+    arrive(account, "Are you open Sunday?")
+    talk = Conversation.objects.get()
+    slug, pk = team.workspace.slug, talk.pk
+    url = reverse("inbox:conversation", kwargs={"slug": slug, "conversation_id": pk})
+    staff = client_for(team.staff)
+    staff.get(url)  # warm the session
+
+    def queries_for_the_page():
+        with django_assert_max_num_queries(1000) as captured:
+            assert staff.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    short = queries_for_the_page()
+    # Answers by two teammates, more messages, notes, tags and a question for the owner, each
+    # with its author to show.
+    for n in range(4):
+        client_for(team.owner).post(url, {"text": f"Yes, nine to one ({n})"})
+        staff.post(url, {"text": f"And we bake bread until noon ({n})"})
+        staff.post(reverse("inbox:note", kwargs={"slug": slug, "conversation_id": pk}), {"note": f"@owner note {n}"})
+        staff.post(
+            reverse("inbox:tag", kwargs={"slug": slug, "conversation_id": pk, "action": "add"}), {"tag": f"t{n}"}
+        )
+        arrive(account, f"Thanks! And on Monday? ({n})")
+    escalations.escalate(team.membership("staff"), talk, "Can we open earlier for her?")
+    assert Interaction.objects.filter(conversation=talk, direction="out").count() == 8
+    assert Interaction.objects.filter(conversation=talk, direction="in").count() == 5
+    assert Note.objects.filter(conversation=talk).count() == 4 and Tag.objects.filter(conversation=talk).count() == 4
+    assert Escalation.objects.filter(conversation=talk).exists()
+
+    # Not one query per message, note, tag or author.
+    assert queries_for_the_page() == short
