@@ -5,6 +5,7 @@ reordered page inserts nothing new) → only then the cursor moves. A crash betw
 the page next time, and the unique key absorbs it.
 watch_due(): the same for replies to each post published in the last FIRSTHAND_WATCH_HOURS, on networks
 that tell of comments only post by post (a scheduled post is never forgotten).
+poll_rung(): the same, at once, for accounts whose live stream rang (streams.py).
 process_pending() (filing.py): raw events → people, conversations and items, judged in batches.
 """
 
@@ -16,6 +17,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from firsthand.inbox import streams
 from firsthand.inbox.bulk import insert_rows
 from firsthand.inbox.filing import process_pending
 from firsthand.inbox.models import AccountCursor, PostWatch, RawEvent
@@ -47,9 +49,20 @@ RAW_EVENT_COLUMNS = ["account_id", "remote_id", "payload", "received_at", "error
 def poll(account) -> int:
     cursor, _ = AccountCursor.objects.get_or_create(account=account)
     connector = registry.connector(account.network)
+    # A live stream rings for anything new; the poll is then only the net under it.
+    every = streams.STREAMED_POLL_SECONDS if cursor.streaming else POLL_SECONDS
     return read_page(
-        account, AccountCursor.objects.filter(pk=cursor.pk), POLL_SECONDS, connector.list_interactions, cursor.cursor
+        account, AccountCursor.objects.filter(pk=cursor.pk), every, connector.list_interactions, cursor.cursor
     )
+
+
+def poll_rung() -> int:
+    """Read at once the accounts whose streams told of something new."""
+    rung = streams.take_rung()
+    if not rung:
+        return 0
+    accounts = ConnectedAccount.objects.connected().filter(pk__in=rung)
+    return sum(poll(account) for account in accounts.exclude(health=ConnectedAccount.Health.NEEDS_RECONNECT))
 
 
 def read_page(account, place, every: int, read, *args) -> int:
@@ -159,7 +172,7 @@ def run_once() -> int:
     from firsthand.system.statistics import refresh_now_and_then
 
     global _next_spike_check
-    done = poll_due() + watch_due() + process_pending()
+    done = poll_rung() + poll_due() + watch_due() + process_pending()
     check_due()
     tell_overdue()
     refresh_now_and_then()

@@ -12,6 +12,17 @@ class AccountCursor(models.Model):
     polled_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=500, blank=True)
     limitation = models.CharField(max_length=500, blank=True)  # see networks.base.InteractionPage
+    # On networks that stream (streams.py): which worker holds the account's stream, until when,
+    # since when it has been connected, and why it is not, when it is not.
+    streamed_by = models.CharField(max_length=64, blank=True)
+    stream_until = models.DateTimeField(null=True, blank=True)
+    stream_live_since = models.DateTimeField(null=True, blank=True)
+    stream_error = models.CharField(max_length=500, blank=True)
+
+    @property
+    def streaming(self) -> bool:
+        """Connected now, by a worker that is still alive (its lease is renewed while it runs)."""
+        return bool(self.stream_live_since and self.stream_until and self.stream_until > timezone.now())
 
 
 class PostWatch(models.Model):

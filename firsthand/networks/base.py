@@ -116,6 +116,20 @@ class NetworkLimits:
     publishes: bool = True  # False where the API only answers (YouTube: no community posts through the API)
 
 
+class Stream(Protocol):
+    """A live connection that tells, as it happens, that the account has something new to read.
+
+    It only rings: the inbox then reads through list_interactions() from its cursor, so an event the
+    stream loses (a gap while reconnecting) is read all the same, and nothing is stored twice.
+    """
+
+    def run(self, ring) -> None:
+        """Call ring() for each new interaction until the connection ends; NetworkError says why it ended."""
+
+    def close(self) -> None:
+        """End run() from another thread."""
+
+
 class Connector(Protocol):
     network: str
     limits: NetworkLimits
@@ -130,6 +144,9 @@ class Connector(Protocol):
     def fetch_post(self, account, remote_id: str) -> RemotePost: ...
 
     def list_interactions(self, account, cursor: str = "") -> InteractionPage: ...
+
+    # Optional: stream(account) -> Stream, on networks that push new interactions over a connection
+    # the account opens (Mastodon's streaming API). Without it the inbox polls.
 
     def replies_need_watching(self, account) -> bool:
         """True where the network tells of comments on the account's posts only when asked post by post

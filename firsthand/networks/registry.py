@@ -18,6 +18,9 @@ CONNECTORS = {
     "pinterest": "firsthand.networks.pinterest.connector.PinterestConnector",
 }
 
+# Networks whose connector has stream(): the inbox hears of new interactions as they happen.
+STREAMS = {"mastodon"}
+
 NETWORK_LABELS = {
     "sandbox": "Sandbox",
     "bluesky": "Bluesky",

@@ -257,6 +257,9 @@ class PublishingLoop:
         self.idle_seconds = idle_seconds
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self.run, name="firsthand-publisher", daemon=True)
+        from firsthand.inbox.streams import StreamKeeper
+
+        self.streams = StreamKeeper(worker_id)  # the live streams this worker holds
 
     def start(self):
         self.thread.start()
@@ -265,24 +268,29 @@ class PublishingLoop:
         import time
 
         from firsthand.guard.approvals import tell_overdue
-        from firsthand.inbox import ingest
+        from firsthand.inbox import ingest, streams
 
-        next_inbox = 0.0
+        next_inbox = next_streams = 0.0
         while not self.stopped.is_set():
             try:
                 close_old_connections()
                 busy = run_once(self.worker_id)
-                # Every couple of seconds the same thread reads the inbox and tells the authors of
-                # posts that reached their time still waiting for approval.
-                if time.monotonic() >= next_inbox:
+                # Every couple of seconds, or at once when a live stream rings, the same thread reads
+                # the inbox and tells the authors of posts that reached their time still waiting for
+                # approval.
+                if time.monotonic() >= next_inbox or streams.doorbell.is_set():
                     next_inbox = time.monotonic() + 2
                     busy += ingest.run_once()
                     tell_overdue()
+                if time.monotonic() >= next_streams:
+                    next_streams = time.monotonic() + streams.TICK_SECONDS
+                    self.streams.tick()
                 if not busy:
-                    self.stopped.wait(self.idle_seconds)
+                    streams.doorbell.wait(self.idle_seconds)
             except Exception:
                 logger.exception("the publishing loop failed; starting again in 5 seconds")
                 self.stopped.wait(5)
+        self.streams.close()
         connection.close()
 
     def stop(self, timeout: float = 30):

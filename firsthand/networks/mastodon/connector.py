@@ -10,7 +10,7 @@ configuration (GET /api/v2/instance), read when the account connects.
 
 API references (docs.joinmastodon.org): methods/apps, methods/oauth, methods/statuses (create, delete,
 get), methods/media (v2), methods/notifications, methods/accounts (verify_credentials, followers),
-methods/instance (v2), api/rate-limits, api/guidelines#pagination, entities/Error.
+methods/instance (v2), methods/streaming, api/rate-limits, api/guidelines#pagination, entities/Error.
 """
 
 import contextlib
@@ -253,6 +253,12 @@ class MastodonConnector:
 
     def replies_need_watching(self, account) -> bool:
         return False  # replies to the account's posts come as notifications
+
+    def stream(self, account):
+        """The streaming API tells of each notification as it comes (stream.py); polling stays the net."""
+        from firsthand.networks.mastodon.stream import MastodonStream
+
+        return MastodonStream(self.client(account))
 
     def list_interactions(self, account, cursor: str = "") -> InteractionPage:
         """Notifications newer than the cursor (the newest notification id read), oldest first.

@@ -17,10 +17,14 @@ response shapes. Each handler names the page it follows (docs.joinmastodon.org):
   GET  /api/v1/notifications                 methods/notifications/#get; paging by Link header,
                                              api/guidelines/#pagination (max_id, min_id, since_id)
   GET  /api/v1/accounts/:id/followers        methods/accounts/#followers
+  GET  /api/v1/streaming/user/notification   methods/streaming/#notification: server-sent events,
+                                             `event: notification` + `data: <Notification>`, and a
+                                             comment line as heartbeat; methods/streaming/#health
 Errors are {"error": "..."} (entities/Error); 401 for a bad token; every authenticated answer carries
 X-RateLimit-Limit / -Remaining / -Reset (ISO 8601), and 429 when the budget is spent (api/rate-limits).
 """
 
+import json
 import secrets
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -38,7 +42,23 @@ class FakeMastodon(LoopbackServer, MastodonWorld):
         self.lose_next_status_answer = False
         self.rate_limit_remaining = 300
         self.requests: list[tuple[str, str, dict]] = []
+        self.open_streams = 0
+        self.streams_refused = False  # the streaming server answers 401, as for a revoked token
+        self.stream_generation = 0  # bumped by drop_streams(): open streams end
+        self.stopping = False
         self.start()
+
+    def stop(self):
+        with self.news:
+            self.stopping = True
+            self.news.notify_all()
+        super().stop()
+
+    def drop_streams(self):
+        """The streaming server restarts: every open stream ends."""
+        with self.news:
+            self.stream_generation += 1
+            self.news.notify_all()
 
     # --- HTTP ----------------------------------------------------------------------------
 
@@ -55,12 +75,15 @@ class FakeMastodon(LoopbackServer, MastodonWorld):
             ("POST", "/oauth/token"): self.token,
             ("GET", "/api/v2/instance"): self.instance,
             ("GET", "/api/v1/instance"): self.instance_v1,
+            ("GET", "/api/v1/streaming/health"): self.streaming_health,
         }
         if (method, path) in routes:
             return routes[(method, path)](request, query, body)
         account = self.authenticated(request)
-        if account is None:
+        if account is None or (self.streams_refused and path.startswith("/api/v1/streaming")):
             return self.send(request, 401, {"error": "The access token is invalid"})
+        if (method, path) == ("GET", "/api/v1/streaming/user/notification"):
+            return self.stream_notifications(request, account)
         if self.rate_limit_remaining <= 0:
             return self.send(request, 429, {"error": "Too many requests"})
         self.rate_limit_remaining -= 1
@@ -198,6 +221,7 @@ class FakeMastodon(LoopbackServer, MastodonWorld):
                 "uri": "127.0.0.1",
                 "title": "Fake Mastodon",
                 "version": "4.5.0",
+                "urls": {"streaming_api": self.url.replace("http://", "ws://")},
                 "configuration": {"statuses": {"max_characters": self.max_characters, "max_media_attachments": 4}},
             },
         )
@@ -317,3 +341,45 @@ class FakeMastodon(LoopbackServer, MastodonWorld):
         if start + limit < len(ids):
             headers["Link"] = f'<{self.url}/api/v1/accounts/{account_id}/followers?max_id={start + limit}>; rel="next"'
         self.send(request, 200, [self.accounts[i] for i in page], headers)
+
+    # --- streaming -------------------------------------------------------------------------
+
+    def streaming_health(self, request, query, body):
+        data = b"OK"
+        request.send_response(200)
+        request.send_header("Content-Type", "text/plain")
+        request.send_header("Content-Length", str(len(data)))
+        request.end_headers()
+        request.wfile.write(data)
+
+    def stream_notifications(self, request, account):
+        """Notifications made after the stream opened, as they come; a heartbeat comment between."""
+        request.send_response(200)
+        request.send_header("Content-Type", "text/event-stream")
+        request.send_header("Cache-Control", "no-store")
+        request.send_header("Connection", "close")  # no length: the stream is read until it closes
+        request.end_headers()
+        request.close_connection = True
+        with self.news:
+            sent, generation = len(self.notifications), self.stream_generation
+            self.open_streams += 1
+        try:
+            request.wfile.write(b":)\n")
+            request.wfile.flush()
+            while True:
+                with self.news:
+                    self.news.wait(timeout=0.5)
+                    if self.stopping or self.stream_generation != generation:
+                        return
+                    new, sent = self.notifications[sent:], len(self.notifications)
+                for notification in new:
+                    if notification["for"] == account["id"]:
+                        shown = json.dumps({k: v for k, v in notification.items() if k != "for"})
+                        request.wfile.write(f"event: notification\ndata: {shown}\n\n".encode())
+                request.wfile.write(b":thump\n")
+                request.wfile.flush()
+        except OSError:
+            return  # the client closed the stream
+        finally:
+            with self.news:
+                self.open_streams -= 1

@@ -18,6 +18,7 @@ class MastodonWorld:
     def __init__(self, url: str, max_characters: int):
         self.url = url
         self.lock = threading.Lock()
+        self.news = threading.Condition()  # told of every new notification, for the streams
         self.max_characters = max_characters
         self.apps, self.codes, self.tokens = {}, {}, {}
         self.accounts, self.statuses, self.notifications, self.media = {}, {}, [], {}
@@ -118,14 +119,15 @@ class MastodonWorld:
         return status
 
     def notify(self, account, kind, by, status=None):
-        self.notifications.append(
-            {
-                "id": self.new_id(),
-                "type": kind,
-                "group_key": f"ungrouped-{self.next_id}",
-                "created_at": now_iso(),
-                "account": by,
-                "status": status,
-                "for": account["id"],
-            }
-        )
+        notification = {
+            "id": self.new_id(),
+            "type": kind,
+            "group_key": f"ungrouped-{self.next_id}",
+            "created_at": now_iso(),
+            "account": by,
+            "status": status,
+            "for": account["id"],
+        }
+        with self.news:
+            self.notifications.append(notification)
+            self.news.notify_all()

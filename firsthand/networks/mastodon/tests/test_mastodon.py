@@ -1,13 +1,10 @@
 """The Mastodon connector against a local server built from Mastodon's API documentation (see fake_server.py)."""
 
-import html
 import io
-import re
 import uuid
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
 import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
@@ -20,7 +17,7 @@ from firsthand.networks import health, registry
 from firsthand.networks.base import Media, NetworkError, OutgoingPost
 from firsthand.networks.mastodon.connector import MastodonConnector, normalise_instance, plain_text
 from firsthand.networks.mastodon.models import MastodonInstance
-from firsthand.networks.mastodon.tests.fake_server import FakeMastodon
+from firsthand.networks.mastodon.tests.connecting import come_back, start_connecting
 from firsthand.networks.models import ConnectedAccount
 from firsthand.publishing import engine
 from firsthand.publishing.models import Delivery, Post
@@ -29,41 +26,6 @@ from firsthand.publishing.states import State
 pytestmark = pytest.mark.django_db
 
 mastodon = MastodonConnector()
-
-
-@pytest.fixture
-def server():
-    fake = FakeMastodon(max_characters=1000)
-    yield fake
-    fake.stop()
-
-
-def start_connecting(client, workspace, server):
-    response = client.post(
-        reverse("networks:connect_mastodon", kwargs={"slug": workspace.slug}),
-        {"mastodon-instance": server.url, "mastodon-is_brand": "on"},
-    )
-    assert response.status_code == 200, response.content.decode()[:1000]
-    page = response.content.decode()
-    assert "Sign in as the business's account" in page
-    return html.unescape(re.search(r'<a class="button" href="([^"]+)">Continue to', page).group(1))
-
-
-def come_back(client, authorize_url):
-    """The person approves on the server, which sends the browser back to firsthand's callback."""
-    answer = httpx.get(authorize_url, follow_redirects=False)
-    assert answer.status_code == 302, answer.text
-    back = urlsplit(answer.headers["Location"])
-    return client.get(back.path + "?" + back.query)
-
-
-@pytest.fixture
-def shop(server, team, client_for):
-    brand = server.user("cornercafe", "Corner Café")
-    server.approving_as = brand
-    client = client_for(team.owner)
-    assert come_back(client, start_connecting(client, team.workspace, server)).status_code == 302
-    return brand, ConnectedAccount.objects.get(network="mastodon")
 
 
 def test_connecting_registers_once_per_server_then_uses_oauth(server, team, client_for):
