@@ -88,6 +88,9 @@ class AccountStream:
             close_old_connections()
             account = ConnectedAccount.objects.get(pk=self.account_id)
             self.current = registry.connector(account.network).stream(account)
+            # A stream stays open for hours: it holds no database connection meanwhile (one per
+            # streamed account would fill PostgreSQL's connection slots).
+            connection.close()
             if self.stopped.is_set():
                 return ""
             self.current.run(rang)
@@ -103,6 +106,8 @@ class AccountStream:
             AccountCursor.objects.filter(account_id=self.account_id).update(**fields)
         except Exception:
             logger.warning("could not record the stream state of account %s", self.account_id, exc_info=True)
+        finally:
+            connection.close()
 
     def start(self):
         self.thread.start()

@@ -4,6 +4,8 @@ The Mastodon server is the local one written from docs.joinmastodon.org
 (firsthand/networks/mastodon/tests/fake_server.py).
 """
 
+import time
+
 import pytest
 from playwright.sync_api import expect
 
@@ -63,3 +65,15 @@ def test_connect_through_the_servers_sign_in_then_answer_a_customer(shop, new_pa
     screenshot(phone, "mastodon-answered-phone")
     sent = [s for s in mastodon_server.statuses.values() if s["account"]["id"] == brand["id"]]
     assert [s["text_for_test"] for s in sent] == ["@jess Yes, 10 to 2!"]
+
+    # The worker opens the account's notification stream (it looks every 10 seconds) and says so.
+    live = phone.get_by_text("Live: new mentions and messages arrive as they happen.")
+    deadline = time.monotonic() + 30
+    while True:
+        phone.goto(shop.url + "/w/shop/accounts/")
+        if live.count():
+            break
+        assert time.monotonic() < deadline, "the account's stream never showed as live"
+        phone.wait_for_timeout(1000)
+    assert mastodon_server.open_streams == 1
+    screenshot(phone, "mastodon-live-phone")
