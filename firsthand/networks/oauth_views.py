@@ -89,17 +89,27 @@ def app_setup(request, membership, network):
     return render(request, "networks/app_setup.html", context, status=400 if form.errors else 200)
 
 
+# What each network's app subscribes to, in the words of Meta's app dashboard.
+WEBHOOK_SUBSCRIPTIONS = {
+    "facebook": ("Page", "feed (Page) and messages (Messenger)", "comments and messages"),
+    "instagram": ("Instagram", "comments", "comments"),
+}
+
+
 def webhook_for(request, network: str, app) -> dict | None:
-    """Where the network sends events in real time, and the token it proves itself with (Facebook)."""
-    if network != "facebook" or app is None:
+    """Where the network sends events in real time, and the token it proves itself with (Meta's apps)."""
+    if network not in WEBHOOK_SUBSCRIPTIONS or app is None:
         return None
     from firsthand.networks.facebook.webhook import verify_token
 
-    path = reverse("networks:facebook_webhook", kwargs={"app_id": app.pk})
+    path = reverse(f"networks:{network}_webhook", kwargs={"app_id": app.pk})
+    subscribed_object, fields, what = WEBHOOK_SUBSCRIPTIONS[network]
     return {
         "url": settings.BASE_URL + path if settings.BASE_URL else request.build_absolute_uri(path),
         "verify_token": verify_token(app),
-        "fields": "feed (Page) and messages (Messenger)",
+        "object": subscribed_object,
+        "fields": fields,
+        "what": what,
     }
 
 

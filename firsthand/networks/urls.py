@@ -15,6 +15,12 @@ urlpatterns = [
     path("w/<slug:slug>/accounts/connect/<str:network>/start/", oauth_views.connect, name="oauth_connect"),
     path("networks/<str:network>/callback/", oauth_views.callback, name="oauth_callback"),
     path("networks/facebook/webhook/<int:app_id>/", facebook_webhook.receive, name="facebook_webhook"),
+    path(
+        "networks/instagram/webhook/<int:app_id>/",
+        facebook_webhook.receive,
+        {"network": "instagram"},
+        name="instagram_webhook",
+    ),
     path("networks/media/<str:token>/", public_media.serve, name="public_media"),
     path("w/<slug:slug>/accounts/<int:account_id>/", views.update, name="update"),
     path("w/<slug:slug>/accounts/<int:account_id>/disconnect/", views.disconnect, name="disconnect"),

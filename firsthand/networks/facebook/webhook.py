@@ -1,4 +1,5 @@
-"""Facebook's webhook: comments on the Pages' posts and Messenger messages the moment they are written.
+"""Meta's webhooks: comments on Facebook Pages' posts, Messenger messages and comments on Instagram
+media the moment they are written.
 
 developers.facebook.com/docs/graph-api/webhooks/getting-started: the verification request (hub.mode,
 hub.verify_token, hub.challenge, answered with the challenge) and the X-Hub-Signature-256 header (sha256
@@ -6,9 +7,13 @@ HMAC of the raw body with the app secret), checked before anything is read; .../
 (the feed field: item "comment", verb "add", comment_id, post_id, from, message, created_time) and
 messenger-platform/webhooks (entry[].messaging[]: sender, recipient, timestamp, message.mid, message.text).
 
-Each workspace's app has its own address (/networks/facebook/webhook/<app>/) and verify token (shown on
-the set-up page). What arrives is stored raw, exactly as polling stores it, under the same network ids,
-so an item that comes both ways is kept once.
+Instagram's (developers.facebook.com/docs/instagram-platform/webhooks/examples, .../graph-api/webhooks/
+reference/instagram) come the same way, signed the same way, with object "instagram": entry.id is the
+Instagram account, changes[] field "comments" with value id, text, from {id, username}, media {id}.
+
+Each workspace's app has its own address (/networks/facebook/webhook/<app>/, /networks/instagram/...)
+and verify token (shown on the set-up page). What arrives is stored raw, exactly as polling stores it,
+under the same network ids, so an item that comes both ways is kept once.
 """
 
 import hashlib
@@ -30,7 +35,7 @@ from firsthand.networks.models import ConnectedAccount, NetworkApp
 
 def verify_token(app: NetworkApp) -> str:
     key = settings.SECRET_KEY.encode()
-    return hmac.new(key, f"facebook-webhook:{app.pk}".encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.new(key, f"{app.network}-webhook:{app.pk}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def signed(app: NetworkApp, body: bytes, header: str) -> bool:
@@ -39,8 +44,8 @@ def signed(app: NetworkApp, body: bytes, header: str) -> bool:
 
 
 @csrf_exempt
-def receive(request, app_id):
-    app = get_object_or_404(NetworkApp, pk=app_id, network="facebook")
+def receive(request, app_id, network="facebook"):
+    app = get_object_or_404(NetworkApp, pk=app_id, network=network)
     if request.method == "GET":
         if request.GET.get("hub.mode") == "subscribe" and hmac.compare_digest(
             request.GET.get("hub.verify_token", ""), verify_token(app)
@@ -60,22 +65,26 @@ def receive(request, app_id):
 
 
 def store(app: NetworkApp, payload: dict) -> int:
-    pages = {
+    accounts = {
         account.remote_id: account
-        for account in ConnectedAccount.objects.connected().filter(workspace=app.workspace, network="facebook")
+        for account in ConnectedAccount.objects.connected().filter(workspace=app.workspace, network=app.network)
     }
+    read = instagram_items_of if app.network == "instagram" else items_of
     events = []
     for entry in payload.get("entry", []) if isinstance(payload, dict) else []:
-        account = pages.get(str(entry.get("id")))
+        if not isinstance(entry, dict):
+            continue
+        account = accounts.get(str(entry.get("id")))
         if account is None:
-            continue  # a Page of this app that this workspace has not connected
-        for item in items_of(entry, page_id=account.remote_id):
+            continue  # an account of this app that this workspace has not connected
+        for item in read(entry, account.remote_id):
             events.append(RawEvent(account=account, remote_id=item.remote_id[:255], payload=payload_of(item)))
     insert_objects(RawEvent, events, ignore_conflicts=True)
     return len(events)
 
 
 def items_of(entry: dict, page_id: str):
+    """A Facebook Page's new comments and Messenger messages."""
     for change in entry.get("changes", []):
         value = change.get("value") or {}
         sender = value.get("from") or {}
@@ -105,6 +114,25 @@ def items_of(entry: dict, page_id: str):
             created_at=moment((event.get("timestamp") or 0) / 1000),
             thread=sender,
             raw=event,
+        )
+
+
+def instagram_items_of(entry: dict, ig_user: str):
+    """An Instagram account's new comments, as list_replies() reads them: under the media they are on."""
+    for change in entry.get("changes", []):
+        value = change.get("value") or {}
+        sender, media = value.get("from") or {}, value.get("media") or {}
+        if change.get("field") != "comments" or not value.get("id") or str(sender.get("id")) == ig_user:
+            continue  # another field, or the account's own answer
+        yield Interaction(
+            remote_id=str(value["id"]),
+            kind="comment",
+            author_handle=str(sender.get("username") or "someone"),
+            author_name="",
+            text=str(value.get("text", "")),
+            created_at=moment(entry.get("time")),
+            in_reply_to=str(media["id"]) if media.get("id") else None,
+            raw=value,
         )
 
 

@@ -162,3 +162,81 @@ def test_comments_come_in_pages(meta, shop):
     second = instagram.list_replies(shop, made.remote_id, first.cursor)
     assert [i.text for i in first.items + second.items] == [f"comment {n}" for n in range(60)]
     assert instagram.list_replies(shop, made.remote_id, second.cursor).items == []
+
+
+def test_a_comment_arrives_at_once_through_the_signed_webhook_and_is_kept_once(meta, shop, team, client, client_for):
+    """developers.facebook.com/docs/instagram-platform/webhooks/examples (the comments payload) and
+    .../graph-api/webhooks/getting-started (the hub.* handshake, X-Hub-Signature-256)."""
+    import hashlib
+    import hmac
+    import json
+    import time
+
+    from django.urls import reverse
+
+    from firsthand.inbox.models import RawEvent
+    from firsthand.networks.facebook.webhook import verify_token
+    from firsthand.networks.models import NetworkApp
+
+    image = Media(path=picture(), mime_type="image/jpeg")
+    post = Post.objects.create(workspace=team.workspace, author=team.owner, text="New menu")
+    made = instagram.publish(shop, OutgoingPost(text="New menu", idempotency_key="m", media=(image,)))
+    Delivery.objects.create(
+        post=post, account=shop, state=State.PUBLISHED, published_at=timezone.now(), remote_ids=[made.remote_id]
+    )
+    app = NetworkApp.objects.get(network="instagram")
+    url = reverse("networks:instagram_webhook", kwargs={"app_id": app.pk})
+    hello = {"hub.mode": "subscribe", "hub.verify_token": verify_token(app), "hub.challenge": "15"}
+    assert client.get(url, hello).content == b"15"
+    assert client.get(url, {**hello, "hub.verify_token": "guess"}).status_code == 403
+    setup = client_for(team.owner).get(reverse("networks:app_setup", args=[team.workspace.slug, "instagram"]))
+    assert url in setup.content.decode() and verify_token(app) in setup.content.decode()
+
+    asked = meta.ig_comment(made.remote_id, "ann.lee", "Is the <b>soup</b> vegan?")
+    comment = {"id": asked, "text": "Is the <b>soup</b> vegan?", "media": {"id": made.remote_id}}
+    event = {
+        "object": "instagram",
+        "entry": [
+            {
+                "id": shop.remote_id,
+                "time": int(time.time()),
+                "changes": [
+                    {"field": "comments", "value": {**comment, "from": {"id": "4242", "username": "ann.lee"}}},
+                    # The account's own answer comes back the same way: not a customer's comment.
+                    {"field": "comments", "value": {"id": "17990002", "text": "Yes!", "from": {"id": shop.remote_id}}},
+                    {"field": "mentions", "value": {"media_id": "1", "comment_id": "2"}},
+                ],
+            },
+            {"id": "another-account", "changes": [{"field": "comments", "value": {"id": "9", "from": {"id": "1"}}}]},
+        ],
+    }
+    body = json.dumps(event).encode()
+
+    def signed(secret):
+        return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+    forged = client.post(url, body, content_type="application/json", HTTP_X_HUB_SIGNATURE_256=signed("nope"))
+    assert forged.status_code == 403 and not RawEvent.objects.exists()
+    for _ in range(2):  # Meta sends again what it thinks was not received: kept once
+        answer = client.post(
+            url, body, content_type="application/json", HTTP_X_HUB_SIGNATURE_256=signed(app.client_secret)
+        )
+        assert answer.status_code == 200
+    assert RawEvent.objects.count() == 1
+    ingest.process_pending()
+    talk = Conversation.objects.get()
+    assert talk.person.handle == "ann.lee" and talk.post.post == post
+    assert talk.items.get().text == "Is the <b>soup</b> vegan?"
+
+    # The watch on the post reads the same comment a minute later: still one.
+    assert ingest.watch_due() == 1  # read again, under the same id
+    ingest.process_pending()
+    assert talk.items.count() == 1 and RawEvent.objects.count() == 1
+
+    def signed_body(raw):
+        return "sha256=" + hmac.new(app.client_secret.encode(), raw, hashlib.sha256).hexdigest()
+
+    junk = client.post(
+        url, b"not json", content_type="application/json", HTTP_X_HUB_SIGNATURE_256=signed_body(b"not json")
+    )
+    assert junk.status_code == 400 and RawEvent.objects.count() == 1
