@@ -51,3 +51,15 @@ def test_set_up_facebook_connect_a_page_and_see_the_webhook_to_give_meta(meta_sh
     phone.goto(meta_shop.url + "/w/shop/accounts/")
     expect(phone.locator(".account-row", has_text="Corner Café")).to_contain_text("Facebook")
     screenshot(phone, "facebook-accounts-phone")
+
+
+def test_instagram_set_up_shows_its_own_webhook_to_give_meta(meta_shop, new_page, meta):
+    page = new_page(PHONE)
+    sign_in(page, meta_shop.url, "owner@shop.example")
+    page.goto(meta_shop.url + "/w/shop/accounts/apps/instagram/")
+    page.get_by_label("Client ID").fill(meta.app_id)
+    page.get_by_label("Client secret").fill(meta.app_secret)
+    page.get_by_role("button", name="Save keys").click()
+    expect(page.locator("#webhook-url")).to_contain_text("/networks/instagram/webhook/")
+    expect(page.get_by_text("object Instagram, fields comments")).to_be_visible()
+    screenshot(page, "instagram-setup-phone")
