@@ -93,6 +93,7 @@ def app_setup(request, membership, network):
 WEBHOOK_SUBSCRIPTIONS = {
     "facebook": ("Page", "feed (Page) and messages (Messenger)", "comments and messages"),
     "instagram": ("Instagram", "comments", "comments"),
+    "threads": ("Threads", "replies", "replies"),
 }
 
 

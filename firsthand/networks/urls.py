@@ -21,6 +21,12 @@ urlpatterns = [
         {"network": "instagram"},
         name="instagram_webhook",
     ),
+    path(
+        "networks/threads/webhook/<int:app_id>/",
+        facebook_webhook.receive,
+        {"network": "threads"},
+        name="threads_webhook",
+    ),
     path("networks/media/<str:token>/", public_media.serve, name="public_media"),
     path("w/<slug:slug>/accounts/<int:account_id>/", views.update, name="update"),
     path("w/<slug:slug>/accounts/<int:account_id>/disconnect/", views.disconnect, name="disconnect"),

@@ -11,6 +11,10 @@ Instagram's (developers.facebook.com/docs/instagram-platform/webhooks/examples, 
 reference/instagram) come the same way, signed the same way, with object "instagram": entry.id is the
 Instagram account, changes[] field "comments" with value id, text, from {id, username}, media {id}.
 
+Threads' (developers.facebook.com/docs/threads/webhooks) too, shaped differently: one notification per
+request, {"target_id", "values": {"field": "replies", "value": {id, username, text, timestamp,
+replied_to {id}, root_post {id, owner_id, username}}}}, the root post's owner being the account.
+
 Each workspace's app has its own address (/networks/facebook/webhook/<app>/, /networks/instagram/...)
 and verify token (shown on the set-up page). What arrives is stored raw, exactly as polling stores it,
 under the same network ids, so an item that comes both ways is kept once.
@@ -30,6 +34,7 @@ from firsthand.inbox.bulk import insert_objects
 from firsthand.inbox.ingest import payload_of
 from firsthand.inbox.models import RawEvent
 from firsthand.networks.base import Interaction
+from firsthand.networks.facebook import graph
 from firsthand.networks.models import ConnectedAccount, NetworkApp
 
 
@@ -69,9 +74,9 @@ def store(app: NetworkApp, payload: dict) -> int:
         account.remote_id: account
         for account in ConnectedAccount.objects.connected().filter(workspace=app.workspace, network=app.network)
     }
-    read = instagram_items_of if app.network == "instagram" else items_of
+    read = {"instagram": instagram_items_of, "threads": threads_items_of}.get(app.network, items_of)
     events = []
-    for entry in payload.get("entry", []) if isinstance(payload, dict) else []:
+    for entry in entries_of(app.network, payload):
         if not isinstance(entry, dict):
             continue
         account = accounts.get(str(entry.get("id")))
@@ -81,6 +86,24 @@ def store(app: NetworkApp, payload: dict) -> int:
             events.append(RawEvent(account=account, remote_id=item.remote_id[:255], payload=payload_of(item)))
     insert_objects(RawEvent, events, ignore_conflicts=True)
     return len(events)
+
+
+def entries_of(network: str, payload) -> list[dict]:
+    """Facebook and Instagram send entries for several accounts; Threads one notification, for one."""
+    if network == "threads":
+        notes = payload if isinstance(payload, list) else [payload]
+        return [
+            {"id": threads_account_of(note), **note}
+            for note in notes
+            if isinstance(note, dict) and isinstance(note.get("values"), dict)
+        ]
+    entries = payload.get("entry", []) if isinstance(payload, dict) else []
+    return entries if isinstance(entries, list) else []
+
+
+def threads_account_of(note: dict) -> str:
+    value = note["values"].get("value") or {}
+    return str((value.get("root_post") or {}).get("owner_id") or note.get("target_id") or "")
 
 
 def items_of(entry: dict, page_id: str):
@@ -134,6 +157,26 @@ def instagram_items_of(entry: dict, ig_user: str):
             in_reply_to=str(media["id"]) if media.get("id") else None,
             raw=value,
         )
+
+
+def threads_items_of(entry: dict, user_id: str):
+    """A reply to one of the account's Threads posts, as list_replies() reads it: under the root post."""
+    field, value = entry["values"].get("field"), entry["values"].get("value") or {}
+    root = value.get("root_post") or {}
+    if field != "replies" or not value.get("id"):
+        return
+    if root.get("username") and value.get("username") == root.get("username"):
+        return  # the account answering under its own post
+    yield Interaction(
+        remote_id=str(value["id"]),
+        kind="reply",
+        author_handle=str(value.get("username") or "someone"),
+        author_name="",
+        text=str(value.get("text", "")),
+        created_at=graph.moment(value.get("timestamp")),
+        in_reply_to=str(root["id"]) if root.get("id") else None,
+        raw=value,
+    )
 
 
 def moment(value) -> datetime:

@@ -138,3 +138,64 @@ def test_replies_come_in_pages_and_a_rate_limit_waits(meta, shop, monkeypatch):
         threads.list_replies(shop, made)
     assert stopped.value.transient and stopped.value.retry_at is not None
     monkeypatch.setattr(meta, "route", original)
+
+
+def test_a_reply_arrives_at_once_through_the_signed_webhook_and_is_kept_once(meta, shop, team, client, client_for):
+    """developers.facebook.com/docs/threads/webhooks: the replies field's notification, one per request,
+    signed with the app secret (X-Hub-Signature-256) after the hub.* handshake."""
+    import hashlib
+    import hmac
+    import json
+
+    from django.urls import reverse
+
+    from firsthand.inbox.models import RawEvent
+    from firsthand.networks.facebook.webhook import verify_token
+    from firsthand.networks.models import NetworkApp
+
+    made = threads.publish(shop, OutgoingPost(text="Spring menu", idempotency_key="s"))
+    post = Post.objects.create(workspace=team.workspace, author=team.owner, text="Spring menu")
+    Delivery.objects.create(
+        post=post, account=shop, state=State.PUBLISHED, published_at=timezone.now(), remote_ids=[made.remote_id]
+    )
+    app = NetworkApp.objects.get(network="threads")
+    url = reverse("networks:threads_webhook", kwargs={"app_id": app.pk})
+    hello = {"hub.mode": "subscribe", "hub.verify_token": verify_token(app), "hub.challenge": "77"}
+    assert client.get(url, hello).content == b"77"
+    assert client.get(url, {**hello, "hub.verify_token": "guess"}).status_code == 403
+    setup = client_for(team.owner).get(reverse("networks:app_setup", args=[team.workspace.slug, "threads"]))
+    assert url in setup.content.decode()
+
+    asked = meta.someone_replies(made.remote_id, "ann", "Vegan options?")
+    root = {"id": made.remote_id, "owner_id": shop.remote_id, "username": "cornercafe"}
+
+    def note(value):
+        return {
+            "app_id": meta.app_id,
+            "topic": "moderate",
+            "target_id": shop.remote_id,
+            "time": int(time.time()),
+            "values": {"field": "replies", "value": {"root_post": root, "replied_to": {"id": made.remote_id}, **value}},
+        }
+
+    def send(payload):
+        body = json.dumps(payload).encode()
+        signature = "sha256=" + hmac.new(app.client_secret.encode(), body, hashlib.sha256).hexdigest()
+        return client.post(url, body, content_type="application/json", HTTP_X_HUB_SIGNATURE_256=signature)
+
+    reply = {"id": asked, "username": "ann", "text": "Vegan options?", "timestamp": "2026-11-24T10:33:16+0000"}
+    for _ in range(2):  # sent again by Meta: kept once
+        assert send(note(reply)).status_code == 200
+    assert send(note({"id": "own-1", "username": "cornercafe", "text": "Yes!"})).status_code == 200  # our answer
+    stranger = note({"id": "x-1", "username": "bo", "text": "hi"})
+    stranger["values"]["value"]["root_post"] = {"id": "9", "owner_id": "someone-else"}
+    stranger["target_id"] = "someone-else"
+    assert send(stranger).status_code == 200
+    assert RawEvent.objects.count() == 1
+    ingest.process_pending()
+    talk = Conversation.objects.get()
+    assert talk.person.handle == "ann" and talk.post.post == post and talk.items.get().text == "Vegan options?"
+
+    assert ingest.watch_due() == 1  # the watch on the post reads the same reply: still one
+    ingest.process_pending()
+    assert talk.items.count() == 1 and RawEvent.objects.count() == 1
