@@ -1,5 +1,5 @@
-"""Meta's webhooks: comments on Facebook Pages' posts, Messenger messages and comments on Instagram
-media the moment they are written.
+"""Meta's webhooks: comments on Facebook Pages' posts, Messenger messages, comments on Instagram media
+and replies on Threads the moment they are written.
 
 developers.facebook.com/docs/graph-api/webhooks/getting-started: the verification request (hub.mode,
 hub.verify_token, hub.challenge, answered with the challenge) and the X-Hub-Signature-256 header (sha256
@@ -15,8 +15,8 @@ Threads' (developers.facebook.com/docs/threads/webhooks) too, shaped differently
 request, {"target_id", "values": {"field": "replies", "value": {id, username, text, timestamp,
 replied_to {id}, root_post {id, owner_id, username}}}}, the root post's owner being the account.
 
-Each workspace's app has its own address (/networks/facebook/webhook/<app>/, /networks/instagram/...)
-and verify token (shown on the set-up page). What arrives is stored raw, exactly as polling stores it,
+Each workspace's app has its own address (/networks/<facebook|instagram|threads>/webhook/<app>/) and
+verify token (shown on the set-up page). What arrives is stored raw, exactly as polling stores it,
 under the same network ids, so an item that comes both ways is kept once.
 """
 
@@ -93,7 +93,7 @@ def entries_of(network: str, payload) -> list[dict]:
     if network == "threads":
         notes = payload if isinstance(payload, list) else [payload]
         return [
-            {"id": threads_account_of(note), **note}
+            {**note, "id": threads_account_of(note)}
             for note in notes
             if isinstance(note, dict) and isinstance(note.get("values"), dict)
         ]
@@ -102,15 +102,24 @@ def entries_of(network: str, payload) -> list[dict]:
 
 
 def threads_account_of(note: dict) -> str:
-    value = note["values"].get("value") or {}
-    return str((value.get("root_post") or {}).get("owner_id") or note.get("target_id") or "")
+    root = as_dict(as_dict(note["values"].get("value")).get("root_post"))
+    return str(root.get("owner_id") or note.get("target_id") or "")
+
+
+def as_list(value) -> list:
+    return value if isinstance(value, list) else []
+
+
+def as_dict(value) -> dict:
+    """A part of a payload that should be an object; anything else reads as empty, never as a crash."""
+    return value if isinstance(value, dict) else {}
 
 
 def items_of(entry: dict, page_id: str):
     """A Facebook Page's new comments and Messenger messages."""
-    for change in entry.get("changes", []):
-        value = change.get("value") or {}
-        sender = value.get("from") or {}
+    for change in map(as_dict, as_list(entry.get("changes"))):
+        value = as_dict(change.get("value"))
+        sender = as_dict(value.get("from"))
         if change.get("field") == "feed" and value.get("item") == "comment" and value.get("verb") == "add":
             if sender.get("id") == page_id:
                 continue  # the Page's own answers
@@ -118,14 +127,14 @@ def items_of(entry: dict, page_id: str):
                 remote_id=str(value.get("comment_id", "")),
                 kind="comment",
                 author_handle=str(sender.get("id", "someone")),
-                author_name=sender.get("name", ""),
-                text=value.get("message", ""),
+                author_name=str(sender.get("name", "")),
+                text=str(value.get("message", "")),
                 created_at=moment(value.get("created_time")),
                 in_reply_to=str(value.get("post_id", "")) or None,
                 raw=value,
             )
-    for event in entry.get("messaging", []):
-        message, sender = event.get("message") or {}, str((event.get("sender") or {}).get("id", ""))
+    for event in map(as_dict, as_list(entry.get("messaging"))):
+        message, sender = as_dict(event.get("message")), str(as_dict(event.get("sender")).get("id", ""))
         if not message.get("mid") or sender == page_id or message.get("is_echo"):
             continue
         yield Interaction(
@@ -133,8 +142,8 @@ def items_of(entry: dict, page_id: str):
             kind="message",
             author_handle=sender,
             author_name="",
-            text=message.get("text", ""),
-            created_at=moment((event.get("timestamp") or 0) / 1000),
+            text=str(message.get("text", "")),
+            created_at=moment(event["timestamp"] / 1000 if isinstance(event.get("timestamp"), int | float) else None),
             thread=sender,
             raw=event,
         )
@@ -142,9 +151,9 @@ def items_of(entry: dict, page_id: str):
 
 def instagram_items_of(entry: dict, ig_user: str):
     """An Instagram account's new comments, as list_replies() reads them: under the media they are on."""
-    for change in entry.get("changes", []):
-        value = change.get("value") or {}
-        sender, media = value.get("from") or {}, value.get("media") or {}
+    for change in map(as_dict, as_list(entry.get("changes"))):
+        value = as_dict(change.get("value"))
+        sender, media = as_dict(value.get("from")), as_dict(value.get("media"))
         if change.get("field") != "comments" or not value.get("id") or str(sender.get("id")) == ig_user:
             continue  # another field, or the account's own answer
         yield Interaction(
@@ -161,8 +170,8 @@ def instagram_items_of(entry: dict, ig_user: str):
 
 def threads_items_of(entry: dict, user_id: str):
     """A reply to one of the account's Threads posts, as list_replies() reads it: under the root post."""
-    field, value = entry["values"].get("field"), entry["values"].get("value") or {}
-    root = value.get("root_post") or {}
+    field, value = entry["values"].get("field"), as_dict(entry["values"].get("value"))
+    root = as_dict(value.get("root_post"))
     if field != "replies" or not value.get("id"):
         return
     if root.get("username") and value.get("username") == root.get("username"):

@@ -221,6 +221,37 @@ def test_the_webhook_answers_facebooks_handshake_and_takes_only_signed_events(me
     ]
 
 
+@pytest.mark.parametrize(
+    "junk",
+    [
+        [],
+        "text",
+        {"entry": "not a list"},
+        {"entry": [None, "x", {"id": "PAGE", "changes": "no", "messaging": [None, {"message": "no"}]}]},
+        {"entry": [{"id": "PAGE", "changes": [{"field": "feed", "value": ["odd"]}, None]}]},
+        {
+            "entry": [
+                {"id": "PAGE", "messaging": [{"sender": {"id": "77"}, "timestamp": "soon", "message": {"mid": "m1"}}]}
+            ]
+        },
+    ],
+)
+def test_an_odd_webhook_payload_is_acknowledged_and_loses_nothing(meta, shop, client, junk):
+    """Meta resends what is not acknowledged: an odd payload is taken and whatever is readable kept."""
+    app = NetworkApp.objects.get(network="facebook")
+    url = reverse("networks:facebook_webhook", kwargs={"app_id": app.pk})
+    body = json.dumps(junk).replace("PAGE", shop.remote_id).encode()
+    answer = client.post(
+        url, body, content_type="application/json", HTTP_X_HUB_SIGNATURE_256=signature(body, app.client_secret)
+    )
+    assert answer.status_code == 200
+    kept = list(RawEvent.objects.values_list("remote_id", flat=True))
+    # The only readable item among these: a message with a time that cannot be read (taken as now).
+    assert kept == (["m:m1"] if "soon" in body.decode() else [])
+    ingest.process_pending()
+    assert Interaction.objects.count() == len(kept)
+
+
 def test_messenger_conversations_are_read_and_answered_privately(meta, shop, team):
     meta.messenger(shop.remote_id, "5151", "Dee", "Do you deliver?")
     ingest.poll(shop)

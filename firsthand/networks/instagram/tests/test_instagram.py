@@ -240,3 +240,23 @@ def test_a_comment_arrives_at_once_through_the_signed_webhook_and_is_kept_once(m
         url, b"not json", content_type="application/json", HTTP_X_HUB_SIGNATURE_256=signed_body(b"not json")
     )
     assert junk.status_code == 400 and RawEvent.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "text",
+        {"entry": [None, {"id": "IG", "changes": "no"}]},
+        {"entry": [{"id": "IG", "changes": [None, {"field": "comments", "value": "no"}]}]},
+        {"entry": [{"id": "IG", "changes": [{"field": "comments", "value": {"id": "5", "from": "x", "media": 3}}]}]},
+    ],
+)
+def test_an_odd_instagram_webhook_payload_is_taken_without_a_crash(meta, shop, junk):
+    import json
+
+    from firsthand.networks.facebook.webhook import store
+    from firsthand.networks.models import NetworkApp
+
+    payload = json.loads(json.dumps(junk).replace('"IG"', json.dumps(shop.remote_id)))
+    stored = store(NetworkApp.objects.get(network="instagram"), payload)
+    assert stored == (1 if '"id": "5"' in json.dumps(junk) else 0)  # a comment with odd parts is still a comment

@@ -1,6 +1,7 @@
 """The Threads connector against a local Threads API built from Meta's documentation (see fake_server.py)."""
 
 import io
+import json
 import time
 import uuid
 
@@ -199,3 +200,23 @@ def test_a_reply_arrives_at_once_through_the_signed_webhook_and_is_kept_once(met
     assert ingest.watch_due() == 1  # the watch on the post reads the same reply: still one
     ingest.process_pending()
     assert talk.items.count() == 1 and RawEvent.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "text",
+        [None, {"values": "no"}],
+        {"values": {"field": "replies", "value": "no"}},
+        {"values": {"field": "replies", "value": {"id": "1", "root_post": "no"}}, "target_id": "USER"},
+        {"values": {"field": "mentions", "value": {"id": "1"}}, "target_id": "USER"},
+    ],
+)
+def test_an_odd_threads_webhook_payload_is_taken_without_a_crash(meta, shop, junk):
+    from firsthand.networks.facebook.webhook import store
+    from firsthand.networks.models import NetworkApp
+
+    payload = json.loads(json.dumps(junk).replace("USER", shop.remote_id))
+    stored = store(NetworkApp.objects.get(network="threads"), payload)
+    # Only a reply under a root post that cannot be read still counts, filed under no post.
+    assert stored == (1 if "root_post" in json.dumps(junk) else 0)
