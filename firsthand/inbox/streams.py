@@ -14,7 +14,7 @@ import logging
 import threading
 from datetime import timedelta
 
-from django.db import close_old_connections, connection
+from django.db import DatabaseError, close_old_connections, connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -155,6 +155,10 @@ class StreamKeeper:
         for stream in self.streams.values():
             stream.stop()
         self.streams.clear()
-        AccountCursor.objects.filter(streamed_by=self.worker_id).update(
-            streamed_by="", stream_until=None, stream_live_since=None
-        )
+        try:
+            AccountCursor.objects.filter(streamed_by=self.worker_id).update(
+                streamed_by="", stream_until=None, stream_live_since=None
+            )
+        except DatabaseError:
+            # The leases run out by themselves within LEASE_SECONDS; another worker then takes over.
+            logger.warning("could not let go of this worker's streams", exc_info=True)
