@@ -4,7 +4,8 @@ Publishing is two steps like Instagram's: a container (text, one image, or a car
 answers and follow-up parts), its status polled until FINISHED, then threads_publish. Images are fetched
 by Threads from a public address (networks/public_media.py). Exactly once by lookup among the account's
 recent threads. Replies to the account's posts are read post by post (/conversation) for
-FIRSTHAND_WATCH_HOURS, answered with reply_to_id, and can be hidden (manage_reply).
+FIRSTHAND_WATCH_HOURS, answered with reply_to_id, and can be hidden (manage_reply); posts that mention
+the account are read from /mentions (threads-mentions).
 Tokens: a long-lived token (60 days) renewed with th_refresh_token before it runs out.
 
 developers.facebook.com/docs/threads: posts (media containers, threads_publish), troubleshooting
@@ -12,6 +13,7 @@ developers.facebook.com/docs/threads: posts (media containers, threads_publish),
 long-lived-tokens (th_exchange_token, th_refresh_token), overview (rate limits: 250 posts a day).
 """
 
+import logging
 import time
 from datetime import datetime, timezone
 
@@ -31,6 +33,12 @@ from firsthand.networks.base import (
 from firsthand.networks.facebook import graph
 from firsthand.networks.limits import LIMITS
 from firsthand.networks.public_media import public_url
+
+MENTION_FIELDS = "id,text,username,timestamp,permalink"
+# 2,000 mentions since the last poll (15 s before) at most: beyond that the oldest would be skipped,
+# as `since` cannot come back to them once the newest are read.
+MENTION_PAGES = 40
+logger = logging.getLogger("firsthand.networks")
 
 VERSION = "v1.0"  # the Threads API's version in every path; no end of life is announced
 STATUS_POLLS = 10
@@ -183,9 +191,39 @@ class ThreadsConnector:
         return InteractionPage(items=items, cursor=after or cursor)
 
     def list_interactions(self, account, cursor: str = "") -> InteractionPage:
-        return InteractionPage(
-            items=[], cursor=cursor, limitation="Threads mentions are not read yet; replies to the account's posts are."
-        )
+        """Public posts that mention the account (/{user}/mentions, threads_manage_mentions), oldest first.
+
+        The cursor is the time of the newest mention read (Unix seconds): `since` takes mentions from that
+        second on, so one made in the same second is read too, and the repeat is kept once.
+        """
+        user, token = self.user(account)
+        params = {"fields": MENTION_FIELDS, "limit": 50}
+        if cursor.isdigit():
+            params["since"] = cursor
+        found: list[dict] = []
+        for _ in range(MENTION_PAGES):
+            try:
+                page = call("GET", f"{user}/mentions", token, what="reading mentions", params=params)
+            except NetworkError as error:
+                if error.transient or error.auth:
+                    raise
+                return InteractionPage(
+                    items=[],
+                    cursor=cursor,
+                    limitation=f"Threads does not let the app read this account's mentions: {error.message}",
+                )
+            found += page.get("data") or []
+            after = ((page.get("paging") or {}).get("cursors") or {}).get("after")
+            if not page.get("data") or not after:
+                break
+            params["after"] = after  # Threads gives cursors, not next links (retrieve-and-discover-posts)
+        else:
+            logger.warning(
+                "more than %s mentions of %s since the last poll; the oldest are skipped", 50 * MENTION_PAGES, account
+            )
+        items = sorted((mention_item(m) for m in found if m.get("id")), key=lambda item: item.created_at)
+        newest = max((int(item.created_at.timestamp()) for item in items), default=0)
+        return InteractionPage(items=items, cursor=str(newest) if newest else cursor)
 
     def list_followers(self, account, cursor: str = "") -> FollowerPage:
         return FollowerPage(profiles=[], cursor="")  # the Threads API gives follower counts, not followers
@@ -217,3 +255,15 @@ class ThreadsConnector:
         user, token = self.user(account)
         call("GET", "me", token, what="checking the account's access", params={"fields": "id"})
         return None
+
+
+def mention_item(mention: dict) -> Interaction:
+    return Interaction(
+        remote_id=str(mention["id"]),
+        kind="mention",
+        author_handle=str(mention.get("username") or "someone"),
+        author_name="",
+        text=str(mention.get("text") or ""),
+        created_at=graph.moment(mention.get("timestamp")),
+        raw=mention,
+    )

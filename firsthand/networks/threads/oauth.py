@@ -11,14 +11,21 @@ from firsthand.networks import oauth2
 from firsthand.networks.base import NetworkError
 from firsthand.networks.models import NetworkApp
 
-SCOPES = ("threads_basic", "threads_content_publish", "threads_manage_replies", "threads_read_replies")
+SCOPES = (
+    "threads_basic",
+    "threads_content_publish",
+    "threads_manage_replies",
+    "threads_read_replies",
+    "threads_manage_mentions",
+)
 
 ABOUT = {
     "label": "Threads",
     "developer_site": "https://developers.facebook.com/apps/",
     "steps": [
         "On Meta for Developers, create an app with the use case Access the Threads API.",
-        "Add the permissions threads_basic, threads_content_publish, threads_manage_replies and threads_read_replies.",
+        "Add the permissions threads_basic, threads_content_publish, threads_manage_replies, threads_read_replies "
+        "and threads_manage_mentions.",
         "Under the use case's settings, add the callback address below as a Redirect Callback URL.",
         "Copy the Threads app ID and Threads app secret into the form here.",
     ],

@@ -10,6 +10,8 @@
   GET  /v1.0/{container}?fields=status           troubleshooting (IN_PROGRESS, FINISHED, ERROR, EXPIRED)
   POST /v1.0/{user}/threads_publish              posts (creation_id; a container once)
   GET  /v1.0/{user}/threads, /v1.0/{user}/replies    retrieve-and-discover-posts
+  GET  /v1.0/{user}/mentions                     threads-mentions (threads_manage_mentions; since/until as
+                                                 Unix seconds, cursor paging with before/after only)
   GET  /v1.0/{media}/conversation                retrieve-and-manage-replies (is_reply_owned_by_me)
   POST /v1.0/{reply}/manage_reply                same page (hide)
   GET/DELETE /v1.0/{media}                       posts (permalink), delete-posts
@@ -39,6 +41,7 @@ class FakeThreads(LoopbackServer):
         self.codes, self.tokens = {}, {}  # token → (user, expires)
         self.containers, self.media = {}, {}
         self.requests: list[tuple[str, str, dict]] = []
+        self.mentions_refused = False  # the app was not granted threads_manage_mentions
         self.start()
 
     def new_user(self, username) -> str:
@@ -58,6 +61,22 @@ class FakeThreads(LoopbackServer):
             "hidden": False,
         }
         return reply_id
+
+    def someone_mentions(self, user_id, username, text, at: float | None = None) -> str:
+        """A public post by someone else that tags the account."""
+        post_id = str(next(self.ids))
+        when = datetime.fromtimestamp(at or time.time(), timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+0000")
+        self.media[post_id] = {
+            "id": post_id,
+            "text": text,
+            "username": username,
+            "timestamp": when,
+            "permalink": f"https://www.threads.net/@{username}/post/{post_id}",
+            "owner": None,
+            "mentions": [user_id],
+            "hidden": False,
+        }
+        return post_id
 
     def posts_of(self, user_id) -> list[dict]:
         return [m for m in self.media.values() if m["owner"] == user_id]
@@ -124,6 +143,10 @@ class FakeThreads(LoopbackServer):
                 return self.send(
                     request, 200, {"id": object_id, "status": "FINISHED" if container["polls"] <= 0 else "IN_PROGRESS"}
                 )
+            case ("GET", [owner, "mentions"]) if owner == user:
+                if self.mentions_refused:
+                    return self.fail(request, 10, "Application does not have permission for this action")
+                return self.list_mentions(request, user, query)
             case ("GET", [media_id, "conversation"]):
                 replies = [m for m in self.media.values() if m.get("reply_to") == media_id]
                 start = int(query["after"]) if query.get("after", "").isdigit() else 0
@@ -153,6 +176,19 @@ class FakeThreads(LoopbackServer):
                     return self.fail(request, 100, f"Object with ID '{media_id}' does not exist")
                 return self.send(request, 200, {"success": True})
         return self.fail(request, 100, f"Unknown path {path}")
+
+    def list_mentions(self, request, user, query):
+        def seconds(media):
+            return datetime.strptime(media["timestamp"], "%Y-%m-%dT%H:%M:%S%z").timestamp()
+
+        since = float(query.get("since", 0))
+        tagged = [m for m in self.media.values() if user in m.get("mentions", ()) and seconds(m) >= since]
+        tagged.sort(key=seconds, reverse=True)  # newest first
+        start = int(query["after"]) if query.get("after", "").isdigit() else 0
+        chunk = tagged[start : start + int(query.get("limit", 25))]
+        fields = query.get("fields", "id").split(",")
+        paging = {"cursors": {"before": str(start), "after": str(start + len(chunk))}} if chunk else {}
+        return self.send(request, 200, {"data": [{k: m.get(k) for k in fields} for m in chunk], "paging": paging})
 
     def issue(self, user, seconds) -> str:
         token = f"TH{next(self.ids)}"

@@ -11,7 +11,7 @@ from django.utils import timezone
 from PIL import Image
 
 from firsthand.inbox import ingest, operations
-from firsthand.inbox.models import Conversation
+from firsthand.inbox.models import AccountCursor, Conversation, RawEvent
 from firsthand.networks import health
 from firsthand.networks.base import Media, NetworkError, OutgoingPost
 from firsthand.networks.models import ConnectedAccount
@@ -150,7 +150,6 @@ def test_a_reply_arrives_at_once_through_the_signed_webhook_and_is_kept_once(met
 
     from django.urls import reverse
 
-    from firsthand.inbox.models import RawEvent
     from firsthand.networks.facebook.webhook import verify_token
     from firsthand.networks.models import NetworkApp
 
@@ -220,3 +219,33 @@ def test_an_odd_threads_webhook_payload_is_taken_without_a_crash(meta, shop, jun
     stored = store(NetworkApp.objects.get(network="threads"), payload)
     # Only a reply under a root post that cannot be read still counts, filed under no post.
     assert stored == (1 if "root_post" in json.dumps(junk) else 0)
+
+
+def test_mentions_are_read_in_order_from_where_the_last_read_stopped_and_answered(meta, shop, team):
+    """developers.facebook.com/docs/threads/threads-mentions: /{user}/mentions with since and cursor paging."""
+    long_ago = time.time() - 3600
+    for n in range(60):  # more than one page of 50
+        meta.someone_mentions(shop.remote_id, f"fan{n}", f"@cornercafe loved it ({n})", at=long_ago + n)
+    ingest.poll(shop)
+    ingest.process_pending()
+    assert Conversation.objects.count() == 60
+    assert AccountCursor.objects.get(account=shop).limitation == ""
+
+    asked = meta.someone_mentions(shop.remote_id, "dee", "@cornercafe open on Sunday?")
+    # From the second of the newest read: the new one, and that newest again, which is kept once.
+    assert ingest.poll(shop) == 2
+    assert RawEvent.objects.filter(account=shop).count() == 61
+    ingest.process_pending()
+    talk = Conversation.objects.get(person__handle="dee")
+    assert "question" in talk.labels and talk.kind == "mention"
+    operations.reply(team.membership("staff"), talk, "Yes, 9 to 1!")
+    assert [m["text"] for m in meta.posts_of(shop.remote_id) if m.get("reply_to") == asked] == ["Yes, 9 to 1!"]
+    assert Conversation.objects.count() == 61
+
+
+def test_without_the_mentions_permission_the_account_says_so_in_threads_words(meta, shop):
+    meta.mentions_refused = True
+    ingest.poll(shop)
+    cursor = AccountCursor.objects.get(account=shop)
+    assert "does not let the app read this account's mentions" in cursor.limitation
+    assert "does not have permission" in cursor.limitation and cursor.error == ""
