@@ -92,7 +92,7 @@ def app_setup(request, membership, network):
 # What each network's app subscribes to, in the words of Meta's app dashboard.
 WEBHOOK_SUBSCRIPTIONS = {
     "facebook": ("Page", "feed (Page) and messages (Messenger)", "comments and messages"),
-    "instagram": ("Instagram", "comments", "comments"),
+    "instagram": ("Instagram", "comments and messages", "comments and direct messages"),
     "threads": ("Threads", "replies", "replies"),
 }
 

@@ -61,5 +61,5 @@ def test_instagram_set_up_shows_its_own_webhook_to_give_meta(meta_shop, new_page
     page.get_by_label("Client secret").fill(meta.app_secret)
     page.get_by_role("button", name="Save keys").click()
     expect(page.locator("#webhook-url")).to_contain_text("/networks/instagram/webhook/")
-    expect(page.get_by_text("object Instagram, fields comments")).to_be_visible()
+    expect(page.get_by_text("object Instagram, fields comments and messages")).to_be_visible()
     screenshot(page, "instagram-setup-phone")

@@ -28,18 +28,16 @@ from firsthand.networks.base import (
     FollowerPage,
     Interaction,
     InteractionPage,
-    NetworkError,
     OutgoingPost,
     PublishedPost,
     RemotePost,
 )
-from firsthand.networks.facebook import graph
+from firsthand.networks.facebook import graph, messenger
 from firsthand.networks.facebook.graph import call
 from firsthand.networks.limits import LIMITS
 
 COMMENT_FIELDS = "id,message,from,created_time,parent{id}"
 POST_FIELDS = "id,message,permalink_url,reactions.summary(true).limit(0),comments.summary(true).limit(0)"
-MESSAGE_FIELDS = "messages.limit(25){id,message,from,created_time}"
 
 
 class FacebookConnector:
@@ -160,19 +158,7 @@ class FacebookConnector:
 
     def send_message(self, account, thread: str, text: str) -> PublishedPost:
         page_id, token = self.page(account)
-        sent = call(
-            "POST",
-            f"{page_id}/messages",
-            token,
-            what="sending the message",
-            writes=True,
-            data={
-                "recipient": json.dumps({"id": thread}),
-                "messaging_type": "RESPONSE",
-                "message": json.dumps({"text": text}),
-            },
-        )
-        return PublishedPost(remote_id=sent.get("message_id", ""), url="", published_at=datetime.now(timezone.utc))
+        return messenger.send(call, page_id, token, thread, text)
 
     # --- the inbox --------------------------------------------------------------------------------
 
@@ -196,43 +182,8 @@ class FacebookConnector:
     def list_interactions(self, account, cursor: str = "") -> InteractionPage:
         """Messenger: the newest conversations and their latest messages, newer than the cursor's time."""
         page_id, token = self.page(account)
-        try:
-            found = call(
-                "GET",
-                f"{page_id}/conversations",
-                token,
-                what="reading Messenger",
-                params={"platform": "messenger", "fields": MESSAGE_FIELDS, "limit": 25},
-            )
-        except NetworkError as error:
-            if error.transient or error.auth:
-                raise
-            return InteractionPage(
-                items=[],
-                cursor=cursor,
-                limitation=f"Facebook does not let the app read Messenger for this Page: {error.message}",
-            )
-        newest, items = cursor, []
-        for conversation in found.get("data", []):
-            for message in (conversation.get("messages") or {}).get("data", []):
-                sender = message.get("from") or {}
-                if sender.get("id") == page_id or (cursor and message["created_time"] <= cursor):
-                    continue
-                newest = max(newest or "", message["created_time"])
-                items.append(
-                    Interaction(
-                        remote_id=f"m:{message['id']}",
-                        kind="message",
-                        author_handle=sender.get("id", ""),
-                        author_name=sender.get("name", ""),
-                        text=message.get("message", ""),
-                        created_at=graph.moment(message["created_time"]),
-                        thread=sender.get("id"),
-                        raw=message,
-                    )
-                )
-        items.sort(key=lambda i: i.created_at)
-        return InteractionPage(items=items, cursor=newest or "")
+        refused = "Facebook does not let the app read Messenger for this Page"
+        return messenger.read(call, page_id, token, cursor, platform="messenger", own={page_id}, refused=refused)
 
     def list_followers(self, account, cursor: str = "") -> FollowerPage:
         return FollowerPage(profiles=[], cursor="")  # the Graph API does not list a Page's followers

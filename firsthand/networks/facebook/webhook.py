@@ -9,7 +9,8 @@ messenger-platform/webhooks (entry[].messaging[]: sender, recipient, timestamp, 
 
 Instagram's (developers.facebook.com/docs/instagram-platform/webhooks/examples, .../graph-api/webhooks/
 reference/instagram) come the same way, signed the same way, with object "instagram": entry.id is the
-Instagram account, changes[] field "comments" with value id, text, from {id, username}, media {id}.
+Instagram account, changes[] field "comments" with value id, text, from {id, username}, media {id}; direct messages as
+Messenger's entry[].messaging[] (instagram-platform/webhooks/examples, messaging payload).
 
 Threads' (developers.facebook.com/docs/threads/webhooks) too, shaped differently: one notification per
 request, {"target_id", "values": {"field": "replies", "value": {id, username, text, timestamp,
@@ -133,9 +134,14 @@ def items_of(entry: dict, page_id: str):
                 in_reply_to=str(value.get("post_id", "")) or None,
                 raw=value,
             )
+    yield from messaging_items(entry, page_id)
+
+
+def messaging_items(entry: dict, own_id: str):
+    """Messenger's messages (a Page's, or its Instagram account's direct messages: the same shape)."""
     for event in map(as_dict, as_list(entry.get("messaging"))):
         message, sender = as_dict(event.get("message")), str(as_dict(event.get("sender")).get("id", ""))
-        if not message.get("mid") or sender == page_id or message.get("is_echo"):
+        if not message.get("mid") or sender == own_id or message.get("is_echo"):
             continue
         yield Interaction(
             remote_id=f"m:{message['mid']}",
@@ -150,7 +156,8 @@ def items_of(entry: dict, page_id: str):
 
 
 def instagram_items_of(entry: dict, ig_user: str):
-    """An Instagram account's new comments, as list_replies() reads them: under the media they are on."""
+    """An Instagram account's new comments, under the media they are on (as list_replies() reads them), and
+    its direct messages."""
     for change in map(as_dict, as_list(entry.get("changes"))):
         value = as_dict(change.get("value"))
         sender, media = as_dict(value.get("from")), as_dict(value.get("media"))
@@ -166,6 +173,7 @@ def instagram_items_of(entry: dict, ig_user: str):
             in_reply_to=str(media["id"]) if media.get("id") else None,
             raw=value,
         )
+    yield from messaging_items(entry, ig_user)
 
 
 def threads_items_of(entry: dict, user_id: str):

@@ -9,7 +9,9 @@ Exactly once by lookup (networks/lookup.py): the caption is reserved before the 
 first looks among the account's recent media for it.
 
 The inbox: comments on the account's media, read media by media for FIRSTHAND_WATCH_HOURS
-(replies_need_watching), answered as replies to the comment and hideable; mentions are not read yet.
+(replies_need_watching) and pushed by the app's webhook, answered as replies to the comment and hideable;
+direct messages, read and answered through the linked Page's Messenger Platform (facebook/messenger.py);
+mentions are not read yet.
 
 developers.facebook.com/docs/instagram-platform: content-publishing (POST /{ig-user-id}/media, image_url,
 caption, is_carousel_item, media_type=CAROUSEL, children; GET /{container}?fields=status_code;
@@ -17,6 +19,7 @@ POST /{ig-user-id}/media_publish creation_id), instagram-graph-api/reference/ig-
 ig-comment/replies (POST /{comment-id}/replies), ig-comment (hide=true), ig-user/media.
 """
 
+import dataclasses
 import time
 from datetime import datetime, timezone
 from functools import partial
@@ -31,7 +34,7 @@ from firsthand.networks.base import (
     PublishedPost,
     RemotePost,
 )
-from firsthand.networks.facebook import graph
+from firsthand.networks.facebook import graph, messenger
 from firsthand.networks.limits import LIMITS
 from firsthand.networks.public_media import public_url
 
@@ -161,7 +164,9 @@ class InstagramConnector:
         )
 
     def send_message(self, account, thread: str, text: str) -> PublishedPost:
-        raise NetworkError("Instagram direct messages are not answered from firsthand yet.", transient=False)
+        """A direct message, through the linked Page's Send API (within Instagram's 24-hour window)."""
+        _, token = self.ig(account)
+        return messenger.send(call, account.credentials["page_id"], token, thread, text)
 
     # --- the inbox --------------------------------------------------------------------------------
 
@@ -192,11 +197,14 @@ class InstagramConnector:
         return InteractionPage(items=items, cursor=after or cursor)
 
     def list_interactions(self, account, cursor: str = "") -> InteractionPage:
-        return InteractionPage(
-            items=[],
-            cursor=cursor,
-            limitation="Instagram mentions and direct messages are not read yet; comments on the account's posts are.",
+        """Direct messages, through the linked Page's conversations (platform=instagram)."""
+        ig_user, token = self.ig(account)
+        page_id = account.credentials["page_id"]
+        refused = "Instagram does not let the app read this account's direct messages"
+        page = messenger.read(
+            call, page_id, token, cursor, platform="instagram", own={ig_user, page_id}, refused=refused
         )
+        return dataclasses.replace(page, limitation=page.limitation or "Instagram mentions are not read yet.")
 
     def list_followers(self, account, cursor: str = "") -> FollowerPage:
         return FollowerPage(profiles=[], cursor="")  # Instagram's API does not list followers

@@ -13,6 +13,8 @@ SCOPES = (
     "instagram_basic",
     "instagram_content_publish",
     "instagram_manage_comments",
+    "instagram_manage_messages",
+    "pages_manage_metadata",
     "pages_show_list",
     "pages_read_engagement",
 )
@@ -25,7 +27,8 @@ ABOUT = {
         "On Meta for Developers, use the business's Meta app (the one for Facebook Pages will do) and add the "
         "Instagram product (API setup with Facebook login).",
         "Add the callback address below as a Valid OAuth Redirect URI, and ask for instagram_basic, "
-        "instagram_content_publish and instagram_manage_comments (App Review for people outside the app's roles).",
+        "instagram_content_publish, instagram_manage_comments and instagram_manage_messages (App Review for "
+        "people outside the app's roles).",
         "Copy the App ID and App secret into the form here.",
     ],
     "can": [

@@ -11,6 +11,9 @@ tests, written from developers.facebook.com/docs/instagram-platform:
   GET/POST /{v}/{ig-media}/comments                    reference/ig-media/comments
   POST /{v}/{ig-comment}/replies                       reference/ig-comment/replies
   POST /{v}/{ig-comment}                               reference/ig-comment (hide)
+  GET  /{v}/{page}/conversations?platform=instagram     messenger-platform/conversations (from: {id, username};
+                                                       instagram_manage_messages, else error 10)
+  POST /{v}/{page}/messages                            messenger-platform/reference/send-api (the Facebook fake's)
 """
 
 from firsthand.networks.facebook.tests.fake_server import FakeFacebook, stamp
@@ -23,6 +26,8 @@ class FakeInstagram(FakeFacebook):
         self.ig_users = {}  # ig user id → {id, username, name}
         self.containers = {}  # id → {status polls left, media, caption, ...}
         self.fetched_urls: list[str] = []
+        self.ig_conversations = {}  # page id → [{id, person, messages: [...]}]
+        self.ig_messages_refused = False  # the app was not granted instagram_manage_messages
 
     def new_ig(self, page_id, username) -> str:
         ig_id = str(next(self.ids))
@@ -45,12 +50,32 @@ class FakeInstagram(FakeFacebook):
         self.comments.setdefault(media_id, []).append(comment_id)
         return comment_id
 
+    def ig_message(self, page_id, igsid, username, text) -> str:
+        """A direct message to the Page's Instagram account, newest first in its conversation."""
+        mid = f"aWdf{next(self.ids)}"
+        threads = self.ig_conversations.setdefault(page_id, [])
+        thread = next((t for t in threads if t["person"] == igsid), None)
+        if thread is None:
+            thread = {"id": f"t_{next(self.ids)}", "person": igsid, "messages": []}
+            threads.append(thread)
+        message = {"id": mid, "message": text, "from": {"id": igsid, "username": username}, "created_time": stamp()}
+        thread["messages"].insert(0, message)
+        return mid
+
     def media_of(self, ig_id) -> list[dict]:
         return [o for o in self.objects.values() if o.get("kind") == "ig_media" and o["owner"] == ig_id]
 
     def graph(self, request, method, path, query, body, page):
         ig_id = self.ig_of_page.get(page["id"])
         match (method, path):
+            case ("GET", [_, "conversations"]) if query.get("platform") == "instagram":
+                if self.ig_messages_refused:
+                    return self.fail(request, 10, "Application does not have permission for this action")
+                data = [
+                    {"id": t["id"], "messages": {"data": t["messages"][:25]}}
+                    for t in self.ig_conversations.get(page["id"], [])
+                ]
+                return self.send(request, 200, {"data": data})
             case ("GET", [object_id]) if object_id == page["id"]:
                 ig = self.ig_users.get(ig_id)
                 return self.send(request, 200, {"id": page["id"], **({"instagram_business_account": ig} if ig else {})})

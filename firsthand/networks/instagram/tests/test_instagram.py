@@ -11,7 +11,7 @@ from django.utils import timezone
 from PIL import Image
 
 from firsthand.inbox import ingest, operations
-from firsthand.inbox.models import Conversation
+from firsthand.inbox.models import AccountCursor, Conversation
 from firsthand.networks import health
 from firsthand.networks.base import Media, NetworkError, OutgoingPost
 from firsthand.networks.instagram.connector import InstagramConnector
@@ -260,3 +260,78 @@ def test_an_odd_instagram_webhook_payload_is_taken_without_a_crash(meta, shop, j
     payload = json.loads(json.dumps(junk).replace('"IG"', json.dumps(shop.remote_id)))
     stored = store(NetworkApp.objects.get(network="instagram"), payload)
     assert stored == (1 if '"id": "5"' in json.dumps(junk) else 0)  # a comment with odd parts is still a comment
+
+
+def test_direct_messages_are_read_and_answered_privately(meta, shop, team):
+    """developers.facebook.com/docs/messenger-platform/conversations (platform=instagram) and the Send API."""
+    page_id = shop.credentials["page_id"]
+    meta.ig_message(page_id, "igsid-51", "dee.bakes", "Do you do birthday cakes?")
+    ingest.poll(shop)
+    ingest.process_pending()
+    talk = Conversation.objects.get()
+    assert talk.kind == "message" and talk.post is None and "question" in talk.labels
+    assert talk.person.name == "dee.bakes" and talk.person.handle == "igsid-51"  # answers go to the scoped id
+    operations.reply(team.membership("staff"), talk, "Yes, order three days ahead.")
+    assert meta.sent_messages == [
+        {"page": page_id, "to": "igsid-51", "text": "Yes, order three days ahead.", "type": "RESPONSE"}
+    ]
+    assert ingest.poll(shop) == 0  # nothing new, nothing twice
+    assert "Instagram mentions are not read yet." in AccountCursor.objects.get(account=shop).limitation
+
+
+def test_without_the_messages_permission_the_account_says_so_in_instagrams_words(meta, shop):
+    meta.ig_messages_refused = True
+    ingest.poll(shop)
+    cursor = AccountCursor.objects.get(account=shop)
+    assert "does not let the app read this account's direct messages" in cursor.limitation
+    assert "does not have permission" in cursor.limitation and cursor.error == ""
+
+
+def test_a_direct_message_through_the_webhook_and_the_poll_is_kept_once(meta, shop, client):
+    """instagram-platform/webhooks/examples: the messaging payload (sender, recipient, timestamp, message)."""
+    import hashlib
+    import hmac
+    import json
+    import time
+
+    from django.urls import reverse
+
+    from firsthand.inbox.models import RawEvent
+    from firsthand.networks.models import NetworkApp
+
+    page_id = shop.credentials["page_id"]
+    mid = meta.ig_message(page_id, "igsid-9", "cy", "Is the café open?")
+    app = NetworkApp.objects.get(network="instagram")
+    event = {
+        "object": "instagram",
+        "entry": [
+            {
+                "id": shop.remote_id,
+                "time": int(time.time()),
+                "messaging": [
+                    {
+                        "sender": {"id": "igsid-9"},
+                        "recipient": {"id": shop.remote_id},
+                        "timestamp": int(time.time() * 1000),
+                        "message": {"mid": mid, "text": "Is the café open?"},
+                    },
+                    {  # our own answer, echoed back
+                        "sender": {"id": shop.remote_id},
+                        "recipient": {"id": "igsid-9"},
+                        "timestamp": int(time.time() * 1000),
+                        "message": {"mid": "echo-1", "text": "Yes", "is_echo": True},
+                    },
+                ],
+            }
+        ],
+    }
+    body = json.dumps(event).encode()
+    signature = "sha256=" + hmac.new(app.client_secret.encode(), body, hashlib.sha256).hexdigest()
+    url = reverse("networks:instagram_webhook", kwargs={"app_id": app.pk})
+    assert (
+        client.post(url, body, content_type="application/json", HTTP_X_HUB_SIGNATURE_256=signature).status_code == 200
+    )
+    ingest.poll(shop)
+    assert list(RawEvent.objects.values_list("remote_id", flat=True)) == [f"m:{mid}"]
+    ingest.process_pending()
+    assert Conversation.objects.get().kind == "message"

@@ -1,0 +1,76 @@
+"""Meta's Messenger Platform, for a Facebook Page's Messenger and for its linked Instagram account's direct
+messages: the same conversations endpoint with another platform, the same Send API.
+
+developers.facebook.com/docs/messenger-platform/conversations (GET /{page}/conversations?platform=
+messenger|instagram with the Page token; Instagram needs instagram_manage_messages) and
+messenger-platform/reference/send-api (POST /{page}/messages: recipient, messaging_type, message).
+"""
+
+import json
+from datetime import datetime, timezone
+
+from firsthand.networks.base import Interaction, InteractionPage, NetworkError, PublishedPost
+from firsthand.networks.facebook import graph
+
+MESSAGE_FIELDS = "messages.limit(25){id,message,from,created_time}"
+
+
+def read(call, page_id: str, token: str, cursor: str, *, platform: str, own: set[str], refused: str) -> InteractionPage:
+    """The newest conversations' latest messages newer than the cursor (the newest time read), oldest first.
+
+    `own`: the ids the business writes as (its answers are not the customer's); `refused`: what the
+    Accounts page says, before the network's words, when the app may not read these messages.
+    """
+    try:
+        found = call(
+            "GET",
+            f"{page_id}/conversations",
+            token,
+            what=f"reading {platform.title()} messages",
+            params={"platform": platform, "fields": MESSAGE_FIELDS, "limit": 25},
+        )
+    except NetworkError as error:
+        if error.transient or error.auth:
+            raise
+        return InteractionPage(items=[], cursor=cursor, limitation=f"{refused}: {error.message}")
+    newest, items = cursor, []
+    for conversation in found.get("data", []):
+        for message in (conversation.get("messages") or {}).get("data", []):
+            sender = message.get("from") or {}
+            if sender.get("id") in own or (cursor and message["created_time"] <= cursor):
+                continue
+            newest = max(newest or "", message["created_time"])
+            items.append(message_item(message, sender))
+    items.sort(key=lambda i: i.created_at)
+    return InteractionPage(items=items, cursor=newest or "")
+
+
+def message_item(message: dict, sender: dict) -> Interaction:
+    # Known by the sender's page- or Instagram-scoped id: the only one an answer can be sent to, and
+    # the one the webhook gives.
+    return Interaction(
+        remote_id=f"m:{message['id']}",
+        kind="message",
+        author_handle=sender.get("id", ""),
+        author_name=sender.get("name") or sender.get("username") or "",
+        text=message.get("message", ""),
+        created_at=graph.moment(message["created_time"]),
+        thread=sender.get("id"),
+        raw=message,
+    )
+
+
+def send(call, page_id: str, token: str, recipient: str, text: str) -> PublishedPost:
+    sent = call(
+        "POST",
+        f"{page_id}/messages",
+        token,
+        what="sending the message",
+        writes=True,
+        data={
+            "recipient": json.dumps({"id": recipient}),
+            "messaging_type": "RESPONSE",
+            "message": json.dumps({"text": text}),
+        },
+    )
+    return PublishedPost(remote_id=sent.get("message_id", ""), url="", published_at=datetime.now(timezone.utc))
