@@ -75,15 +75,17 @@ class FakeFacebook(LoopbackServer):
         return comment_id
 
     def messenger(self, page_id, person_id, name, text) -> str:
-        mid = f"m_{next(self.ids)}"
-        threads = self.conversations.setdefault(page_id, [])
-        thread = next((t for t in threads if t["person"] == person_id), None)
+        return self.add_message(self.conversations, page_id, {"id": person_id, "name": name}, text)
+
+    def add_message(self, box: dict, page_id: str, sender: dict, text: str, prefix="m_") -> str:
+        """A message from `sender` to the Page, newest first in its conversation in `box`."""
+        mid = f"{prefix}{next(self.ids)}"
+        threads = box.setdefault(page_id, [])
+        thread = next((t for t in threads if t["person"] == sender["id"]), None)
         if thread is None:
-            thread = {"id": f"t_{next(self.ids)}", "person": person_id, "messages": []}
+            thread = {"id": f"t_{next(self.ids)}", "person": sender["id"], "messages": []}
             threads.append(thread)
-        thread["messages"].insert(
-            0, {"id": mid, "message": text, "from": {"id": person_id, "name": name}, "created_time": stamp()}
-        )
+        thread["messages"].insert(0, {"id": mid, "message": text, "from": sender, "created_time": stamp()})
         return mid
 
     def posts_of(self, page_id) -> list[dict]:

@@ -1,7 +1,5 @@
 """The Facebook Pages connector against a local Graph API built from Meta's documentation (see fake_server.py)."""
 
-import hashlib
-import hmac
 import html
 import io
 import json
@@ -21,8 +19,8 @@ from firsthand.networks import health
 from firsthand.networks.base import Media, NetworkError, OutgoingPost
 from firsthand.networks.facebook import graph
 from firsthand.networks.facebook.connector import FacebookConnector
+from firsthand.networks.facebook.tests import webhooks
 from firsthand.networks.facebook.tests.fake_server import FakeFacebook
-from firsthand.networks.facebook.webhook import verify_token
 from firsthand.networks.models import ConnectedAccount, NetworkApp
 from firsthand.networks.testing import connect_through_sign_in
 from firsthand.publishing import engine
@@ -165,16 +163,10 @@ def test_a_comment_is_hidden_on_facebook_from_the_conversation_and_stays_in_the_
     assert client_for(team.viewer).post(hide_url).status_code == 403
 
 
-def signature(body: bytes, secret: str) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
 def test_the_webhook_answers_facebooks_handshake_and_takes_only_signed_events(meta, shop, client):
     app = NetworkApp.objects.get(network="facebook")
-    url = reverse("networks:facebook_webhook", kwargs={"app_id": app.pk})
-    hello = {"hub.mode": "subscribe", "hub.verify_token": verify_token(app), "hub.challenge": "1158201444"}
-    assert client.get(url, hello).content == b"1158201444"
-    assert client.get(url, {**hello, "hub.verify_token": "guess"}).status_code == 403
+    assert webhooks.handshake(client, app).content == b"1158201444"
+    assert webhooks.handshake(client, app, token="guess").status_code == 403
     event = {
         "object": "page",
         "entry": [
@@ -206,14 +198,10 @@ def test_the_webhook_answers_facebooks_handshake_and_takes_only_signed_events(me
             }
         ],
     }
-    body = json.dumps(event).encode()
-    forged = client.post(url, body, content_type="application/json", HTTP_X_HUB_SIGNATURE_256=signature(body, "nope"))
+    forged = webhooks.deliver(client, app, event, secret="nope")
     assert forged.status_code == 403 and not RawEvent.objects.exists()
     for _ in range(2):  # Facebook retries what it thinks was not received: kept once
-        answer = client.post(
-            url, body, content_type="application/json", HTTP_X_HUB_SIGNATURE_256=signature(body, app.client_secret)
-        )
-        assert answer.status_code == 200
+        assert webhooks.deliver(client, app, event).status_code == 200
     ingest.process_pending()
     assert sorted(Interaction.objects.values_list("kind", "text")) == [
         ("comment", "<script>alert(1)</script> love it"),
@@ -239,12 +227,8 @@ def test_the_webhook_answers_facebooks_handshake_and_takes_only_signed_events(me
 def test_an_odd_webhook_payload_is_acknowledged_and_loses_nothing(meta, shop, client, junk):
     """Meta resends what is not acknowledged: an odd payload is taken and whatever is readable kept."""
     app = NetworkApp.objects.get(network="facebook")
-    url = reverse("networks:facebook_webhook", kwargs={"app_id": app.pk})
     body = json.dumps(junk).replace("PAGE", shop.remote_id).encode()
-    answer = client.post(
-        url, body, content_type="application/json", HTTP_X_HUB_SIGNATURE_256=signature(body, app.client_secret)
-    )
-    assert answer.status_code == 200
+    assert webhooks.deliver(client, app, body).status_code == 200
     kept = list(RawEvent.objects.values_list("remote_id", flat=True))
     # The only readable item among these: a message with a time that cannot be read (taken as now).
     assert kept == (["m:m1"] if "soon" in body.decode() else [])

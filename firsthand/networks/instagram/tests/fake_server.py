@@ -51,16 +51,8 @@ class FakeInstagram(FakeFacebook):
         return comment_id
 
     def ig_message(self, page_id, igsid, username, text) -> str:
-        """A direct message to the Page's Instagram account, newest first in its conversation."""
-        mid = f"aWdf{next(self.ids)}"
-        threads = self.ig_conversations.setdefault(page_id, [])
-        thread = next((t for t in threads if t["person"] == igsid), None)
-        if thread is None:
-            thread = {"id": f"t_{next(self.ids)}", "person": igsid, "messages": []}
-            threads.append(thread)
-        message = {"id": mid, "message": text, "from": {"id": igsid, "username": username}, "created_time": stamp()}
-        thread["messages"].insert(0, message)
-        return mid
+        """A direct message to the Page's Instagram account."""
+        return self.add_message(self.ig_conversations, page_id, {"id": igsid, "username": username}, text, "aWdf")
 
     def media_of(self, ig_id) -> list[dict]:
         return [o for o in self.objects.values() if o.get("kind") == "ig_media" and o["owner"] == ig_id]

@@ -2,21 +2,26 @@
 
 import html
 import io
+import json
+import time
 import uuid
 from urllib.parse import urlsplit
 
 import pytest
 from django.core.files.storage import default_storage
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
 from firsthand.inbox import ingest, operations
-from firsthand.inbox.models import AccountCursor, Conversation
+from firsthand.inbox.models import AccountCursor, Conversation, RawEvent
 from firsthand.networks import health
 from firsthand.networks.base import Media, NetworkError, OutgoingPost
+from firsthand.networks.facebook.tests import webhooks
+from firsthand.networks.facebook.webhook import store, verify_token
 from firsthand.networks.instagram.connector import InstagramConnector
 from firsthand.networks.instagram.tests.fake_server import FakeInstagram
-from firsthand.networks.models import ConnectedAccount
+from firsthand.networks.models import ConnectedAccount, NetworkApp
 from firsthand.networks.testing import connect_through_sign_in
 from firsthand.publishing import engine
 from firsthand.publishing.models import Delivery, MediaFile, Post, PostMedia
@@ -167,17 +172,6 @@ def test_comments_come_in_pages(meta, shop):
 def test_a_comment_arrives_at_once_through_the_signed_webhook_and_is_kept_once(meta, shop, team, client, client_for):
     """developers.facebook.com/docs/instagram-platform/webhooks/examples (the comments payload) and
     .../graph-api/webhooks/getting-started (the hub.* handshake, X-Hub-Signature-256)."""
-    import hashlib
-    import hmac
-    import json
-    import time
-
-    from django.urls import reverse
-
-    from firsthand.inbox.models import RawEvent
-    from firsthand.networks.facebook.webhook import verify_token
-    from firsthand.networks.models import NetworkApp
-
     image = Media(path=picture(), mime_type="image/jpeg")
     post = Post.objects.create(workspace=team.workspace, author=team.owner, text="New menu")
     made = instagram.publish(shop, OutgoingPost(text="New menu", idempotency_key="m", media=(image,)))
@@ -185,12 +179,10 @@ def test_a_comment_arrives_at_once_through_the_signed_webhook_and_is_kept_once(m
         post=post, account=shop, state=State.PUBLISHED, published_at=timezone.now(), remote_ids=[made.remote_id]
     )
     app = NetworkApp.objects.get(network="instagram")
-    url = reverse("networks:instagram_webhook", kwargs={"app_id": app.pk})
-    hello = {"hub.mode": "subscribe", "hub.verify_token": verify_token(app), "hub.challenge": "15"}
-    assert client.get(url, hello).content == b"15"
-    assert client.get(url, {**hello, "hub.verify_token": "guess"}).status_code == 403
+    assert webhooks.handshake(client, app, challenge="15").content == b"15"
+    assert webhooks.handshake(client, app, token="guess").status_code == 403
     setup = client_for(team.owner).get(reverse("networks:app_setup", args=[team.workspace.slug, "instagram"]))
-    assert url in setup.content.decode() and verify_token(app) in setup.content.decode()
+    assert webhooks.address(app) in setup.content.decode() and verify_token(app) in setup.content.decode()
 
     asked = meta.ig_comment(made.remote_id, "ann.lee", "Is the <b>soup</b> vegan?")
     comment = {"id": asked, "text": "Is the <b>soup</b> vegan?", "media": {"id": made.remote_id}}
@@ -210,18 +202,9 @@ def test_a_comment_arrives_at_once_through_the_signed_webhook_and_is_kept_once(m
             {"id": "another-account", "changes": [{"field": "comments", "value": {"id": "9", "from": {"id": "1"}}}]},
         ],
     }
-    body = json.dumps(event).encode()
-
-    def signed(secret):
-        return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-    forged = client.post(url, body, content_type="application/json", HTTP_X_HUB_SIGNATURE_256=signed("nope"))
-    assert forged.status_code == 403 and not RawEvent.objects.exists()
+    assert webhooks.deliver(client, app, event, secret="nope").status_code == 403 and not RawEvent.objects.exists()
     for _ in range(2):  # Meta sends again what it thinks was not received: kept once
-        answer = client.post(
-            url, body, content_type="application/json", HTTP_X_HUB_SIGNATURE_256=signed(app.client_secret)
-        )
-        assert answer.status_code == 200
+        assert webhooks.deliver(client, app, event).status_code == 200
     assert RawEvent.objects.count() == 1
     ingest.process_pending()
     talk = Conversation.objects.get()
@@ -233,13 +216,7 @@ def test_a_comment_arrives_at_once_through_the_signed_webhook_and_is_kept_once(m
     ingest.process_pending()
     assert talk.items.count() == 1 and RawEvent.objects.count() == 1
 
-    def signed_body(raw):
-        return "sha256=" + hmac.new(app.client_secret.encode(), raw, hashlib.sha256).hexdigest()
-
-    junk = client.post(
-        url, b"not json", content_type="application/json", HTTP_X_HUB_SIGNATURE_256=signed_body(b"not json")
-    )
-    assert junk.status_code == 400 and RawEvent.objects.count() == 1
+    assert webhooks.deliver(client, app, b"not json").status_code == 400 and RawEvent.objects.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -252,11 +229,6 @@ def test_a_comment_arrives_at_once_through_the_signed_webhook_and_is_kept_once(m
     ],
 )
 def test_an_odd_instagram_webhook_payload_is_taken_without_a_crash(meta, shop, junk):
-    import json
-
-    from firsthand.networks.facebook.webhook import store
-    from firsthand.networks.models import NetworkApp
-
     payload = json.loads(json.dumps(junk).replace('"IG"', json.dumps(shop.remote_id)))
     stored = store(NetworkApp.objects.get(network="instagram"), payload)
     assert stored == (1 if '"id": "5"' in json.dumps(junk) else 0)  # a comment with odd parts is still a comment
@@ -289,16 +261,6 @@ def test_without_the_messages_permission_the_account_says_so_in_instagrams_words
 
 def test_a_direct_message_through_the_webhook_and_the_poll_is_kept_once(meta, shop, client):
     """instagram-platform/webhooks/examples: the messaging payload (sender, recipient, timestamp, message)."""
-    import hashlib
-    import hmac
-    import json
-    import time
-
-    from django.urls import reverse
-
-    from firsthand.inbox.models import RawEvent
-    from firsthand.networks.models import NetworkApp
-
     page_id = shop.credentials["page_id"]
     mid = meta.ig_message(page_id, "igsid-9", "cy", "Is the café open?")
     app = NetworkApp.objects.get(network="instagram")
@@ -325,12 +287,7 @@ def test_a_direct_message_through_the_webhook_and_the_poll_is_kept_once(meta, sh
             }
         ],
     }
-    body = json.dumps(event).encode()
-    signature = "sha256=" + hmac.new(app.client_secret.encode(), body, hashlib.sha256).hexdigest()
-    url = reverse("networks:instagram_webhook", kwargs={"app_id": app.pk})
-    assert (
-        client.post(url, body, content_type="application/json", HTTP_X_HUB_SIGNATURE_256=signature).status_code == 200
-    )
+    assert webhooks.deliver(client, app, event).status_code == 200
     ingest.poll(shop)
     assert list(RawEvent.objects.values_list("remote_id", flat=True)) == [f"m:{mid}"]
     ingest.process_pending()

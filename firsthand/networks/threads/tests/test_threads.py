@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 from django.core.files.storage import default_storage
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
@@ -14,7 +15,9 @@ from firsthand.inbox import ingest, operations
 from firsthand.inbox.models import AccountCursor, Conversation, RawEvent
 from firsthand.networks import health
 from firsthand.networks.base import Media, NetworkError, OutgoingPost
-from firsthand.networks.models import ConnectedAccount
+from firsthand.networks.facebook.tests import webhooks
+from firsthand.networks.facebook.webhook import store
+from firsthand.networks.models import ConnectedAccount, NetworkApp
 from firsthand.networks.testing import connect_through_sign_in
 from firsthand.networks.threads.connector import ThreadsConnector
 from firsthand.networks.threads.tests.fake_server import FakeThreads
@@ -144,27 +147,16 @@ def test_replies_come_in_pages_and_a_rate_limit_waits(meta, shop, monkeypatch):
 def test_a_reply_arrives_at_once_through_the_signed_webhook_and_is_kept_once(meta, shop, team, client, client_for):
     """developers.facebook.com/docs/threads/webhooks: the replies field's notification, one per request,
     signed with the app secret (X-Hub-Signature-256) after the hub.* handshake."""
-    import hashlib
-    import hmac
-    import json
-
-    from django.urls import reverse
-
-    from firsthand.networks.facebook.webhook import verify_token
-    from firsthand.networks.models import NetworkApp
-
     made = threads.publish(shop, OutgoingPost(text="Spring menu", idempotency_key="s"))
     post = Post.objects.create(workspace=team.workspace, author=team.owner, text="Spring menu")
     Delivery.objects.create(
         post=post, account=shop, state=State.PUBLISHED, published_at=timezone.now(), remote_ids=[made.remote_id]
     )
     app = NetworkApp.objects.get(network="threads")
-    url = reverse("networks:threads_webhook", kwargs={"app_id": app.pk})
-    hello = {"hub.mode": "subscribe", "hub.verify_token": verify_token(app), "hub.challenge": "77"}
-    assert client.get(url, hello).content == b"77"
-    assert client.get(url, {**hello, "hub.verify_token": "guess"}).status_code == 403
+    assert webhooks.handshake(client, app, challenge="77").content == b"77"
+    assert webhooks.handshake(client, app, token="guess").status_code == 403
     setup = client_for(team.owner).get(reverse("networks:app_setup", args=[team.workspace.slug, "threads"]))
-    assert url in setup.content.decode()
+    assert webhooks.address(app) in setup.content.decode()
 
     asked = meta.someone_replies(made.remote_id, "ann", "Vegan options?")
     root = {"id": made.remote_id, "owner_id": shop.remote_id, "username": "cornercafe"}
@@ -179,9 +171,7 @@ def test_a_reply_arrives_at_once_through_the_signed_webhook_and_is_kept_once(met
         }
 
     def send(payload):
-        body = json.dumps(payload).encode()
-        signature = "sha256=" + hmac.new(app.client_secret.encode(), body, hashlib.sha256).hexdigest()
-        return client.post(url, body, content_type="application/json", HTTP_X_HUB_SIGNATURE_256=signature)
+        return webhooks.deliver(client, app, payload)
 
     reply = {"id": asked, "username": "ann", "text": "Vegan options?", "timestamp": "2026-11-24T10:33:16+0000"}
     for _ in range(2):  # sent again by Meta: kept once
@@ -212,9 +202,6 @@ def test_a_reply_arrives_at_once_through_the_signed_webhook_and_is_kept_once(met
     ],
 )
 def test_an_odd_threads_webhook_payload_is_taken_without_a_crash(meta, shop, junk):
-    from firsthand.networks.facebook.webhook import store
-    from firsthand.networks.models import NetworkApp
-
     payload = json.loads(json.dumps(junk).replace("USER", shop.remote_id))
     stored = store(NetworkApp.objects.get(network="threads"), payload)
     # Only a reply under a root post that cannot be read still counts, filed under no post.
