@@ -134,22 +134,21 @@ class StreamKeeper:
             self.streams.pop(account_id).stop()
 
     def claim(self) -> set[int]:
-        """Take or renew the lease of every streamable account no other live worker holds."""
+        """Take or renew the lease of every streamable account no other live worker holds, in three
+        queries however many accounts, and say which this worker holds now.
+
+        The UPDATE's condition is on the cursor's own columns, so on PostgreSQL a row another worker
+        has just taken is re-checked against its new values and skipped."""
         now = timezone.now()
+        streamable = list(
+            AccountCursor.objects.filter(account__network__in=registry.STREAMS, account__disconnected_at=None)
+            .exclude(account__health=ConnectedAccount.Health.NEEDS_RECONNECT)
+            .values_list("pk", flat=True)
+        )
         free = Q(stream_until=None) | Q(stream_until__lt=now) | Q(streamed_by=self.worker_id)
-        streamable = (
-            AccountCursor.objects.filter(
-                free, account__network__in=registry.STREAMS, account__disconnected_at=None
-            ).exclude(account__health=ConnectedAccount.Health.NEEDS_RECONNECT)
-        ).values_list("pk", "account_id")
-        held = set()
-        for pk, account_id in streamable:
-            taken = AccountCursor.objects.filter(free, pk=pk).update(
-                streamed_by=self.worker_id, stream_until=now + timedelta(seconds=LEASE_SECONDS)
-            )
-            if taken:  # nothing updated: another worker took it in between
-                held.add(account_id)
-        return held
+        mine = AccountCursor.objects.filter(pk__in=streamable)
+        mine.filter(free).update(streamed_by=self.worker_id, stream_until=now + timedelta(seconds=LEASE_SECONDS))
+        return set(mine.filter(streamed_by=self.worker_id).values_list("account_id", flat=True))
 
     def close(self) -> None:
         for stream in self.streams.values():
