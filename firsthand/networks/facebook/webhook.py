@@ -7,14 +7,8 @@ HMAC of the raw body with the app secret), checked before anything is read; .../
 (the feed field: item "comment", verb "add", comment_id, post_id, from, message, created_time) and
 messenger-platform/webhooks (entry[].messaging[]: sender, recipient, timestamp, message.mid, message.text).
 
-Instagram's (developers.facebook.com/docs/instagram-platform/webhooks/examples, .../graph-api/webhooks/
-reference/instagram) come the same way, signed the same way, with object "instagram": entry.id is the
-Instagram account, changes[] field "comments" with value id, text, from {id, username}, media {id}; direct messages as
-Messenger's entry[].messaging[] (instagram-platform/webhooks/examples, messaging payload).
-
-Threads' (developers.facebook.com/docs/threads/webhooks) too, shaped differently: one notification per
-request, {"target_id", "values": {"field": "replies", "value": {id, username, text, timestamp,
-replied_to {id}, root_post {id, owner_id, username}}}}, the root post's owner being the account.
+Instagram's and Threads' come the same way, signed the same way; what their deliveries hold is read by
+their own modules (instagram/webhook.py, threads/webhook.py), each giving entries() and items_of().
 
 Each workspace's app has its own address (/networks/<facebook|instagram|threads>/webhook/<app>/) and
 verify token (shown on the set-up page). What arrives is stored raw, exactly as polling stores it,
@@ -25,6 +19,7 @@ import hashlib
 import hmac
 import json
 from datetime import datetime, timezone
+from importlib import import_module
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseForbidden
@@ -35,7 +30,6 @@ from firsthand.inbox.bulk import insert_objects
 from firsthand.inbox.ingest import payload_of
 from firsthand.inbox.models import RawEvent
 from firsthand.networks.base import Interaction
-from firsthand.networks.facebook import graph
 from firsthand.networks.models import ConnectedAccount, NetworkApp
 
 
@@ -70,41 +64,35 @@ def receive(request, app_id, network="facebook"):
     return HttpResponse("ok")  # answered at once: Facebook retries what is not acknowledged
 
 
-def store(app: NetworkApp, payload: dict) -> int:
+# Each network's reader: entries(payload) → [(the account's id on the network, entry)] and
+# items_of(entry, the account's id) → the Interactions in it.
+READERS = {
+    "facebook": "firsthand.networks.facebook.webhook",
+    "instagram": "firsthand.networks.instagram.webhook",
+    "threads": "firsthand.networks.threads.webhook",
+}
+
+
+def store(app: NetworkApp, payload) -> int:
+    reader = import_module(READERS[app.network])
     accounts = {
         account.remote_id: account
         for account in ConnectedAccount.objects.connected().filter(workspace=app.workspace, network=app.network)
     }
-    read = {"instagram": instagram_items_of, "threads": threads_items_of}.get(app.network, items_of)
     events = []
-    for entry in entries_of(app.network, payload):
-        if not isinstance(entry, dict):
-            continue
-        account = accounts.get(str(entry.get("id")))
+    for account_id, entry in reader.entries(payload):
+        account = accounts.get(account_id)
         if account is None:
             continue  # an account of this app that this workspace has not connected
-        for item in read(entry, account.remote_id):
+        for item in reader.items_of(entry, account.remote_id):
             events.append(RawEvent(account=account, remote_id=item.remote_id[:255], payload=payload_of(item)))
     insert_objects(RawEvent, events, ignore_conflicts=True)
     return len(events)
 
 
-def entries_of(network: str, payload) -> list[dict]:
-    """Facebook and Instagram send entries for several accounts; Threads one notification, for one."""
-    if network == "threads":
-        notes = payload if isinstance(payload, list) else [payload]
-        return [
-            {**note, "id": threads_account_of(note)}
-            for note in notes
-            if isinstance(note, dict) and isinstance(note.get("values"), dict)
-        ]
-    entries = payload.get("entry", []) if isinstance(payload, dict) else []
-    return entries if isinstance(entries, list) else []
-
-
-def threads_account_of(note: dict) -> str:
-    root = as_dict(as_dict(note["values"].get("value")).get("root_post"))
-    return str(root.get("owner_id") or note.get("target_id") or "")
+def entries(payload) -> list[tuple[str, dict]]:
+    """A delivery's entry[], one per account (Facebook's and Instagram's shape)."""
+    return [(str(entry.get("id")), entry) for entry in map(as_dict, as_list(as_dict(payload).get("entry")))]
 
 
 def as_list(value) -> list:
@@ -153,47 +141,6 @@ def messaging_items(entry: dict, own_id: str):
             thread=sender,
             raw=event,
         )
-
-
-def instagram_items_of(entry: dict, ig_user: str):
-    """An Instagram account's new comments, under the media they are on (as list_replies() reads them), and
-    its direct messages."""
-    for change in map(as_dict, as_list(entry.get("changes"))):
-        value = as_dict(change.get("value"))
-        sender, media = as_dict(value.get("from")), as_dict(value.get("media"))
-        if change.get("field") != "comments" or not value.get("id") or str(sender.get("id")) == ig_user:
-            continue  # another field, or the account's own answer
-        yield Interaction(
-            remote_id=str(value["id"]),
-            kind="comment",
-            author_handle=str(sender.get("username") or "someone"),
-            author_name="",
-            text=str(value.get("text", "")),
-            created_at=moment(entry.get("time")),
-            in_reply_to=str(media["id"]) if media.get("id") else None,
-            raw=value,
-        )
-    yield from messaging_items(entry, ig_user)
-
-
-def threads_items_of(entry: dict, user_id: str):
-    """A reply to one of the account's Threads posts, as list_replies() reads it: under the root post."""
-    field, value = entry["values"].get("field"), as_dict(entry["values"].get("value"))
-    root = as_dict(value.get("root_post"))
-    if field != "replies" or not value.get("id"):
-        return
-    if root.get("username") and value.get("username") == root.get("username"):
-        return  # the account answering under its own post
-    yield Interaction(
-        remote_id=str(value["id"]),
-        kind="reply",
-        author_handle=str(value.get("username") or "someone"),
-        author_name="",
-        text=str(value.get("text", "")),
-        created_at=graph.moment(value.get("timestamp")),
-        in_reply_to=str(root["id"]) if root.get("id") else None,
-        raw=value,
-    )
 
 
 def moment(value) -> datetime:
