@@ -146,9 +146,9 @@ class StreamKeeper:
             .values_list("pk", flat=True)
         )
         free = Q(stream_until=None) | Q(stream_until__lt=now) | Q(streamed_by=self.worker_id)
-        mine = AccountCursor.objects.filter(pk__in=streamable)
-        mine.filter(free).update(streamed_by=self.worker_id, stream_until=now + timedelta(seconds=LEASE_SECONDS))
-        return set(mine.filter(streamed_by=self.worker_id).values_list("account_id", flat=True))
+        candidates = AccountCursor.objects.filter(pk__in=streamable)
+        candidates.filter(free).update(streamed_by=self.worker_id, stream_until=now + timedelta(seconds=LEASE_SECONDS))
+        return set(candidates.filter(streamed_by=self.worker_id).values_list("account_id", flat=True))
 
     def close(self) -> None:
         for stream in self.streams.values():
