@@ -46,9 +46,8 @@ def run(kind: str, stdin=None, stdout=None, model_choice: str | None = None) -> 
 
     try:
         for line in stdin:
-            if not line.strip():
-                continue
-            pending.append(parse(line))
+            # A blank line still gets its line out, so output line N always answers input line N.
+            pending.append(parse(line) if line.strip() else (None, None, "empty line: each line must be a JSON object"))
             if len(pending) >= BATCH:
                 flush()
         flush()

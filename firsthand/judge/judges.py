@@ -5,7 +5,7 @@ import numpy as np
 from firsthand.judge import rules, transformer
 from firsthand.judge.follower import judge_profile
 from firsthand.judge.linear import MODELS, LinearModel
-from firsthand.judge.text import featurize
+from firsthand.judge.text import featurize, readable
 from firsthand.judge.valence import valence_features
 
 TEXT_KINDS = ("offensive", "sentiment", "complaint", "question")
@@ -22,7 +22,7 @@ def text_of(item) -> str:
     text = item.get("text") if isinstance(item, dict) else item
     if not isinstance(text, str):
         raise ValueError('needs a "text" string')
-    return text[:MAX_TEXT]
+    return readable(text)[:MAX_TEXT]
 
 
 def judge(kind: str, items: list, model_choice: str | None = None) -> list[dict]:
@@ -93,7 +93,7 @@ def triage(texts: list[str]) -> list[dict[str, str]]:
     """The four text labels of each text, as judge() gives them, without reasons: what the inbox files
     every incoming message by. The text is featurised once for both n-gram models, the lexicon read
     once for sentiment and complaint, which makes it several times faster than four judge() calls."""
-    texts = [text[:MAX_TEXT] for text in texts]
+    texts = [readable(text)[:MAX_TEXT] for text in texts]
     if not texts:
         return []
     features, _ = featurize(texts)

@@ -41,6 +41,19 @@ MENTIONS = re.compile(r"@\w+")
 MENTION = " auser "
 
 
+# Characters no model reads and some code cannot carry: C0/C1 controls (a NUL would split a document in
+# hashed_features' joined batch; tab and newline are kept as spaces are) and lone surrogates, which
+# cannot be encoded at all (a JSON "\\ud800" escape makes one). Each becomes a space.
+UNREADABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def readable(text) -> str:
+    """The text with what cannot be read replaced by spaces; anything that is not a string reads as ""."""
+    if not isinstance(text, str):
+        return ""
+    return UNREADABLE.sub(" ", text) if UNREADABLE.search(text) else text
+
+
 def unmask(match: re.Match) -> str:
     before, after = match.group(1).lower(), match.group(3).lower()
     for word in MASKABLE:
@@ -51,7 +64,7 @@ def unmask(match: re.Match) -> str:
 
 
 def normalise(text: str) -> str:
-    text = URLS.sub(" URL ", text or "")
+    text = URLS.sub(" URL ", readable(text))
     text = MENTIONS.sub(MENTION, text)
     text = MASKED.sub(unmask, text)
     text = LEETY_WORD.sub(lambda m: m.group(0).translate(LEET), text)
@@ -62,7 +75,7 @@ def normalise_all(texts: list[str]) -> list[str]:
     """normalise() of each text, done on the batch as one string: one pass of each pattern, not one per text."""
     if not texts:
         return []
-    return normalise("\n".join((text or "").replace("\n", " ") for text in texts)).split("\n")
+    return normalise("\n".join(readable(text).replace("\n", " ") for text in texts)).split("\n")
 
 
 def featurize(texts: list[str]):

@@ -172,3 +172,47 @@ def test_only_a_disguised_word_is_called_disguised_not_a_mention():
     assert plain["label"] == hidden["label"] == "offensive"
     assert "disguised spelling" not in plain["reasons"] and "disguised spelling" in hidden["reasons"]
     assert not any("auser" in reason for reason in plain["reasons"] + hidden["reasons"])
+
+
+HOSTILE_TEXTS = [
+    "order 12\x00 never came",  # a NUL once split the batch's joined documents and raised
+    "\ud800 lone surrogate \udfff",  # cannot be encoded at all
+    "",
+    " \t\n ",
+    "\x01\x02\x1b[31m red \x7f\x9f",
+    "\u202eoverride\u200f \u05e9\u05dc\u05d5\u05dd 42",
+    "x" * 100_000,
+    "word " * 20_000,
+]
+
+
+@pytest.mark.parametrize("kind", ["offensive", "sentiment", "complaint", "question"])
+def test_no_text_crashes_a_batch_and_each_keeps_its_place(kind):
+    texts = [*HOSTILE_TEXTS, "you absolute f*cking idiot", "My parcel never arrived, where is it?"]
+    results = judge(kind, texts)
+    assert len(results) == len(texts)
+    assert all("label" in r and 0 <= r["score"] <= 1 for r in results)
+    # A poisoned neighbour does not change how a plain text is judged.
+    for plain in texts[-2:]:
+        assert judge(kind, [plain])[0]["label"] == results[texts.index(plain)]["label"]
+
+
+def test_triage_files_every_text_beside_a_poisoned_one():
+    from firsthand.judge.judges import triage
+
+    texts = [*HOSTILE_TEXTS, "My parcel never arrived, where is it?"]
+    labels = triage(texts)
+    assert len(labels) == len(texts)
+    assert labels[-1] == triage(["My parcel never arrived, where is it?"])[0]
+    assert triage(["order 12\x00 never came"]) == triage(["order 12  never came"])
+
+
+def test_a_blank_line_gets_an_error_line_so_lines_stay_matched():
+    code, results = cli(
+        "sentiment", json.dumps({"id": 1, "text": "love it"}) + "\n\n   \n" + '{"id": 4, "text": "ok"}\n'
+    )
+    assert code == 0
+    assert len(results) == 4
+    assert results[0]["id"] == 1 and "label" in results[0]
+    assert "error" in results[1] and "error" in results[2]
+    assert results[3]["id"] == 4 and "label" in results[3]
