@@ -163,6 +163,16 @@ def watched(account) -> bool:
 _next_spike_check = 0.0
 
 
+def guarded(step) -> int:
+    """Run one of the worker's steps; a failure is logged and the next step runs all the same, so a
+    fault in filing never stops the overdue clocks or account health, nor the reverse."""
+    try:
+        return step() or 0
+    except Exception:
+        logger.exception("the inbox step %s failed; the others go on", getattr(step, "__name__", step))
+        return 0
+
+
 def run_once() -> int:
     import time
 
@@ -172,11 +182,10 @@ def run_once() -> int:
     from firsthand.system.statistics import refresh_now_and_then
 
     global _next_spike_check
-    done = poll_rung() + poll_due() + watch_due() + process_pending()
-    check_due()
-    tell_overdue()
-    refresh_now_and_then()
+    done = sum(guarded(step) for step in (poll_rung, poll_due, watch_due, process_pending))
+    for step in (check_due, tell_overdue, refresh_now_and_then):
+        guarded(step)
     if time.monotonic() >= _next_spike_check:  # once a minute is plenty for an hourly measure
         _next_spike_check = time.monotonic() + 60
-        check_all()
+        guarded(check_all)
     return done

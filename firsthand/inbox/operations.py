@@ -268,3 +268,20 @@ def set_status(membership, conversation: Conversation, status: str) -> None:
     if status not in Conversation.Status.values:
         raise ReplyError("Unknown status.")
     Conversation.objects.filter(pk=conversation.pk).update(status=status)
+
+
+def retry_set_aside(membership) -> int:
+    """An owner or manager asks for the items filing set aside to be filed again (after a fix)."""
+    from firsthand.inbox import filing
+    from firsthand.team.access import require
+
+    require(membership, Capability.MANAGE_ACCOUNTS)
+    again = filing.retry_set_aside(membership.workspace)
+    if again:
+        record(
+            "inbox.set_aside_retried",
+            f"{membership.user} asked the inbox to file again {again} item(s) it had set aside",
+            actor=membership.user,
+            workspace=membership.workspace,
+        )
+    return again

@@ -19,14 +19,20 @@ from firsthand.team.permissions import Capability
 
 
 def accounts_page(request, membership, sandbox_form=None, bluesky_form=None, mastodon_form=None, status=200):
+    from firsthand.inbox.filing import set_aside
+
+    accounts = list(
+        ConnectedAccount.objects.connected().filter(workspace=membership.workspace).select_related("inbox_cursor")
+    )
+    aside = set_aside(membership.workspace)
+    for account in accounts:  # what the inbox could not file from it, shown so nothing is lost unseen
+        account.set_aside_count, account.set_aside_reasons = aside.get(account.pk, (0, []))
     return render(
         request,
         "networks/accounts.html",
         {
             "active": "accounts",
-            "accounts": ConnectedAccount.objects.connected()
-            .filter(workspace=membership.workspace)
-            .select_related("inbox_cursor"),
+            "accounts": accounts,
             "sandbox_form": sandbox_form or SandboxConnectForm(),
             "bluesky_form": bluesky_form or BlueskyConnectForm(),
             "mastodon_form": mastodon_form or MastodonConnectForm(),
