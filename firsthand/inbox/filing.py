@@ -67,6 +67,8 @@ ITEM_COLUMNS = [
 
 def parse(raw) -> dict:
     data = raw.payload if isinstance(raw.payload, dict) else {}
+    if data.get("unread"):  # stored whole by a webhook whose reader could not read it
+        raise ValueError(str(data["unread"]))
     kind, handle = data.get("kind"), data.get("author_handle")
     if not isinstance(kind, str) or not isinstance(handle, str) or not handle:
         raise ValueError("the network's item has no kind or no author")

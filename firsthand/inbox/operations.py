@@ -32,6 +32,8 @@ def reply(membership, conversation: Conversation, text: str) -> Interaction | Pe
     account = conversation.account
     if not text:
         raise ReplyError("Write the answer first.")
+    if "\x00" in text:  # no network takes it, nor PostgreSQL; a form field would refuse it the same way
+        raise ReplyError("The answer holds a null character (U+0000), which can't be sent. Remove it and try again.")
     # Signed with its author when the workspace wants it ("^OB"), so customers know who answered.
     text += BrandRules.for_workspace(conversation.workspace).signature(membership.user)
     ready_to_send(account, text)

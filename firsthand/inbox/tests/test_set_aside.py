@@ -159,3 +159,46 @@ def test_a_failure_in_filing_stops_neither_the_overdue_clocks_nor_the_streams(te
     monkeypatch.setattr(loop.streams, "tick", tick)
     loop.run()
     assert ran[1:] == ["approval clock", "streams"]
+
+
+def test_an_account_whose_page_cannot_be_read_waits_with_the_reason_and_the_others_are_read(team, account, monkeypatch):
+    from firsthand.inbox.models import AccountCursor
+    from firsthand.networks.sandbox.connector import SandboxConnector
+
+    other = connect_sandbox_account(team.workspace, "corner-bakery", by=team.owner)
+    many_say(other, [])  # a cursor for each
+    many_say(account, [])
+    remote = SandboxAccount.objects.get(pk=int(other.remote_id))
+    SandboxEvent.objects.create(account=remote, kind="mention", author_handle="ann", text="Open today?")
+    real = SandboxConnector.list_interactions
+
+    def list_interactions(self, connected, cursor=""):
+        if connected.pk == account.pk:
+            raise KeyError("id")  # the network's answer lacked what its reader expects
+        return real(self, connected, cursor)
+
+    monkeypatch.setattr(SandboxConnector, "list_interactions", list_interactions)
+    AccountCursor.objects.update(next_poll_at=filing.timezone.now())
+    assert ingest.poll_due() == 1
+    assert "could not read what the network sent (KeyError)" in AccountCursor.objects.get(account=account).error
+
+
+def test_a_webhook_entry_its_reader_cannot_read_is_kept_and_set_aside_with_the_reason(team, monkeypatch):
+    from firsthand.networks.facebook import webhook
+    from firsthand.networks.models import ConnectedAccount, NetworkApp
+
+    app = NetworkApp.objects.create(workspace=team.workspace, network="facebook", client_id="app")
+    ConnectedAccount.objects.create(workspace=team.workspace, network="facebook", remote_id="PAGE", handle="bakery")
+    comment = {"field": "feed", "value": {"item": "comment", "verb": "add", "comment_id": "c1", "message": "Hi"}}
+    payload = {"entry": [{"id": "PAGE", "changes": [comment]}]}
+
+    def broken(entry, page_id):
+        raise AttributeError("'int' object has no attribute 'get'")
+        yield
+
+    monkeypatch.setattr(webhook, "items_of", broken)
+    assert webhook.store(app, payload) == 1
+    ingest.process_pending()
+    raw = RawEvent.objects.get()
+    assert raw.payload["entry"]["changes"] == [comment]  # kept whole
+    assert "could not read this delivery from the network (AttributeError)" in raw.error
