@@ -58,7 +58,9 @@ def data_dir() -> Path:
         path = Path(configured).expanduser()
     else:
         path = Path.home() / ".local" / "share" / "firsthand"
-    path.mkdir(parents=True, exist_ok=True)
+    from firsthand.system.private import make_private
+
+    make_private(path)  # 0700, and files an older version left readable made 0600
     return path.resolve()
 
 

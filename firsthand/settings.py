@@ -4,6 +4,7 @@ See the configuration reference in README.md for every variable.
 """
 
 import importlib.util
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -126,6 +127,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # take the cores other requests need. An `options` given in DATABASE_URL replaces this.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c max_parallel_workers_per_gather=0")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    from firsthand.system.private import private_file
+
+    # Made 0600 before SQLite opens it: SQLite would create it 0644 under the usual umask, and gives
+    # the WAL and SHM the database file's permissions.
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        private_file(Path(DATABASES["default"]["NAME"]))
     # The web server and the worker write to one file at the same time.
     # WAL lets readers and a writer work together; IMMEDIATE transactions take
     # the write lock up front, so a transaction never has to upgrade a read lock
@@ -263,7 +270,7 @@ if EMAIL_CONFIGURED:
 else:
     # Without SMTP nothing can be delivered; mail is kept in the data dir so
     # that an administrator can still read a password-reset message.
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_BACKEND = "firsthand.system.mail.PrivateFileBackend"  # 0600: it holds password-reset links
     EMAIL_FILE_PATH = str(DATA_DIR / "unsent-mail")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "firsthand <firsthand@localhost>")
 
@@ -272,6 +279,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "firsthand <firsthand@localhost>"
 # Kept under the data dir, or in S3-compatible storage when FIRSTHAND_S3_BUCKET is set
 # (install firsthand[s3]). Either way they are served only through views that check membership.
 MEDIA_ROOT = DATA_DIR
+# Whatever the umask: only firsthand's own user reads the uploads (Django's default is 0644).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -85,19 +85,19 @@ def approve(membership, post) -> None:
         gone = [d.account.handle for d in deliveries if d.account.disconnected_at or d.account.needs_reconnect]
         if gone:
             raise ApprovalError(f"{', '.join(gone)} is not connected; reconnect it or send the post back.")
+        from firsthand.publishing.operations import PublishingError, send_on
+
         earliest = timezone.now() + timedelta(seconds=settings.UNDO_SECONDS)
-        for delivery in deliveries:
-            # Approved after its time: it goes out now (after the undo window), never silently dropped.
-            delivery.move(State.SCHEDULED, due_at=max(delivery.due_at or earliest, earliest))
-            delivery.save(update_fields=["state", "due_at", "updated_at"])
+        # Approved after its time: it goes out now (after the undo window), never silently dropped.
+        moments = {delivery.pk: max(delivery.due_at or earliest, earliest) for delivery in deliveries}
+        try:
+            # The same check as every way to "scheduled": a brand rule added since the request still blocks.
+            send_on(
+                membership, post, deliveries, moments, action="guard.approved", summary=f"{membership.user} approved"
+            )
+        except PublishingError as refusal:
+            raise ApprovalError(str(refusal)) from None
         Post.objects.filter(pk=post.pk).update(approved_by=membership.user, approved_at=timezone.now())
-        record(
-            "guard.approved",
-            f"{membership.user} approved “{post.text[:60]}”",
-            actor=membership.user,
-            workspace=post.workspace,
-            post=post.pk,
-        )
         notify(
             post.workspace,
             [post.author],

@@ -78,7 +78,7 @@ def resume(membership, pause: Pause, *, overdue: str, when: datetime | None = No
         moved = 0
         if overdue != "keep":
             target = timezone.now() if overdue == "now" else when
-            moved = held.update(state=State.SCHEDULED, due_at=target, next_attempt_at=None)
+            moved = send_held_on(membership, held, target)
         what = f"publishing for {pause.account}" if pause.account_id else "all publishing"
         choice = {"now": "sent now", "at": f"moved to {when:%Y-%m-%d %H:%M} UTC" if when else "", "keep": "kept held"}
         record(
@@ -92,16 +92,51 @@ def resume(membership, pause: Pause, *, overdue: str, when: datetime | None = No
     return moved
 
 
-def release_held(membership, delivery) -> None:
-    """Schedule one held post again now, once nothing pauses it any more."""
+def send_held_on(membership, held, when) -> int:
+    """Held posts go out again through the same check as any scheduling (publishing's send_on): the rules
+    may have changed during the crisis. One the check now refuses stays held, with the reason shown."""
+    from firsthand.publishing.operations import SCHEDULED, PublishingError, send_on
+
+    by_post = {}
+    for delivery in held.select_for_update().select_related("account", "post__workspace"):
+        by_post.setdefault(delivery.post, []).append(delivery)
+    moved = 0
+    for post, deliveries in by_post.items():
+        try:
+            with transaction.atomic():
+                outcome = send_on(
+                    membership,
+                    post,
+                    deliveries,
+                    {delivery.pk: when for delivery in deliveries},
+                    action="guard.released",
+                    summary=f"{membership.user} sent a held post on",
+                )
+        except PublishingError as refusal:
+            Delivery.objects.filter(pk__in=[d.pk for d in deliveries]).update(error=str(refusal))
+            continue
+        moved += len(deliveries) if outcome == SCHEDULED else 0
+    return moved
+
+
+def release_held(membership, delivery) -> str:
+    """Schedule one held post again now, once nothing pauses it any more (through the same check)."""
+    from firsthand.publishing.operations import PublishingError, send_on
+
     if Pause.objects.active().filter(Q(workspace=membership.workspace, account=None) | Q(account=delivery.account)):
         raise CrisisError("Publishing is still paused for this account.")
-    delivery.move(State.SCHEDULED, due_at=timezone.now())
-    delivery.save(update_fields=["state", "due_at", "updated_at"])
-    record(
-        "guard.released",
-        f"{membership.user} sent a held post to {delivery.account}",
-        actor=membership.user,
-        workspace=membership.workspace,
-        delivery=delivery.pk,
-    )
+    with transaction.atomic():
+        held = Delivery.objects.select_for_update().select_related("account", "post__workspace").get(pk=delivery.pk)
+        if held.state != State.HELD:
+            raise CrisisError(f"This post is not held; it is {held.get_state_display().lower()}.")
+        try:
+            return send_on(
+                membership,
+                held.post,
+                [held],
+                {held.pk: timezone.now()},
+                action="guard.released",
+                summary=f"{membership.user} sent a held post to {held.account}",
+            )
+        except PublishingError as refusal:
+            raise CrisisError(str(refusal)) from None

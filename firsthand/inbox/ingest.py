@@ -12,6 +12,7 @@ process_pending() (filing.py): raw events → people, conversations and items, j
 import dataclasses
 import functools
 import logging
+import math
 from datetime import timedelta
 
 from django.db import transaction
@@ -33,9 +34,38 @@ WATCH_SECONDS = 60  # each watched post is asked once a minute: networks count t
 
 def payload_of(item) -> dict:
     # A shallow copy: asdict() deep-copies the network's raw payload, which nothing changes afterwards.
-    data = {name: getattr(item, name) for name in field_names(type(item))}
+    data = {name: storable(getattr(item, name)) for name in field_names(type(item))}
     data["created_at"] = item.created_at.isoformat()
     return data
+
+
+MAX_DEPTH = 64
+MAX_BITS = 1000  # 301 digits: far past any network's ids, well before Python refuses to write it (4,300)
+
+
+def storable(value, depth: int = 0):
+    """What a network sent, made fit for a JSON column on SQLite and PostgreSQL alike: PostgreSQL refuses
+    U+0000 (dropped: it is no character a person typed) and both refuse a lone surrogate (JSON's
+    "\\ud800" reads as one; replaced by U+FFFD), Python cannot write a whole number past 4,300 digits as
+    JSON, and a float may be NaN. Anything else is kept exactly; a part nested deeper than 64 levels (no
+    network nests past 10) is cut off."""
+    if isinstance(value, str):
+        if value.isascii():
+            return value.replace("\x00", "")
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace").replace("\x00", "")
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return value if value.bit_length() <= MAX_BITS else f"(a number of {value.bit_length()} bits)"
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if depth >= MAX_DEPTH:
+        return None
+    if isinstance(value, dict):
+        return {storable(str(key)): storable(item, depth + 1) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [storable(item, depth + 1) for item in value]
+    return storable(str(value))
 
 
 @functools.cache
@@ -75,6 +105,13 @@ def read_page(account, place, every: int, read, *args) -> int:
             account.mark_needs_reconnect(error.message)
         wait = (error.retry_at - timezone.now()).total_seconds() if error.retry_at else every * 4
         place.update(error=error.message[:500], next_poll_at=timezone.now() + timedelta(seconds=max(wait, every)))
+        return 0
+    except Exception as problem:
+        # What the network sent did not read as its API says (a reader's bug, or an API change): this
+        # account waits and says why on the Accounts page; the other accounts are read all the same.
+        logger.exception("reading account %s failed", account.pk)
+        reason = f"firsthand could not read what the network sent ({type(problem).__name__})."
+        place.update(error=reason, next_poll_at=timezone.now() + timedelta(seconds=every * 4))
         return 0
     now = timezone.now()
     events = [(account.pk, item.remote_id[:255], payload_of(item), now, "") for item in page.items]
@@ -163,6 +200,16 @@ def watched(account) -> bool:
 _next_spike_check = 0.0
 
 
+def guarded(step) -> int:
+    """Run one of the worker's steps; a failure is logged and the next step runs all the same, so a
+    fault in filing never stops the overdue clocks or account health, nor the reverse."""
+    try:
+        return step() or 0
+    except Exception:
+        logger.exception("the inbox step %s failed; the others go on", getattr(step, "__name__", step))
+        return 0
+
+
 def run_once() -> int:
     import time
 
@@ -172,11 +219,10 @@ def run_once() -> int:
     from firsthand.system.statistics import refresh_now_and_then
 
     global _next_spike_check
-    done = poll_rung() + poll_due() + watch_due() + process_pending()
-    check_due()
-    tell_overdue()
-    refresh_now_and_then()
+    done = sum(guarded(step) for step in (poll_rung, poll_due, watch_due, process_pending))
+    for step in (check_due, tell_overdue, refresh_now_and_then):
+        guarded(step)
     if time.monotonic() >= _next_spike_check:  # once a minute is plenty for an hourly measure
         _next_spike_check = time.monotonic() + 60
-        check_all()
+        guarded(check_all)
     return done

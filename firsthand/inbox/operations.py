@@ -32,6 +32,8 @@ def reply(membership, conversation: Conversation, text: str) -> Interaction | Pe
     account = conversation.account
     if not text:
         raise ReplyError("Write the answer first.")
+    if "\x00" in text:  # no network takes it, nor PostgreSQL; a form field would refuse it the same way
+        raise ReplyError("The answer holds a null character (U+0000), which can't be sent. Remove it and try again.")
     # Signed with its author when the workspace wants it ("^OB"), so customers know who answered.
     text += BrandRules.for_workspace(conversation.workspace).signature(membership.user)
     ready_to_send(account, text)
@@ -268,3 +270,20 @@ def set_status(membership, conversation: Conversation, status: str) -> None:
     if status not in Conversation.Status.values:
         raise ReplyError("Unknown status.")
     Conversation.objects.filter(pk=conversation.pk).update(status=status)
+
+
+def retry_set_aside(membership) -> int:
+    """An owner or manager asks for the items filing set aside to be filed again (after a fix)."""
+    from firsthand.inbox import filing
+    from firsthand.team.access import require
+
+    require(membership, Capability.MANAGE_ACCOUNTS)
+    again = filing.retry_set_aside(membership.workspace)
+    if again:
+        record(
+            "inbox.set_aside_retried",
+            f"{membership.user} asked the inbox to file again {again} item(s) it had set aside",
+            actor=membership.user,
+            workspace=membership.workspace,
+        )
+    return again

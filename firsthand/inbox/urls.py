@@ -7,6 +7,7 @@ app_name = "inbox"
 urlpatterns = [
     path("w/<slug:slug>/inbox/", pages.inbox, name="inbox"),
     path("w/<slug:slug>/inbox/simulate/", pages.simulate, name="simulate"),
+    path("w/<slug:slug>/inbox/set-aside/retry/", pages.retry_set_aside, name="retry_set_aside"),
     path("w/<slug:slug>/settings/response-targets/", targets.targets, name="targets"),
     path("w/<slug:slug>/inbox/<int:conversation_id>/", pages.conversation, name="conversation"),
     path("w/<slug:slug>/inbox/answers/<int:answer_id>/<str:decision>/", pages.decide_answer, name="decide_answer"),

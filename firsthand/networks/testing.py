@@ -5,7 +5,7 @@ from firsthand.networks.sandbox.connector import SandboxConnector
 
 
 def connect_sandbox_account(workspace, handle: str, *, by=None, colour: str = "#0f766e", is_brand=True):
-    remote = SandboxConnector.sign_up(handle, display_name=handle.replace("-", " ").title())
+    remote = SandboxConnector.sign_up(handle, display_name=handle.replace("-", " ").title(), workspace=workspace)
     account = ConnectedAccount(
         workspace=workspace,
         network="sandbox",

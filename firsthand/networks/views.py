@@ -12,21 +12,26 @@ from firsthand.audit.log import record
 from firsthand.networks.forms import AccountForm, BlueskyConnectForm, MastodonConnectForm, SandboxConnectForm
 from firsthand.networks.models import ACCOUNT_COLOURS, ConnectedAccount
 from firsthand.networks.sandbox.connector import SandboxConnector
-from firsthand.networks.sandbox.models import SandboxAccount
 from firsthand.publishing.operations import unschedule_account
 from firsthand.team.access import membership_or_404, require, workspace_view
 from firsthand.team.permissions import Capability
 
 
 def accounts_page(request, membership, sandbox_form=None, bluesky_form=None, mastodon_form=None, status=200):
+    from firsthand.inbox.filing import set_aside
+
+    accounts = list(
+        ConnectedAccount.objects.connected().filter(workspace=membership.workspace).select_related("inbox_cursor")
+    )
+    aside = set_aside(membership.workspace)
+    for account in accounts:  # what the inbox could not file from it, shown so nothing is lost unseen
+        account.set_aside_count, account.set_aside_reasons = aside.get(account.pk, (0, []))
     return render(
         request,
         "networks/accounts.html",
         {
             "active": "accounts",
-            "accounts": ConnectedAccount.objects.connected()
-            .filter(workspace=membership.workspace)
-            .select_related("inbox_cursor"),
+            "accounts": accounts,
             "sandbox_form": sandbox_form or SandboxConnectForm(),
             "bluesky_form": bluesky_form or BlueskyConnectForm(),
             "mastodon_form": mastodon_form or MastodonConnectForm(),
@@ -90,9 +95,10 @@ def connect_sandbox(request, membership):
     handle = form.cleaned_data["handle"]
     # On a real network the account already exists and OAuth hands over a token; the
     # sandbox makes the account on the spot (or signs in to it) and does the same.
-    remote = SandboxAccount.objects.filter(handle=handle).first() or SandboxConnector.sign_up(
-        handle, form.cleaned_data["display_name"]
-    )
+    remote = SandboxConnector.sign_in(handle, workspace, form.cleaned_data["display_name"])
+    if remote is None:
+        form.add_error("handle", "That sandbox handle belongs to another workspace. Choose another handle.")
+        return accounts_page(request, membership, sandbox_form=form, status=400)
     try:
         attach(
             request,

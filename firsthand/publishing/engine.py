@@ -262,6 +262,11 @@ class PublishingLoop:
         self.streams = StreamKeeper(worker_id)  # the live streams this worker holds
 
     def start(self):
+        from firsthand.inbox import ingest
+        from firsthand.inbox.filing import retry_set_aside
+
+        # What filing set aside is tried again at each start: after an update, its fault may be fixed.
+        ingest.guarded(retry_set_aside)
         self.thread.start()
 
     def run(self):
@@ -278,13 +283,14 @@ class PublishingLoop:
                 # Every couple of seconds, or at once when a live stream rings, the same thread reads
                 # the inbox and tells the authors of posts that reached their time still waiting for
                 # approval.
+                # Each step on its own: a failure in one (a bad item in the inbox) never stops the others.
                 if time.monotonic() >= next_inbox or streams.doorbell.is_set():
                     next_inbox = time.monotonic() + 2
-                    busy += ingest.run_once()
-                    tell_overdue()
+                    busy += ingest.guarded(ingest.run_once)
+                    ingest.guarded(tell_overdue)
                 if time.monotonic() >= next_streams:
                     next_streams = time.monotonic() + streams.TICK_SECONDS
-                    self.streams.tick()
+                    ingest.guarded(self.streams.tick)
                 if not busy:
                     streams.doorbell.wait(self.idle_seconds)
             except Exception:

@@ -38,6 +38,7 @@ class Report:
     rows: list[Row] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # problems with the file as a whole
     imported: int = 0
+    awaiting: int = 0  # of those imported, how many wait for an approver
 
     @property
     def ok(self) -> bool:
@@ -121,9 +122,17 @@ def import_posts(membership, content) -> Report:
     report = read(content, membership.workspace)
     if not report.ok:
         return report
-    with transaction.atomic():
-        for row in report.rows:
-            post = operations.save_post(membership, accounts=[row.account], text=row.text)
-            operations.schedule(membership, post, row.due)
-            report.imported += 1
+    try:
+        with transaction.atomic():
+            for row in report.rows:
+                post = operations.save_post(membership, accounts=[row.account], text=row.text)
+                try:  # the same check and approval as any post scheduled by hand
+                    if operations.schedule(membership, post, row.due) == operations.AWAITING:
+                        report.awaiting += 1
+                except operations.PublishingError as refusal:
+                    row.errors.append(str(refusal))
+                    raise
+                report.imported += 1
+    except operations.PublishingError:
+        report.imported = report.awaiting = 0  # all or none: the transaction rolled every row back
     return report

@@ -53,6 +53,8 @@ def save_post(
             if locked.exists():
                 raise PublishingError("This post is already going out or has gone out; it can't be edited.")
             post.text = text
+            # What an approver approved was the text before this edit: the edited post asks again.
+            post.approved_by, post.approved_at, post.approval_overdue_told_at = None, None, None
         post.follow_ups = follow_ups
         post.campaign = campaign.strip()
         post.content_warning = content_warning.strip()[:500]
@@ -72,14 +74,35 @@ def save_post(
             Delivery.objects.update_or_create(
                 post=post, account=account, defaults={"variant_text": variants.get(account.pk, "").strip()}
             )
+        back_to_drafts(membership, post)
     return post
 
 
-def problems_with(post: Post) -> list[str]:
+def back_to_drafts(membership, post: Post) -> None:
+    """An edited post's scheduled, waiting and failed copies become drafts: none goes out, nor is tried
+    again, with text the check and the approver did not see; it goes out again only through send_on()."""
+    moved = 0
+    for delivery in post.deliveries.select_for_update().exclude(state=State.DRAFT):
+        delivery.move(State.DRAFT, due_at=None, next_attempt_at=None, attempts=0, error="")
+        delivery.save(update_fields=["state", "due_at", "next_attempt_at", "attempts", "error", "updated_at"])
+        moved += 1
+    if moved:
+        post.scheduled_for = None
+        post.save(update_fields=["scheduled_for", "updated_at"])
+        record(
+            "publishing.edited",
+            f"{membership.user} edited a post; it is checked (and approved, where needed) again before it goes out",
+            actor=membership.user,
+            workspace=post.workspace,
+            post=post.pk,
+        )
+
+
+def problems_with(post: Post, deliveries=None) -> list[str]:
     problems = []
     images = [attachment.media for attachment in post.images()]
     link_settings = LinkSettings.for_workspace(post.workspace)
-    for delivery in post.deliveries.select_related("account"):
+    for delivery in post.deliveries.select_related("account") if deliveries is None else deliveries:
         check = check_for_account(delivery.account, delivery.outgoing_parts(link_settings), images)
         problems += [f"{delivery.account}: {problem}" for problem in check.problems]
     return problems
@@ -128,33 +151,54 @@ def schedule_each(membership, post: Post, due_for, action: str, what: str) -> st
         for delivery in deliveries:
             if delivery.state not in SCHEDULABLE:
                 raise PublishingError(f"The post to {delivery.account} is {delivery.get_state_display().lower()}.")
-        # The guard has the last word on whether this text may go out, and as whom.
-        link_settings = LinkSettings.for_workspace(post.workspace)
-        try:
-            ask_because = review(membership, post, [(d, d.outgoing_parts(link_settings)) for d in deliveries])
-        except Refused as refusal:
-            raise PublishingError(str(refusal)) from None
         moments = {delivery.pk: due_for(delivery) for delivery in deliveries}
-        if ask_because:
-            from firsthand.guard.approvals import request_approval
+        return send_on(membership, post, deliveries, moments, action=action, summary=f"{membership.user} {what}")
 
-            post.scheduled_for = min(moments.values())
-            post.save(update_fields=["scheduled_for", "updated_at"])
-            request_approval(membership, post, deliveries, moments, ask_because)
-            return AWAITING
-        for delivery in deliveries:
-            delivery.move(State.SCHEDULED, due_at=moments[delivery.pk], error="", attempts=0, next_attempt_at=None)
-            delivery.save(update_fields=["state", "due_at", "error", "attempts", "next_attempt_at", "updated_at"])
+
+def send_on(membership, post: Post, deliveries, moments: dict, *, action: str, summary: str, **fields) -> str:
+    """The one way to "scheduled", whichever door: scheduling, the queue, an import, a retry, a reschedule,
+    an unconfirmed post sent again, a held post released or a pause ended, an approval. Each passes the
+    counts, the guard's check (brand rules, banned phrases: a block always refuses) and the approval rules,
+    then moves; a rule checked on one door only would be a way around it.
+
+    An approval stands until the post is edited (save_post() clears it), so a retry or a new time does not
+    ask again for what an approver already let go. Runs inside the caller's transaction, with the deliveries
+    locked; `fields` are set on each delivery too. Returns SCHEDULED, or AWAITING when an approver must decide.
+    """
+    from firsthand.guard.approvals import request_approval
+
+    problems = problems_with(post, deliveries)
+    if problems:
+        raise PublishingError(" ".join(problems))
+    link_settings = LinkSettings.for_workspace(post.workspace)
+    try:
+        ask_because = review(membership, post, [(d, d.outgoing_parts(link_settings)) for d in deliveries])
+    except Refused as refusal:
+        raise PublishingError(str(refusal)) from None
+    post.refresh_from_db(fields=["approved_by", "approved_at"])
+    if ask_because and post.approved_by_id is None:
+        request_approval(membership, post, deliveries, moments, ask_because)
         post.scheduled_for = min(moments.values())
-        post.save(update_fields=["scheduled_for", "updated_at"])
-        record(
-            action,
-            f"{membership.user} {what}: “{post.text[:60]}”",
-            actor=membership.user,
-            workspace=post.workspace,
-            post=post.pk,
-            due_at=post.scheduled_for.isoformat(),
+        Post.objects.filter(pk=post.pk).update(scheduled_for=post.scheduled_for)
+        return AWAITING
+    for delivery in deliveries:
+        delivery.move(
+            State.SCHEDULED, due_at=moments[delivery.pk], error="", attempts=0, next_attempt_at=None, **fields
         )
+        delivery.save(update_fields=["state", "due_at", "error", "attempts", "next_attempt_at", *fields, "updated_at"])
+    waiting = post.deliveries.filter(state=State.SCHEDULED).values_list("due_at", flat=True)
+    post.scheduled_for = min(waiting, default=None)
+    Post.objects.filter(pk=post.pk).update(scheduled_for=post.scheduled_for)
+    which = {"delivery": deliveries[0].pk} if len(deliveries) == 1 else {"deliveries": [d.pk for d in deliveries]}
+    record(
+        action,
+        f"{summary}: “{post.text[:60]}”",
+        actor=membership.user,
+        workspace=post.workspace,
+        post=post.pk,
+        due_at=min(moments.values()).isoformat(),
+        **which,
+    )
     return SCHEDULED
 
 
@@ -180,27 +224,31 @@ def unschedule(membership, post: Post) -> int:
     return moved
 
 
-def retry(membership, delivery: Delivery) -> None:
-    """Try a failed delivery again now (after the author fixed the cause)."""
+def retry(membership, delivery: Delivery) -> str:
+    """Try a failed delivery again now (after the author fixed the cause), through the same check and
+    approval as scheduling: what failed may since have been edited, or the rules changed."""
     with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().select_related("account").get(pk=delivery.pk)
+        delivery = Delivery.objects.select_for_update().select_related("account", "post").get(pk=delivery.pk)
+        if delivery.state != State.FAILED:
+            raise PublishingError(
+                f"Only a post that failed can be tried again; this one is {delivery.get_state_display().lower()}."
+            )
         if delivery.account.needs_reconnect:
             raise PublishingError(f"{delivery.account} needs reconnecting first: {delivery.account.health_reason}")
-        delivery.move(State.SCHEDULED, due_at=timezone.now(), attempts=0, next_attempt_at=None)
-        delivery.save(update_fields=["state", "due_at", "attempts", "next_attempt_at", "updated_at"])
-        record(
-            "publishing.retried",
-            f"{membership.user} retried the post to {delivery.account}",
-            actor=membership.user,
-            workspace=delivery.post.workspace,
-            delivery=delivery.pk,
+        return send_on(
+            membership,
+            delivery.post,
+            [delivery],
+            {delivery.pk: timezone.now()},
+            action="publishing.retried",
+            summary=f"{membership.user} retried the post to {delivery.account}",
         )
 
 
-def resolve_unconfirmed(membership, delivery: Delivery, *, it_was_published: bool) -> None:
+def resolve_unconfirmed(membership, delivery: Delivery, *, it_was_published: bool) -> str | None:
     """The author looked on the network: mark it published, or check again and publish only if it isn't there."""
     with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().select_related("account").get(pk=delivery.pk)
+        delivery = Delivery.objects.select_for_update().select_related("account", "post").get(pk=delivery.pk)
         if it_was_published:
             delivery.move(State.PUBLISHED, published_at=timezone.now())
             delivery.save(update_fields=["state", "published_at", "updated_at"])
@@ -209,17 +257,15 @@ def resolve_unconfirmed(membership, delivery: Delivery, *, it_was_published: boo
             # Where the network can be asked, the engine still looks first (needs_reconcile stays set), so
             # this never duplicates; where it cannot, the author's word that it is not there is what we have.
             can_ask = registry.limits(delivery.account.network).can_look_up_by_key
-            delivery.move(
-                State.SCHEDULED,
-                due_at=timezone.now(),
-                attempts=0,
-                next_attempt_at=None,
+            return send_on(
+                membership,
+                delivery.post,
+                [delivery],
+                {delivery.pk: timezone.now()},
+                action="publishing.unconfirmed_resolved",
+                summary=f"{membership.user} asked to publish the post to {delivery.account} again",
                 needs_reconcile=delivery.needs_reconcile and can_ask,
             )
-            delivery.save(
-                update_fields=["state", "due_at", "attempts", "next_attempt_at", "needs_reconcile", "updated_at"]
-            )
-            summary = f"{membership.user} asked to publish the post to {delivery.account} again"
         record(
             "publishing.unconfirmed_resolved",
             summary,
@@ -241,29 +287,22 @@ def unschedule_account(account) -> int:
     return moved
 
 
-def reschedule(membership, post: Post, when: datetime) -> int:
-    """Move every scheduled delivery of the post to a new moment."""
+def reschedule(membership, post: Post, when: datetime) -> str:
+    """Move every scheduled delivery of the post to a new moment (through the check, like any scheduling)."""
     if when <= timezone.now():
         raise PublishingError("That time has already passed. Choose a time in the future.")
     with transaction.atomic():
-        moved = 0
-        for delivery in post.deliveries.select_for_update().filter(state=State.SCHEDULED):
-            delivery.move(State.SCHEDULED, due_at=when)
-            delivery.save(update_fields=["state", "due_at", "updated_at"])
-            moved += 1
-        if not moved:
+        deliveries = list(post.deliveries.select_for_update().select_related("account").filter(state=State.SCHEDULED))
+        if not deliveries:
             raise PublishingError("Nothing in this post is waiting to go out, so there is nothing to reschedule.")
-        post.scheduled_for = when
-        post.save(update_fields=["scheduled_for", "updated_at"])
-        record(
-            "publishing.rescheduled",
-            f"{membership.user} moved a post to {when:%Y-%m-%d %H:%M} UTC",
-            actor=membership.user,
-            workspace=post.workspace,
-            post=post.pk,
-            due_at=when.isoformat(),
+        return send_on(
+            membership,
+            post,
+            deliveries,
+            {delivery.pk: when for delivery in deliveries},
+            action="publishing.rescheduled",
+            summary=f"{membership.user} moved a post to {when:%Y-%m-%d %H:%M} UTC",
         )
-    return moved
 
 
 def delete_from_network(membership, delivery: Delivery) -> None:

@@ -30,10 +30,11 @@ TRANSITIONS: dict[State, frozenset[State]] = {
     S.PUBLISHING: frozenset({S.PUBLISHED, S.FAILED, S.RETRYING, S.UNCONFIRMED, S.PUBLISHING}),
     S.RETRYING: frozenset({S.PUBLISHING, S.DRAFT, S.HELD}),
     # Publishing is paused (the crisis switch): kept, never dropped, until someone decides.
-    S.HELD: frozenset({S.SCHEDULED, S.DRAFT}),
+    # Released or resumed, it passes the check again: the rules may have changed while it waited.
+    S.HELD: frozenset({S.SCHEDULED, S.DRAFT, S.AWAITING_APPROVAL}),
     S.FAILED: frozenset({S.SCHEDULED, S.DRAFT, S.AWAITING_APPROVAL}),
-    # The author looked on the network and says what happened.
-    S.UNCONFIRMED: frozenset({S.PUBLISHED, S.SCHEDULED}),
+    # The author looked on the network and says what happened; sent again, it passes the check again.
+    S.UNCONFIRMED: frozenset({S.PUBLISHED, S.SCHEDULED, S.AWAITING_APPROVAL}),
     S.PUBLISHED: frozenset({S.DELETED}),
     S.DELETED: frozenset(),
 }

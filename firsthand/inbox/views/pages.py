@@ -315,3 +315,11 @@ def decide_answer(request, membership, answer_id, decision):
     if request.POST.get("from") == "conversation":
         return redirect("inbox:conversation", slug=membership.workspace.slug, conversation_id=pending.conversation_id)
     return redirect("guard:approvals", slug=membership.workspace.slug)
+
+
+@require_POST
+@workspace_view(Capability.MANAGE_ACCOUNTS)
+def retry_set_aside(request, membership):
+    again = operations.retry_set_aside(membership)
+    messages.success(request, f"{again} set-aside item(s) go back to the inbox; they are filed within a minute.")
+    return redirect("networks:accounts", slug=membership.workspace.slug)

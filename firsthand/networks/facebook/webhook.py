@@ -18,6 +18,7 @@ under the same network ids, so an item that comes both ways is kept once.
 import hashlib
 import hmac
 import json
+import logging
 from datetime import datetime, timezone
 from importlib import import_module
 
@@ -27,10 +28,12 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.csrf import csrf_exempt
 
 from firsthand.inbox.bulk import insert_objects
-from firsthand.inbox.ingest import payload_of
+from firsthand.inbox.ingest import payload_of, storable
 from firsthand.inbox.models import RawEvent
 from firsthand.networks.base import Interaction
 from firsthand.networks.models import ConnectedAccount, NetworkApp
+
+logger = logging.getLogger("firsthand.networks")
 
 
 def verify_token(app: NetworkApp) -> str:
@@ -58,7 +61,7 @@ def receive(request, app_id, network="facebook"):
         return HttpResponseForbidden("The signature does not match the app secret.")
     try:
         payload = json.loads(request.body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested past Python's stack
         return HttpResponse("Not JSON.", status=400)
     store(app, payload)
     return HttpResponse("ok")  # answered at once: Facebook retries what is not acknowledged
@@ -74,18 +77,27 @@ READERS = {
 
 
 def store(app: NetworkApp, payload) -> int:
+    """Store each item of a delivery raw. An entry its reader cannot read is stored whole instead, so
+    filing sets it aside with the reason for the owners to see: nothing is lost, nothing else waits."""
     reader = import_module(READERS[app.network])
     accounts = {
         account.remote_id: account
         for account in ConnectedAccount.objects.connected().filter(workspace=app.workspace, network=app.network)
     }
     events = []
-    for account_id, entry in reader.entries(payload):
+    # Numbers too big to write, NaN, lone surrogates and U+0000 made storable before anything reads them.
+    for account_id, entry in reader.entries(storable(payload)):
         account = accounts.get(account_id)
         if account is None:
             continue  # an account of this app that this workspace has not connected
-        for item in reader.items_of(entry, account.remote_id):
-            events.append(RawEvent(account=account, remote_id=item.remote_id[:255], payload=payload_of(item)))
+        try:
+            items = [(item.remote_id[:255], payload_of(item)) for item in reader.items_of(entry, account.remote_id)]
+        except Exception as problem:
+            logger.exception("%s webhook: an entry for account %s could not be read", app.network, account.pk)
+            digest = hashlib.sha256(json.dumps(entry, sort_keys=True).encode()).hexdigest()[:32]
+            reason = f"firsthand could not read this delivery from the network ({type(problem).__name__})"
+            items = [(f"unread:{digest}", {"unread": reason, "entry": entry})]
+        events += [RawEvent(account=account, remote_id=remote_id, payload=data) for remote_id, data in items]
     insert_objects(RawEvent, events, ignore_conflicts=True)
     return len(events)
 

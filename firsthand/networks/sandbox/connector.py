@@ -45,9 +45,27 @@ class SandboxConnector:
     # --- connecting ---------------------------------------------------------------------
 
     @staticmethod
-    def sign_up(handle: str, display_name: str = "") -> SandboxAccount:
+    def sign_up(handle: str, display_name: str = "", workspace=None) -> SandboxAccount:
         """Create an account on the sandbox network itself (what a person does on the network's website)."""
-        return SandboxAccount.objects.create(handle=handle, display_name=display_name or handle)
+        return SandboxAccount.objects.create(handle=handle, display_name=display_name or handle, workspace=workspace)
+
+    @staticmethod
+    def sign_in(handle: str, workspace, display_name: str = "") -> SandboxAccount:
+        """The workspace's own sandbox account of that handle, made on first use; None when the handle
+        belongs to another workspace (as a real network asks for the account's password)."""
+        from firsthand.networks.models import ConnectedAccount
+
+        remote = SandboxAccount.objects.filter(handle=handle).first()
+        if remote is None:
+            return SandboxConnector.sign_up(handle, display_name, workspace)
+        if remote.workspace_id is None:
+            # Made before accounts had an owner: it is the workspace's if no other ever connected it.
+            others = ConnectedAccount.objects.filter(network="sandbox", remote_id=str(remote.pk))
+            if others.exclude(workspace=workspace).exists():
+                return None
+            SandboxAccount.objects.filter(pk=remote.pk, workspace=None).update(workspace=workspace)
+            remote.refresh_from_db()
+        return remote if remote.workspace_id == workspace.pk else None
 
     @staticmethod
     def authorize(sandbox_account: SandboxAccount) -> dict:

@@ -1,7 +1,8 @@
 """The sandbox network's own data: what a real network would keep on its servers.
 
-Nothing here belongs to a workspace: the sandbox is a pretend outside world
-that firsthand reaches only through its connector.
+The sandbox is a pretend outside world that firsthand reaches only through its connector. Its one tie
+to firsthand is who signed an account up: on a real network only the account's owner can sign in to
+it, so a sandbox account belongs to the workspace that made it, and another cannot connect it.
 """
 
 import itertools
@@ -29,6 +30,10 @@ def new_remote_id() -> str:
 class SandboxAccount(models.Model):
     handle = models.CharField(max_length=100, unique=True)
     display_name = models.CharField(max_length=200, blank=True)
+    # Who signed it up: the only workspace that may connect it (empty: made outside a workspace).
+    workspace = models.ForeignKey(
+        "team.Workspace", on_delete=models.SET_NULL, null=True, blank=True, related_name="sandbox_accounts"
+    )
     token = models.CharField(max_length=64, unique=True, default=new_token)
     token_revoked = models.BooleanField(default=False)
     # Posts allowed per window before the network answers "rate limited".

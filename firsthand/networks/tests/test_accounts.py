@@ -118,3 +118,45 @@ def test_disconnecting_deletes_credentials_keeps_history_and_unschedules(team, c
     assert account.disconnected_at is not None and account.credentials_encrypted == ""
     assert post.deliveries.get().state == State.DRAFT
     assert not ConnectedAccount.objects.connected().exists()
+
+
+def test_another_workspace_cannot_connect_a_sandbox_account_it_does_not_own(team, client_for):
+    from firsthand.inbox import ingest
+    from firsthand.inbox.models import Interaction
+    from firsthand.networks.sandbox.models import SandboxAccount, SandboxEvent
+    from firsthand.team.models import Workspace
+
+    bakery = connect_sandbox_account(team.workspace, "corner-cafe", by=team.owner)
+    remote = SandboxAccount.objects.get(pk=int(bakery.remote_id))
+    SandboxEvent.objects.create(account=remote, kind="message", author_handle="ann", text="My address is 4 Elm St")
+    elsewhere = Workspace.objects.get(name="Elsewhere Ltd")
+    response = client_for(team.outsider).post(
+        reverse("networks:connect_sandbox", kwargs={"slug": elsewhere.slug}), {"handle": "corner-cafe"}
+    )
+    assert response.status_code == 400
+    assert "belongs to another workspace" in response.content.decode()
+    assert not ConnectedAccount.objects.filter(workspace=elsewhere).exists()
+    ingest.poll(bakery)
+    ingest.process_pending()
+    assert not Interaction.objects.filter(conversation__workspace=elsewhere).exists()
+    # Its own workspace reconnects it as before, and a new handle is the outsider's own.
+    assert (
+        client_for(team.outsider)
+        .post(reverse("networks:connect_sandbox", kwargs={"slug": elsewhere.slug}), {"handle": "elsewhere-shop"})
+        .status_code
+        == 302
+    )
+    assert SandboxAccount.objects.get(handle="elsewhere-shop").workspace == elsewhere
+
+
+def test_a_sandbox_account_made_before_owners_goes_to_whoever_connected_it_first(team, client_for):
+    from firsthand.networks.sandbox.models import SandboxAccount
+    from firsthand.team.models import Workspace
+
+    connect_sandbox_account(team.workspace, "old-bakery", by=team.owner)
+    SandboxAccount.objects.update(workspace=None)  # as stored before accounts had an owner
+    elsewhere = Workspace.objects.get(name="Elsewhere Ltd")
+    response = client_for(team.outsider).post(
+        reverse("networks:connect_sandbox", kwargs={"slug": elsewhere.slug}), {"handle": "old-bakery"}
+    )
+    assert response.status_code == 400 and not ConnectedAccount.objects.filter(workspace=elsewhere).exists()

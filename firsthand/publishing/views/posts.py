@@ -69,8 +69,8 @@ def post_action(request, membership, post_id, action):
             messages.success(request, "Publishing now.")
         elif action == "reschedule":
             when = requested_time(request.POST, membership.workspace.timezone)
-            operations.reschedule(membership, post, when)
-            messages.success(request, "Rescheduled.")
+            outcome = operations.reschedule(membership, post, when)
+            messages.success(request, "Rescheduled." if outcome == operations.SCHEDULED else SENT_FOR_APPROVAL)
             if request.headers.get("X-Requested-With") == "fetch":
                 return HttpResponse(status=204)
         else:
@@ -93,6 +93,9 @@ def requested_time(data, zone_name):
     return wall_clock_to_utc(day, at, zone_name, fold=int(fold) if fold in ("0", "1") else None)
 
 
+SENT_FOR_APPROVAL = "Sent to an owner or manager for approval. It goes out once approved."
+
+
 @require_POST
 @workspace_view(Capability.PUBLISH)
 def delivery_action(request, membership, delivery_id, action):
@@ -101,8 +104,11 @@ def delivery_action(request, membership, delivery_id, action):
     )
     try:
         if action == "retry":
-            operations.retry(membership, delivery)
-            messages.success(request, f"Trying {delivery.account} again now.")
+            outcome = operations.retry(membership, delivery)
+            messages.success(
+                request,
+                f"Trying {delivery.account} again now." if outcome == operations.SCHEDULED else SENT_FOR_APPROVAL,
+            )
         elif action == "confirm":
             operations.resolve_unconfirmed(membership, delivery, it_was_published=True)
             messages.success(request, "Marked as published.")
@@ -112,11 +118,21 @@ def delivery_action(request, membership, delivery_id, action):
         elif action == "release":
             from firsthand.guard.crisis import release_held
 
-            release_held(membership, delivery)
-            messages.success(request, f"Sending the held post to {delivery.account} now.")
+            outcome = release_held(membership, delivery)
+            messages.success(
+                request,
+                f"Sending the held post to {delivery.account} now."
+                if outcome == operations.SCHEDULED
+                else SENT_FOR_APPROVAL,
+            )
         elif action == "again":
-            operations.resolve_unconfirmed(membership, delivery, it_was_published=False)
-            messages.success(request, "Checking the network, and publishing only if it isn't there.")
+            outcome = operations.resolve_unconfirmed(membership, delivery, it_was_published=False)
+            messages.success(
+                request,
+                "Checking the network, and publishing only if it isn't there."
+                if outcome == operations.SCHEDULED
+                else SENT_FOR_APPROVAL,
+            )
         else:
             raise Http404("No such action.")
     except (operations.PublishingError, InvalidMove, CrisisError) as error:
@@ -157,7 +173,8 @@ def import_csv(request, membership):
         else:
             report = importer.import_posts(membership, upload.read())
             if report.ok:
-                messages.success(request, f"Scheduled {report.imported} post(s).")
+                waiting = f" ({report.awaiting} of them wait for an approver)" if report.awaiting else ""
+                messages.success(request, f"Scheduled {report.imported} post(s){waiting}.")
                 return redirect("publishing:calendar", slug=membership.workspace.slug)
     status = 400 if report is not None and not report.ok else 200
     return render(request, "publishing/import.html", {"active": "calendar", "report": report}, status=status)
