@@ -128,6 +128,39 @@
     else target.click();
   });
 
+  // [data-refresh-current]: a list that refreshes itself asks for what the address bar shows now, so the
+  // filters, search, tab and page chosen since the page loaded stay (the filter form pushes them there).
+  // The row that had the keyboard's focus (j, k) keeps it across the refresh.
+  var focusedRow = null;
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.elt.hasAttribute && event.detail.elt.hasAttribute("data-refresh-current")) {
+      event.detail.path = window.location.pathname + window.location.search;
+    }
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var list = event.detail.target;
+    var active = document.activeElement;
+    focusedRow = list && active && list.contains(active) && active.getAttribute("href") ? active.getAttribute("href") : null;
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (!focusedRow) return;
+    var rows = event.detail.target.querySelectorAll("[href]");
+    for (var n = 0; n < rows.length; n++) {
+      if (rows[n].getAttribute("href") === focusedRow) { rows[n].focus({ preventScroll: true }); break; }
+    }
+    focusedRow = null;
+  });
+
+  // <textarea data-send-shortcut>: Ctrl+Enter (Cmd+Enter on a Mac) sends its form with the main button.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) return;
+    var field = event.target.closest && event.target.closest("textarea[data-send-shortcut]");
+    if (!field || !field.form) return;
+    event.preventDefault();
+    var buttons = field.form.querySelectorAll("button[type=submit]:not([name])");
+    field.form.requestSubmit(buttons.length ? buttons[buttons.length - 1] : undefined);
+  });
+
   // Close an open <details> menu when clicking elsewhere.
   document.addEventListener("click", function (event) {
     document.querySelectorAll("details.switcher[open], details.tab-more[open]").forEach(function (menu) {
