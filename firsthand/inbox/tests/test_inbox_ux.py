@@ -158,6 +158,7 @@ def test_customer_text_is_isolated_from_the_page_around_it(team, client_for, acc
     assert f"<strong><bdi>{RLO}Mallory</bdi></strong>" in listing
     assert f"<bdi>@{RLO}evil</bdi>" in listing
     assert '<span class="row-text" dir="auto">שלום, order 42 please</span>' in listing
+    assert '<span class="avatar" aria-hidden="true">E</span>' in listing  # not the invisible override
     page = client.get(page_url(team, Conversation.objects.get())).content.decode()
     assert f"<h1><bdi>{RLO}Mallory</bdi></h1>" in page
     assert '<p class="bubble-text" dir="auto">שלום, order 42 please</p>' in page

@@ -108,8 +108,15 @@ def page_of(workspace, params, targets, now) -> tuple[list, int | None]:
         conversation.tag_names = tags.get(conversation.pk, [])
         conversation.href = f"{link}{conversation.pk}/"
         conversation.excerpt = excerpt(conversation.last_text or "")
+        conversation.initial = initial(conversation.person.handle)
         conversation.waited = waited(conversation.awaiting_since, now) if conversation.awaiting_since else ""
     return rows, more
+
+
+def initial(handle: str) -> str:
+    """The avatar's letter: the first letter or digit, so a handle starting with "@" or a direction mark
+    (U+202E) still gets one."""
+    return next((char.upper() for char in handle if char.isalnum()), "?")
 
 
 def excerpt(text: str, limit: int = 140) -> str:

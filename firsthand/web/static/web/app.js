@@ -128,13 +128,21 @@
     else target.click();
   });
 
-  // [data-refresh-current]: a list that refreshes itself asks for what the address bar shows now, so the
-  // filters, search, tab and page chosen since the page loaded stay (the filter form pushes them there).
+  // <div data-refresh-with="#form" data-query="...">: a list that refreshes itself asks with the query its
+  // filter form last sent (filters, search, tab), or the page's own (with its page number) until then.
+  // Read from the form as it sends, not from the address bar, which htmx updates only after the swap.
   // The row that had the keyboard's focus (j, k) keeps it across the refresh.
   var focusedRow = null;
   document.addEventListener("htmx:configRequest", function (event) {
-    if (event.detail.elt.hasAttribute && event.detail.elt.hasAttribute("data-refresh-current")) {
-      event.detail.path = window.location.pathname + window.location.search;
+    var elt = event.detail.elt;
+    if (!elt.getAttribute) return;
+    if (elt.tagName === "FORM" && elt.id) {
+      document.querySelectorAll('[data-refresh-with="#' + elt.id + '"]').forEach(function (list) {
+        list.setAttribute("data-query", new URLSearchParams(event.detail.formData).toString());
+      });
+    } else if (elt.hasAttribute("data-refresh-with")) {
+      var query = elt.getAttribute("data-query");
+      event.detail.path = event.detail.path.split("?")[0] + (query ? "?" + query : "");
     }
   });
   document.addEventListener("htmx:beforeSwap", function (event) {
