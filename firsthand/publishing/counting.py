@@ -83,7 +83,8 @@ def graphemes(text: str, content_warning: str = "") -> int:
 
 
 def utf8_bytes(text: str) -> int:
-    return len(text.encode("utf-8"))
+    # surrogatepass: a lone surrogate (pasted half of an emoji) counts 3 bytes, as atproto counts it, not a crash.
+    return len(text.encode("utf-8", "surrogatepass"))
 
 
 def _x_options(limit: int) -> dict:

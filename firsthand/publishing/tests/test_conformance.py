@@ -6,6 +6,7 @@ those of its spec/validators/status_length_validator_spec.rb (mastodon/mastodon)
 Mastodon publishes them as RSpec, not as data.
 """
 
+import ast
 import os
 import re
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from firsthand.publishing.counting import count, fit, graphemes, links, mastodon
+from firsthand.publishing.counting import count, fit, graphemes, links, mastodon, utf8_bytes
 
 CONFORMANCE = Path(os.environ.get("FIRSTHAND_CONFORMANCE", Path(__file__).parents[3].parent / "shared" / "conformance"))
 
@@ -92,3 +93,48 @@ def atproto_grapheme_vectors():
 def test_bluesky_counts_graphemes_as_atproto_does(text, length):
     assert graphemes(text) == length
     assert count(text, "bluesky", 300).length == length
+
+
+def atproto_utf8_vectors():
+    source = (CONFORMANCE / "atproto" / "utf8-len.test.ts").read_text(encoding="utf-8")
+    found = re.findall(r"expect\(utf8Len\('((?:[^'\\]|\\.)*)'\)\)\.toBe\((\d+)\)", source)
+    assert found, "no vectors read from atproto's utf8-len.test.ts"
+    # The JavaScript escapes (a lone "\uD83D") read as Python's, which are the same for \uXXXX.
+    return [pytest.param(ast.literal_eval(f"'{text}'"), int(size), id=text) for text, size in found]
+
+
+@pytest.mark.parametrize("text,size", atproto_utf8_vectors())
+def test_bluesky_counts_utf8_bytes_as_atproto_does(text, size):
+    assert utf8_bytes(text) == size
+
+
+def atproto_detection_vectors():
+    """detectFacets' inputs and expected segments: JavaScript arrays of quoted strings, which read as Python's."""
+    source = (CONFORMANCE / "atproto" / "rich-text-detection.test.ts").read_text(encoding="utf-8")
+    inputs = source.split("const inputs = ", 1)[1].split("\n  const outputs", 1)[0]
+    outputs = source.split("const outputs: string[][][] = ", 1)[1].split("\n  it(", 1)[0]
+    pairs = list(zip(ast.literal_eval(inputs), ast.literal_eval(outputs), strict=True))
+    assert len(pairs) > 30, "atproto's detectFacets vectors were not read"
+    return [pytest.param(text, expected, id=repr(text)) for text, expected in pairs]
+
+
+@pytest.mark.parametrize("text,expected", atproto_detection_vectors())
+def test_bluesky_finds_links_and_mentions_as_atproto_does(text, expected):
+    """What the Bluesky connector sends as facets (the SDK's detection; handles resolved as the vectors' mock)."""
+    from atproto_client.utils.facet_detection import detect_facets, detect_mentions
+
+    spans = [(m.byte_start, m.byte_end, f"did:fake:{m.handle}") for m in detect_mentions(text)]
+    spans += [
+        (f.index.byte_start, f.index.byte_end, f.features[0].uri)
+        for f in detect_facets(text)
+        if hasattr(f.features[0], "uri")
+    ]
+    encoded, segments, position = text.encode("utf-8"), [], 0
+    for start, end, value in sorted(spans):
+        if start > position:
+            segments.append([encoded[position:start].decode("utf-8")])
+        segments.append([encoded[start:end].decode("utf-8"), value])
+        position = end
+    if position < len(encoded) or not segments:
+        segments.append([encoded[position:].decode("utf-8")])
+    assert segments == expected
