@@ -6,19 +6,18 @@ it as the author types.
 
 from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 import regex
 from django.core.cache import cache
 from django.utils import timezone
 
 from firsthand.guard.models import BrandRules
+from firsthand.publishing.counting import links as find_links
 
 BLOCK, APPROVAL, WARN = "block", "approval", "warn"
 OFFENSIVE_CONFIDENCE = 0.75
 SEVERITY_ORDER = {BLOCK: 0, APPROVAL: 1, WARN: 2}
 
-URL = regex.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]}]", regex.IGNORECASE)
 HASHTAG = regex.compile(r"(?<!\w)#\w+")
 MENTION = regex.compile(r"(?<![\w@])@\w[\w.]*")
 # Text that reads as someone's private life rather than the business talking.
@@ -91,21 +90,22 @@ def brand_rules(text: str, rules: BrandRules) -> list[Check]:
     for name in rules.lines(rules.competitors):
         if span := first_span(text, name):
             found.append(Check("competitor", APPROVAL, f"Names a competitor, {name}", *span))
-    links = [(m, (urlsplit(m.group(0)).hostname or "").removeprefix("www.")) for m in URL.finditer(text)]
+    # The links as the networks find them, bare domains included: "evil.example.com" is a link on X too.
+    links = [(link, link.host) for link in find_links(text)]
     product = {d.lower().removeprefix("www.") for d in rules.lines(rules.product_domains)}
     if rules.disclosure and any(host in product for _, host in links):
         if not first_span(text, rules.disclosure):
             found.append(Check("disclosure", BLOCK, f"A product link needs “{rules.disclosure}” in the post"))
     allowed = {d.lower().removeprefix("www.") for d in rules.lines(rules.allowed_domains)}
-    for match, host in links:
+    for link, host in links:
         if allowed and host not in allowed and not any(host.endswith("." + d) for d in allowed):
             found.append(
                 Check(
                     "link_domain",
                     APPROVAL,
                     f"Links to {host}, which is not on the allowed list",
-                    match.start(),
-                    match.end(),
+                    link.start,
+                    link.end,
                 )
             )
     for pattern, limit, what in ((HASHTAG, rules.max_hashtags, "hashtags"), (MENTION, rules.max_mentions, "mentions")):

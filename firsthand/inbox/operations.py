@@ -18,11 +18,13 @@ class ReplyError(Exception):
     pass
 
 
-def reply(membership, conversation: Conversation, text: str) -> Interaction | PendingAnswer:
+def reply(membership, conversation: Conversation, text: str, *, done: bool = False) -> Interaction | PendingAnswer:
     """Answer on the network as the business's account, and record who in the team wrote it.
 
     An answer the workspace wants approved first (flagged by the check, or by staff when the workspace
     asks for that) is kept as a PendingAnswer for an owner or manager instead; nothing reaches the customer.
+    With `done`, a sent answer also marks the conversation done (one action for "send and mark done"); an
+    answer waiting for approval leaves it open, since the customer has not been answered yet.
     """
     from firsthand.guard.approvals import approvers, reasons_to_ask
     from firsthand.guard.checks import APPROVAL, BLOCK, check
@@ -42,7 +44,10 @@ def reply(membership, conversation: Conversation, text: str) -> Interaction | Pe
         raise ReplyError("This answer can't go out: " + "; ".join(f.reason for f in findings if f.severity == BLOCK))
     reasons = reasons_to_ask(membership, [f.reason for f in findings if f.severity == APPROVAL], answer=True)
     if not reasons:
-        return send(conversation, text, author=membership.user)
+        sent = send(conversation, text, author=membership.user)
+        if done:
+            set_status(membership, conversation, Conversation.Status.DONE)
+        return sent
     with transaction.atomic():
         pending = PendingAnswer.objects.create(
             conversation=conversation, author=membership.user, text=text, reasons=reasons

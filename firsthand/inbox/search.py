@@ -9,6 +9,7 @@ with a GIN index).
 import re
 
 from django.db import connection
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
 from firsthand.inbox.bulk import listed
@@ -22,8 +23,26 @@ def words_of(query: str) -> list[str]:
     return WORDS.findall(query.lower())[:MOST_WORDS]
 
 
-def matching(conversations, query: str):
-    """The conversations among those given in which someone wrote every word of the query."""
+def matching(conversations, query: str, workspace):
+    """The conversations among those given in which someone wrote every word of the query, or with a
+    person whose name or handle has it ("maya", "@maya_k")."""
+    named = Q(person__in=people_named(workspace, query))
+    return conversations.filter(Q(pk__in=by_text(conversations, query).values("pk")) | named)
+
+
+def people_named(workspace, query: str):
+    """The people whose name or handle contains what was typed (without a leading @). People are few next
+    to messages, so a substring match over them is cheap; the list's other filters still apply."""
+    from firsthand.inbox.models import Person
+
+    typed = query.strip().lstrip("@\uff20")[:100]
+    if not typed:
+        return Person.objects.none()
+    people = Person.objects.filter(workspace=workspace)
+    return people.filter(Q(name__icontains=typed) | Q(handle__icontains=typed)).values("pk")
+
+
+def by_text(conversations, query: str):
     words = words_of(query)
     if not words:
         return conversations.filter(items__text__icontains=query[:100]).distinct()

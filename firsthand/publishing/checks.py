@@ -34,14 +34,14 @@ class AccountCheck:
         return not self.problems
 
 
-def check_for_account(account, parts: list[str], images=()) -> AccountCheck:
-    """`images` are MediaFile rows attached to the first part."""
+def check_for_account(account, parts: list[str], images=(), content_warning: str = "") -> AccountCheck:
+    """`images` are MediaFile rows attached to the first part; the content warning goes with every part."""
     limits = registry.limits_for(account)
     checked = []
     problems = []
     for index, text in enumerate(parts):
-        measured = count(text, limits.counting, limits.max_length)
-        kept, cut = fit(text, limits.counting, limits.max_length) if not measured.fits else (text, "")
+        measured = count(text, limits.counting, limits.max_length, content_warning)
+        kept, cut = (text, "") if measured.fits else fit(text, limits.counting, limits.max_length, content_warning)
         checked.append(PartCheck(index=index, length=measured.length, limit=limits.max_length, kept=kept, cut=cut))
         where = "The post" if index == 0 else f"Part {index + 1} of the thread"
         if not text.strip():

@@ -2,7 +2,7 @@
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from firsthand.publishing.counting import URL
+from firsthand.publishing.counting import links
 
 
 def tag_url(url: str, params: dict[str, str]) -> str:
@@ -17,7 +17,13 @@ def tag_url(url: str, params: dict[str, str]) -> str:
 def tag_links(text: str, params: dict[str, str]) -> str:
     if not params or not any(params.values()):
         return text
-    return URL.sub(lambda match: tag_url(match.group(0), params), text)
+    # The links twitter-text finds, so a tag never lands inside `…/Primer_(film)` or on the CJK text after a
+    # link; only links with a scheme, because tagging a bare domain would turn it into a path on most networks.
+    pieces, position = [], 0
+    for link in links(text, without_scheme=False):
+        pieces += [text[position : link.start], tag_url(link.url, params)]
+        position = link.end
+    return "".join(pieces) + text[position:]
 
 
 def utm_params(settings, account, campaign: str) -> dict[str, str]:

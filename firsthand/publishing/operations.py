@@ -103,7 +103,9 @@ def problems_with(post: Post, deliveries=None) -> list[str]:
     images = [attachment.media for attachment in post.images()]
     link_settings = LinkSettings.for_workspace(post.workspace)
     for delivery in post.deliveries.select_related("account") if deliveries is None else deliveries:
-        check = check_for_account(delivery.account, delivery.outgoing_parts(link_settings), images)
+        check = check_for_account(
+            delivery.account, delivery.outgoing_parts(link_settings), images, post.content_warning
+        )
         problems += [f"{delivery.account}: {problem}" for problem in check.problems]
     return problems
 

@@ -32,7 +32,7 @@ def test_staff_answers_a_question_from_the_inbox(shop, new_page):
     staff.get_by_role("button", name="Send answer").click()
     expect(staff.get_by_text("Answered.")).to_be_visible()
     expect(staff.locator(".bubble-out")).to_contain_text("written by Sam Staff")
-    staff.get_by_role("button", name="Mark done").click()
+    staff.get_by_role("button", name="Mark done", exact=True).click()
     expect(staff.get_by_text("Marked done.")).to_be_visible()
     staff.goto(shop.url + "/w/shop/inbox/")
     expect(staff.locator(".conversation-row")).to_have_count(0)

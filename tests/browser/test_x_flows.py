@@ -68,3 +68,33 @@ def test_set_up_x_connect_through_its_sign_in_then_answer_a_customer(x_shop, new
     # On X a reply names nobody in its text: X shows whom it answers from in_reply_to_tweet_id.
     assert sent["text"] == "Yes, 10 to 2!"
     assert sent["referenced_tweets"] == [{"type": "replied_to", "id": question["id"]}]
+
+
+def test_the_composer_counts_a_link_followed_by_japanese_as_x_does(x_shop, new_page, x_server):
+    """twitter-text ends a link before the Japanese text after it: the live count and the cut show it."""
+    x_server.new_user("cornercafe", "Corner Café")
+    x_server.approving_as = "cornercafe"
+    page = new_page(DESKTOP)
+    sign_in(page, x_shop.url, "owner@shop.example")
+    page.goto(x_shop.url + "/w/shop/accounts/")
+    page.locator("#connect-x").get_by_role("link", name="Set up X").click()
+    page.get_by_label("Client ID").fill("app-id")
+    page.get_by_label("Client secret").fill("app-secret")
+    page.get_by_role("button", name="Save keys").click()
+    page.get_by_role("button", name="Continue to X").click()
+    page.get_by_role("link", name="Continue to X").click()
+    expect(page.get_by_text("Connected @cornercafe on X")).to_be_visible()
+
+    for viewport, name in ((DESKTOP, "compose-x-count-desktop"), (PHONE, "compose-x-count-phone")):
+        composer = page if viewport is DESKTOP else new_page(PHONE)
+        if composer is not page:
+            sign_in(composer, x_shop.url, "owner@shop.example")
+        composer.goto(x_shop.url + "/w/shop/compose/")
+        composer.locator(".account-option", has_text="cornercafe").locator("input").check()
+        composer.get_by_label("Post", exact=True).fill("https://example.com/menu" + "日" * 129)
+        preview = composer.locator("#checks .preview")
+        expect(preview.locator(".counter")).to_have_text("281 / 280")
+        expect(preview.locator("mark.overflow")).to_have_text("日")
+        expect(preview).to_contain_text("1 too long for X")
+        screenshot(composer, name)
+        assert composer.evaluate("document.documentElement.scrollWidth") <= viewport["width"]

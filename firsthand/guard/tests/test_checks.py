@@ -57,12 +57,12 @@ def test_brand_rules_each_give_their_finding_with_the_span(team, brand):
         approval_phrases="free\nguarantee",
         competitors="Gregg's Bakery\n@greggs",
         disclosure="#ad",
-        product_domains="shop.example",
-        allowed_domains="shop.example\ncorner.example",
+        product_domains="shop.example.com",
+        allowed_domains="shop.example.com\ncorner.example.com",
         max_hashtags=2,
         max_mentions=1,
     )
-    text = "Cheap and free bread, better than @greggs! https://shop.example/loaf https://elsewhere.example #a #b #c"
+    text = "Cheap and free bread, better than @greggs! https://shop.example.com/loaf https://elsewhere.com #a #b #c"
     found = check(text, brand, rules=rules)
     assert ("banned_phrase", BLOCK) in kinds(found)
     assert ("approval_phrase", APPROVAL) in kinds(found)
@@ -74,6 +74,13 @@ def test_brand_rules_each_give_their_finding_with_the_span(team, brand):
     assert text[banned.start : banned.end] == "Cheap"
     assert found[0].severity == BLOCK  # most serious first
     assert ("disclosure", BLOCK) not in kinds(check(text + " #ad", brand, rules=rules))
+
+
+def test_a_link_without_https_is_a_link_to_the_allowed_list_too(team, brand):
+    rules = BrandRules.objects.create(workspace=team.workspace, allowed_domains="shop.example.com")
+    text = "Order at elsewhere.com/bread or shop.example.com"
+    found = [f for f in check(text, brand, rules=rules) if f.kind == "link_domain"]
+    assert [text[f.start : f.end] for f in found] == ["elsewhere.com/bread"]
 
 
 def test_the_same_text_to_the_same_account_within_a_week_is_flagged(team, brand):

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.db import connection
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -52,9 +52,11 @@ def filtered(workspace, params):
     if params.get("tag"):
         conversations = conversations.filter(tags__name=params["tag"][:40]).distinct()
     if params.get("q"):
-        conversations = search.matching(conversations, params["q"])
-    # The most urgent first (complaints and offensive, then questions), then who has waited longest.
-    return conversations.order_by("priority", "last_inbound_at")
+        conversations = search.matching(conversations, params["q"], workspace)
+    # Those still waiting for an answer first, the most urgent first (complaints and offensive, then
+    # questions), then who has waited longest; answered ones after them, so they leave the top of Open.
+    answered = ExpressionWrapper(Q(awaiting_since=None), output_field=BooleanField())
+    return conversations.order_by(answered, "priority", "last_inbound_at")
 
 
 def shown(ids: list[int]) -> list[Conversation]:
@@ -106,8 +108,15 @@ def page_of(workspace, params, targets, now) -> tuple[list, int | None]:
         conversation.tag_names = tags.get(conversation.pk, [])
         conversation.href = f"{link}{conversation.pk}/"
         conversation.excerpt = excerpt(conversation.last_text or "")
+        conversation.initial = initial(conversation.person.handle)
         conversation.waited = waited(conversation.awaiting_since, now) if conversation.awaiting_since else ""
     return rows, more
+
+
+def initial(handle: str) -> str:
+    """The avatar's letter: the first letter or digit, so a handle starting with "@" or a direction mark
+    (U+202E) still gets one."""
+    return next((char.upper() for char in handle if char.isalnum()), "?")
 
 
 def excerpt(text: str, limit: int = 140) -> str:
@@ -148,6 +157,23 @@ def inbox(request, membership):
     return render(request, "inbox/inbox.html", context)
 
 
+def timeline(talk) -> list[tuple[str, object]]:
+    """Every message, answer, note and question to the owner of a conversation, in the order they happened.
+
+    A question to the owner takes its place when it was asked; its answer is shown with it.
+    """
+    events = [
+        (item.created_at, 0, "item", item)
+        for item in talk.items.select_related("author", "approved_by", "liked_by", "hidden_on_network_by")
+    ]
+    events += [(note.created_at, 1, "note", note) for note in talk.notes.select_related("author")]
+    events += [
+        (asked.asked_at, 2, "escalation", asked) for asked in talk.escalations.select_related("asked_by", "answered_by")
+    ]
+    events.sort(key=lambda event: (event[0], event[1], event[3].pk))
+    return [(kind, thing) for _when, _order, kind, thing in events]
+
+
 @workspace_view(Capability.VIEW)
 def conversation(request, membership, conversation_id):
     workspace = membership.workspace
@@ -170,7 +196,7 @@ def conversation(request, membership, conversation_id):
         status = 409
     elif request.method == "POST":
         try:
-            result = operations.reply(membership, talk, draft)
+            result = operations.reply(membership, talk, draft, done=request.POST.get("done") == "1")
         except operations.ReplyError as problem:
             error = str(problem)
         else:
@@ -178,6 +204,9 @@ def conversation(request, membership, conversation_id):
                 messages.success(
                     request, "Sent to an owner or manager for approval. It goes to the customer once approved."
                 )
+            elif request.POST.get("done") == "1":
+                messages.success(request, "Answered and marked done.")
+                return redirect("inbox:inbox", slug=workspace.slug)
             else:
                 messages.success(request, "Answered.")
             return redirect("inbox:conversation", slug=workspace.slug, conversation_id=talk.pk)
@@ -185,16 +214,16 @@ def conversation(request, membership, conversation_id):
     context = {
         "active": "inbox",
         "talk": talk,
-        "items": talk.items.select_related("author", "approved_by", "liked_by", "hidden_on_network_by"),
+        "timeline": timeline(talk),
         "error": error,
         "draft": draft,
         "history": history,
         "team": Membership.objects.filter(workspace=workspace).select_related("user"),
-        "escalations": talk.escalations.select_related("asked_by", "answered_by"),
         "pending_answers": talk.pending_answers.exclude(state=PendingAnswer.State.SENT).select_related(
             "author", "decided_by"
         ),
         "is_owner": membership.role == "owner",
+        "answers_privately": talk.kind == "message",
         "can_reply": membership.can(Capability.REPLY),
         "can_hide_on_network": operations.can_hide_on_network(talk.account),
         "hideable_kinds": operations.HIDEABLE,
@@ -202,7 +231,6 @@ def conversation(request, membership, conversation_id):
         "can_approve": membership.can(Capability.APPROVE),
         "collision": collision,
         "marks": marks,
-        "notes": talk.notes.select_related("author"),
         "saved_replies": SavedReply.objects.filter(workspace=workspace),
         "others": together.others_here(talk, request.user),
         "tags": talk.tags.all(),

@@ -2,15 +2,15 @@ from urllib.parse import urlsplit
 
 from django import template
 
-from firsthand.publishing.counting import URL
+from firsthand.publishing.counting import links
 
 register = template.Library()
 
 
 @register.filter
 def first_link(text: str) -> str:
-    match = URL.search(text or "")
-    return match.group(0) if match else ""
+    found = links(text or "", without_scheme=False)
+    return found[0].url if found else ""
 
 
 @register.filter

@@ -159,12 +159,14 @@ def checks_from(data, accounts, post=None, workspace=None, author=None):
     follow_ups = [part for part in follow_ups if part.strip()]
     link_settings = LinkSettings.for_workspace(workspace) if workspace else None
     campaign = (data.get("campaign", "") if data is not None else post.campaign) or ""
+    # Saved as operations.save_post saves it, so the live count is the one publishing will check.
+    content_warning = (data.get("content_warning", "") if data is not None else post.content_warning).strip()[:500]
     results = []
     for account in accounts:
         if account.pk in chosen_ids:
             params = utm_params(link_settings, account, campaign)
             parts = [tag_links(part, params) for part in [variants.get(account.pk, "").strip() or text, *follow_ups]]
-            check = check_for_account(account, parts, images)
+            check = check_for_account(account, parts, images, content_warning)
             findings = [found for part in parts for found in guard_check(part, account, post=post, author=author)]
             results.append((check, list(zip(check.parts, parts, strict=True)), images, findings))
     return results

@@ -128,6 +128,47 @@
     else target.click();
   });
 
+  // <div data-refresh-with="#form" data-query="...">: a list that refreshes itself asks with the query its
+  // filter form last sent (filters, search, tab), or the page's own (with its page number) until then.
+  // Read from the form as it sends, not from the address bar, which htmx updates only after the swap.
+  // The row that had the keyboard's focus (j, k) keeps it across the refresh.
+  var focusedRow = null;
+  document.addEventListener("htmx:configRequest", function (event) {
+    var elt = event.detail.elt;
+    if (!elt.getAttribute) return;
+    if (elt.tagName === "FORM" && elt.id) {
+      document.querySelectorAll('[data-refresh-with="#' + elt.id + '"]').forEach(function (list) {
+        list.setAttribute("data-query", new URLSearchParams(event.detail.formData).toString());
+      });
+    } else if (elt.hasAttribute("data-refresh-with")) {
+      var query = elt.getAttribute("data-query");
+      event.detail.path = event.detail.path.split("?")[0] + (query ? "?" + query : "");
+    }
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var list = event.detail.target;
+    var active = document.activeElement;
+    focusedRow = list && active && list.contains(active) && active.getAttribute("href") ? active.getAttribute("href") : null;
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (!focusedRow) return;
+    var rows = event.detail.target.querySelectorAll("[href]");
+    for (var n = 0; n < rows.length; n++) {
+      if (rows[n].getAttribute("href") === focusedRow) { rows[n].focus({ preventScroll: true }); break; }
+    }
+    focusedRow = null;
+  });
+
+  // <textarea data-send-shortcut>: Ctrl+Enter (Cmd+Enter on a Mac) sends its form with the main button.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) return;
+    var field = event.target.closest && event.target.closest("textarea[data-send-shortcut]");
+    if (!field || !field.form) return;
+    event.preventDefault();
+    var buttons = field.form.querySelectorAll("button[type=submit]:not([name])");
+    field.form.requestSubmit(buttons.length ? buttons[buttons.length - 1] : undefined);
+  });
+
   // Close an open <details> menu when clicking elsewhere.
   document.addEventListener("click", function (event) {
     document.querySelectorAll("details.switcher[open], details.tab-more[open]").forEach(function (menu) {
