@@ -177,6 +177,15 @@ if OFFENSIVE_MODEL == "transformer" and not all(map(importlib.util.find_spec, ("
     )
 # Every call to a network gives up after this many seconds (a publish then counts as "maybe sent").
 NETWORK_TIMEOUT_SECONDS = env_int("FIRSTHAND_NETWORK_TIMEOUT_SECONDS", 20)
+# Addresses a person's URL (a link card, a Mastodon server) may reach besides public ones: none. Only tests
+# open loopback, for their local fakes (test_settings.py, and the browser tests' processes through the
+# environment); a production server never does. See networks/safe_http.py.
+OUTBOUND_ALLOWED_NETWORKS = env_list("FIRSTHAND_TEST_OUTBOUND_ALLOWED_NETWORKS")
+if PRODUCTION and OUTBOUND_ALLOWED_NETWORKS:
+    raise ImproperlyConfigured(
+        "FIRSTHAND_TEST_OUTBOUND_ALLOWED_NETWORKS is for tests: with it, anyone who can write a link could "
+        "make this server fetch its own private addresses."
+    )
 # X's API and sign-in page (a local fake's in tests).
 X_API_URL = env("FIRSTHAND_X_API_URL", "https://api.x.com")
 X_AUTHORIZE_URL = env("FIRSTHAND_X_AUTHORIZE_URL", "https://x.com/i/oauth2/authorize")
