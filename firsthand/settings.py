@@ -320,7 +320,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No token, secret or password in a log line, whoever wrote it (httpx logs every URL it calls).
+    "filters": {"redact_secrets": {"()": "firsthand.system.logs.RedactSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": env("FIRSTHAND_LOG_LEVEL", "INFO")},
     "loggers": {
         "waitress.queue": {"level": "ERROR"},
