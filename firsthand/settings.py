@@ -235,7 +235,8 @@ SESSION_COOKIE_SECURE = BEHIND_HTTPS
 CSRF_COOKIE_SECURE = BEHIND_HTTPS
 CSRF_FAILURE_VIEW = "firsthand.web.views.csrf_failure"
 
-# Sign-in throttling: failures per email and per address within the window.
+# Sign-in throttling (team/throttle.py): failures for one email from one address, and from one address
+# across emails, within the window; either locks that address only.
 LOGIN_FAILURES_PER_EMAIL = env_int("FIRSTHAND_LOGIN_FAILURES_PER_EMAIL", 5)
 LOGIN_FAILURES_PER_ADDRESS = env_int("FIRSTHAND_LOGIN_FAILURES_PER_ADDRESS", 20)
 LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60

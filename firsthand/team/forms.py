@@ -37,7 +37,7 @@ class SignInForm(forms.Form):
         if self.user is None:
             throttle.note_failure(email, address)
             raise forms.ValidationError("That email and password don't match an account.")
-        throttle.forget_failures(email)
+        throttle.forget_failures(email, address)
         return self.cleaned_data
 
 

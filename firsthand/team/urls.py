@@ -22,5 +22,6 @@ urlpatterns = [
     path("w/<slug:slug>/team/invites/<int:invite_id>/<str:action>/", members.invite_action, name="invite_action"),
     path("w/<slug:slug>/team/members/<int:member_id>/role/", members.change_role, name="change_role"),
     path("w/<slug:slug>/team/members/<int:member_id>/remove/", members.remove, name="remove_member"),
+    path("w/<slug:slug>/team/members/<int:member_id>/unlock/", members.unlock, name="unlock_member"),
     path("w/<slug:slug>/settings/", workspaces.settings_page, name="settings"),
 ]

@@ -33,7 +33,7 @@ def test_wrong_password_says_so_and_does_not_sign_in(team, client):
     assert "_auth_user_id" not in client.session
 
 
-def test_repeated_failures_lock_the_account_for_a_while_even_with_the_right_password(team, client, settings):
+def test_repeated_failures_lock_that_address_out_of_the_account_for_a_while(team, client, settings):
     settings.LOGIN_FAILURES_PER_EMAIL = 3
     for _ in range(3):
         sign_in(client, "owner@corner.example", "guess")
@@ -43,6 +43,30 @@ def test_repeated_failures_lock_the_account_for_a_while_even_with_the_right_pass
     assert "_auth_user_id" not in client.session
     # Other people are not locked out by someone guessing the owner's password.
     assert sign_in(Client(), "staff@corner.example", PASSWORD, REMOTE_ADDR="10.9.9.9").status_code == 302
+
+
+def test_someone_elses_failures_never_lock_out_the_right_password_from_elsewhere(team, client, settings):
+    settings.LOGIN_FAILURES_PER_EMAIL = 3
+    settings.LOGIN_FAILURES_PER_ADDRESS = 5
+    for n in range(10):  # an attacker guessing the owner's password, and others', from one address
+        sign_in(client, "owner@corner.example" if n % 2 else f"x{n}@corner.example", "guess", REMOTE_ADDR="203.0.113.9")
+    owner = Client()
+    assert sign_in(owner, "owner@corner.example", PASSWORD, REMOTE_ADDR="198.51.100.7").status_code == 302
+    assert "_auth_user_id" in owner.session
+
+
+def test_an_owner_unlocks_a_locked_out_member(team, client, client_for, settings):
+    settings.LOGIN_FAILURES_PER_EMAIL = 3
+    for _ in range(3):
+        sign_in(client, "staff@corner.example", "typo")
+    assert "Too many failed attempts" in sign_in(client, "staff@corner.example", PASSWORD).content.decode()
+    owner = client_for(team.owner)
+    page = owner.get(reverse("team:team", kwargs={"slug": team.workspace.slug})).content.decode()
+    assert page.count("Unlock sign-in") == 1
+    member = team.membership("staff")
+    response = owner.post(reverse("team:unlock_member", kwargs={"slug": team.workspace.slug, "member_id": member.pk}))
+    assert response.status_code == 302
+    assert sign_in(Client(), "staff@corner.example", PASSWORD).status_code == 302
 
 
 def test_failures_from_one_address_are_limited_across_emails(team, client, settings):
