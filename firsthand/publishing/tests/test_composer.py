@@ -256,3 +256,19 @@ def test_autosave_never_touches_a_post_that_is_scheduled(team, client_for, accou
     )
     post.refresh_from_db()
     assert post.text == "Going out"
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_date_at_either_end_of_the_calendar_is_refused_in_words(team, client_for, account, zone, day):
+    team.workspace.timezone = zone
+    team.workspace.save()
+    response = client_for(team.owner).post(compose_url(team), form(account, when="schedule", day=day, at="00:00"))
+    assert response.status_code == 400 and "Choose a date between the years" in response.content.decode()
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_the_calendar_at_either_end_of_the_calendar_shows_today_instead(team, client_for, day):
+    url = reverse("publishing:calendar", kwargs={"slug": team.workspace.slug})
+    for view in ("week", "month"):
+        assert client_for(team.owner).get(url, {"day": day, "view": view}).status_code == 200

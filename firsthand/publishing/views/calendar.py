@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 from django.shortcuts import render
 
 from firsthand.networks.models import ConnectedAccount
+from firsthand.publishing.clock import in_range
 from firsthand.publishing.models import Delivery
 from firsthand.publishing.states import State
 from firsthand.team.access import workspace_view
@@ -12,9 +13,10 @@ from firsthand.team.permissions import Capability
 
 def parse_day(value: str, fallback: date) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except (TypeError, ValueError):
         return fallback
+    return day if in_range(day) else fallback  # a month's grid around 9999-12-31 would overflow
 
 
 def local_bounds(first: date, days: int, zone: ZoneInfo):
