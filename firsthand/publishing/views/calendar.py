@@ -9,6 +9,7 @@ from firsthand.publishing.models import Delivery
 from firsthand.publishing.states import State
 from firsthand.team.access import workspace_view
 from firsthand.team.permissions import Capability
+from firsthand.web.params import an_id
 
 
 def parse_day(value: str, fallback: date) -> date:
@@ -45,8 +46,7 @@ def calendar(request, membership):
     zone = ZoneInfo(workspace.timezone)
     today = datetime.now(zone).date()
     view = request.GET.get("view", "week")
-    account_id = request.GET.get("account", "")
-    account_id = int(account_id) if account_id.isdigit() else None
+    account_id = an_id(request.GET.get("account", ""))
     anchor = parse_day(request.GET.get("day"), today)
 
     if view == "list":

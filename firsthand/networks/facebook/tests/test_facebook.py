@@ -279,3 +279,10 @@ def test_the_page_token_travels_in_a_header_not_in_the_url(meta, shop, team):
     facebook.publish(shop, OutgoingPost(text="Open at nine", idempotency_key="header"))
     calls = [r for r in meta.requests if not r[1].endswith("/oauth/access_token")]  # Meta's token exchange
     assert calls and not [r for r in calls if "access_token" in r[2]]  # query and body, as the fake saw them
+
+
+def test_a_signed_delivery_nested_100000_deep_is_refused_in_words(meta, shop, client):
+    app = NetworkApp.objects.get(network="facebook")
+    response = webhooks.deliver(client, app, b"[" * 100_000 + b"]" * 100_000)
+    assert response.status_code == 400 and b"nested too deeply" in response.content
+    assert not RawEvent.objects.exists()
