@@ -131,3 +131,31 @@ def test_sign_out_needs_a_post(team, client_for):
     client = client_for(team.staff)
     assert client.get(reverse("team:logout")).status_code == 405
     assert client.get(reverse("team:account")).status_code == 200
+
+
+def change_email(client, email, password=""):
+    return client.post(
+        reverse("team:account"),
+        {"profile-name": "Staff Person", "profile-email": email, "profile-current_password": password},
+    )
+
+
+def test_changing_ones_email_asks_for_the_password(team, client_for):
+    client = client_for(team.staff)
+    refused = change_email(client, "mine@elsewhere.example", "not it")
+    assert refused.status_code == 400 and "type your current password" in refused.content.decode()
+    assert change_email(client, "mine@elsewhere.example").status_code == 400
+    team.staff.refresh_from_db()
+    assert team.staff.email == "staff@corner.example"
+    assert change_email(client, "Mine@Elsewhere.example", PASSWORD).status_code == 302
+    team.staff.refresh_from_db()
+    assert team.staff.email == "mine@elsewhere.example"
+
+
+def test_other_profile_changes_need_no_password(team, client_for):
+    response = client_for(team.staff).post(
+        reverse("team:account"), {"profile-name": "Stella", "profile-email": "staff@corner.example"}
+    )
+    assert response.status_code == 302
+    team.staff.refresh_from_db()
+    assert team.staff.name == "Stella"
