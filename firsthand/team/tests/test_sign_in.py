@@ -159,3 +159,32 @@ def test_other_profile_changes_need_no_password(team, client_for):
     assert response.status_code == 302
     team.staff.refresh_from_db()
     assert team.staff.name == "Stella"
+
+
+def test_reset_and_invite_tokens_never_reach_a_log_line(team, client, settings):
+    """At DEBUG, through the filter settings.LOGGING puts on its handler: a reset link used, reused and
+    mangled, and an invite link that does not exist (a 404 warning naming its path)."""
+    import io
+    import logging
+
+    from firsthand.system.logs import RedactSecrets
+
+    captured = io.StringIO()
+    handler = logging.StreamHandler(captured)
+    handler.addFilter(next(f for h in logging.getLogger().handlers for f in h.filters if isinstance(f, RedactSecrets)))
+    root, level = logging.getLogger(), logging.getLogger().level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        client.post(reverse("team:password_reset"), {"email": "staff@corner.example"})
+        link = re.search(r"http://testserver(/password/reset/\S+/)", mail.outbox[0].body).group(1)
+        client.get(link, follow=True)
+        client.get(link[:-3] + "xx/")
+        client.get("/invite/not-a-real-invite-token-1234/")
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    logged = captured.getvalue()
+    assert "Not Found" in logged  # the invite's 404 was logged, without its token
+    assert token not in logged and token[:-2] not in logged and "not-a-real-invite-token" not in logged
