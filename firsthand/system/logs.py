@@ -16,7 +16,7 @@ REDACTED = "[redacted]"
 SECRET_NAME = r"(?:[\w.-]*(?:token|secret|password|passwd|key|signature|proof|credential)|code|sig|pwd|session)"
 PARAMETER = re.compile(rf"(?i)(\b{SECRET_NAME}=)[^&\s\"'#<>]+")
 FIELD = re.compile(rf"(?i)([\"']{SECRET_NAME}[\"']\s*:\s*[\"'])[^\"']+")
-SCHEME = re.compile(r"(?i)(\b(?:bearer|oauth|basic|token)\s+)[\w.~+/=-]{8,}")
+SCHEME = re.compile(r"(?i)(\b(?:bearer|oauth|basic)\s+)[\w.~+/=-]{8,}")
 # Routes with a secret in the path (team/urls.py, networks/urls.py): the last segment goes.
 SECRET_PATH = re.compile(r"(/(?:password/reset/[^/\s]+|setup|invite|networks/media)/)[^/\s?#\"'<>]+")
 
