@@ -184,6 +184,15 @@ if OFFENSIVE_MODEL == "transformer" and not all(map(importlib.util.find_spec, ("
     )
 # Every call to a network gives up after this many seconds (a publish then counts as "maybe sent").
 NETWORK_TIMEOUT_SECONDS = env_int("FIRSTHAND_NETWORK_TIMEOUT_SECONDS", 20)
+# Addresses a person's URL (a link card, a Mastodon server) may reach besides public ones: none. Only tests
+# open loopback, for their local fakes (test_settings.py, and the browser tests' processes through the
+# environment); a production server never does. See networks/safe_http.py.
+OUTBOUND_ALLOWED_NETWORKS = env_list("FIRSTHAND_TEST_OUTBOUND_ALLOWED_NETWORKS")
+if PRODUCTION and OUTBOUND_ALLOWED_NETWORKS:
+    raise ImproperlyConfigured(
+        "FIRSTHAND_TEST_OUTBOUND_ALLOWED_NETWORKS is for tests: with it, anyone who can write a link could "
+        "make this server fetch its own private addresses."
+    )
 # X's API and sign-in page (a local fake's in tests).
 X_API_URL = env("FIRSTHAND_X_API_URL", "https://api.x.com")
 X_AUTHORIZE_URL = env("FIRSTHAND_X_AUTHORIZE_URL", "https://x.com/i/oauth2/authorize")
@@ -233,7 +242,8 @@ SESSION_COOKIE_SECURE = BEHIND_HTTPS
 CSRF_COOKIE_SECURE = BEHIND_HTTPS
 CSRF_FAILURE_VIEW = "firsthand.web.views.csrf_failure"
 
-# Sign-in throttling: failures per email and per address within the window.
+# Sign-in throttling (team/throttle.py): failures for one email from one address, and from one address
+# across emails, within the window; either locks that address only.
 LOGIN_FAILURES_PER_EMAIL = env_int("FIRSTHAND_LOGIN_FAILURES_PER_EMAIL", 5)
 LOGIN_FAILURES_PER_ADDRESS = env_int("FIRSTHAND_LOGIN_FAILURES_PER_ADDRESS", 20)
 LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
@@ -321,7 +331,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No token, secret or password in a log line, whoever wrote it (httpx logs every URL it calls).
+    "filters": {"redact_secrets": {"()": "firsthand.system.logs.RedactSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": env("FIRSTHAND_LOG_LEVEL", "INFO")},
     "loggers": {
         "waitress.queue": {"level": "ERROR"},

@@ -13,6 +13,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests of the undo window set it themselves; elsewhere "publish now" means now.
 UNDO_SECONDS = 0
+# The fake networks listen on loopback; tests of the guard itself set this back to [].
+OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.0/8", "::1/128"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405

@@ -1,6 +1,9 @@
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from firsthand.system.views import healthz
+from firsthand.web.params import IdConverter
+
+register_converter(IdConverter, "id")  # before the apps' patterns below use it
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

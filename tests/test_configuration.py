@@ -36,6 +36,13 @@ def test_production_refuses_to_start_without_an_encryption_key(tmp_path):
     assert "FIRSTHAND_ENCRYPTION_KEY" in result.stderr
 
 
+def test_production_refuses_the_tests_opening_to_private_addresses(tmp_path):
+    keys = {"SECRET_KEY": "s" * 50, "FIRSTHAND_ENCRYPTION_KEY": "k" * 44}
+    result = check(tmp_path, FIRSTHAND_ENV="production", FIRSTHAND_TEST_OUTBOUND_ALLOWED_NETWORKS="127.0.0.0/8", **keys)
+    assert result.returncode != 0
+    assert "FIRSTHAND_TEST_OUTBOUND_ALLOWED_NETWORKS is for tests" in result.stderr
+
+
 def test_secrets_can_come_from_files(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("x" * 60 + "\n")

@@ -21,7 +21,7 @@ def test_serve_demo_is_healthy_within_30_seconds_and_the_demo_owner_signs_in(tmp
         health = httpx.get(server.url + "/healthz", timeout=10)
         assert health.status_code == 200
         assert time.monotonic() - started < 30
-        assert health.json()["database"]["ok"] is True
+        assert health.json()["status"] in ("ok", "degraded")  # the details are for signed-in owners
 
         password = re.search(r"password (\S+)\)", server.output).group(1)
         client = signed_in_client(server.url, "owner@demo.firsthand.example", password)
@@ -30,7 +30,7 @@ def test_serve_demo_is_healthy_within_30_seconds_and_the_demo_owner_signs_in(tmp
 
         # The embedded worker beats within a few seconds.
         deadline = time.monotonic() + 20
-        while not httpx.get(server.url + "/healthz").json()["worker"]["ok"]:
+        while httpx.get(server.url + "/healthz").json()["status"] != "ok":
             assert time.monotonic() < deadline, "the embedded worker never reported in"
             time.sleep(0.3)
     finally:

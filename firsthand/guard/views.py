@@ -12,6 +12,7 @@ from firsthand.publishing.models import Delivery
 from firsthand.publishing.states import State
 from firsthand.team.access import workspace_view
 from firsthand.team.permissions import Capability
+from firsthand.web.params import an_id
 
 
 @workspace_view(Capability.PAUSE)
@@ -21,8 +22,8 @@ def pause(request, membership):
     error = ""
     if request.method == "POST":
         account = None
-        if request.POST.get("account", "").isdigit():
-            account = get_object_or_404(accounts, pk=int(request.POST["account"]))
+        if an_id(request.POST.get("account", "")):
+            account = get_object_or_404(accounts, pk=an_id(request.POST["account"]))
         try:
             crisis.pause(membership, request.POST.get("reason", ""), account)
         except crisis.CrisisError as problem:

@@ -1,7 +1,8 @@
 """The HTTP side shared by the connectors that call a network's REST API with httpx (Facebook's Graph API
 and the APIs in its style, LinkedIn, Pinterest): firsthand's timeout, and the same words for the same
 trouble. What differs between networks (rate-limit headers, version sunsets, error codes) stays in
-their own modules and is checked before said_no()."""
+their own modules and is checked before said_no(). These calls go to the configured API addresses; an
+address a person wrote (a link card's page, a Mastodon server) goes through networks/safe_http.py."""
 
 import httpx
 from django.conf import settings

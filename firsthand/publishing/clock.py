@@ -25,12 +25,31 @@ class Ambiguous(TimeProblem):
         return self.message
 
 
+# The dates a post can be scheduled on. Python's dates end at years 1 and 9999, and a time zone's offset
+# or a week's arithmetic near either edge overflows (OverflowError): such dates are refused in words first.
+FIRST_YEAR, LAST_YEAR = 1970, 2999
+OUT_OF_RANGE = f"Choose a date between the years {FIRST_YEAR} and {LAST_YEAR}."
+
+
+def in_range(day: date) -> bool:
+    return FIRST_YEAR <= day.year <= LAST_YEAR
+
+
+def to_utc(moment: datetime) -> datetime:
+    """An aware moment in UTC, refused in words when its date is outside the schedulable years."""
+    if not in_range(moment.date()):
+        raise TimeProblem(OUT_OF_RANGE)
+    return moment.astimezone(UTC)
+
+
 def describe(moment: datetime, zone: ZoneInfo) -> str:
     local = moment.astimezone(zone)
     return f"{local:%H:%M} {local.tzname()} (UTC{local:%z})"
 
 
 def wall_clock_to_utc(day: date, at: time, zone_name: str, fold: int | None = None) -> datetime:
+    if not in_range(day):
+        raise TimeProblem(OUT_OF_RANGE)
     zone = ZoneInfo(zone_name)
     naive = datetime.combine(day, at.replace(tzinfo=None, fold=0))
     first = naive.replace(tzinfo=zone, fold=0)

@@ -4,6 +4,7 @@ from django import forms
 
 from firsthand.publishing.clock import Ambiguous, TimeProblem, wall_clock_to_utc
 from firsthand.publishing.models import AUDIENCES, LinkSettings
+from firsthand.web.params import IdsField
 
 FOLLOW_UP_FIELDS = 3
 
@@ -16,7 +17,7 @@ class ComposeForm(forms.Form):
         ("draft", "Save as draft"),
     ]
 
-    accounts = forms.ModelMultipleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple, required=False)
+    accounts = IdsField(queryset=None, widget=forms.CheckboxSelectMultiple, required=False)
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6, "placeholder": "What do you want to say?"}), required=False, strip=False
     )

@@ -17,7 +17,7 @@ from django.utils import timezone
 from firsthand.networks.models import ConnectedAccount
 from firsthand.publishing import operations
 from firsthand.publishing.checks import check_for_account
-from firsthand.publishing.clock import TimeProblem, wall_clock_to_utc
+from firsthand.publishing.clock import TimeProblem, to_utc, wall_clock_to_utc
 
 REQUIRED = ("account", "time", "text")
 OPTIONAL = ("media",)
@@ -53,7 +53,22 @@ def read(content: bytes | str, workspace) -> Report:
         except UnicodeDecodeError:
             report.errors.append("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")
             return report
-    reader = csv.DictReader(io.StringIO(content))
+    if "\x00" in content:
+        report.errors.append("The file contains NUL characters, so it is not a CSV text file. Export it as CSV again.")
+        return report
+    # newline="": the csv module finds the rows itself, so files saved with CR-only line ends (old Mac
+    # Excel) read like any other.
+    reader = csv.DictReader(io.StringIO(content, newline=""))
+    try:
+        return read_rows(reader, workspace, report)
+    except csv.Error as error:
+        # The csv module's words (a cell over its 131,072-character limit, a stray quote) and the row.
+        report.errors.append(f"Row {reader.line_num + 1} could not be read as CSV: {error}.")
+        report.rows = []
+        return report
+
+
+def read_rows(reader: csv.DictReader, workspace, report: Report) -> Report:
     header = [name.strip().lower() for name in (reader.fieldnames or [])]
     missing = [name for name in REQUIRED if name not in header]
     unknown = [name for name in header if name not in REQUIRED + OPTIONAL]
@@ -106,9 +121,9 @@ def parse_time(value: str, zone_name: str, errors: list[str]) -> datetime | None
     except ValueError:
         errors.append(f"“{value}” is not a time firsthand understands; write it like 2026-12-01 09:30.")
         return None
-    if parsed.tzinfo is not None:
-        return parsed
     try:
+        if parsed.tzinfo is not None:
+            return to_utc(parsed)
         return wall_clock_to_utc(
             date(parsed.year, parsed.month, parsed.day), time(parsed.hour, parsed.minute), zone_name
         )

@@ -11,6 +11,10 @@ from firsthand.publishing.models import MediaFile
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
 MAX_BYTES = 10 * 1024 * 1024  # the largest any network here takes; each network's own limit is checked per post
 MAX_SIDE = 10_000
+# Bytes say little about the memory an image takes once decoded (a 10 MB PNG can hold 100 Mpx, 400 MB as
+# RGBA): past this budget an image is refused before anything decodes it. 40 Mpx is more than any network
+# here keeps (Instagram and Facebook shrink to 1080-2048 px a side).
+MAX_PIXELS = 40_000_000
 MIN_SIDE = 16
 
 
@@ -42,6 +46,11 @@ def inspect(upload: UploadedFile) -> Inspected:
         raise MediaProblem(
             f"“{upload.name}” is {width}×{height} pixels; "
             f"images must be between {MIN_SIDE} and {MAX_SIDE} pixels a side."
+        )
+    if width * height > MAX_PIXELS:
+        raise MediaProblem(
+            f"“{upload.name}” is {width}×{height} pixels ({width * height / 1e6:.0f} megapixels); "
+            f"images may be at most {MAX_PIXELS // 1_000_000} megapixels. Make it smaller and try again."
         )
     return Inspected(FORMATS[kind], width, height)
 

@@ -37,7 +37,7 @@ class SignInForm(forms.Form):
         if self.user is None:
             throttle.note_failure(email, address)
             raise forms.ValidationError("That email and password don't match an account.")
-        throttle.forget_failures(email)
+        throttle.forget_failures(email, address)
         return self.cleaned_data
 
 
@@ -128,8 +128,35 @@ class AccountForm(forms.ModelForm):
         }
         widgets = {"personal_handles": forms.Textarea(attrs={"rows": 2})}
 
+    current_password = forms.CharField(
+        required=False,
+        strip=False,
+        label="Your password",
+        help_text="Needed only to change your email: it is where a password reset goes.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+        self.email_before = self.instance.email
+
     def clean_email(self):
         email = self.cleaned_data["email"].lower()
         if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError("Another account uses this email.")
         return email
+
+    def clean(self):
+        # Whoever holds a signed-in browser must not be able to move the account's email (and so its
+        # password resets) elsewhere without knowing the password.
+        data = super().clean()
+        email = data.get("email")
+        if email and email != self.email_before.lower():
+            address = throttle.client_address(self.request) if self.request else ""
+            if throttle.seconds_locked(self.email_before, address):
+                self.add_error("current_password", "Too many wrong passwords. Try again later.")
+            elif not self.instance.check_password(data.get("current_password") or ""):
+                throttle.note_failure(self.email_before, address)
+                self.add_error("current_password", "To change your email, type your current password.")
+        return data

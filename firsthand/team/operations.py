@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from firsthand.audit.log import record
+from firsthand.team import throttle
 from firsthand.team.models import Invite, Membership, SetupToken, User, Workspace
 from firsthand.team.permissions import Role
 
@@ -191,6 +192,18 @@ def change_role(actor: Membership, target: Membership, new_role: str) -> None:
             old_role=old,
             new_role=new_role,
         )
+
+
+def unlock_sign_in(actor: Membership, target: Membership) -> None:
+    """Clear a member's failed sign-ins, from every address (the throttle forgets them)."""
+    throttle.forget_failures(target.user.email)
+    record(
+        "team.sign_in_unlocked",
+        f"{actor.user} let {target.user} sign in again after failed attempts",
+        actor=actor.user,
+        workspace=actor.workspace,
+        member=target.user.email,
+    )
 
 
 def remove_member(actor: Membership, target: Membership) -> None:

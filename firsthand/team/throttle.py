@@ -1,4 +1,11 @@
-"""Slow down password guessing: too many recent failures for an email or an address locks sign-in for a while.
+"""Slow down password guessing without letting the guesser lock anyone out.
+
+Too many recent failures for an email *from one address*, or from one address across emails, lock sign-in
+for a while, from that address only: a person typing the right password anywhere else still signs in,
+however many times someone else got it wrong. (Locking the email everywhere would let anyone who knows
+it keep its owner out.) The price: guessing one password from many addresses is slowed per address, not
+in total; the long passwords the validators ask for are what stand against that. An owner can clear a
+person's failures (operations.unlock_sign_in).
 
 Failures live in the database, so every web process of a deployment sees the same count.
 """
@@ -7,6 +14,7 @@ import math
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import models
 from django.utils import timezone
 
 from firsthand.team.models import LoginFailure
@@ -26,7 +34,7 @@ def seconds_locked(email: str, address: str) -> int:
     window_start = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
     recent = LoginFailure.objects.filter(created_at__gte=window_start)
     for failures, limit in (
-        (recent.filter(email=email.lower()), settings.LOGIN_FAILURES_PER_EMAIL),
+        (recent.filter(email=email.lower(), address=address), settings.LOGIN_FAILURES_PER_EMAIL),
         (recent.filter(address=address), settings.LOGIN_FAILURES_PER_ADDRESS),
     ):
         times = list(failures.order_by("-created_at").values_list("created_at", flat=True)[:limit])
@@ -44,5 +52,15 @@ def note_failure(email: str, address: str) -> None:
     LoginFailure.objects.filter(created_at__lt=cutoff).delete()
 
 
-def forget_failures(email: str) -> None:
-    LoginFailure.objects.filter(email=email.lower()).delete()
+def forget_failures(email: str, address: str | None = None) -> None:
+    """After a right password (from that address), or an owner's unlock (everywhere)."""
+    failures = LoginFailure.objects.filter(email=email.lower())
+    (failures.filter(address=address) if address is not None else failures).delete()
+
+
+def is_locked_somewhere(email: str) -> bool:
+    """Whether some address is locked out of this email: for the Team page's unlock button."""
+    window_start = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    recent = LoginFailure.objects.filter(email=email.lower(), created_at__gte=window_start)
+    counts = recent.values("address").annotate(n=models.Count("id"))
+    return any(row["n"] >= settings.LOGIN_FAILURES_PER_EMAIL for row in counts)

@@ -19,8 +19,9 @@ urlpatterns = [
     path("w/new/", workspaces.create, name="create_workspace"),
     path("w/<slug:slug>/team/", members.team, name="team"),
     path("w/<slug:slug>/team/invite/", members.invite, name="invite_create"),
-    path("w/<slug:slug>/team/invites/<int:invite_id>/<str:action>/", members.invite_action, name="invite_action"),
-    path("w/<slug:slug>/team/members/<int:member_id>/role/", members.change_role, name="change_role"),
-    path("w/<slug:slug>/team/members/<int:member_id>/remove/", members.remove, name="remove_member"),
+    path("w/<slug:slug>/team/invites/<id:invite_id>/<str:action>/", members.invite_action, name="invite_action"),
+    path("w/<slug:slug>/team/members/<id:member_id>/role/", members.change_role, name="change_role"),
+    path("w/<slug:slug>/team/members/<id:member_id>/remove/", members.remove, name="remove_member"),
+    path("w/<slug:slug>/team/members/<id:member_id>/unlock/", members.unlock, name="unlock_member"),
     path("w/<slug:slug>/settings/", workspaces.settings_page, name="settings"),
 ]

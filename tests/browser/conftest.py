@@ -89,6 +89,8 @@ def shop(tmp_path):
 
 def start_shop(tmp_path, **settings) -> Server:
     """firsthand serving a shop whose owner exists, with extra FIRSTHAND_... settings in its environment."""
+    # The fake networks listen on loopback, which a real server refuses to reach (networks/safe_http.py).
+    settings.setdefault("FIRSTHAND_TEST_OUTBOUND_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128")
     env = process_env(FIRSTHAND_OWNER_PASSWORD=PASSWORD, **settings)
     created = run(
         "createowner",

@@ -25,6 +25,7 @@ from firsthand.networks.models import ConnectedAccount
 from firsthand.team.access import workspace_view
 from firsthand.team.models import Membership
 from firsthand.team.permissions import Capability
+from firsthand.web.params import an_id
 
 LABELS = ["question", "complaint", "offensive", "negative", "positive", "spam"]
 
@@ -45,8 +46,8 @@ def filtered(workspace, params):
         conversations = conversations.filter(status=status)
     if params.get("label") in LABELS:
         conversations = labelled(conversations, params["label"])
-    if params.get("account", "").isdigit():
-        conversations = conversations.filter(account_id=int(params["account"]))
+    if an_id(params.get("account", "")):
+        conversations = conversations.filter(account_id=an_id(params["account"]))
     if params.get("escalated") == "1":
         conversations = conversations.filter(escalations__answered_at=None, escalations__isnull=False).distinct()
     if params.get("tag"):
@@ -189,8 +190,8 @@ def conversation(request, membership, conversation_id):
             return render(request, "web/403.html", {"reason": "Viewers can't reply to conversations."}, status=403)
         draft = request.POST.get("text", "")
         # Someone else answered since this page was opened: show it and ask, so the customer never gets two answers.
-        if all(request.POST.get(name, "").isdigit() for name in marks):
-            seen = [int(request.POST[name]) for name in marks]
+        seen = [an_id(request.POST.get(name, ""), zero=True) for name in marks]
+        if None not in seen:
             collision = together.answered_since(talk, *seen, request.user)
     if request.method == "POST" and collision and request.POST.get("send_anyway") != "1":
         status = 409
@@ -253,7 +254,9 @@ def change(request, membership, conversation_id, what):
             "Hidden from the inbox; it stays under Hidden." if what == "hide" else "Back in the inbox.",
         )
     elif what == "assign":
-        member = Membership.objects.filter(workspace=membership.workspace, pk=request.POST.get("member") or 0).first()
+        member = Membership.objects.filter(
+            workspace=membership.workspace, pk=an_id(request.POST.get("member")) or 0
+        ).first()
         Conversation.objects.filter(pk=talk.pk).update(assignee=member.user if member else None)
         messages.success(request, f"Assigned to {member.user}." if member else "Unassigned.")
     return redirect("inbox:conversation", slug=membership.workspace.slug, conversation_id=talk.pk)
@@ -267,7 +270,7 @@ def simulate(request, membership):
 
     account = get_object_or_404(
         ConnectedAccount.objects.connected(),
-        pk=request.POST.get("account") or 0,
+        pk=an_id(request.POST.get("account")) or 0,
         workspace=membership.workspace,
         network="sandbox",
     )

@@ -7,6 +7,7 @@ from firsthand.inbox import together
 from firsthand.inbox.models import Conversation, SavedReply
 from firsthand.team.access import workspace_view
 from firsthand.team.permissions import Capability
+from firsthand.web.params import an_id
 
 
 @require_POST
@@ -57,9 +58,9 @@ def delete_saved_reply(request, membership, saved_id):
 
 
 def back(request, membership):
-    conversation_id = request.POST.get("conversation", "")
-    if conversation_id.isdigit():
-        return redirect("inbox:conversation", slug=membership.workspace.slug, conversation_id=int(conversation_id))
+    conversation_id = an_id(request.POST.get("conversation", ""))
+    if conversation_id:
+        return redirect("inbox:conversation", slug=membership.workspace.slug, conversation_id=conversation_id)
     return redirect("inbox:inbox", slug=membership.workspace.slug)
 
 

@@ -10,9 +10,10 @@ import logging
 import re
 from html.parser import HTMLParser
 
-import httpx
 from atproto import models
 from atproto_client.utils import facet_detection
+
+from firsthand.networks import safe_http
 
 logger = logging.getLogger("firsthand.networks.bluesky")
 
@@ -54,18 +55,19 @@ def first_link(text: str) -> str | None:
 
 
 def read_page(url: str) -> tuple[str, str]:
-    with httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=True) as client:
-        with client.stream("GET", url, headers={"User-Agent": "firsthand (link card)"}) as response:
-            response.raise_for_status()
-            if "html" not in response.headers.get("content-type", ""):
-                return "", ""
-            body = b""
-            for chunk in response.iter_bytes():
-                body += chunk
-                if len(body) >= MAX_PAGE_BYTES:
-                    break
+    """The page's title and description, read through the guard: the URL is whatever staff wrote, so it
+    must not reach this machine's own or its neighbours' pages (and put their titles in a public post)."""
+    response, body = safe_http.get(
+        url, max_bytes=MAX_PAGE_BYTES, headers={"User-Agent": "firsthand (link card)"}, timeout=TIMEOUT_SECONDS
+    )
+    if response.status_code >= 400:
+        raise safe_http.Unreachable()
+    kind = response.headers.get("content-type", "")
+    if "html" not in kind:
+        return "", ""
     parser = Metadata()
-    parser.feed(body.decode(response.encoding or "utf-8", errors="replace"))
+    # requests would read a page without a charset as Latin-1 (HTTP/1.1's old default); the web's is UTF-8.
+    parser.feed(body.decode(response.encoding if "charset" in kind.lower() else "utf-8", errors="replace"))
     title = parser.found.get("og:title") or parser.title
     description = parser.found.get("og:description") or parser.found.get("description", "")
     return clean(title)[:300], clean(description)[:1000]
@@ -81,7 +83,7 @@ def link_card(client, text: str):
         return None
     try:
         title, description = read_page(url)
-    except (httpx.HTTPError, UnicodeError) as error:
+    except (safe_http.Unreachable, LookupError) as error:  # LookupError: a page naming an unknown encoding
         logger.info("no link card for %s: %s", url, error)
         return None
     return models.AppBskyEmbedExternal.Main(

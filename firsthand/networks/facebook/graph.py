@@ -53,11 +53,19 @@ def call(
 ):
     """The answer's JSON; a NetworkError with Meta's words when Meta says no. `api`: (base URL, version) of
     another Meta API in the same style (Threads), instead of the Graph API's."""
-    query = dict(params or {})
-    if token:
+    query, headers = dict(params or {}), {}
+    if token and api is None:
+        # In a header, not the query: a URL is what HTTP libraries, proxies and servers log. Meta's guides
+        # send the Graph API's token this way ("Authorization: OAuth <token>",
+        # developers.facebook.com/docs/graph-api/guides/upload).
+        headers["Authorization"] = f"OAuth {token}"
+    elif token:
+        # The Threads API documents the token only as the access_token parameter
+        # (developers.facebook.com/docs/threads/get-started/get-access-tokens-and-permissions); the logs'
+        # redaction (firsthand/logs.py) keeps it out of every log line.
         query["access_token"] = token
     response = http.request(
-        name, method, url(path, api), what=what, writes=writes, params=query, data=data, files=files
+        name, method, url(path, api), what=what, writes=writes, params=query, data=data, files=files, headers=headers
     )
     try:
         body = response.json()

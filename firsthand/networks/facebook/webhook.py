@@ -63,6 +63,8 @@ def receive(request, app_id, network="facebook"):
         payload = json.loads(request.body)
     except (ValueError, RecursionError):  # RecursionError: JSON nested past Python's stack
         return HttpResponse("Not JSON.", status=400)
+    except RecursionError:  # nested deeper than the parser goes: no delivery of Meta's looks like this
+        return HttpResponse("JSON nested too deeply.", status=400)
     store(app, payload)
     return HttpResponse("ok")  # answered at once: Facebook retries what is not acknowledged
 

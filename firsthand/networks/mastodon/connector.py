@@ -16,6 +16,7 @@ methods/instance (v2), methods/streaming, api/rate-limits, api/guidelines#pagina
 import contextlib
 import dataclasses
 import html
+import logging
 import re
 from datetime import datetime, timezone
 from html.parser import HTMLParser
@@ -26,6 +27,7 @@ from django.core.files.storage import default_storage
 from mastodon import Mastodon
 from mastodon import errors as sdk
 
+from firsthand.networks import safe_http
 from firsthand.networks.base import (
     FollowerPage,
     Interaction,
@@ -36,6 +38,8 @@ from firsthand.networks.base import (
     RemotePost,
 )
 from firsthand.networks.limits import LIMITS
+
+logger = logging.getLogger("firsthand.networks.mastodon")
 
 NOTIFICATION_KINDS = {"mention": "mention", "quote": "quote", "favourite": "like", "follow": "follow"}
 VISIBILITY = {"public": "public", "unlisted": "unlisted", "followers": "private"}  # Mastodon's own words
@@ -51,7 +55,10 @@ def loopback(url: str) -> bool:
 
 
 def sdk_client(api_base_url: str, access_token: str | None = None, **credentials) -> Mastodon:
+    """The SDK on the guarded session: the server's address is whoever connected it wrote, and the server
+    itself names where its stream and media live, so every request is checked (networks/safe_http.py)."""
     return Mastodon(
+        session=safe_http.session(),
         api_base_url=api_base_url,
         access_token=access_token,
         ratelimit_method="throw",  # the worker decides when to come back, not a sleeping thread
@@ -72,8 +79,10 @@ def calling(what: str, client: Mastodon | None = None, *, writes: bool = False):
         retry_at = datetime.fromtimestamp(reset, timezone.utc) if reset else None
         raise NetworkError(f"Mastodon rate limit reached while {what}.", transient=True, retry_at=retry_at) from None
     except sdk.MastodonNetworkError as error:
+        # The SDK's words carry urllib3's (addresses, ports, why a connection failed): the log keeps them.
+        logger.info("Mastodon unreachable while %s: %s", what, error)
         raise NetworkError(
-            f"The Mastodon server could not be reached while {what}: {error}", transient=True, outcome_unknown=writes
+            f"The Mastodon server could not be reached while {what}.", transient=True, outcome_unknown=writes
         ) from None
     except sdk.MastodonUnauthorizedError as error:
         raise NetworkError(

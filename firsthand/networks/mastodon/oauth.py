@@ -3,10 +3,13 @@
 https://docs.joinmastodon.org/client/token/ and https://docs.joinmastodon.org/methods/oauth/
 """
 
+import logging
+
 from django.db import IntegrityError
 from mastodon import Mastodon
 from mastodon import errors as sdk
 
+from firsthand.networks import safe_http
 from firsthand.networks.mastodon.connector import loopback, message_of, sdk_client
 from firsthand.networks.mastodon.models import MastodonInstance
 
@@ -18,8 +21,17 @@ class SignInError(Exception):
     """Why an account could not be connected, in words for the person connecting it."""
 
 
-def say(error: Exception) -> str:
-    return message_of(error) if isinstance(error, sdk.MastodonAPIError) else str(error)
+logger = logging.getLogger("firsthand.networks.mastodon")
+
+
+def failed(api_base_url: str, doing: str, error: Exception) -> SignInError:
+    """A Mastodon server's refusal in its words; anything else (no answer, or no answer Mastodon would give)
+    in one sentence whatever the reason: whether a port was closed, slow, private or spoke something else
+    is what someone probing this machine's neighbours wants to learn."""
+    if isinstance(error, sdk.MastodonAPIError):
+        return SignInError(f"{api_base_url} {doing}: {message_of(error)}")
+    logger.info("Mastodon sign-in could not use %s: %r", api_base_url, error)
+    return SignInError(f"{api_base_url}: firsthand {safe_http.UNREACHABLE} as a Mastodon server.")
 
 
 def app_for(api_base_url: str, redirect_uri: str) -> MastodonInstance:
@@ -35,9 +47,10 @@ def app_for(api_base_url: str, redirect_uri: str) -> MastodonInstance:
             website=WEBSITE,
             api_base_url=api_base_url,
             request_timeout=10,
+            session=safe_http.session(),
         )
-    except sdk.MastodonError as error:
-        raise SignInError(f"{api_base_url} did not let firsthand register as an app: {say(error)}") from None
+    except (sdk.MastodonError, KeyError, TypeError) as error:  # Key/TypeError: JSON, but not Mastodon's answer
+        raise failed(api_base_url, "did not let firsthand register as an app", error) from None
     instance = MastodonInstance(
         api_base_url=api_base_url,
         redirect_uri=redirect_uri,
@@ -80,7 +93,7 @@ def authorization_url(instance: MastodonInstance, state: str) -> str:
             allow_http=loopback(instance.api_base_url),
         )
     except sdk.MastodonError as error:
-        raise SignInError(f"{instance.api_base_url} could not start the sign-in: {say(error)}") from None
+        raise failed(instance.api_base_url, "could not start the sign-in", error) from None
 
 
 def finish(instance: MastodonInstance, code: str) -> dict:
@@ -92,7 +105,7 @@ def finish(instance: MastodonInstance, code: str) -> dict:
         )
         me = client.account_verify_credentials()
     except sdk.MastodonError as error:
-        raise SignInError(f"{instance.api_base_url} did not complete the sign-in: {say(error)}") from None
+        raise failed(instance.api_base_url, "did not complete the sign-in", error) from None
     read_limits(instance)
     instance.save(update_fields=["max_characters", "max_media_attachments", "characters_reserved_per_url"])
     host = instance.api_base_url.split("://", 1)[1]

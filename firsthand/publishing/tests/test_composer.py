@@ -303,3 +303,19 @@ def test_publishing_refuses_a_mastodon_post_whose_content_warning_and_text_pass_
         team.membership("owner"), accounts=[mastodon], text="b" * 251, content_warning="a" * 250
     )
     assert operations.problems_with(post) == ["@cafe on Mastodon: The post is 1 too long for Mastodon (501 of 500)."]
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_date_at_either_end_of_the_calendar_is_refused_in_words(team, client_for, account, zone, day):
+    team.workspace.timezone = zone
+    team.workspace.save()
+    response = client_for(team.owner).post(compose_url(team), form(account, when="schedule", day=day, at="00:00"))
+    assert response.status_code == 400 and "Choose a date between the years" in response.content.decode()
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_the_calendar_at_either_end_of_the_calendar_shows_today_instead(team, client_for, day):
+    url = reverse("publishing:calendar", kwargs={"slug": team.workspace.slug})
+    for view in ("week", "month"):
+        assert client_for(team.owner).get(url, {"day": day, "view": view}).status_code == 200

@@ -91,3 +91,38 @@ def test_the_upload_page_shows_the_report(team, client_for, account):
 def test_viewers_cannot_import(team, client_for, account):
     response = client_for(team.viewer).get(reverse("publishing:import", kwargs={"slug": team.workspace.slug}))
     assert response.status_code == 403
+
+
+def upload(client, workspace, content: bytes):
+    file = SimpleUploadedFile("posts.csv", content, "text/csv")
+    return client.post(reverse("publishing:import", kwargs={"slug": workspace.slug}), {"file": file})
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"account,time,text\n@corner-cafe,2030-01-01 10:00," + b"x" * 140_000 + b"\n", "Row 2 could not be read"),
+        (b"account,time,text\n@corner-cafe,2030-01-01 10:00,hi\x00there\n", "NUL characters"),
+    ],
+)
+def test_a_file_the_csv_reader_cannot_take_is_explained_not_a_server_error(team, client_for, account, content, message):
+    response = upload(client_for(team.owner), team.workspace, content)
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not Post.objects.exists()
+
+
+def test_a_file_with_cr_only_line_ends_reads_like_any_other(team, account):
+    content = f"account,time,text\r@corner-cafe,{future()},Door 1\r@corner-cafe,{future(4)},Door 2\r"
+    report = import_posts(team.membership("owner"), content.encode())
+    assert report.ok and report.imported == 2
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago", "UTC"])
+@pytest.mark.parametrize(
+    "when", ["0001-01-01 00:00", "9999-12-31 23:59", "0001-01-01T00:00+05:00", "9999-12-31T23:59-05:00"]
+)
+def test_dates_at_the_ends_of_the_calendar_are_refused_in_words(team, client_for, account, zone, when):
+    team.workspace.timezone = zone
+    team.workspace.save()
+    response = upload(client_for(team.owner), team.workspace, f"account,time,text\n@corner-cafe,{when},hi\n".encode())
+    assert response.status_code == 400 and "Choose a date between the years" in response.content.decode()

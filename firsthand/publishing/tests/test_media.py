@@ -108,3 +108,12 @@ def test_too_many_or_too_large_images_for_a_network_are_named(team, account, mon
     problems = check_for_account(account, ["Hi"], [big, big]).problems
     assert "Bluesky takes at most 1 images; this post has 2." in problems
     assert "big.png is 2.4 MB; Bluesky takes images up to 1 MB." in problems
+
+
+def test_an_image_over_the_pixel_budget_is_refused_before_it_is_decoded(team, client_for):
+    buffer = io.BytesIO()
+    Image.new("1", (8000, 6000)).save(buffer, "PNG")  # 48 megapixels in a few kilobytes
+    big = SimpleUploadedFile("poster.png", buffer.getvalue(), content_type="image/png")
+    response = upload(client_for(team.staff), team, big)
+    assert "at most 40 megapixels" in response.content.decode()
+    assert not MediaFile.objects.exists()

@@ -4,17 +4,20 @@ from zoneinfo import ZoneInfo
 from django.shortcuts import render
 
 from firsthand.networks.models import ConnectedAccount
+from firsthand.publishing.clock import in_range
 from firsthand.publishing.models import Delivery
 from firsthand.publishing.states import State
 from firsthand.team.access import workspace_view
 from firsthand.team.permissions import Capability
+from firsthand.web.params import an_id
 
 
 def parse_day(value: str, fallback: date) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except (TypeError, ValueError):
         return fallback
+    return day if in_range(day) else fallback  # a month's grid around 9999-12-31 would overflow
 
 
 def local_bounds(first: date, days: int, zone: ZoneInfo):
@@ -43,8 +46,7 @@ def calendar(request, membership):
     zone = ZoneInfo(workspace.timezone)
     today = datetime.now(zone).date()
     view = request.GET.get("view", "week")
-    account_id = request.GET.get("account", "")
-    account_id = int(account_id) if account_id.isdigit() else None
+    account_id = an_id(request.GET.get("account", ""))
     anchor = parse_day(request.GET.get("day"), today)
 
     if view == "list":

@@ -14,6 +14,7 @@ from firsthand.publishing.models import LinkSettings, MediaFile, Post
 from firsthand.publishing.states import EDITABLE_STATES, State
 from firsthand.team.access import workspace_view
 from firsthand.team.permissions import Capability
+from firsthand.web.params import an_id, ids
 
 
 def workspace_accounts(workspace):
@@ -43,10 +44,10 @@ def initial_for(post: Post | None):
 
 def autosaved_draft(request, workspace):
     """The draft an autosave already created for this composer, if the form says so."""
-    raw = request.POST.get("post_id", "")
-    if not raw.isdigit():
+    post_id = an_id(request.POST.get("post_id", ""))
+    if post_id is None:
         return None
-    post = Post.objects.filter(pk=int(raw), workspace=workspace).first()
+    post = Post.objects.filter(pk=post_id, workspace=workspace).first()
     if post is None or post.deliveries.exclude(state=State.DRAFT).exists():
         return None
     return post
@@ -91,9 +92,9 @@ def compose(request, membership, post_id=None):
 
 def chosen_images(data, workspace) -> list[tuple[MediaFile, str]]:
     """The images the form holds, in order, with their descriptions; only this workspace's."""
-    ids = [int(pk) for pk in data.getlist("media") if pk.isdigit()][:10]
-    found = {m.pk: m for m in MediaFile.objects.filter(workspace=workspace, pk__in=ids)}
-    return [(found[pk], data.get(f"alt_{pk}", "").strip()) for pk in ids if pk in found]
+    chosen = ids(data.getlist("media"))[:10]
+    found = {m.pk: m for m in MediaFile.objects.filter(workspace=workspace, pk__in=chosen)}
+    return [(found[pk], data.get(f"alt_{pk}", "").strip()) for pk in chosen if pk in found]
 
 
 def stored_images(post) -> list[tuple[MediaFile, str]]:
@@ -144,7 +145,7 @@ def save_from_form(request, membership, form, post):
 def checks_from(data, accounts, post=None, workspace=None, author=None):
     """Per chosen account: the count against its limit and any problems, for the live panel and preview."""
     if data is not None:
-        chosen_ids = {int(pk) for pk in data.getlist("accounts") if pk.isdigit()}
+        chosen_ids = set(ids(data.getlist("accounts")))
         text = data.get("text", "")
         follow_ups = [data.get(f"follow_up_{n}", "") for n in range(3)]
         variants = {a.pk: data.get(f"variant_{a.pk}", "") for a in accounts}
@@ -175,7 +176,7 @@ def checks_from(data, accounts, post=None, workspace=None, author=None):
 def choices_shown(form):
     """Which accounts are ticked and which optional sections are open, from what was sent or stored."""
     if form.is_bound:
-        chosen = {int(pk) for pk in form.data.getlist("accounts") if pk.isdigit()}
+        chosen = set(ids(form.data.getlist("accounts")))
         values = form.data
     else:
         chosen = set(form.initial.get("accounts", []))

@@ -1,11 +1,27 @@
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from firsthand.system.models import WorkerHeartbeat
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client(client, team):
+    """/healthz's details are for owners; what outsiders see has its own test."""
+    client.force_login(team.owner)
+    return client
+
+
+@pytest.mark.parametrize("who", ["nobody", "manager", "staff", "viewer"])
+def test_healthz_tells_anyone_but_an_owner_only_whether_it_is_up(who, team):
+    asking = Client()
+    if who != "nobody":
+        asking.force_login(team.user(who))
+    assert asking.get("/healthz").json() == {"status": "degraded"}
 
 
 def test_healthz_says_the_database_answers_and_no_worker_runs(client):

@@ -91,6 +91,7 @@ def team_actions(team):
     return [
         (reverse("team:invite_create", kwargs={"slug": slug}), {"email": "new@corner.example", "role": "staff"}),
         (reverse("team:change_role", kwargs={"slug": slug, "member_id": staff.pk}), {"role": "manager"}),
+        (reverse("team:unlock_member", kwargs={"slug": slug, "member_id": staff.pk}), {}),
         (reverse("team:remove_member", kwargs={"slug": slug, "member_id": staff.pk}), {}),
         (reverse("team:invite_action", kwargs={"slug": slug, "invite_id": invite.pk, "action": "renew"}), {}),
         (reverse("team:invite_action", kwargs={"slug": slug, "invite_id": invite.pk, "action": "revoke"}), {}),

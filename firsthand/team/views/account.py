@@ -16,9 +16,12 @@ def account(request):
     # Django focuses the old-password box; on this page the profile comes first.
     password_form.fields["old_password"].widget.attrs.pop("autofocus", None)
     if request.method == "POST" and "profile-name" in request.POST:
-        profile_form = AccountForm(request.POST, instance=request.user, prefix="profile")
+        profile_form = AccountForm(request.POST, instance=request.user, prefix="profile", request=request)
         if profile_form.is_valid():
-            profile_form.save()
+            before = profile_form.email_before
+            user = profile_form.save()
+            if user.email != before.lower():
+                record("team.email_changed", f"{user} changed their email", actor=user, old=before, new=user.email)
             messages.success(request, "Your profile is saved.")
             return redirect("team:account")
     elif request.method == "POST":

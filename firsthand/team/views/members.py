@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from firsthand.team import operations
+from firsthand.team import operations, throttle
 from firsthand.team.access import workspace_view
 from firsthand.team.forms import InviteForm, RoleForm
 from firsthand.team.models import Invite, Membership
@@ -26,10 +26,13 @@ def invites_with_links(request, workspace):
 
 def team_page(request, membership, invite_form=None, status=200):
     workspace = membership.workspace
+    members = list(workspace.memberships.select_related("user").order_by("user__name"))
+    for member in members:
+        member.sign_in_locked = throttle.is_locked_somewhere(member.user.email)
     context = {
         "active": "team",
         "invite_days": settings.INVITE_VALID_DAYS,
-        "members": workspace.memberships.select_related("user").order_by("user__name"),
+        "members": members,
         "invites": invites_with_links(request, workspace),
         "invite_form": invite_form or InviteForm(),
         "role_choices": ROLE_CHOICES,
@@ -144,4 +147,14 @@ def remove(request, membership, member_id):
     if target.pk == membership.pk:
         return redirect("team:login")
     messages.success(request, f"{target.user} was removed and signed out everywhere.")
+    return redirect("team:team", slug=membership.workspace.slug)
+
+
+@require_POST
+@workspace_view(Capability.MANAGE_TEAM)
+def unlock(request, membership, member_id):
+    """Let a person locked out by failed sign-ins (theirs or someone else's) try again at once."""
+    target = member_or_404(membership, member_id)
+    operations.unlock_sign_in(membership, target)
+    messages.success(request, f"{target.user} can sign in again.")
     return redirect("team:team", slug=membership.workspace.slug)

@@ -97,6 +97,11 @@ class FakeFacebook(LoopbackServer):
 
     # --- HTTP -----------------------------------------------------------------------------------
 
+    def header_token(self, request) -> str | None:
+        """The token as Meta also takes it: "Authorization: OAuth <token>" (or Bearer)."""
+        scheme, _, value = (request.headers.get("Authorization") or "").partition(" ")
+        return value if scheme.lower() in ("oauth", "bearer") and value else None
+
     def route(self, request, method):
         parts = urlsplit(request.path)
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
@@ -105,7 +110,7 @@ class FakeFacebook(LoopbackServer):
         segments = parts.path.strip("/").split("/")
         if not segments or segments[0] != VERSION:
             return self.fail(request, 2635, "Unsupported version", status=400)
-        path, token = segments[1:], query.get("access_token")
+        path, token = segments[1:], query.get("access_token") or self.header_token(request)
         if path == ["dialog", "oauth"]:
             return self.dialog(request, query)
         if path == ["oauth", "access_token"]:

@@ -273,3 +273,16 @@ def test_the_graph_api_version_is_pinned_and_not_past_its_end_of_life():
     # developers.facebook.com/docs/graph-api/changelog/versions: v25.0 is available until 29 July 2028.
     assert graph.VERSION == "v25.0"
     assert date.today() < graph.END_OF_LIFE, f"Graph API {graph.VERSION} has reached its end of life: upgrade it"
+
+
+def test_the_page_token_travels_in_a_header_not_in_the_url(meta, shop, team):
+    facebook.publish(shop, OutgoingPost(text="Open at nine", idempotency_key="header"))
+    calls = [r for r in meta.requests if not r[1].endswith("/oauth/access_token")]  # Meta's token exchange
+    assert calls and not [r for r in calls if "access_token" in r[2]]  # query and body, as the fake saw them
+
+
+def test_a_signed_delivery_nested_100000_deep_is_refused_in_words(meta, shop, client):
+    app = NetworkApp.objects.get(network="facebook")
+    response = webhooks.deliver(client, app, b"[" * 100_000 + b"]" * 100_000)
+    assert response.status_code == 400 and b"nested too deeply" in response.content
+    assert not RawEvent.objects.exists()

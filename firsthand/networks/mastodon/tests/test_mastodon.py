@@ -1,6 +1,8 @@
 """The Mastodon connector against a local server built from Mastodon's API documentation (see fake_server.py)."""
 
+import html
 import io
+import re
 import uuid
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -295,3 +297,36 @@ def test_liking_a_customers_status_favourites_it_once(server, shop, team, client
     assert status["favourited"] is True and status["favourites_count"] == 1
     item.refresh_from_db()
     assert item.liked_by == team.staff and item.liked_at is not None
+
+
+def connecting_error(client, workspace, address) -> str:
+    response = client.post(
+        reverse("networks:connect_mastodon", kwargs={"slug": workspace.slug}), {"mastodon-instance": address}
+    )
+    assert response.status_code == 400
+    return html.unescape(
+        re.search(r'class="alert alert-error" role="alert"><p>(.*?)</p>', response.content.decode()).group(1)
+    )
+
+
+def test_a_server_on_this_machine_is_never_contacted(server, team, client_for, settings):
+    settings.OUTBOUND_ALLOWED_NETWORKS = []
+    error = connecting_error(client_for(team.owner), team.workspace, server.url)
+    assert "could not reach that address" in error
+    assert server.requests == []
+
+
+def test_an_open_port_and_a_closed_one_give_the_same_answer(team, client_for):
+    from firsthand.networks.tests.test_safe_http import Page
+
+    client = client_for(team.owner)
+    open_port = Page(body=b"SSH-2.0-OpenSSH_9.6")
+    closed_port = Page()
+    closed_port.close()
+    try:
+        said = [connecting_error(client, team.workspace, p.url.rstrip("/")) for p in (open_port, closed_port)]
+    finally:
+        open_port.close()
+    assert open_port.visits == 1
+    assert said[0].replace(str(open_port.port), "PORT") == said[1].replace(str(closed_port.port), "PORT")
+    assert "could not reach that address" in said[0]
