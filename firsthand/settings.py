@@ -172,15 +172,17 @@ BLUESKY_PLC_URL = env("FIRSTHAND_BLUESKY_PLC_URL", "https://plc.directory").rstr
 # With `serve --demo`, a pretend customer writes to the demo bakery about this often.
 DEMO_CUSTOMER_SECONDS = env_int("FIRSTHAND_DEMO_CUSTOMER_SECONDS", 45)
 
-# The offensive-language judgement of the pre-publish check: "light" (n-grams, in every install) or
-# "transformer" (a fine-tuned MiniLM, more accurate, needs `pip install 'firsthand[transformer]'`).
-# firsthand.judge reads the same variable, so the command line and the app agree.
-OFFENSIVE_MODEL = env("FIRSTHAND_OFFENSIVE_MODEL", "light").strip().lower()
-if OFFENSIVE_MODEL not in ("light", "transformer"):
-    raise ImproperlyConfigured(f"FIRSTHAND_OFFENSIVE_MODEL must be light or transformer, not {OFFENSIVE_MODEL!r}.")
-if OFFENSIVE_MODEL == "transformer" and not all(map(importlib.util.find_spec, ("onnxruntime", "tokenizers"))):
+# The judgements' configuration for the pre-publish check, answers and `firsthand judge`: "transformer" (the
+# default: the sentence encoder and the fine-tuned offensive MiniLM, run by onnxruntime) or "light" (n-grams and
+# cues only, several times faster, less accurate). The inbox files every incoming message with the light heads
+# and relabels with the accurate ones in the background. FIRSTHAND_OFFENSIVE_MODEL is its older name.
+# firsthand.judge reads the same variables, so the command line and the app agree.
+JUDGE_MODEL = (env("FIRSTHAND_JUDGE_MODEL", "") or env("FIRSTHAND_OFFENSIVE_MODEL", "transformer")).strip().lower()
+if JUDGE_MODEL not in ("light", "transformer"):
+    raise ImproperlyConfigured(f"FIRSTHAND_JUDGE_MODEL must be light or transformer, not {JUDGE_MODEL!r}.")
+if JUDGE_MODEL == "transformer" and not all(map(importlib.util.find_spec, ("onnxruntime", "tokenizers"))):
     raise ImproperlyConfigured(
-        "FIRSTHAND_OFFENSIVE_MODEL=transformer needs the optional packages: pip install 'firsthand[transformer]'."
+        "FIRSTHAND_JUDGE_MODEL=transformer needs onnxruntime and tokenizers (reinstall firsthand: pip install -e .)."
     )
 # Every call to a network gives up after this many seconds (a publish then counts as "maybe sent").
 NETWORK_TIMEOUT_SECONDS = env_int("FIRSTHAND_NETWORK_TIMEOUT_SECONDS", 20)

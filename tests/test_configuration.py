@@ -75,11 +75,14 @@ def test_a_malformed_base_url_is_refused(tmp_path):
     assert "FIRSTHAND_BASE_URL must look like" in result.stderr
 
 
-def test_the_offensive_model_setting_is_checked_at_start(tmp_path):
+def test_the_judge_model_setting_is_checked_at_start(tmp_path):
+    refused = check(tmp_path, FIRSTHAND_JUDGE_MODEL="huge")
+    assert refused.returncode != 0 and "FIRSTHAND_JUDGE_MODEL must be light or transformer" in refused.stderr
+    # The older name still counts.
     refused = check(tmp_path, FIRSTHAND_OFFENSIVE_MODEL="huge")
-    assert refused.returncode != 0 and "FIRSTHAND_OFFENSIVE_MODEL must be light or transformer" in refused.stderr
-    # The test install has the `transformer` extra, so the heavier model is accepted.
-    assert check(tmp_path, FIRSTHAND_OFFENSIVE_MODEL="transformer").returncode == 0
+    assert refused.returncode != 0 and "FIRSTHAND_JUDGE_MODEL must be light or transformer" in refused.stderr
+    assert check(tmp_path, FIRSTHAND_JUDGE_MODEL="light").returncode == 0
+    assert check(tmp_path).returncode == 0  # the accurate configuration is the default, in every install
 
 
 def test_base_url_sets_allowed_hosts_csrf_origin_and_secure_cookies(tmp_path):

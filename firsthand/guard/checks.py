@@ -15,7 +15,8 @@ from firsthand.guard.models import BrandRules
 from firsthand.publishing.counting import links as find_links
 
 BLOCK, APPROVAL, WARN = "block", "approval", "warn"
-OFFENSIVE_CONFIDENCE = 0.75
+# Holding needs a clear verdict: the judge says offensive from 0.5; the check asks an approver from 0.7.
+OFFENSIVE_CONFIDENCE = 0.7
 SEVERITY_ORDER = {BLOCK: 0, APPROVAL: 1, WARN: 2}
 
 HASHTAG = regex.compile(r"(?<!\w)#\w+")
@@ -66,8 +67,9 @@ def offensive(text: str) -> list[Check]:
 
     verdict = judge("offensive", [text])[0]
     words = [reason.strip("“”") for reason in verdict.get("reasons", []) if reason.startswith("“")]
-    # Stopping a post is costly: only a confident judgement that can point at the words stops it.
-    if verdict.get("label") != "offensive" or verdict["score"] < OFFENSIVE_CONFIDENCE or not words:
+    # Holding a post is costly: only a confident judgement holds it. The accurate model also reads insults
+    # without a swear word ("too dumb to read a label", a sneer at a whole group): then the whole text is named.
+    if verdict.get("label") != "offensive" or verdict["score"] < OFFENSIVE_CONFIDENCE:
         return []
     found = []
     for word in words:

@@ -1,25 +1,33 @@
-"""Is a follower a bought or spam account? Judged from profile fields alone, in any language, verified or not.
+"""Is a follower a bought or spam account? Judged from profile fields every network gives, in any language.
 
-Each sign adds evidence with a weight and a reason a person can check on the profile; the score is
-a logistic of the evidence. The weights encode the well-known traits of bought followers: they follow
-many and are followed by few, post nothing, keep the default picture, and are young when they follow.
+A logistic regression learned from hand-labelled Instagram followers (training/train.py; weights in
+models/follower.json) over the signals that data holds and every network shows: how many the account
+follows against how many follow it, how many it follows and is followed by, how much it has posted,
+and whether it kept the default picture. Bought followers follow many, are followed by few, post
+little and keep the default picture, on every network; that is what the weights learned.
+
+A reason names only a signal that pushed this profile's score towards its label, in words a person
+can check on the profile. Signals the labelled data does not hold (the account's age, its bio, its
+handle's shape) are not scored: no weight was learned for them, so none is invented.
 """
 
+import json
 import math
 from datetime import UTC, datetime
+from functools import lru_cache
 
-import regex
+import numpy as np
 
-DIGITS_TAIL = regex.compile(r"\d{4,}$")
-RANDOM_HANDLE = regex.compile(r"^[a-z]{2,}[0-9]{5,}|[bcdfghjklmnpqrstvwxz]{6,}", regex.IGNORECASE)
-BIAS = -2.5
+from firsthand.judge.linear import MODELS
+
+FEATURES = ("follow_ratio", "following", "followers", "posts", "no_posts", "default_picture")
 
 
 def _number(profile: dict, field: str):
     value = profile.get(field)
     if value is None or isinstance(value, bool):
         return None
-    if not isinstance(value, (int, float)) or value < 0:
+    if not isinstance(value, (int, float)) or value < 0 or (isinstance(value, float) and not math.isfinite(value)):
         raise ValueError(f"{field} must be a number of zero or more")
     return value
 
@@ -37,57 +45,90 @@ def _moment(profile: dict, field: str):
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def judge_profile(profile: dict) -> dict:
+def signals(profile: dict) -> list[float]:
+    """The learned model's inputs; a field the profile lacks reads as NaN (filled with the training mean)."""
     followers = _number(profile, "followers_count")
     following = _number(profile, "following_count")
     posts = _number(profile, "posts_count")
-    created = _moment(profile, "created_at")
-    observed = _moment(profile, "observed_at") or datetime.now(UTC)
-    evidence: list[tuple[float, str]] = []
+    picture = profile.get("has_default_avatar")
+    nan = float("nan")
+    return [
+        math.log((following + 1) / (followers + 1)) if following is not None and followers is not None else nan,
+        math.log1p(following) if following is not None else nan,
+        math.log1p(followers) if followers is not None else nan,
+        math.log1p(posts) if posts is not None else nan,
+        float(posts == 0) if posts is not None else nan,
+        float(picture) if isinstance(picture, bool) else nan,
+    ]
 
-    if following is not None and followers is not None:
-        if following >= 500 and followers * 20 < following:
-            evidence.append((2.6, f"follows {following:,}, followed by {followers:,}"))
-        elif following >= 100 and followers * 5 < following:
-            evidence.append((1.4, f"follows {following:,}, followed by {followers:,}"))
-        elif followers >= 3 * max(following, 1) and followers >= 50:
-            evidence.append((-1.5, "followed by many more than it follows"))
-    if posts is not None:
-        if posts == 0:
-            evidence.append((1.8, "no posts"))
-        elif posts < 5:
-            evidence.append((0.8, f"only {posts} posts"))
-        elif posts >= 100:
-            evidence.append((-1.2, f"{posts:,} posts"))
-    if profile.get("has_default_avatar") is True:
-        evidence.append((1.5, "default avatar"))
-    elif profile.get("has_default_avatar") is False:
-        evidence.append((-0.6, "own picture"))
-    if profile.get("has_default_banner") is True:
-        evidence.append((0.3, "default banner"))
-    if not (profile.get("description") or "").strip():
-        evidence.append((0.8, "empty description"))
-    else:
-        evidence.append((-0.5, "has a description"))
-    if created is not None:
-        age_days = (observed - created).total_seconds() / 86400
-        if age_days < 7:
-            evidence.append((1.8, "created the week it followed"))
-        elif age_days < 30:
-            evidence.append((0.9, "created less than a month before it was seen"))
-        elif age_days > 730:
-            evidence.append((-1.0, "more than two years old"))
-    handle = (profile.get("handle") or "").lstrip("@").split("@")[0].split(".")[0]
-    if DIGITS_TAIL.search(handle) or RANDOM_HANDLE.search(handle):
-        evidence.append((1.0, "handle looks generated"))
-    if profile.get("url") or profile.get("location"):
-        evidence.append((-0.4, "has a link or place"))
-    if (profile.get("likes_count") or 0) > 1000 and (posts or 0) == 0:
-        evidence.append((0.8, "likes a lot, posts nothing"))
 
-    total = BIAS + sum(weight for weight, _ in evidence)
-    fake = 1 / (1 + math.exp(-total))
-    label = "fake" if fake >= 0.5 else "real"
-    toward = [(w, r) for w, r in evidence if (w > 0) == (label == "fake")]
-    reasons = [reason for _, reason in sorted(toward, key=lambda item: -abs(item[0]))][:4]
-    return {"label": label, "score": round(fake if label == "fake" else 1 - fake, 4), "reasons": reasons}
+def save(path, coef, intercept: float, platt, threshold: float, means) -> None:
+    path.write_text(
+        json.dumps(
+            {
+                "features": list(FEATURES),
+                "means": [round(float(m), 6) for m in means],
+                "weights": [round(float(w), 6) for w in coef],
+                "bias": round(float(intercept), 6),
+                "platt": [round(float(x), 6) for x in platt],
+                "threshold": threshold,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+
+
+@lru_cache(maxsize=1)
+def model() -> dict:
+    return json.loads((MODELS / "follower.json").read_text())
+
+
+def judge_profile(profile: dict) -> dict:
+    _moment(profile, "created_at")  # still checked: a wrong time is named, though age is not scored
+    _moment(profile, "observed_at")
+    x = np.array(signals(profile))
+    fitted = model()
+    weights = np.array(fitted["weights"])
+    # The weights read each signal as its distance from the training mean, so a missing field adds
+    # nothing either way.
+    x = x - np.array(fitted["means"])
+    missing = np.isnan(x)
+    x[missing] = 0.0
+    contributions = weights * x
+    a, b = fitted["platt"]
+    fake = 1 / (1 + math.exp(-(a * (float(contributions.sum()) + fitted["bias"]) + b)))
+    label = "fake" if fake >= fitted["threshold"] else "real"
+    sign = 1.0 if label == "fake" else -1.0
+    pushed = sorted(
+        (float(c) * sign, name) for c, name, gone in zip(contributions, FEATURES, missing, strict=True) if not gone
+    )
+    reasons = []
+    for value, name in reversed(pushed):
+        if value < 0.25:
+            break
+        reason = REASONS[name](profile, label == "fake")
+        if reason and reason not in reasons:
+            reasons.append(reason)
+    return {"label": label, "score": round(fake if label == "fake" else 1 - fake, 4), "reasons": reasons[:4]}
+
+
+def _ratio(profile, fake):
+    following, followers = profile["following_count"], profile["followers_count"]
+    if fake:
+        return f"follows {following:,}, followed by {followers:,}"
+    return f"followed by {followers:,}, follows {following:,}"
+
+
+REASONS = {
+    "follow_ratio": _ratio,
+    "following": lambda p, fake: f"follows {p['following_count']:,} accounts" if fake else None,
+    "followers": lambda p, fake: f"{p['followers_count']:,} followers" + (" only" if fake else ""),
+    "posts": lambda p, fake: (
+        (f"only {p['posts_count']:,} posts" if fake else f"{p['posts_count']:,} posts")
+        if p["posts_count"]
+        else "no posts"
+    ),
+    "no_posts": lambda p, fake: "no posts" if fake else "has posted",
+    "default_picture": lambda p, fake: "default picture" if p["has_default_avatar"] else "own picture",
+}

@@ -4,9 +4,9 @@ import numpy as np
 
 from firsthand.judge import rules, transformer
 from firsthand.judge.follower import judge_profile
-from firsthand.judge.linear import MODELS, LinearModel
-from firsthand.judge.text import featurize, readable
-from firsthand.judge.valence import valence_features
+from firsthand.judge.heads import Features, head
+from firsthand.judge.linear import LinearModel
+from firsthand.judge.text import readable
 
 TEXT_KINDS = ("offensive", "sentiment", "complaint", "question")
 KINDS = (*TEXT_KINDS, "follower")
@@ -26,8 +26,8 @@ def text_of(item) -> str:
 
 
 def judge(kind: str, items: list, model_choice: str | None = None) -> list[dict]:
-    """One result per item, in order. model_choice (offensive only): "light" or "transformer"; by default
-    FIRSTHAND_OFFENSIVE_MODEL, else light (see judge/transformer.py)."""
+    """One result per item, in order. model_choice: "light" or "transformer" (the accurate configuration);
+    by default FIRSTHAND_JUDGE_MODEL, else transformer (see judge/transformer.py)."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
     if kind == "follower":
@@ -38,7 +38,8 @@ def judge(kind: str, items: list, model_choice: str | None = None) -> list[dict]
             texts.append((n, text_of(item)))
         except ValueError as error:
             results[n] = {"error": str(error)}
-    judging = partial(offensive, model_choice=model_choice) if kind == "offensive" else JUDGES[kind]
+    accurate = transformer.chosen_model(model_choice) == "transformer"
+    judging = partial(JUDGES[kind], accurate=accurate)
     judged = judging([text for _, text in texts]) if texts else []
     for (n, _), result in zip(texts, judged, strict=True):
         results[n] = result
@@ -54,21 +55,22 @@ def guarded(function, item):
         return {"error": str(error)}
 
 
-def offensive(texts: list[str], model_choice: str | None = None) -> list[dict]:
+def offensive(texts: list[str], accurate: bool = False) -> list[dict]:
     offensive_model = model("offensive")
     probabilities, clean = offensive_model.probabilities(texts)
     p_offensive = probabilities[:, 1]
-    heavy = transformer.chosen_model(model_choice) == "transformer"
-    if heavy:  # the transformer decides; the n-gram model names the words (the transformer cannot, cheaply)
+    if accurate:  # the transformer decides; the n-gram model names the words (the transformer cannot, cheaply)
         p_offensive = transformer.loaded().scores(texts)
     results = []
     for text, cleaned, p in zip(texts, clean, p_offensive, strict=True):
         label = "offensive" if p >= 0.5 else "ok"
-        reasons = [f"“{word}”" for word in offensive_model.drivers(cleaned, 1 if label == "offensive" else 0)]
-        if label == "offensive" and cleaned != normalise_plain(text):
-            reasons.append("disguised spelling")
-        if heavy and label == "offensive" and not reasons:
-            reasons.append("the tone of the whole text")
+        reasons = []
+        if label == "offensive":  # an "ok" needs no words to defend it
+            reasons = [f"“{word}”" for word in offensive_model.drivers(cleaned, 1)]
+            if cleaned != normalise_plain(text):
+                reasons.append("disguised spelling")
+            if accurate and not reasons:
+                reasons.append("the tone of the whole text")
         results.append(
             {"label": label, "score": round(float(p if label == "offensive" else 1 - p), 4), "reasons": reasons}
         )
@@ -79,102 +81,109 @@ def normalise_plain(text: str) -> str:
     """The text normalised without unmasking, to tell whether unmasking changed anything."""
     from firsthand.judge.text import MENTION, MENTIONS, SQUEEZE, URLS
 
-    text = URLS.sub(" URL ", text or "")
+    text = URLS.sub(" URL ", readable(text))
     return SQUEEZE.sub(r"\1\1", MENTIONS.sub(MENTION, text).lower())
 
 
-@lru_cache(maxsize=1)
-def blend():
-    with np.load(MODELS / "sentiment_blend.npz") as data:
-        return data["weights"], data["bias"]
+def head_of(kind: str, accurate: bool):
+    return head(f"{kind}_accurate" if accurate else kind)
 
 
-def triage(texts: list[str]) -> list[dict[str, str]]:
+def triage(texts: list[str], accurate: bool = False) -> list[dict[str, str]]:
     """The four text labels of each text, as judge() gives them, without reasons: what the inbox files
-    every incoming message by. The text is featurised once for both n-gram models, the lexicon read
-    once for sentiment and complaint, which makes it several times faster than four judge() calls."""
+    every incoming message by. Every part of the features is made once for all the heads (one
+    featurisation, one lexicon reading, one pass of each cue set; with accurate, one encoder run), which
+    makes it several times faster than four judge() calls. The light heads keep filing at thousands of
+    messages a second; the accurate ones relabel in the background (inbox/relabel.py)."""
     texts = [readable(text)[:MAX_TEXT] for text in texts]
     if not texts:
         return []
-    features, _ = featurize(texts)
-    offensive_p = model("offensive").probabilities_of(features)[:, 1]
-    sentiment_model = model("sentiment")
-    feelings = sentiment_probabilities(texts, sentiment_model.probabilities_of(features))
+    features = Features(texts)
+    if accurate:
+        offensive_p = transformer.loaded().scores(texts)
+    else:
+        offensive_p = model("offensive").probabilities_of(features.part("ngrams"))[:, 1]
+    labelled = {}
+    for kind in ("sentiment", "complaint", "question"):
+        chosen = head_of(kind, accurate)
+        labelled[kind] = [chosen.classes[n] for n in chosen.labels(features)[0]]
+    for n, (written, asks_nothing) in enumerate(zip(written_question(features), rhetorical(features), strict=True)):
+        if asks_nothing:
+            labelled["question"][n] = "other"
+        elif written >= 0.5:
+            labelled["question"][n] = "question"
     return [
         {
-            "offensive": "offensive" if p_offensive >= 0.5 else "ok",
-            "sentiment": sentiment_model.classes[int(feeling.argmax())],
-            "complaint": "complaint" if complaint_score(text, float(feeling[0]))[0] >= 0.5 else "other",
-            "question": "question"
-            if rules.score(text, rules.QUESTION_CUES, rules.QUESTION_BIAS)[0] >= 0.5
-            else "other",
+            "offensive": "offensive" if p >= 0.5 else "ok",
+            "sentiment": labelled["sentiment"][n],
+            "complaint": labelled["complaint"][n],
+            "question": labelled["question"][n],
         }
-        for text, p_offensive, feeling in zip(texts, offensive_p, feelings, strict=True)
+        for n, p in enumerate(offensive_p)
     ]
 
 
-def sentiment_probabilities(texts: list[str], ngram_probabilities=None) -> np.ndarray:
-    """The n-gram model's view and the VADER lexicon's (judge/valence.py), weighed by a small model trained for it."""
-    if ngram_probabilities is None:
-        ngram_probabilities, _ = model("sentiment").probabilities(texts)
-    weights, bias = blend()
-    scores = np.hstack([np.log(ngram_probabilities + 1e-6), valence_features(texts)]) @ weights + bias
-    scores -= scores.max(axis=1, keepdims=True)
-    exp = np.exp(scores)
-    return exp / exp.sum(axis=1, keepdims=True)
-
-
-def sentiment(texts: list[str]) -> list[dict]:
-    sentiment_model = model("sentiment")
-    ngram, clean = sentiment_model.probabilities(texts)
-    probabilities = sentiment_probabilities(texts, ngram)
+def sentiment(texts: list[str], accurate: bool = False) -> list[dict]:
+    chosen = head_of("sentiment", accurate)
+    features = Features(texts)
+    best, probabilities = chosen.labels(features)
+    clean = features.cleaned()
     results = []
-    for cleaned, row in zip(clean, probabilities, strict=True):
-        best = int(row.argmax())
-        reasons = [f"“{word}”" for word in sentiment_model.drivers(cleaned, best)] if best != 1 else []
-        results.append(
-            {"label": sentiment_model.classes[best], "score": round(float(row[best]), 4), "reasons": reasons}
-        )
+    for row, (n, p) in enumerate(zip(best, probabilities, strict=True)):
+        label = chosen.classes[n]
+        reasons = []
+        if label != "neutral":  # neutral is the absence of a pull: no words to name
+            reasons = chosen.word_reasons(clean[row], n) + chosen.tone_reason(features, row, n)
+        results.append({"label": label, "score": round(float(p[n]), 4), "reasons": reasons})
     return results
 
 
-def complaint(texts: list[str]) -> list[dict]:
-    negative = sentiment_probabilities(texts)
+def written_question(features: Features) -> list[float]:
+    """The written question cues' own verdict (rules.py). The question head learned from tweets about the
+    news, which ask with a question mark; customers on a phone write "do you have gluten free bread" and
+    "is the cafe dog friendly". Either saying question makes it one: the cues are written for that."""
+    matched = features.part("question").toarray().astype(bool)
+    return [rules.score_of(list(row), rules.QUESTION_CUES, rules.QUESTION_BIAS)[0] for row in matched]
+
+
+def rhetorical(features: Features) -> np.ndarray:
+    """Whether a written rhetorical cue matched ("why would you do that?", "how lovely is this"): no answer is
+    waited for, whatever the head learned of question marks."""
+    return features.part("question").toarray()[:, rules.RHETORICAL].astype(bool)
+
+
+def binary(kind: str, texts: list[str], accurate: bool) -> list[dict]:
+    chosen = head_of(kind, accurate)
+    features = Features(texts)
+    decided, probabilities = chosen.labels(features)
+    probabilities = probabilities[:, 1]
+    if kind == "question":
+        written = np.array(written_question(features))
+        decided = [1 if w >= 0.5 else n for n, w in zip(decided, written, strict=True)]
+        probabilities = np.where(written >= 0.5, np.maximum(probabilities, written), probabilities)
+        asks_nothing = rhetorical(features)
+        decided = [0 if no else n for n, no in zip(decided, asks_nothing, strict=True)]
+        probabilities = np.where(asks_nothing, np.minimum(probabilities, written), probabilities)
+    clean = features.cleaned()
     results = []
-    for text, p_negative in zip(texts, negative[:, 0], strict=True):
-        p, reasons = complaint_score(text, float(p_negative))
-        label = "complaint" if p >= 0.5 else "other"
-        results.append(
-            {
-                "label": label,
-                "score": round(p if label == "complaint" else 1 - p, 4),
-                "reasons": reasons if label == "complaint" else [],
-            }
-        )
+    for row, (n, p) in enumerate(zip(decided, probabilities, strict=True)):
+        reasons = []
+        if n == 1:  # "other" is the absence of evidence: nothing to name
+            reasons = chosen.cue_reasons(features, row, 1, kind) + chosen.tone_reason(features, row, 1)
+            reasons += chosen.word_reasons(clean[row], 1, limit=2)
+            if kind == "question":
+                found = features.part("question")[row].toarray().ravel().astype(bool)
+                written_reasons = rules.score_of(list(found), rules.QUESTION_CUES, rules.QUESTION_BIAS)[1]
+                reasons = list(dict.fromkeys(written_reasons + reasons))
+            if not reasons:  # the sentence encoder decided: no single word or cue did
+                reasons = [f"reads as a {kind} as a whole"]
+        results.append({"label": chosen.classes[n], "score": round(float(p if n else 1 - p), 4), "reasons": reasons})
     return results
 
 
-def complaint_score(text: str, p_negative: float) -> tuple[float, list[str]]:
-    # A complaint says an expectation was breached; a negative tone is supporting evidence only.
-    p, reasons = rules.score(text, rules.COMPLAINT_CUES, rules.COMPLAINT_BIAS + 1.5 * (p_negative - 0.35))
-    if p_negative > 0.6 and reasons:
-        reasons.append("negative tone")
-    return p, reasons
-
-
-def question(texts: list[str]) -> list[dict]:
-    results = []
-    for text in texts:
-        p, reasons = rules.score(text, rules.QUESTION_CUES, rules.QUESTION_BIAS)
-        label = "question" if p >= 0.5 else "other"
-        results.append(
-            {
-                "label": label,
-                "score": round(p if label == "question" else 1 - p, 4),
-                "reasons": reasons if label == "question" else [],
-            }
-        )
-    return results
-
-
-JUDGES = {"offensive": offensive, "sentiment": sentiment, "complaint": complaint, "question": question}
+JUDGES = {
+    "offensive": offensive,
+    "sentiment": sentiment,
+    "complaint": partial(binary, "complaint"),
+    "question": partial(binary, "question"),
+}

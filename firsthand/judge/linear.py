@@ -33,8 +33,8 @@ class LinearModel:
             return cls(classes=[str(c) for c in data["classes"]], weights=weights, bias=data["bias"].astype(np.float32))
 
     @staticmethod
-    def save(path: Path, classes, coef: np.ndarray, intercept: np.ndarray) -> None:
-        """coef: (columns, features) as scikit-learn gives it."""
+    def save(path: Path, classes, coef: np.ndarray, intercept: np.ndarray, **extra) -> None:
+        """coef: (columns, features) as scikit-learn gives it; extra: more arrays kept in the file (judge/heads.py)."""
         weights = np.asarray(coef, dtype=np.float32).T
         rows, cols = np.nonzero(np.abs(weights) > 1e-6)
         np.savez_compressed(
@@ -45,6 +45,7 @@ class LinearModel:
             cols=cols.astype(np.int16),
             values=weights[rows, cols].astype(np.float16),
             bias=np.asarray(intercept, dtype=np.float32),
+            **extra,
         )
 
     def probabilities(self, texts: list[str]) -> tuple[np.ndarray, list[str]]:
@@ -72,4 +73,7 @@ class LinearModel:
         sign = (1.0 if class_index == 1 else -1.0) if binary else 1.0
         pulls = self.weights[word_features(words), column] * sign
         pull = sorted(zip(pulls.tolist(), words, strict=True), reverse=True)
-        return [word for value, word in pull[:limit] if value > 0.5]
+        # Only words that pushed on their own: a word barely involved ("empty", "wonder" beside "pathetic")
+        # is never named, so a reason can be trusted to point at what decided.
+        strongest = pull[0][0]
+        return [word for value, word in pull[:limit] if value > 0.8 and value >= strongest / 3]

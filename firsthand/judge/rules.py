@@ -98,6 +98,18 @@ QUESTION_LIST = [
         "asks for information or help",
     ),
     cue(
+        # "Is the sourdough vegan", "Can I pre-order…", "Could you check…": asked without a question mark,
+        # as customers on a phone often do. Not "can't", "do check out…" is rare from customers.
+        rf"^\s*(@{WORD}+\s+)*(hi|hello|hey)?[,!]?\s*(can|could|do|does|is|are|will|would|may|have|has|did)\s+{WORD}+",
+        1.6,
+        "opens like a question",
+    ),
+    cue(
+        r"\b(wondering|i'?d like to|i need to|please (send|dm|check|cancel|change|tell|let))\b",
+        1.6,
+        "asks for something",
+    ),
+    cue(
         r"\b(still open|open today|opening hours|in stock|available|price|cost|deliver|ship to|"
         r"gluten[ -]?free|vegan)\b",
         0.6,
@@ -106,12 +118,15 @@ QUESTION_LIST = [
     cue(r"^\s*(lol|haha|omg|wow)\b", -1.0, "exclamation"),
     cue(
         # "why not …!" (before RE2 a \b after the "!" asked for a letter next, so it hardly ever matched)
-        r"\b(who cares|what a|how (nice|great|lovely|cool|awesome|sweet))\b|\bwhy not\b.*!",
-        -2.5,
+        r"\b(who cares|who even|what a|how (nice|great|lovely|cool|awesome|sweet|amazing|brilliant)|"
+        r"why would (you|anyone|they|u|someone) (do|say|even|ever)|why do (mondays|i|people) always|"
+        r"isn'?t it (lovely|great|nice|amazing)|guess who)\b|\bwhy not\b.*!",
+        -4.5,
         "rhetorical",
     ),
 ]
 QUESTION_CUES = CueSet(QUESTION_LIST)
+RHETORICAL = [c.reason for c in QUESTION_LIST].index("rhetorical")
 QUESTION_BIAS = -2.0
 
 COMPLAINT_LIST = [
@@ -134,7 +149,8 @@ COMPLAINT_LIST = [
     ),
     cue(r"\b(refund|money back|compensation|chargeback)\b", 1.8, "wants money back"),
     cue(
-        r"\b(broken|damaged|defective|faulty|missing|wrong (order|item|size|colou?r)|stale|cold|burnt|undercooked|"
+        r"\b(broken|damaged|defective|faulty|missing|wrong (order|item|size|colou?r|name)|stale|cold|burnt|undercooked|"
+        r"squashed|crushed|smashed|melted|soggy|ripped|torn|shrank|went black|declined|"
         r"raw|expired|mouldy|moldy|leaking|cracked|not working|doesn'?t work|stopped working|won'?t (work|start|load)|"
         r"crash(es|ed|ing)?|freez(es|ing)|keeps? (crashing|failing|logging me out))\b",
         2.6,

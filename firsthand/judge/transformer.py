@@ -88,10 +88,13 @@ def loaded() -> OffensiveTransformer:
 
 
 def chosen_model(override: str | None = None) -> str:
-    """light or transformer: the command line's --model, else FIRSTHAND_OFFENSIVE_MODEL, else light."""
+    """light or transformer: the command line's --model, else FIRSTHAND_JUDGE_MODEL (FIRSTHAND_OFFENSIVE_MODEL,
+    its older name, still counts), else transformer: the accurate configuration is the default since
+    onnxruntime and tokenizers are ordinary dependencies."""
     import os
 
-    choice = (override or os.environ.get("FIRSTHAND_OFFENSIVE_MODEL") or "light").strip().lower()
+    setting = os.environ.get("FIRSTHAND_JUDGE_MODEL") or os.environ.get("FIRSTHAND_OFFENSIVE_MODEL")
+    choice = (override or setting or "transformer").strip().lower()
     if choice not in CHOICES:
-        raise ValueError(f"FIRSTHAND_OFFENSIVE_MODEL must be one of {', '.join(CHOICES)}, not {choice!r}")
+        raise ValueError(f"FIRSTHAND_JUDGE_MODEL must be one of {', '.join(CHOICES)}, not {choice!r}")
     return choice

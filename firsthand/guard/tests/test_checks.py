@@ -30,12 +30,40 @@ def test_an_obscene_remark_about_a_citys_drivers_needs_an_approver_and_points_at
 
 
 def test_with_the_transformer_chosen_the_check_still_points_at_the_words(team, brand, monkeypatch):
-    monkeypatch.setenv("FIRSTHAND_OFFENSIVE_MODEL", "transformer")
+    monkeypatch.setenv("FIRSTHAND_JUDGE_MODEL", "transformer")
     text = "Everyone from that town is a thieving moron, stay away"
     offensive = [f for f in check(text, brand) if f.kind == "offensive"]
     assert offensive and offensive[0].severity == APPROVAL
     assert any(text[f.start : f.end].lower() == "moron" for f in offensive if f.start is not None)
     assert not [f for f in check("Fresh croissants at 7, see you there!", brand) if f.kind == "offensive"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Honestly our customer Mark is too dumb to read a label",  # an insult to a customer, no swear word
+        "You lot are pathetic, no wonder your shop is empty",
+    ],
+)
+def test_the_default_check_holds_an_insult_without_a_swear_word(team, brand, monkeypatch, text):
+    monkeypatch.delenv("FIRSTHAND_JUDGE_MODEL", raising=False)
+    monkeypatch.delenv("FIRSTHAND_OFFENSIVE_MODEL", raising=False)
+    offensive = [f for f in check(text, brand) if f.kind == "offensive"]
+    assert offensive and offensive[0].severity == APPROVAL
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Shoot us a DM and we'll sort it!",
+        "Fresh sourdough out at 7, see you there!",
+        "Thanks so much for the lovely review, see you on Saturday",
+    ],
+)
+def test_the_default_check_lets_everyday_brand_posts_through(team, brand, monkeypatch, text):
+    monkeypatch.delenv("FIRSTHAND_JUDGE_MODEL", raising=False)
+    monkeypatch.delenv("FIRSTHAND_OFFENSIVE_MODEL", raising=False)
+    assert not [f for f in check(text, brand) if f.kind == "offensive"]
 
 
 def test_a_personal_weekend_plan_going_to_the_company_account_is_flagged(team, brand):

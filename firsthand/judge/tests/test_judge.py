@@ -123,9 +123,32 @@ REAL = {
 
 def test_follower_judgement_with_reasons_a_person_can_check():
     fake, real = judge("follower", [FAKE, REAL])
-    assert fake["label"] == "fake" and "follows 2,000, followed by 3" in fake["reasons"]
-    assert "created the week it followed" in fake["reasons"] and "default avatar" in fake["reasons"]
-    assert real["label"] == "real"
+    assert fake["label"] == "fake" and fake["reasons"][0] == "follows 2,000, followed by 3"
+    assert "no posts" in fake["reasons"]  # the default picture barely counts: 1 in 80 of the labelled had one
+    assert real["label"] == "real" and "own picture" not in fake["reasons"]
+    assert any("followed by 1,800" in reason or "3,200 posts" in reason for reason in real["reasons"])
+
+
+@pytest.mark.parametrize(
+    "followers,following,label",
+    [
+        (4, 588, "fake"),  # the old judge called this real: its ratio rule only woke past 600 followed
+        (12, 1500, "fake"),
+        (300, 280, "real"),
+        (5000, 120, "real"),
+    ],
+)
+def test_the_follow_ratio_decides_as_the_labelled_followers_taught(followers, following, label):
+    profile = {"followers_count": followers, "following_count": following, "posts_count": 40}
+    assert judge("follower", [profile])[0]["label"] == label
+
+
+def test_a_follower_reason_names_only_what_pushed_the_score():
+    # Age, bio and handle shape are in no labelled data, so no weight was learned for them: they never decide.
+    young = dict(REAL, created_at="2026-11-22T00:00:00Z", description="", handle="xkcdqwrtz99999")
+    assert judge("follower", [young]) == judge("follower", [REAL])
+    (real,) = judge("follower", [REAL])
+    assert not any("default" in reason or "no posts" in reason for reason in real["reasons"])
 
 
 def test_follower_judgement_ignores_language_and_verification():
@@ -216,3 +239,63 @@ def test_a_blank_line_gets_an_error_line_so_lines_stay_matched():
     assert results[0]["id"] == 1 and "label" in results[0]
     assert "error" in results[1] and "error" in results[2]
     assert results[3]["id"] == 4 and "label" in results[3]
+
+
+BOTH = pytest.mark.parametrize("configuration", ["light", "transformer"])
+
+
+@BOTH
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My order is two days late and there is still no tracking number",
+        "My bank charged me twice for the same transfer",
+        "Phone screen went black after the update, support will not answer",
+        "Waited 40 minutes for a cold pizza. Unacceptable.",
+    ],
+)
+def test_complaints_are_found_outside_the_airlines_the_head_learned_from(configuration, text):
+    result = judge("complaint", [text], configuration)[0]
+    assert result["label"] == "complaint" and result["reasons"]
+
+
+@BOTH
+@pytest.mark.parametrize(
+    "text,label",
+    [
+        ("Do you have gluten free bread", "question"),  # no question mark, as customers on a phone write
+        ("Can I pre-order croissants for Sunday", "question"),
+        ("Please DM me the tracking number", "question"),
+        ("Why would you do that?", "other"),  # rhetorical: nobody waits for an answer
+        ("How amazing is this weather!", "other"),
+        ("Great croissants", "other"),
+    ],
+)
+def test_questions_and_requests_customers_wait_on_and_rhetoric_that_waits_on_nothing(configuration, text, label):
+    assert judge("question", [text], configuration)[0]["label"] == label
+
+
+@BOTH
+def test_an_ok_or_other_verdict_names_no_words(configuration):
+    for kind, text in [
+        ("offensive", "Thanks, whoever baked this knows their stuff")
+        if configuration == "transformer"  # the light model calls "whoever … knows" offensive (see the README)
+        else ("offensive", "Fresh bread at 7"),
+        ("complaint", "Lovely bread today, thanks!"),
+        ("question", "Lovely bread today, thanks!"),
+        ("sentiment", "The shop opens at nine"),
+    ]:
+        result = judge(kind, [text], configuration)[0]
+        assert result["label"] in ("ok", "other", "neutral") and result["reasons"] == [], (kind, result)
+
+
+def test_a_complaint_is_never_explained_by_a_question_cue():
+    result = judge("complaint", ["Still no sign of my parcel, do you know where it is? Opening hours?"], "light")[0]
+    assert "mentions something customers usually ask about" not in result["reasons"]
+
+
+@BOTH
+def test_scores_are_probabilities_of_the_label_given(configuration):
+    for kind in ("sentiment", "complaint", "question"):
+        for result in judge(kind, ["My parcel never arrived", "Are you open?", "Thanks!", "ok"], configuration):
+            assert 0.0 <= result["score"] <= 1.0

@@ -33,10 +33,13 @@ def test_the_transformer_tells_insults_from_everyday_posts():
 
 def test_the_choice_comes_from_the_command_line_then_the_setting(monkeypatch):
     monkeypatch.delenv("FIRSTHAND_OFFENSIVE_MODEL", raising=False)
+    monkeypatch.delenv("FIRSTHAND_JUDGE_MODEL", raising=False)
+    assert chosen_model() == "transformer"  # the accurate configuration is the default
+    monkeypatch.setenv("FIRSTHAND_OFFENSIVE_MODEL", "Light")  # the older name still counts
     assert chosen_model() == "light"
-    monkeypatch.setenv("FIRSTHAND_OFFENSIVE_MODEL", "Transformer")
+    monkeypatch.setenv("FIRSTHAND_JUDGE_MODEL", "Transformer")
     assert chosen_model() == "transformer" and chosen_model("light") == "light"
-    monkeypatch.setenv("FIRSTHAND_OFFENSIVE_MODEL", "huge")
+    monkeypatch.setenv("FIRSTHAND_JUDGE_MODEL", "huge")
     with pytest.raises(ValueError, match="light, transformer"):
         chosen_model()
 

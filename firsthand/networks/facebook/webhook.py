@@ -61,7 +61,7 @@ def receive(request, app_id, network="facebook"):
         return HttpResponseForbidden("The signature does not match the app secret.")
     try:
         payload = json.loads(request.body)
-    except (ValueError, RecursionError):  # RecursionError: JSON nested past Python's stack
+    except ValueError:
         return HttpResponse("Not JSON.", status=400)
     except RecursionError:  # nested deeper than the parser goes: no delivery of Meta's looks like this
         return HttpResponse("JSON nested too deeply.", status=400)
