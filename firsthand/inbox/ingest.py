@@ -219,7 +219,11 @@ def run_once() -> int:
     from firsthand.system.statistics import refresh_now_and_then
 
     global _next_spike_check
+    from firsthand.inbox.relabel import relabel_some
+
     done = sum(guarded(step) for step in (poll_rung, poll_due, watch_due, process_pending))
+    # After filing, so new messages are in the inbox first; its own step, so a fault there stops nothing else.
+    done += guarded(relabel_some)
     for step in (check_due, tell_overdue, refresh_now_and_then):
         guarded(step)
     if time.monotonic() >= _next_spike_check:  # once a minute is plenty for an hourly measure

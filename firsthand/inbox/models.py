@@ -145,8 +145,17 @@ class Interaction(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    # When the accurate judgements (inbox/relabel.py) replaced the labels filing gave; None: not yet.
+    relabelled_at = models.DateTimeField(null=True, blank=True)
+
     class Meta:
         ordering = ["created_at", "pk"]
+        indexes = [
+            # What still waits for the accurate judgements, newest first: the relabelling's one query.
+            models.Index(
+                fields=["-id"], name="inbox_item_to_relabel", condition=models.Q(relabelled_at=None, direction="in")
+            ),
+        ]
 
 
 class Escalation(models.Model):

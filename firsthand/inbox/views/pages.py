@@ -154,8 +154,23 @@ def inbox(request, membership):
         "sandbox_accounts": ConnectedAccount.objects.connected().filter(workspace=workspace, network="sandbox"),
         "can_simulate": membership.can(Capability.REPLY),
         "can_approve": membership.can(Capability.APPROVE),
+        "relabel_backlog": relabel_backlog(workspace),
     }
     return render(request, "inbox/inbox.html", context)
+
+
+def relabel_backlog(workspace) -> str:
+    """ "" in the ordinary case; during a spike, how many messages still wait for the accurate judgements."""
+    from firsthand.inbox.relabel import waiting
+
+    # Counted up to a bound: the exact size of a backlog of 100,000 matters less than a fast page.
+    count = waiting(workspace, limit=RELABEL_SHOWN_FROM * 100)
+    if count < RELABEL_SHOWN_FROM:
+        return ""  # a few seconds' work at a shop's normal load: not worth a word
+    return f"{count:,}" if count < RELABEL_SHOWN_FROM * 100 else f"over {count - 1:,}"
+
+
+RELABEL_SHOWN_FROM = 50
 
 
 def timeline(talk) -> list[tuple[str, object]]:
