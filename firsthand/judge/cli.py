@@ -24,12 +24,14 @@ def run(kind: str, stdin=None, stdout=None, model_choice: str | None = None) -> 
     if kind not in KINDS:
         print(f"firsthand judge: unknown kind {kind!r}; use one of {', '.join(KINDS)}", file=sys.stderr)
         return 2
-    if model_choice is not None and kind != "offensive":
-        print("firsthand judge: --model is for offensive only", file=sys.stderr)
+    if model_choice is not None and kind == "follower":
+        print("firsthand judge: --model is for the text judgements; follower has one model", file=sys.stderr)
         return 2
     try:  # a wrong setting or a missing package is said once, before any input is read
-        if transformer.chosen_model(model_choice) == "transformer" and kind == "offensive":
-            transformer.loaded()
+        if transformer.chosen_model(model_choice) == "transformer" and kind != "follower":
+            from firsthand.judge import encoder
+
+            transformer.loaded() if kind == "offensive" else encoder.loaded()
     except (ValueError, transformer.TransformerMissing) as error:
         print(f"firsthand judge: {error}", file=sys.stderr)
         return 2

@@ -61,8 +61,9 @@ def test_the_command_line_keeps_the_format_order_and_error_lines_with_the_transf
 def test_a_wrong_model_choice_is_refused_before_reading_anything(capsys):
     assert run("offensive", io.StringIO(""), io.StringIO(), model_choice="huge") == 2
     assert "light, transformer" in capsys.readouterr().err
-    assert run("sentiment", io.StringIO(""), io.StringIO(), model_choice="transformer") == 2
-    assert "offensive only" in capsys.readouterr().err
+    assert run("follower", io.StringIO(""), io.StringIO(), model_choice="transformer") == 2
+    assert "follower has one model" in capsys.readouterr().err
+    assert run("sentiment", io.StringIO(""), io.StringIO(), model_choice="light") == 0
 
 
 def test_the_installed_command_takes_model_transformer():
