@@ -1,10 +1,11 @@
-"""The heavier offensive-language model: a fine-tuned MiniLM run by onnxruntime (the `transformer` extra).
+"""The fine-tuned offensive-language MiniLM of the accurate configuration, run by onnxruntime.
 
-Chosen with FIRSTHAND_OFFENSIVE_MODEL=transformer (or `firsthand judge offensive --model transformer`).
-It is more accurate than the light n-gram model (figures in models/metrics.json and the README) and
-about a hundred times slower, so the inbox's triage of every incoming message keeps the light one; the
-pre-publish check and the command line use this one when it is chosen. Nothing here imports PyTorch:
-training does (training/transformer.py), running needs only onnxruntime and tokenizers.
+The accurate ("transformer") configuration is the default (FIRSTHAND_JUDGE_MODEL, or `firsthand judge KIND
+--model light|transformer`): this model decides offensive language, and the shared sentence encoder
+(encoder.py) feeds the other accurate heads. It is more accurate than the light n-gram model (figures in
+models/metrics.json and the README) and about ten times slower, so filing every incoming message keeps the
+light heads and the accurate labels follow in the background (inbox/relabel.py). Nothing here imports
+PyTorch: training does (training/transformer.py), running needs only onnxruntime and tokenizers.
 """
 
 import json
@@ -39,7 +40,7 @@ class OffensiveTransformer:
             from tokenizers import Tokenizer
         except ImportError as error:
             raise TransformerMissing(
-                "the transformer model needs the optional packages: pip install 'firsthand[transformer]'"
+                "the accurate judgements need onnxruntime and tokenizers: reinstall firsthand (pip install -e .)"
             ) from error
         options = onnxruntime.SessionOptions()
         # One core, as the benchmark measures; a web process serves other requests on the other.
