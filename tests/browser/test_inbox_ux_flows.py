@@ -32,7 +32,7 @@ def test_the_live_refresh_keeps_filters_search_and_the_focused_row(shop, new_pag
     page.get_by_text("Practise: a sandbox customer writes").click()
     customer_writes(page, "@tom-baker", "Thanks, lovely bread")
     page.get_by_text("Practise: a sandbox customer writes").click()
-    customer_writes(page, "@" + RLO + "evil", "שלום, order 42 please")
+    customer_writes(page, "@" + RLO + "evil", "שלום, order 42 arrived, thanks")
     expect(rows(page)).to_have_count(3, timeout=30_000)
 
     # A kind chosen: after two live refreshes the list still shows only questions.
