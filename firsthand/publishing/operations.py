@@ -163,7 +163,7 @@ def schedule_each(membership, post: Post, due_for, action: str, what: str) -> st
 def unschedule(membership, post: Post) -> int:
     """Everything of the post that waits to go out goes back to drafts; returns how many copies moved."""
     with transaction.atomic():
-        waiting = [State.SCHEDULED, State.RETRYING, State.AWAITING_APPROVAL]
+        waiting = [State.SCHEDULED, State.RETRYING, State.AWAITING_APPROVAL, State.HELD]
         moved = 0
         for delivery in post.deliveries.select_for_update().filter(state__in=waiting):
             delivery.move(State.DRAFT, due_at=None, next_attempt_at=None)
