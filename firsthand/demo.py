@@ -115,7 +115,7 @@ def add_demo_posts(owner, staff) -> None:
     for day, text in enumerate(WEEK_OF_POSTS, start=1):
         when = datetime.combine(today + timedelta(days=day), time(8 if day % 2 else 12, 30), tzinfo=zone)
         post = operations.save_post(staff if day % 3 else owner, accounts=[brand, news], text=text)
-        operations.schedule(owner, post, when)
+        operations.schedule(owner, post, when, anyway=True)
 
     connector = SandboxConnector()
     for days_ago, text in [

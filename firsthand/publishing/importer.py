@@ -124,6 +124,7 @@ def import_posts(membership, content) -> Report:
     with transaction.atomic():
         for row in report.rows:
             post = operations.save_post(membership, accounts=[row.account], text=row.text)
-            operations.schedule(membership, post, row.due)
+            # Importing the checked rows is the owner's yes, as before: no per-row "Publish anyway?".
+            operations.schedule(membership, post, row.due, anyway=True)
             report.imported += 1
     return report

@@ -94,7 +94,7 @@ SCHEDULABLE = (State.DRAFT, State.SCHEDULED, State.FAILED, State.AWAITING_APPROV
 SCHEDULED, AWAITING = "scheduled", "awaiting_approval"
 
 
-def schedule(membership, post: Post, when: datetime | None) -> str:
+def schedule(membership, post: Post, when: datetime | None, *, anyway: bool = False) -> str:
     """Schedule every delivery of the post for `when`, or, when it is None, for now plus the undo window."""
     now = timezone.now()
     if when is not None and when <= now - timedelta(seconds=30):
@@ -102,10 +102,10 @@ def schedule(membership, post: Post, when: datetime | None) -> str:
     # "Publish now" still waits a moment, so that a post sent by mistake can be taken back.
     due = when or now + timedelta(seconds=settings.UNDO_SECONDS)
     what = "publishing now" if when is None else f"scheduled for {due:%Y-%m-%d %H:%M} UTC"
-    return schedule_each(membership, post, lambda delivery: due, "publishing.scheduled", what)
+    return schedule_each(membership, post, lambda delivery: due, "publishing.scheduled", what, anyway=anyway)
 
 
-def add_to_queue(membership, post: Post) -> str:
+def add_to_queue(membership, post: Post, *, anyway: bool = False) -> str:
     """Schedule each account's copy at that account's next free queue time."""
     from firsthand.publishing.queue import next_free_slot
 
@@ -117,11 +117,14 @@ def add_to_queue(membership, post: Post) -> str:
             )
         return moment
 
-    return schedule_each(membership, post, next_slot, "publishing.queued", "added to the queue")
+    return schedule_each(membership, post, next_slot, "publishing.queued", "added to the queue", anyway=anyway)
 
 
-def schedule_each(membership, post: Post, due_for, action: str, what: str) -> str:
-    """Check the post, then move every delivery to scheduled at the moment `due_for(delivery)` gives."""
+def schedule_each(membership, post: Post, due_for, action: str, what: str, *, anyway: bool = False) -> str:
+    """Check the post, then move every delivery to scheduled at the moment `due_for(delivery)` gives.
+
+    Raises AskFirst for an approver's own post with findings that need approval, unless `anyway`.
+    """
     problems = problems_with(post)
     if problems:
         raise PublishingError(" ".join(problems))
@@ -133,7 +136,9 @@ def schedule_each(membership, post: Post, due_for, action: str, what: str) -> st
         # The guard has the last word on whether this text may go out, and as whom.
         link_settings = LinkSettings.for_workspace(post.workspace)
         try:
-            ask_because = review(membership, post, [(d, d.outgoing_parts(link_settings)) for d in deliveries])
+            ask_because = review(
+                membership, post, [(d, d.outgoing_parts(link_settings)) for d in deliveries], anyway=anyway
+            )
         except Refused as refusal:
             raise PublishingError(str(refusal)) from None
         moments = {delivery.pk: due_for(delivery) for delivery in deliveries}
@@ -144,6 +149,16 @@ def schedule_each(membership, post: Post, due_for, action: str, what: str) -> st
             post.save(update_fields=["scheduled_for", "updated_at"])
             request_approval(membership, post, deliveries, moments, ask_because)
             return AWAITING
+        anyway_despite = []
+        if anyway:
+            from firsthand.guard.checks import APPROVAL
+            from firsthand.guard.models import Finding
+
+            anyway_despite = list(
+                dict.fromkeys(
+                    Finding.objects.filter(delivery__in=deliveries, severity=APPROVAL).values_list("reason", flat=True)
+                )
+            )
         for delivery in deliveries:
             delivery.move(State.SCHEDULED, due_at=moments[delivery.pk], error="", attempts=0, next_attempt_at=None)
             delivery.save(update_fields=["state", "due_at", "error", "attempts", "next_attempt_at", "updated_at"])
@@ -151,7 +166,8 @@ def schedule_each(membership, post: Post, due_for, action: str, what: str) -> st
         post.save(update_fields=["scheduled_for", "updated_at"])
         record(
             action,
-            f"{membership.user} {what}: “{post.text[:60]}”",
+            f"{membership.user} {what}: “{post.text[:60]}”"
+            + (" (published anyway, despite: " + "; ".join(anyway_despite) + ")" if anyway_despite else ""),
             actor=membership.user,
             workspace=post.workspace,
             post=post.pk,

@@ -303,3 +303,38 @@ def test_publishing_refuses_a_mastodon_post_whose_content_warning_and_text_pass_
         team.membership("owner"), accounts=[mastodon], text="b" * 251, content_warning="a" * 250
     )
     assert operations.problems_with(post) == ["@cafe on Mastodon: The post is 1 too long for Mastodon (501 of 500)."]
+
+
+def test_the_owners_own_post_with_findings_that_need_approval_asks_publish_anyway_first(team, client_for, account):
+    from firsthand.audit.models import AuditEvent
+    from firsthand.guard.models import BrandRules
+
+    BrandRules.objects.create(workspace=team.workspace, approval_phrases="refund")
+    client = client_for(team.owner)
+    asked = client.post(compose_url(team), form(account, text="Refund week: bring your receipt"))
+    page = asked.content.decode()
+    assert asked.status_code == 200 and "Publish anyway?" in page and "refund" in page.split("Publish anyway?")[1]
+    assert 'name="anyway" value="1"' in page
+    # Nothing is counting down yet.
+    assert not Delivery.objects.exclude(state=State.DRAFT).exists()
+    answered = client.post(compose_url(team), form(account, text="Refund week: bring your receipt", anyway="1"))
+    assert answered.status_code == 302
+    assert Delivery.objects.get().state == State.SCHEDULED
+    assert "published anyway" in AuditEvent.objects.get(action="publishing.scheduled").summary
+
+
+def test_publish_now_from_the_post_page_asks_the_owner_too(team, client_for, account):
+    from firsthand.guard.models import BrandRules
+    from firsthand.publishing import operations
+
+    BrandRules.objects.create(workspace=team.workspace, approval_phrases="refund")
+    post = operations.save_post(team.membership("owner"), accounts=[account], text="Refund week")
+    client = client_for(team.owner)
+    url = reverse(
+        "publishing:post_action", kwargs={"slug": team.workspace.slug, "post_id": post.pk, "action": "publish-now"}
+    )
+    asked = client.post(url, follow=True)
+    assert "Publish anyway?" in asked.content.decode() and 'name="anyway" value="1"' in asked.content.decode()
+    assert post.deliveries.get().state == State.DRAFT
+    client.post(url, {"anyway": "1"})
+    assert post.deliveries.get().state == State.SCHEDULED

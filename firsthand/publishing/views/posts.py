@@ -4,12 +4,14 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from firsthand.audit.log import record
 from firsthand.guard.crisis import CrisisError, active_pauses
+from firsthand.guard.verdict import AskFirst
 from firsthand.publishing import importer, operations
 from firsthand.publishing.clock import TimeProblem, wall_clock_to_utc
 from firsthand.publishing.models import Delivery, Post
@@ -69,7 +71,14 @@ def post_action(request, membership, post_id, action):
             if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
                 return redirect(back)
         elif action == "publish-now":
-            operations.schedule(membership, post, None)
+            try:
+                operations.schedule(membership, post, None, anyway=request.POST.get("anyway") == "1")
+            except AskFirst as question:
+                messages.warning(request, f"{question} Press “Publish anyway” to publish it as it is.")
+                return redirect(
+                    reverse("publishing:post", kwargs={"slug": membership.workspace.slug, "post_id": post.pk})
+                    + "?ask=publish-now"
+                )
             messages.success(request, "Publishing now.")
         elif action == "reschedule":
             when = requested_time(request.POST, membership.workspace.timezone)
