@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -108,3 +109,41 @@ def test_too_many_or_too_large_images_for_a_network_are_named(team, account, mon
     problems = check_for_account(account, ["Hi"], [big, big]).problems
     assert "Bluesky takes at most 1 images; this post has 2." in problems
     assert "big.png is 2.4 MB; Bluesky takes images up to 1 MB." in problems
+
+
+def test_a_saved_post_shows_its_images_on_its_page_and_in_the_calendar(team, client_for, account):
+    from firsthand.publishing.models import Post
+
+    client = client_for(team.staff)
+    upload(client, team, image_file())
+    media = MediaFile.objects.get()
+    client.post(
+        reverse("publishing:compose", kwargs={"slug": team.workspace.slug}),
+        {
+            "accounts": [account.pk],
+            "text": "Today's loaves",
+            "when": "now",
+            "media": [media.pk],
+            f"alt_{media.pk}": "Three loaves",
+        },
+    )
+    post = Post.objects.get()
+    image = reverse("publishing:media", kwargs={"slug": team.workspace.slug, "media_id": media.pk})
+    page = client.get(reverse("publishing:post", kwargs={"slug": team.workspace.slug, "post_id": post.pk}))
+    assert f'src="{image}" alt="Three loaves"' in page.content.decode()
+    calendar = client.get(reverse("publishing:calendar", kwargs={"slug": team.workspace.slug}) + "?view=week")
+    assert f'src="{image}" alt="Three loaves"' in calendar.content.decode()
+
+
+def test_the_month_view_shows_the_start_of_each_posts_text(team, client_for, account):
+    from firsthand.publishing import operations
+
+    post = operations.save_post(
+        team.membership("owner"), accounts=[account], text="Saturday market stall: come and say hello"
+    )
+    operations.schedule(team.membership("owner"), post, None)
+    month = client_for(team.owner).get(
+        reverse("publishing:calendar", kwargs={"slug": team.workspace.slug}) + "?view=month"
+    )
+    # In the card itself, not only in its hover title.
+    assert re.search(r'<span class="slot-text[^"]*">Saturday market stall', month.content.decode())

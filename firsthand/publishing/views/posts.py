@@ -30,6 +30,7 @@ def post_detail(request, membership, post_id):
         "active": "calendar",
         "post": post,
         "deliveries": deliveries,
+        "attachments": post.attachments.order_by("position"),
         "can_publish": membership.can(Capability.PUBLISH),
         "can_edit": membership.can(Capability.DRAFT) and all(d.state in EDITABLE_STATES for d in deliveries),
         "can_unschedule": any(d.state in (State.SCHEDULED, State.RETRYING, State.HELD) for d in deliveries),
