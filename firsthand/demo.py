@@ -112,6 +112,15 @@ def add_demo_posts(owner, staff) -> None:
     news = connect_sandbox_account(workspace, "harbour-bakery-news", by=owner.user, colour="#0f766e")
     zone = ZoneInfo(workspace.timezone)
     today = datetime.now(zone).date()
+    # Queue times, so "Add to queue" works from the first minute: weekdays and Saturday, morning and late afternoon.
+    from firsthand.publishing.models import QueueSlot
+
+    QueueSlot.objects.bulk_create(
+        QueueSlot(account=account, weekday=weekday, at=at)
+        for account in (brand, news)
+        for weekday in range(6)
+        for at in (time(9, 0), time(17, 30))
+    )
     for day, text in enumerate(WEEK_OF_POSTS, start=1):
         when = datetime.combine(today + timedelta(days=day), time(8 if day % 2 else 12, 30), tzinfo=zone)
         post = operations.save_post(staff if day % 3 else owner, accounts=[brand, news], text=text)

@@ -1,0 +1,22 @@
+"""The demo is ready for "Add to queue" from the first minute."""
+
+import pytest
+
+from firsthand import demo
+from firsthand.networks.models import ConnectedAccount
+from firsthand.publishing import operations
+from firsthand.publishing.models import Post
+from firsthand.team.models import Membership
+from firsthand.team.permissions import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_add_to_queue_works_on_the_demo(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    workspace = demo.create_demo("a long enough demo password")
+    owner = Membership.objects.get(workspace=workspace, role=Role.OWNER)
+    accounts = list(ConnectedAccount.objects.filter(workspace=workspace))
+    post = operations.save_post(owner, accounts=accounts[:1], text="Rye loaves back on Thursday")
+    assert operations.add_to_queue(owner, post) == operations.SCHEDULED
+    assert Post.objects.get(pk=post.pk).scheduled_for is not None
