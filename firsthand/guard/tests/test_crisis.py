@@ -202,3 +202,14 @@ def test_once_resumed_a_post_kept_back_no_longer_says_publishing_is_paused(team,
     )
     assert "held because publishing is paused" not in page.content.decode()
     assert "kept back when publishing resumed" in page.content.decode()
+
+
+def test_a_viewer_is_not_shown_the_undo_bar_they_could_not_use(team, client_for, account, settings):
+    settings.UNDO_SECONDS = 30
+    client_for(team.staff).post(
+        reverse("publishing:compose", kwargs={"slug": team.workspace.slug}),
+        {"accounts": [account.pk], "text": "Oops, wrong account", "when": "now"},
+    )
+    inbox = reverse("inbox:inbox", kwargs={"slug": team.workspace.slug})
+    assert ">Undo</button>" in client_for(team.manager).get(inbox).content.decode()
+    assert ">Undo</button>" not in client_for(team.viewer).get(inbox).content.decode()
