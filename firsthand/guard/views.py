@@ -65,7 +65,7 @@ def resume(request, membership, pause_id):
         except ValueError:  # from parsing the day or the time
             error = "Choose a valid day and time for the held posts."
         else:
-            messages.success(request, f"Publishing resumed. {moved} held post(s) rescheduled.")
+            messages.success(request, resumed_message(overdue, moved))
             return redirect("guard:pause", slug=workspace.slug)
     return render(
         request,
@@ -104,3 +104,9 @@ def brand_rules(request, membership):
     return render(
         request, "guard/brand_rules.html", {"active": "settings", "form": form}, status=400 if form.errors else 200
     )
+
+
+def resumed_message(overdue: str, moved: int) -> str:
+    if not moved:
+        return "Publishing resumed." + (" Held posts stay held until you send them." if overdue == "keep" else "")
+    return f"Publishing resumed. {moved} held post{'s' if moved != 1 else ''} rescheduled."

@@ -213,3 +213,18 @@ def test_a_viewer_is_not_shown_the_undo_bar_they_could_not_use(team, client_for,
     inbox = reverse("inbox:inbox", kwargs={"slug": team.workspace.slug})
     assert ">Undo</button>" in client_for(team.manager).get(inbox).content.decode()
     assert ">Undo</button>" not in client_for(team.viewer).get(inbox).content.decode()
+
+
+def test_the_banner_and_the_resume_message_read_as_sentences(team, client_for, account):
+    client = client_for(team.owner)
+    client.post(reverse("guard:pause", kwargs={"slug": team.workspace.slug}), {"reason": "A complaint is going viral"})
+    page = client.get(reverse("inbox:inbox", kwargs={"slug": team.workspace.slug})).content.decode()
+    assert "All accounts: “<bdi>A complaint is going viral</bdi>” — due posts are held." in page
+    assert "everything:" not in page
+    paused = crisis.active_pauses(team.workspace).get()
+    done = client.post(
+        reverse("guard:resume", kwargs={"slug": team.workspace.slug, "pause_id": paused.pk}),
+        {"overdue": "now"},
+        follow=True,
+    )
+    assert "Publishing resumed." in done.content.decode() and "0 held post" not in done.content.decode()
