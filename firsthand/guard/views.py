@@ -34,6 +34,8 @@ def pause(request, membership):
         "active": "settings",
         "accounts": accounts,
         "pauses": crisis.active_pauses(workspace),
+        # With everything paused there is nothing more to pause: the page offers only Resume.
+        "everything_paused": crisis.active_pauses(workspace).filter(account=None).exists(),
         "scheduled": Delivery.objects.filter(post__workspace=workspace, state=State.SCHEDULED).count(),
         "error": error,
         "reason": request.POST.get("reason", ""),

@@ -228,3 +228,12 @@ def test_the_banner_and_the_resume_message_read_as_sentences(team, client_for, a
         follow=True,
     )
     assert "Publishing resumed." in done.content.decode() and "0 held post" not in done.content.decode()
+
+
+def test_while_everything_is_paused_the_pause_page_offers_only_resume(team, client_for, account):
+    client = client_for(team.owner)
+    url = reverse("guard:pause", kwargs={"slug": team.workspace.slug})
+    assert "Pause publishing now" in client.get(url).content.decode()
+    client.post(url, {"reason": "A complaint is going viral"})
+    page = client.get(url).content.decode()
+    assert "Resume…" in page and "Pause publishing now" not in page
