@@ -92,6 +92,9 @@ WEEK_OF_POSTS = [
 ]
 
 
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
 def add_demo_posts(owner, staff) -> None:
     """Sandbox accounts, a week of scheduled posts, a few already published, and one that failed."""
     from datetime import datetime, time, timedelta
@@ -112,10 +115,24 @@ def add_demo_posts(owner, staff) -> None:
     news = connect_sandbox_account(workspace, "harbour-bakery-news", by=owner.user, colour="#0f766e")
     zone = ZoneInfo(workspace.timezone)
     today = datetime.now(zone).date()
+    # Queue times, so "Add to queue" works from the first minute: weekdays and Saturday, morning and late afternoon.
+    from firsthand.publishing.models import QueueSlot
+
+    QueueSlot.objects.bulk_create(
+        QueueSlot(account=account, weekday=weekday, at=at)
+        for account in (brand, news)
+        for weekday in range(6)
+        for at in (time(9, 0), time(17, 30))
+    )
     for day, text in enumerate(WEEK_OF_POSTS, start=1):
-        when = datetime.combine(today + timedelta(days=day), time(8 if day % 2 else 12, 30), tzinfo=zone)
+        on = today + timedelta(days=day)
+        named = [n for n, name in enumerate(WEEKDAYS) if text.startswith(name)]
+        if named:
+            # A post that names its day goes out on that day ("Saturday market stall" on a Saturday).
+            on = today + timedelta(days=(named[0] - today.weekday() - 1) % 7 + 1)
+        when = datetime.combine(on, time(8 if day % 2 else 12, 30), tzinfo=zone)
         post = operations.save_post(staff if day % 3 else owner, accounts=[brand, news], text=text)
-        operations.schedule(owner, post, when)
+        operations.schedule(owner, post, when, anyway=True)
 
     connector = SandboxConnector()
     for days_ago, text in [
@@ -162,3 +179,8 @@ def add_demo_posts(owner, staff) -> None:
         due_at=timezone.now() - timedelta(hours=3),
         error="The sandbox refused the post: content not allowed. (A demo failure: press Retry now.)",
     )
+    # Told as a real failure is told, so it is among the owner's notices too.
+    from firsthand.publishing.alerts import tell_about_failure
+
+    failed_delivery = Delivery.objects.get(post=failed)
+    tell_about_failure(failed_delivery, failed_delivery.error)

@@ -333,9 +333,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    # No token, secret or password in a log line, whoever wrote it (httpx logs every URL it calls).
-    "filters": {"redact_secrets": {"()": "firsthand.system.logs.RedactSecrets"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_secrets"]}},
+    # No token, secret or password in a log line, whoever wrote it (httpx logs every URL it calls); an
+    # ordinary refusal (403) is one line, without a traceback.
+    "filters": {
+        "redact_secrets": {"()": "firsthand.system.logs.RedactSecrets"},
+        "refusals": {"()": "firsthand.web.logging.RefusalsWithoutTraceback"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["refusals", "redact_secrets"]}
+    },
     "root": {"handlers": ["console"], "level": env("FIRSTHAND_LOG_LEVEL", "INFO")},
     "loggers": {
         "waitress.queue": {"level": "ERROR"},

@@ -5,16 +5,27 @@ from django.db import transaction
 from firsthand.guard import checks
 from firsthand.guard.approvals import reasons_to_ask
 from firsthand.guard.models import BrandRules, Finding
+from firsthand.team.permissions import Capability
 
 
 class Refused(Exception):
     """The check says no (or not without an approver); the message says why, in plain words."""
 
 
-def review(membership, post, deliveries) -> list[str]:
+class AskFirst(Exception):
+    """An owner or manager's own post has findings that would need an approver's yes from anyone else: they are
+    asked "Publish anyway?" with the findings, before anything is scheduled (and before the undo countdown)."""
+
+    def __init__(self, findings: list[str]):
+        self.findings = findings
+        super().__init__("Publish anyway? The check found: " + "; ".join(findings) + ".")
+
+
+def review(membership, post, deliveries, *, anyway: bool = False) -> list[str]:
     """Check every delivery's outgoing text, keep the findings with the post, and refuse what must not go.
 
-    Returns why the post must wait for an approver (empty when it may go out as it is).
+    Returns why the post must wait for an approver (empty when it may go out as it is). An approver's own
+    post with findings that need approval raises AskFirst unless they already said `anyway`.
     """
     rules = BrandRules.for_workspace(post.workspace)
     blocked, needs_approval = [], []
@@ -36,4 +47,7 @@ def review(membership, post, deliveries) -> list[str]:
                         target.append(f"{delivery.account.handle}: {found.reason}")
     if blocked:
         raise Refused("This post can't go out: " + "; ".join(dict.fromkeys(blocked)) + ".")
-    return reasons_to_ask(membership, list(dict.fromkeys(needs_approval)))
+    needs_approval = list(dict.fromkeys(needs_approval))
+    if needs_approval and not anyway and membership.can(Capability.APPROVE):
+        raise AskFirst(needs_approval)
+    return reasons_to_ask(membership, needs_approval)

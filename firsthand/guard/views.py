@@ -35,6 +35,8 @@ def pause(request, membership):
         "active": "settings",
         "accounts": accounts,
         "pauses": crisis.active_pauses(workspace),
+        # With everything paused there is nothing more to pause: the page offers only Resume.
+        "everything_paused": crisis.active_pauses(workspace).filter(account=None).exists(),
         "scheduled": Delivery.objects.filter(post__workspace=workspace, state=State.SCHEDULED).count(),
         "error": error,
         "reason": request.POST.get("reason", ""),
@@ -66,7 +68,7 @@ def resume(request, membership, pause_id):
         except ValueError:  # from parsing the day or the time
             error = "Choose a valid day and time for the held posts."
         else:
-            messages.success(request, f"Publishing resumed. {moved} held post(s) rescheduled.")
+            messages.success(request, resumed_message(overdue, moved))
             return redirect("guard:pause", slug=workspace.slug)
     return render(
         request,
@@ -105,3 +107,9 @@ def brand_rules(request, membership):
     return render(
         request, "guard/brand_rules.html", {"active": "settings", "form": form}, status=400 if form.errors else 200
     )
+
+
+def resumed_message(overdue: str, moved: int) -> str:
+    if not moved:
+        return "Publishing resumed." + (" Held posts stay held until you send them." if overdue == "keep" else "")
+    return f"Publishing resumed. {moved} held post{'s' if moved != 1 else ''} rescheduled."

@@ -2,6 +2,7 @@ import uuid
 from contextlib import contextmanager
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,13 +19,39 @@ class ReplyError(Exception):
     pass
 
 
-def reply(membership, conversation: Conversation, text: str, *, done: bool = False) -> Interaction | PendingAnswer:
+class PausedAsk(ReplyError):
+    """Publishing is paused and an owner or manager has not yet said to send this answer anyway."""
+
+    def __init__(self, pause):
+        self.pause = pause
+        super().__init__(f"Publishing is paused ({pause.reason}) — send this answer anyway?")
+
+
+def pause_over(conversation: Conversation):
+    """The open crisis pause covering this conversation's account (workspace-wide or the account's own), if any."""
+    from firsthand.guard.models import Pause
+
+    return (
+        Pause.objects.active()
+        .filter(workspace=conversation.workspace)
+        .filter(Q(account=None) | Q(account=conversation.account))
+        .first()
+    )
+
+
+def reply(
+    membership, conversation: Conversation, text: str, *, done: bool = False, while_paused: bool = False
+) -> Interaction | PendingAnswer:
     """Answer on the network as the business's account, and record who in the team wrote it.
 
     An answer the workspace wants approved first (flagged by the check, or by staff when the workspace
     asks for that) is kept as a PendingAnswer for an owner or manager instead; nothing reaches the customer.
     With `done`, a sent answer also marks the conversation done (one action for "send and mark done"); an
     answer waiting for approval leaves it open, since the customer has not been answered yet.
+
+    The crisis switch covers answers too: while publishing is paused, a staff answer waits for an owner or
+    manager, and an owner's or manager's answer goes out only with `while_paused` (they were asked, and said
+    yes); that choice is audited.
     """
     from firsthand.guard.approvals import approvers, reasons_to_ask
     from firsthand.guard.checks import APPROVAL, BLOCK, check
@@ -43,8 +70,24 @@ def reply(membership, conversation: Conversation, text: str, *, done: bool = Fal
     if any(f.severity == BLOCK for f in findings):
         raise ReplyError("This answer can't go out: " + "; ".join(f.reason for f in findings if f.severity == BLOCK))
     reasons = reasons_to_ask(membership, [f.reason for f in findings if f.severity == APPROVAL], answer=True)
+    paused = pause_over(conversation)
+    if paused and membership.can(Capability.APPROVE):
+        if not while_paused:
+            raise PausedAsk(paused)
+    elif paused:
+        reasons.insert(0, f"publishing is paused: {paused.reason}")
     if not reasons:
         sent = send(conversation, text, author=membership.user)
+        if paused:
+            record(
+                "inbox.answered_while_paused",
+                f"{membership.user} chose to send an answer to {conversation.person} while publishing is paused"
+                f" ({paused.reason})",
+                actor=membership.user,
+                workspace=conversation.workspace,
+                conversation=conversation.pk,
+                pause=paused.pk,
+            )
         if done:
             set_status(membership, conversation, Conversation.Status.DONE)
         return sent

@@ -2,11 +2,13 @@ from django.urls import path
 
 from firsthand.networks import oauth_views, public_media, views
 from firsthand.networks.facebook import webhook as facebook_webhook
+from firsthand.networks.sandbox import views as sandbox_views
 
 app_name = "networks"
 
 urlpatterns = [
     path("w/<slug:slug>/accounts/", views.accounts, name="accounts"),
+    path("sandbox/@<str:handle>/<str:remote_id>", sandbox_views.post, name="sandbox_post"),
     path("w/<slug:slug>/accounts/connect/sandbox/", views.connect_sandbox, name="connect_sandbox"),
     path("w/<slug:slug>/accounts/connect/bluesky/", views.connect_bluesky, name="connect_bluesky"),
     path("w/<slug:slug>/accounts/connect/mastodon/", views.connect_mastodon, name="connect_mastodon"),

@@ -5,12 +5,14 @@ from django.utils import timezone
 
 from firsthand.publishing.models import Delivery
 from firsthand.publishing.states import State
+from firsthand.team.permissions import Capability
 
 
 def undo(request):
     """Posts of this workspace about to go out within the undo window: every page offers to take them back."""
     membership = getattr(request, "membership", None)
-    if membership is None or not settings.UNDO_SECONDS:
+    # Only those who may take a post back are offered to (a viewer's Undo would be refused).
+    if membership is None or not settings.UNDO_SECONDS or not membership.can(Capability.PUBLISH):
         return {}
     now = timezone.now()
     soon = (

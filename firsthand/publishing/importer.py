@@ -142,7 +142,8 @@ def import_posts(membership, content) -> Report:
             for row in report.rows:
                 post = operations.save_post(membership, accounts=[row.account], text=row.text)
                 try:  # the same check and approval as any post scheduled by hand
-                    if operations.schedule(membership, post, row.due) == operations.AWAITING:
+                    # Importing the checked rows is the owner's yes, as before: no per-row "Publish anyway?".
+                    if operations.schedule(membership, post, row.due, anyway=True) == operations.AWAITING:
                         report.awaiting += 1
                 except operations.PublishingError as refusal:
                     row.errors.append(str(refusal))

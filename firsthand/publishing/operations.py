@@ -117,7 +117,7 @@ SCHEDULABLE = (State.DRAFT, State.SCHEDULED, State.FAILED, State.AWAITING_APPROV
 SCHEDULED, AWAITING = "scheduled", "awaiting_approval"
 
 
-def schedule(membership, post: Post, when: datetime | None) -> str:
+def schedule(membership, post: Post, when: datetime | None, *, anyway: bool = False) -> str:
     """Schedule every delivery of the post for `when`, or, when it is None, for now plus the undo window."""
     now = timezone.now()
     if when is not None and when <= now - timedelta(seconds=30):
@@ -125,10 +125,10 @@ def schedule(membership, post: Post, when: datetime | None) -> str:
     # "Publish now" still waits a moment, so that a post sent by mistake can be taken back.
     due = when or now + timedelta(seconds=settings.UNDO_SECONDS)
     what = "publishing now" if when is None else f"scheduled for {due:%Y-%m-%d %H:%M} UTC"
-    return schedule_each(membership, post, lambda delivery: due, "publishing.scheduled", what)
+    return schedule_each(membership, post, lambda delivery: due, "publishing.scheduled", what, anyway=anyway)
 
 
-def add_to_queue(membership, post: Post) -> str:
+def add_to_queue(membership, post: Post, *, anyway: bool = False) -> str:
     """Schedule each account's copy at that account's next free queue time."""
     from firsthand.publishing.queue import next_free_slot
 
@@ -140,11 +140,17 @@ def add_to_queue(membership, post: Post) -> str:
             )
         return moment
 
-    return schedule_each(membership, post, next_slot, "publishing.queued", "added to the queue")
+    return schedule_each(membership, post, next_slot, "publishing.queued", "added to the queue", anyway=anyway)
 
 
-def schedule_each(membership, post: Post, due_for, action: str, what: str) -> str:
-    """Check the post, then move every delivery to scheduled at the moment `due_for(delivery)` gives."""
+def schedule_each(membership, post: Post, due_for, action: str, what: str, *, anyway: bool = False) -> str:
+    """Check the post, then move every delivery to scheduled at the moment `due_for(delivery)` gives.
+
+    Scheduling and the queue (the composer's and the post page's doors, which can ask) pass `anyway` as the
+    person answered: an approver's own post with findings that need approval then raises AskFirst until they
+    say "Publish anyway?". The other doors were already answered (an approval is the yes; a retry, a new time
+    or a release follows an earlier one), so they leave it True.
+    """
     problems = problems_with(post)
     if problems:
         raise PublishingError(" ".join(problems))
@@ -154,10 +160,14 @@ def schedule_each(membership, post: Post, due_for, action: str, what: str) -> st
             if delivery.state not in SCHEDULABLE:
                 raise PublishingError(f"The post to {delivery.account} is {delivery.get_state_display().lower()}.")
         moments = {delivery.pk: due_for(delivery) for delivery in deliveries}
-        return send_on(membership, post, deliveries, moments, action=action, summary=f"{membership.user} {what}")
+        return send_on(
+            membership, post, deliveries, moments, action=action, summary=f"{membership.user} {what}", anyway=anyway
+        )
 
 
-def send_on(membership, post: Post, deliveries, moments: dict, *, action: str, summary: str, **fields) -> str:
+def send_on(
+    membership, post: Post, deliveries, moments: dict, *, action: str, summary: str, anyway: bool = True, **fields
+) -> str:
     """The one way to "scheduled", whichever door: scheduling, the queue, an import, a retry, a reschedule,
     an unconfirmed post sent again, a held post released or a pause ended, an approval. Each passes the
     counts, the guard's check (brand rules, banned phrases: a block always refuses) and the approval rules,
@@ -166,6 +176,7 @@ def send_on(membership, post: Post, deliveries, moments: dict, *, action: str, s
     An approval stands until the post is edited (save_post() clears it), so a retry or a new time does not
     ask again for what an approver already let go. Runs inside the caller's transaction, with the deliveries
     locked; `fields` are set on each delivery too. Returns SCHEDULED, or AWAITING when an approver must decide.
+    Raises AskFirst for an approver's own post with findings that need approval, unless `anyway`.
     """
     from firsthand.guard.approvals import request_approval
 
@@ -174,7 +185,9 @@ def send_on(membership, post: Post, deliveries, moments: dict, *, action: str, s
         raise PublishingError(" ".join(problems))
     link_settings = LinkSettings.for_workspace(post.workspace)
     try:
-        ask_because = review(membership, post, [(d, d.outgoing_parts(link_settings)) for d in deliveries])
+        ask_because = review(
+            membership, post, [(d, d.outgoing_parts(link_settings)) for d in deliveries], anyway=anyway
+        )
     except Refused as refusal:
         raise PublishingError(str(refusal)) from None
     post.refresh_from_db(fields=["approved_by", "approved_at"])
@@ -183,6 +196,16 @@ def send_on(membership, post: Post, deliveries, moments: dict, *, action: str, s
         post.scheduled_for = min(moments.values())
         Post.objects.filter(pk=post.pk).update(scheduled_for=post.scheduled_for)
         return AWAITING
+    anyway_despite = []
+    if anyway:
+        from firsthand.guard.checks import APPROVAL
+        from firsthand.guard.models import Finding
+
+        anyway_despite = list(
+            dict.fromkeys(
+                Finding.objects.filter(delivery__in=deliveries, severity=APPROVAL).values_list("reason", flat=True)
+            )
+        )
     for delivery in deliveries:
         delivery.move(
             State.SCHEDULED, due_at=moments[delivery.pk], error="", attempts=0, next_attempt_at=None, **fields
@@ -194,7 +217,8 @@ def send_on(membership, post: Post, deliveries, moments: dict, *, action: str, s
     which = {"delivery": deliveries[0].pk} if len(deliveries) == 1 else {"deliveries": [d.pk for d in deliveries]}
     record(
         action,
-        f"{summary}: “{post.text[:60]}”",
+        f"{summary}: “{post.text[:60]}”"
+        + (" (published anyway, despite: " + "; ".join(anyway_despite) + ")" if anyway_despite else ""),
         actor=membership.user,
         workspace=post.workspace,
         post=post.pk,
@@ -207,7 +231,7 @@ def send_on(membership, post: Post, deliveries, moments: dict, *, action: str, s
 def unschedule(membership, post: Post) -> int:
     """Everything of the post that waits to go out goes back to drafts; returns how many copies moved."""
     with transaction.atomic():
-        waiting = [State.SCHEDULED, State.RETRYING, State.AWAITING_APPROVAL]
+        waiting = [State.SCHEDULED, State.RETRYING, State.AWAITING_APPROVAL, State.HELD]
         moved = 0
         for delivery in post.deliveries.select_for_update().filter(state__in=waiting):
             delivery.move(State.DRAFT, due_at=None, next_attempt_at=None)

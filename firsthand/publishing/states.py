@@ -31,6 +31,7 @@ TRANSITIONS: dict[State, frozenset[State]] = {
     S.RETRYING: frozenset({S.PUBLISHING, S.DRAFT, S.HELD}),
     # Publishing is paused (the crisis switch): kept, never dropped, until someone decides.
     # Released or resumed, it passes the check again: the rules may have changed while it waited.
+    # An edit made while held may ask for approval again, like any edit of a scheduled post.
     S.HELD: frozenset({S.SCHEDULED, S.DRAFT, S.AWAITING_APPROVAL}),
     S.FAILED: frozenset({S.SCHEDULED, S.DRAFT, S.AWAITING_APPROVAL}),
     # The author looked on the network and says what happened; sent again, it passes the check again.
@@ -42,7 +43,10 @@ TRANSITIONS: dict[State, frozenset[State]] = {
 # States a worker picks up.
 DUE_STATES = (S.SCHEDULED, S.RETRYING)
 # States in which the text may still be changed.
-EDITABLE_STATES = (S.DRAFT, S.SCHEDULED, S.FAILED, S.AWAITING_APPROVAL)
+# A held post has not gone out: it may be changed (or moved to drafts, or deleted) while publishing is paused.
+EDITABLE_STATES = (S.DRAFT, S.SCHEDULED, S.FAILED, S.AWAITING_APPROVAL, S.HELD)
+# States in which nothing has reached the network, so the post may be deleted outright.
+DELETABLE_STATES = (S.DRAFT, S.HELD)
 
 
 class InvalidMove(Exception):

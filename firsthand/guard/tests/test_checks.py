@@ -117,7 +117,9 @@ def test_the_same_text_to_the_same_account_within_a_week_is_flagged(team, brand)
     assert ("duplicate", APPROVAL) in kinds(check("Soup of the day: lentil", brand))
 
 
-def test_a_flagged_post_from_staff_waits_for_approval_while_an_owners_goes_out(team, brand, client_for):
+def test_a_flagged_post_from_staff_waits_for_approval_while_an_owner_is_asked_and_hers_goes_out(
+    team, brand, client_for
+):
     from firsthand.publishing.states import State
 
     text = "Every driver in this city is a f*cking idiot"
@@ -129,7 +131,11 @@ def test_a_flagged_post_from_staff_waits_for_approval_while_an_owners_goes_out(t
     findings = Finding.objects.filter(delivery__post=staff_post)
     assert [f.kind for f in findings] == ["offensive", "offensive"]  # "f*cking" and "idiot", each with its span
 
-    client_for(team.owner).post(compose, {"accounts": [brand.pk], "text": text + "!", "when": "now"})
+    # The owner is asked "Publish anyway?" with the findings first; with her yes it goes out without approval.
+    owner = client_for(team.owner)
+    asked = owner.post(compose, {"accounts": [brand.pk], "text": text + "!", "when": "now"})
+    assert "Publish anyway?" in asked.content.decode() and not Post.objects.filter(author=team.owner).exists()
+    owner.post(compose, {"accounts": [brand.pk], "text": text + "!", "when": "now", "anyway": "1"})
     owner_post = Post.objects.get(author=team.owner)
     assert owner_post.deliveries.get().state == State.SCHEDULED
 

@@ -159,3 +159,81 @@ def test_publish_now_waits_for_the_undo_window_and_can_be_taken_back_from_any_pa
     assert delivery.state == State.DRAFT
     Delivery.objects.filter(pk=delivery.pk).update(due_at=timezone.now() - timedelta(seconds=1))
     assert engine.run_once("w1") == 0 and not SandboxPost.objects.exists()
+
+
+def held_post(team, account):
+    crisis.pause(team.membership("owner"), "A complaint is going viral")
+    delivery = due_now(team, account, text="Weekend offer")
+    engine.run_once("w1")
+    delivery.refresh_from_db()
+    assert delivery.state == State.HELD
+    return delivery
+
+
+def test_a_held_post_can_be_edited_moved_to_drafts_and_deleted(team, client_for, account):
+    delivery = held_post(team, account)
+    post, client = delivery.post, client_for(team.owner)
+    slug = team.workspace.slug
+    page = client.get(reverse("publishing:post", kwargs={"slug": slug, "post_id": post.pk})).content.decode()
+    assert reverse("publishing:edit", kwargs={"slug": slug, "post_id": post.pk}) in page
+    assert "Move back to drafts" in page and "Delete held post" in page
+    edited = operations.save_post(
+        team.membership("owner"), accounts=[account], text="Weekend offer, changed", post=post
+    )
+    assert edited.text == "Weekend offer, changed"
+    operations.unschedule(team.membership("owner"), post)
+    delivery.refresh_from_db()
+    assert delivery.state == State.DRAFT
+
+
+def test_a_held_post_can_be_deleted_without_going_out(team, client_for, account):
+    delivery = held_post(team, account)
+    client_for(team.owner).post(
+        reverse("publishing:delete", kwargs={"slug": team.workspace.slug, "post_id": delivery.post_id})
+    )
+    assert not Delivery.objects.filter(pk=delivery.pk).exists() and not SandboxPost.objects.exists()
+
+
+def test_once_resumed_a_post_kept_back_no_longer_says_publishing_is_paused(team, client_for, account):
+    delivery = held_post(team, account)
+    crisis.resume(team.membership("owner"), crisis.active_pauses(team.workspace).get(), overdue="keep")
+    page = client_for(team.owner).get(
+        reverse("publishing:post", kwargs={"slug": team.workspace.slug, "post_id": delivery.post_id})
+    )
+    assert "held because publishing is paused" not in page.content.decode()
+    assert "kept back when publishing resumed" in page.content.decode()
+
+
+def test_a_viewer_is_not_shown_the_undo_bar_they_could_not_use(team, client_for, account, settings):
+    settings.UNDO_SECONDS = 30
+    client_for(team.staff).post(
+        reverse("publishing:compose", kwargs={"slug": team.workspace.slug}),
+        {"accounts": [account.pk], "text": "Oops, wrong account", "when": "now"},
+    )
+    inbox = reverse("inbox:inbox", kwargs={"slug": team.workspace.slug})
+    assert ">Undo</button>" in client_for(team.manager).get(inbox).content.decode()
+    assert ">Undo</button>" not in client_for(team.viewer).get(inbox).content.decode()
+
+
+def test_the_banner_and_the_resume_message_read_as_sentences(team, client_for, account):
+    client = client_for(team.owner)
+    client.post(reverse("guard:pause", kwargs={"slug": team.workspace.slug}), {"reason": "A complaint is going viral"})
+    page = client.get(reverse("inbox:inbox", kwargs={"slug": team.workspace.slug})).content.decode()
+    assert "All accounts: “<bdi>A complaint is going viral</bdi>” — due posts are held." in page
+    assert "everything:" not in page
+    paused = crisis.active_pauses(team.workspace).get()
+    done = client.post(
+        reverse("guard:resume", kwargs={"slug": team.workspace.slug, "pause_id": paused.pk}),
+        {"overdue": "now"},
+        follow=True,
+    )
+    assert "Publishing resumed." in done.content.decode() and "0 held post" not in done.content.decode()
+
+
+def test_while_everything_is_paused_the_pause_page_offers_only_resume(team, client_for, account):
+    client = client_for(team.owner)
+    url = reverse("guard:pause", kwargs={"slug": team.workspace.slug})
+    assert "Pause publishing now" in client.get(url).content.decode()
+    client.post(url, {"reason": "A complaint is going viral"})
+    page = client.get(url).content.decode()
+    assert "Resume…" in page and "Pause publishing now" not in page

@@ -198,7 +198,7 @@ def conversation(request, membership, conversation_id):
         pk=conversation_id,
         workspace=workspace,
     )
-    error, draft, collision, status = "", "", [], 200
+    error, draft, collision, status, paused_ask = "", "", [], 200, ""
     marks = together.seen_marks(talk)
     if request.method == "POST":
         if not membership.can(Capability.REPLY):
@@ -212,7 +212,15 @@ def conversation(request, membership, conversation_id):
         status = 409
     elif request.method == "POST":
         try:
-            result = operations.reply(membership, talk, draft, done=request.POST.get("done") == "1")
+            result = operations.reply(
+                membership,
+                talk,
+                draft,
+                done=request.POST.get("done") == "1",
+                while_paused=request.POST.get("while_paused") == "1",
+            )
+        except operations.PausedAsk as problem:
+            paused_ask, status = problem.pause, 409
         except operations.ReplyError as problem:
             error = str(problem)
         else:
@@ -246,6 +254,7 @@ def conversation(request, membership, conversation_id):
         "network_label": registry.limits_for(talk.account).label,
         "can_approve": membership.can(Capability.APPROVE),
         "collision": collision,
+        "paused_ask": paused_ask,
         "marks": marks,
         "saved_replies": SavedReply.objects.filter(workspace=workspace),
         "others": together.others_here(talk, request.user),

@@ -319,3 +319,38 @@ def test_the_calendar_at_either_end_of_the_calendar_shows_today_instead(team, cl
     url = reverse("publishing:calendar", kwargs={"slug": team.workspace.slug})
     for view in ("week", "month"):
         assert client_for(team.owner).get(url, {"day": day, "view": view}).status_code == 200
+
+
+def test_the_owners_own_post_with_findings_that_need_approval_asks_publish_anyway_first(team, client_for, account):
+    from firsthand.audit.models import AuditEvent
+    from firsthand.guard.models import BrandRules
+
+    BrandRules.objects.create(workspace=team.workspace, approval_phrases="refund")
+    client = client_for(team.owner)
+    asked = client.post(compose_url(team), form(account, text="Refund week: bring your receipt"))
+    page = asked.content.decode()
+    assert asked.status_code == 200 and "Publish anyway?" in page and "refund" in page.split("Publish anyway?")[1]
+    assert 'name="anyway" value="1"' in page
+    # Nothing is counting down yet.
+    assert not Delivery.objects.exclude(state=State.DRAFT).exists()
+    answered = client.post(compose_url(team), form(account, text="Refund week: bring your receipt", anyway="1"))
+    assert answered.status_code == 302
+    assert Delivery.objects.get().state == State.SCHEDULED
+    assert "published anyway" in AuditEvent.objects.get(action="publishing.scheduled").summary
+
+
+def test_publish_now_from_the_post_page_asks_the_owner_too(team, client_for, account):
+    from firsthand.guard.models import BrandRules
+    from firsthand.publishing import operations
+
+    BrandRules.objects.create(workspace=team.workspace, approval_phrases="refund")
+    post = operations.save_post(team.membership("owner"), accounts=[account], text="Refund week")
+    client = client_for(team.owner)
+    url = reverse(
+        "publishing:post_action", kwargs={"slug": team.workspace.slug, "post_id": post.pk, "action": "publish-now"}
+    )
+    asked = client.post(url, follow=True)
+    assert "Publish anyway?" in asked.content.decode() and 'name="anyway" value="1"' in asked.content.decode()
+    assert post.deliveries.get().state == State.DRAFT
+    client.post(url, {"anyway": "1"})
+    assert post.deliveries.get().state == State.SCHEDULED

@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -117,3 +118,41 @@ def test_an_image_over_the_pixel_budget_is_refused_before_it_is_decoded(team, cl
     response = upload(client_for(team.staff), team, big)
     assert "at most 40 megapixels" in response.content.decode()
     assert not MediaFile.objects.exists()
+
+
+def test_a_saved_post_shows_its_images_on_its_page_and_in_the_calendar(team, client_for, account):
+    from firsthand.publishing.models import Post
+
+    client = client_for(team.staff)
+    upload(client, team, image_file())
+    media = MediaFile.objects.get()
+    client.post(
+        reverse("publishing:compose", kwargs={"slug": team.workspace.slug}),
+        {
+            "accounts": [account.pk],
+            "text": "Today's loaves",
+            "when": "now",
+            "media": [media.pk],
+            f"alt_{media.pk}": "Three loaves",
+        },
+    )
+    post = Post.objects.get()
+    image = reverse("publishing:media", kwargs={"slug": team.workspace.slug, "media_id": media.pk})
+    page = client.get(reverse("publishing:post", kwargs={"slug": team.workspace.slug, "post_id": post.pk}))
+    assert f'src="{image}" alt="Three loaves"' in page.content.decode()
+    calendar = client.get(reverse("publishing:calendar", kwargs={"slug": team.workspace.slug}) + "?view=week")
+    assert f'src="{image}" alt="Three loaves"' in calendar.content.decode()
+
+
+def test_the_month_view_shows_the_start_of_each_posts_text(team, client_for, account):
+    from firsthand.publishing import operations
+
+    post = operations.save_post(
+        team.membership("owner"), accounts=[account], text="Saturday market stall: come and say hello"
+    )
+    operations.schedule(team.membership("owner"), post, None)
+    month = client_for(team.owner).get(
+        reverse("publishing:calendar", kwargs={"slug": team.workspace.slug}) + "?view=month"
+    )
+    # In the card itself, not only in its hover title.
+    assert re.search(r'<span class="slot-text[^"]*">Saturday market stall', month.content.decode())

@@ -32,6 +32,7 @@ def deliveries_between(workspace, start, end, account_id=None):
         Delivery.objects.filter(post__workspace=workspace)
         .exclude(state=State.DRAFT)
         .select_related("post", "account", "post__author")
+        .prefetch_related("post__attachments")
         .filter(due_at__gte=start, due_at__lt=end)
         .order_by("due_at", "pk")
     )

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from firsthand.guard.checks import check as guard_check
+from firsthand.guard.verdict import AskFirst
 from firsthand.networks.limits import LIMITS
 from firsthand.networks.models import ConnectedAccount
 from firsthand.publishing import operations
@@ -122,13 +123,14 @@ def save_from_form(request, membership, form, post):
                 audience=data.get("audience") or "public",
                 post=post,
             )
+            anyway = request.POST.get("anyway") == "1"
             if when == "now":
-                outcome = operations.schedule(membership, saved, None)
+                outcome = operations.schedule(membership, saved, None, anyway=anyway)
                 done = "Publishing now. Until it goes out you can still undo it, from any page."
             elif when == "schedule":
-                outcome, done = operations.schedule(membership, saved, form.due), "Scheduled."
+                outcome, done = operations.schedule(membership, saved, form.due, anyway=anyway), "Scheduled."
             elif when == "queue":
-                outcome, done = operations.add_to_queue(membership, saved), "Added to the queue."
+                outcome, done = operations.add_to_queue(membership, saved, anyway=anyway), "Added to the queue."
             else:
                 # A draft is a draft: anything of it waiting to go out waits no longer.
                 operations.unschedule(membership, saved)
@@ -137,6 +139,10 @@ def save_from_form(request, membership, form, post):
                 done = "Sent to an owner or manager for approval. It goes out once approved."
             messages.success(request, done)
             return saved
+    except AskFirst as question:
+        # Asked before anything is scheduled, so the undo countdown starts only after the yes.
+        form.ask_first = question.findings
+        return None
     except operations.PublishingError as error:
         form.add_error(None, str(error))
         return None

@@ -4,16 +4,18 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from firsthand.audit.log import record
-from firsthand.guard.crisis import CrisisError
+from firsthand.guard.crisis import CrisisError, active_pauses
+from firsthand.guard.verdict import AskFirst
 from firsthand.publishing import importer, operations
 from firsthand.publishing.clock import TimeProblem, wall_clock_to_utc
 from firsthand.publishing.models import Delivery, Post
-from firsthand.publishing.states import EDITABLE_STATES, InvalidMove, State
+from firsthand.publishing.states import DELETABLE_STATES, EDITABLE_STATES, InvalidMove, State
 from firsthand.team.access import workspace_view
 from firsthand.team.permissions import Capability
 
@@ -28,9 +30,14 @@ def post_detail(request, membership, post_id):
         "active": "calendar",
         "post": post,
         "deliveries": deliveries,
+        "attachments": post.attachments.order_by("position"),
         "can_publish": membership.can(Capability.PUBLISH),
         "can_edit": membership.can(Capability.DRAFT) and all(d.state in EDITABLE_STATES for d in deliveries),
-        "can_unschedule": any(d.state in (State.SCHEDULED, State.RETRYING) for d in deliveries),
+        "can_unschedule": any(d.state in (State.SCHEDULED, State.RETRYING, State.HELD) for d in deliveries),
+        "is_held": any(d.state == State.HELD for d in deliveries),
+        "can_delete": bool(deliveries) and all(d.state in DELETABLE_STATES for d in deliveries),
+        # Held posts kept held when publishing resumed are no longer "held because publishing is paused".
+        "paused": bool(active_pauses(membership.workspace)),
         "can_reschedule": any(d.state == State.SCHEDULED for d in deliveries),
         "local_due": post.scheduled_for.astimezone(ZoneInfo(membership.workspace.timezone))
         if post.scheduled_for
@@ -65,7 +72,14 @@ def post_action(request, membership, post_id, action):
             if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
                 return redirect(back)
         elif action == "publish-now":
-            operations.schedule(membership, post, None)
+            try:
+                operations.schedule(membership, post, None, anyway=request.POST.get("anyway") == "1")
+            except AskFirst as question:
+                messages.warning(request, f"{question} Press “Publish anyway” to publish it as it is.")
+                return redirect(
+                    reverse("publishing:post", kwargs={"slug": membership.workspace.slug, "post_id": post.pk})
+                    + "?ask=publish-now"
+                )
             messages.success(request, "Publishing now.")
         elif action == "reschedule":
             when = requested_time(request.POST, membership.workspace.timezone)
@@ -144,8 +158,8 @@ def delivery_action(request, membership, delivery_id, action):
 @workspace_view(Capability.DRAFT)
 def delete_draft(request, membership, post_id):
     post = get_object_or_404(Post, pk=post_id, workspace=membership.workspace)
-    if post.deliveries.exclude(state=State.DRAFT).exists():
-        messages.error(request, "Only drafts can be deleted here. Move the post back to drafts first.")
+    if post.deliveries.exclude(state__in=DELETABLE_STATES).exists():
+        messages.error(request, "Only drafts and held posts can be deleted here. Move the post back to drafts first.")
         return redirect("publishing:post", slug=membership.workspace.slug, post_id=post.pk)
     post.delete()
     record(
