@@ -65,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("--as", dest="email", required=True, help="the email of the person the posts are from")
     add_data_dir(importing)
 
+    audit = commands.add_parser("audit", help="check the audit log")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
+    verifying = audit_commands.add_parser("verify", help="find any entry changed or removed (exit 1 if any)")
+    add_data_dir(verifying)
+
     manage = commands.add_parser("manage", help="run one of Django's management commands", add_help=False)
     manage.add_argument("args", nargs=argparse.REMAINDER)
     return parser
@@ -129,6 +134,8 @@ def main(argv: list[str] | None = None) -> None:
             call_command("import_posts", args.file, workspace=args.workspace, email=args.email)
         except CommandError as error:
             sys.exit(f"firsthand: {error}")
+    elif args.command == "audit":
+        sys.exit(audit_verify())
     elif args.command == "createowner":
         from django.core.management import call_command
 
@@ -138,6 +145,19 @@ def main(argv: list[str] | None = None) -> None:
         if args.password_file:
             options["password_file"] = args.password_file
         call_command("createowner", **options)
+
+
+def audit_verify() -> int:
+    from firsthand.audit.log import verify
+
+    result = verify()
+    for problem in result.problems:
+        print(f"firsthand audit: {problem}", file=sys.stderr)
+    if result.problems:
+        print(f"firsthand audit: {len(result.problems)} problem(s) in {result.entries} entries.", file=sys.stderr)
+        return 1
+    print(f"firsthand audit: {result.entries} entries in {result.chains} chain(s), none changed or removed.")
+    return 0
 
 
 def worker(args) -> None:
