@@ -23,4 +23,5 @@ urlpatterns = [
     path("w/<slug:slug>/team/members/<int:member_id>/role/", members.change_role, name="change_role"),
     path("w/<slug:slug>/team/members/<int:member_id>/remove/", members.remove, name="remove_member"),
     path("w/<slug:slug>/settings/", workspaces.settings_page, name="settings"),
+    path("w/<slug:slug>/settings/audit.csv", workspaces.audit_export, name="audit_export"),
 ]
