@@ -11,8 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from firsthand.audit.log import record
+from firsthand.team.access import require
 from firsthand.team.models import Invite, Membership, SetupToken, User, Workspace
-from firsthand.team.permissions import Role
+from firsthand.team.permissions import Capability, Role
 
 
 class TeamError(Exception):
@@ -191,6 +192,19 @@ def change_role(actor: Membership, target: Membership, new_role: str) -> None:
             old_role=old,
             new_role=new_role,
         )
+
+
+def sign_out_member(actor: Membership, target: Membership) -> None:
+    """An owner ends every session of a member (a lost phone, a shared computer), without removing them."""
+    require(actor, Capability.MANAGE_TEAM)
+    target.user.end_all_sessions()
+    record(
+        "team.member_signed_out",
+        f"{actor.user} signed {target.user} out on every device",
+        actor=actor.user,
+        workspace=actor.workspace,
+        member=target.user.email,
+    )
 
 
 def remove_member(actor: Membership, target: Membership) -> None:

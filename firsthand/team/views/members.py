@@ -145,3 +145,12 @@ def remove(request, membership, member_id):
         return redirect("team:login")
     messages.success(request, f"{target.user} was removed and signed out everywhere.")
     return redirect("team:team", slug=membership.workspace.slug)
+
+
+@require_POST
+@workspace_view(Capability.MANAGE_TEAM)
+def sign_out(request, membership, member_id):
+    target = member_or_404(membership, member_id)
+    operations.sign_out_member(membership, target)
+    messages.success(request, f"{target.user} is signed out on every device.")
+    return redirect("team:team", slug=membership.workspace.slug)
