@@ -65,6 +65,24 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("--as", dest="email", required=True, help="the email of the person the posts are from")
     add_data_dir(importing)
 
+    backing_up = commands.add_parser(
+        "backup", help="copy the live SQLite database, the uploads and a note of the keys needed into one file"
+    )
+    backing_up.add_argument("file", help="the backup file to write (a .tar.gz)")
+    backing_up.add_argument(
+        "--include-keys", action="store_true", help="put the secret and encryption keys in the backup too"
+    )
+    add_data_dir(backing_up)
+    restoring = commands.add_parser("restore", help="unpack a backup into a data dir")
+    restoring.add_argument("file")
+    restoring.add_argument("--force", action="store_true", help="overwrite a data dir that is not empty")
+    add_data_dir(restoring)
+
+    audit = commands.add_parser("audit", help="check the audit log")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
+    verifying = audit_commands.add_parser("verify", help="find any entry changed or removed (exit 1 if any)")
+    add_data_dir(verifying)
+
     manage = commands.add_parser("manage", help="run one of Django's management commands", add_help=False)
     manage.add_argument("args", nargs=argparse.REMAINDER)
     return parser
@@ -109,6 +127,9 @@ def main(argv: list[str] | None = None) -> None:
         return
 
     args = build_parser().parse_args(argv)
+    if args.command == "restore":
+        # No Django: starting it would make keys and a database in the very dir being restored into.
+        sys.exit(restore(args))
     # Read by the settings, so set before Django starts.
     if getattr(args, "bluesky_url", None):
         os.environ["FIRSTHAND_BLUESKY_SERVICE_URL"] = args.bluesky_url
@@ -129,6 +150,10 @@ def main(argv: list[str] | None = None) -> None:
             call_command("import_posts", args.file, workspace=args.workspace, email=args.email)
         except CommandError as error:
             sys.exit(f"firsthand: {error}")
+    elif args.command == "backup":
+        sys.exit(backup(args))
+    elif args.command == "audit":
+        sys.exit(audit_verify())
     elif args.command == "createowner":
         from django.core.management import call_command
 
@@ -138,6 +163,68 @@ def main(argv: list[str] | None = None) -> None:
         if args.password_file:
             options["password_file"] = args.password_file
         call_command("createowner", **options)
+
+
+def backup(args) -> int:
+    import sqlite3
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from firsthand.system.backup import BackupError
+    from firsthand.system.backup import backup as write_backup
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.sqlite3":
+        print(
+            "firsthand backup: this server uses PostgreSQL: back it up with pg_dump (see the README).", file=sys.stderr
+        )
+        return 1
+    env_keys = bool(os.environ.get("FIRSTHAND_ENCRYPTION_KEY") or os.environ.get("FIRSTHAND_ENCRYPTION_KEY_FILE"))
+    try:
+        names = write_backup(
+            Path(settings.DATA_DIR),
+            database["NAME"],
+            Path(args.file),
+            include_keys=args.include_keys,
+            env_keys=env_keys,
+        )
+    except (BackupError, OSError, sqlite3.Error) as error:
+        print(f"firsthand backup: {error}", file=sys.stderr)
+        return 1
+    keys = "with the keys" if args.include_keys else "without the keys (see KEYS-NEEDED.txt inside)"
+    print(f"firsthand backup: wrote {args.file}: {len(names)} files, {keys}.")
+    return 0
+
+
+def restore(args) -> int:
+    from pathlib import Path
+
+    from firsthand.system.backup import BackupError
+    from firsthand.system.backup import restore as unpack
+
+    configured = args.data_dir or os.environ.get("FIRSTHAND_DATA_DIR") or "~/.local/share/firsthand"
+    data_dir = Path(configured).expanduser().resolve()
+    try:
+        names = unpack(Path(args.file), data_dir, force=args.force)
+    except (BackupError, OSError) as error:
+        print(f"firsthand restore: {error}", file=sys.stderr)
+        return 1
+    print(f"firsthand restore: {len(names)} files into {data_dir}. Read KEYS-NEEDED.txt there before serving.")
+    return 0
+
+
+def audit_verify() -> int:
+    from firsthand.audit.log import verify
+
+    result = verify()
+    for problem in result.problems:
+        print(f"firsthand audit: {problem}", file=sys.stderr)
+    if result.problems:
+        print(f"firsthand audit: {len(result.problems)} problem(s) in {result.entries} entries.", file=sys.stderr)
+        return 1
+    print(f"firsthand audit: {result.entries} entries in {result.chains} chain(s), none changed or removed.")
+    return 0
 
 
 def worker(args) -> None:

@@ -66,7 +66,7 @@ class DemoCustomers:
 
     def __init__(self, seconds: float = 45, seed: int | None = None):
         self.seconds = seconds
-        self.chance = random.Random(seed)
+        self.chance = random.Random(seed)  # nosec B311 # picks the demo customers' next message, not a secret
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self.run, name="firsthand-demo-customers", daemon=True)
 

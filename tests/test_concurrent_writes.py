@@ -94,6 +94,10 @@ def run_scenario(tmp_path, env, count_sent):
     for process in (server, extra_worker):
         assert "database is locked" not in process.output
         assert "Traceback" not in process.output, process.output
+    # Six threads wrote audit entries at once: the chain took them in turn, none forked or lost.
+    verified = run("audit", "verify", "--data-dir", tmp_path, env=env)
+    assert verified.returncode == 0, verified.stderr
+    assert int(verified.stdout.split("audit: ")[1].split(" entries")[0]) >= INVITES
 
 
 def test_web_and_two_workers_write_to_sqlite_at_once_without_locking_errors(tmp_path, smtp):

@@ -2,6 +2,7 @@
 
 import re
 import sqlite3
+import tarfile
 import time
 
 import httpx
@@ -236,3 +237,44 @@ def test_posts_import_from_the_command_line(tmp_path):
         tmp_path,
     )
     assert missing.returncode != 0 and "Cannot read" in missing.stderr
+
+
+def test_a_running_demo_is_backed_up_restored_into_a_new_data_dir_and_served(tmp_path):
+    live, restored, backup_file = tmp_path / "live", tmp_path / "restored", tmp_path / "backup.tar.gz"
+    server = Server(live, "--demo")
+    try:
+        password = re.search(r"password (\S+)\)", server.output).group(1)
+        made = run("backup", backup_file, "--data-dir", live)  # while it serves and its worker writes
+        assert made.returncode == 0, made.stderr
+    finally:
+        assert server.stop() == 0
+    assert backup_file.stat().st_mode & 0o077 == 0
+    with tarfile.open(backup_file) as archive:
+        names = archive.getnames()
+        note = archive.extractfile("KEYS-NEEDED.txt").read().decode()
+    assert "firsthand.sqlite3" in names and "encryption_key" not in names and "secret_key" not in names
+    assert "encryption_key" in note and "NOT in this backup" in note
+
+    restored.mkdir()
+    (restored / "something").write_text("already here")
+    refused = run("restore", backup_file, "--data-dir", restored)
+    assert refused.returncode != 0 and "not empty" in refused.stderr
+    assert (restored / "something").read_text() == "already here"
+    (restored / "something").unlink()
+    done = run("restore", backup_file, "--data-dir", restored)
+    assert done.returncode == 0, done.stderr
+
+    again = Server(restored)
+    try:
+        client = signed_in_client(again.url, "owner@demo.firsthand.example", password)
+        home = client.get("/", follow_redirects=True)
+        assert home.status_code == 200 and "Harbour Bakery" in home.text
+    finally:
+        assert again.stop() == 0
+
+
+def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
+    (tmp_path / "junk.tar.gz").write_text("not a backup")
+    refused = run("restore", tmp_path / "junk.tar.gz", "--data-dir", tmp_path / "new")
+    assert refused.returncode == 1 and "not a firsthand backup" in refused.stderr
+    assert "Traceback" not in refused.stderr

@@ -111,7 +111,7 @@ def insert_rows(model, names: list[str], rows, ignore_conflicts: bool = False) -
     one_row = "({})".format(", ".join(["%s"] * len(fields)))
 
     def statement(count: int) -> str:
-        return "INSERT INTO {} ({}) VALUES {}{}".format(
+        return "INSERT INTO {} ({}) VALUES {}{}".format(  # nosec B608 # table and column names from the model, values bound
             quote(model._meta.db_table),
             ", ".join(quote(f.column) for f in fields),
             ", ".join([one_row] * count),
@@ -141,7 +141,7 @@ def update_rows(model, objects, names: list[str]) -> None:
         return
     connection = connections[router.db_for_write(model)]
     fields, quote = [model._meta.get_field(name) for name in names], connection.ops.quote_name
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # nosec B608 # table and column names from the model, values bound
         quote(model._meta.db_table), ", ".join(f"{quote(f.column)} = %s" for f in fields), quote(model._meta.pk.column)
     )
     rows = _prepared(
@@ -190,4 +190,4 @@ def listed(values, model) -> RawSQL:
     if connections[router.db_for_read(model)].vendor == "sqlite":
         return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(values)])
     array = "bigint[]" if all(isinstance(value, int) for value in values) else "text[]"
-    return RawSQL(f"SELECT unnest(%s::{array})", [values])
+    return RawSQL(f"SELECT unnest(%s::{array})", [values])  # nosec B611 # a fixed type name, values bound

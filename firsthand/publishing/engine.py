@@ -220,7 +220,8 @@ def network_failed(delivery: Delivery, worker_id: str, error: NetworkError) -> N
             fail(delivery, worker_id, f"Gave up after {attempts} attempts. Last answer: {error.message}")
         return
     delay = min(BACKOFF_CAP_SECONDS, settings.PUBLISH_RETRY_BASE_SECONDS * 2 ** (attempts - 1))
-    delay *= random.uniform(0.8, 1.2)  # so posts that failed together do not retry together
+    # So posts that failed together do not retry together.
+    delay *= random.uniform(0.8, 1.2)  # nosec B311 # retry jitter, not a secret
     retry_at = timezone.now() + timedelta(seconds=delay)
     if error.retry_at and error.retry_at > retry_at:
         retry_at = error.retry_at  # the network said when; asking sooner only fails again

@@ -57,7 +57,7 @@ def serve(args) -> None:
         web_processes.stop(helpers)
         sys.exit(f"firsthand: cannot listen on {args.host}:{args.port}: {error.strerror}. Choose another --port.")
     host = args.host if ":" not in args.host else f"[{args.host}]"
-    url = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else host}:{server.effective_port}"
+    url = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else host}:{server.effective_port}"  # nosec B104 # not a bind; the address shown for 0.0.0.0
     if args.host not in ("127.0.0.1", "localhost", "::1") and not settings.BASE_URL:
         print(
             "firsthand: listening beyond this machine; "

@@ -77,6 +77,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     def end_all_sessions(self):
         User.objects.filter(pk=self.pk).update(session_generation=models.F("session_generation") + 1)
         self.refresh_from_db(fields=["session_generation"])
+        self.devices.all().delete()
 
 
 class Workspace(models.Model):
@@ -222,3 +223,19 @@ class LoginFailure(models.Model):
     email = models.CharField(max_length=254, db_index=True)
     address = models.CharField(max_length=64, db_index=True)
     created_at = models.DateTimeField(default=now, db_index=True)
+
+
+class Device(models.Model):
+    """A browser a person is signed in on (see team/devices.py)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="devices")
+    agent = models.CharField(max_length=100)  # a summary such as "Firefox on Linux", not the whole header
+    ip = models.CharField(max_length=45, blank=True)
+    created_at = models.DateTimeField(default=now)
+    last_seen = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["-last_seen"]
+
+    def __str__(self):
+        return self.agent

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from firsthand.audit.log import record
 from firsthand.team import throttle
+from firsthand.team.access import require
 from firsthand.team.models import Invite, Membership, SetupToken, User, Workspace
-from firsthand.team.permissions import Role
+from firsthand.team.permissions import Capability, Role
 
 
 class TeamError(Exception):
@@ -200,6 +201,19 @@ def unlock_sign_in(actor: Membership, target: Membership) -> None:
     record(
         "team.sign_in_unlocked",
         f"{actor.user} let {target.user} sign in again after failed attempts",
+        actor=actor.user,
+        workspace=actor.workspace,
+        member=target.user.email,
+    )
+
+
+def sign_out_member(actor: Membership, target: Membership) -> None:
+    """An owner ends every session of a member (a lost phone, a shared computer), without removing them."""
+    require(actor, Capability.MANAGE_TEAM)
+    target.user.end_all_sessions()
+    record(
+        "team.member_signed_out",
+        f"{actor.user} signed {target.user} out on every device",
         actor=actor.user,
         workspace=actor.workspace,
         member=target.user.email,

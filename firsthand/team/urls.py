@@ -14,6 +14,7 @@ urlpatterns = [
     path("setup/<str:token>/", setup.first_run, name="setup"),
     path("invite/<str:token>/", invites.accept, name="invite"),
     path("account/", account.account, name="account"),
+    path("account/devices/<id:device_id>/signout/", account.end_device, name="end_device"),
     path("account/signout-everywhere/", account.sign_out_everywhere, name="sign_out_everywhere"),
     path("w/", workspaces.choose, name="workspaces"),
     path("w/new/", workspaces.create, name="create_workspace"),
@@ -23,5 +24,7 @@ urlpatterns = [
     path("w/<slug:slug>/team/members/<id:member_id>/role/", members.change_role, name="change_role"),
     path("w/<slug:slug>/team/members/<id:member_id>/remove/", members.remove, name="remove_member"),
     path("w/<slug:slug>/team/members/<id:member_id>/unlock/", members.unlock, name="unlock_member"),
+    path("w/<slug:slug>/team/members/<id:member_id>/signout/", members.sign_out, name="sign_out_member"),
     path("w/<slug:slug>/settings/", workspaces.settings_page, name="settings"),
+    path("w/<slug:slug>/settings/audit.csv", workspaces.audit_export, name="audit_export"),
 ]

@@ -178,7 +178,7 @@ def test_a_filter_or_the_live_refresh_gets_the_list_alone_without_the_page_frame
     client = client_for(team.staff)
     url = reverse("inbox:inbox", kwargs={"slug": team.workspace.slug})
     whole = client.get(url).content.decode()
-    with django_assert_max_num_queries(8):  # session, user, membership, targets, rows, late, tags
+    with django_assert_max_num_queries(9):  # session, user, device, membership, targets, rows, late, tags
         partial = client.get(url, {"label": "question"}, HTTP_HX_REQUEST="true").content.decode()
     talk = Conversation.objects.get()
     for html in (whole, partial):

@@ -14,7 +14,7 @@ from django.conf import settings
 
 from firsthand.networks.base import NetworkError
 
-APP_PASSWORD_SCOPE = "com.atproto.appPass"
+APP_PASSWORD_SCOPE = "com.atproto.appPass"  # nosec B105 # a scope name, not a password
 AUTH_ERRORS = {"ExpiredToken", "InvalidToken", "AuthenticationRequired", "AccountTakedown", "AccountDeactivated"}
 
 

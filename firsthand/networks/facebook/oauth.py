@@ -55,7 +55,7 @@ def provider() -> oauth2.Provider:
     return oauth2.Provider(
         name="Facebook",
         authorize_url=f"{settings.FACEBOOK_DIALOG_URL.rstrip('/')}/{VERSION}/dialog/oauth",
-        token_url="",  # the code is exchanged with a GET (finish), not OAuth's POST
+        token_url="",  # the code is exchanged with a GET (finish), not OAuth's POST  # nosec B106 # no URL, not a password
         scopes=SCOPES,
         scope_separator=",",
     )

@@ -2,10 +2,11 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from firsthand.audit.log import record
+from firsthand.team.devices import DEVICE_SESSION_KEY
 from firsthand.team.forms import AccountForm
 
 
@@ -30,6 +31,7 @@ def account(request):
             user = password_form.save()
             # Other browsers are signed out by the new hash; this one stays in.
             update_session_auth_hash(request, user)
+            user.devices.exclude(pk=request.session.get(DEVICE_SESSION_KEY)).delete()
             record("team.password_changed", f"{user} changed their password", actor=user)
             messages.success(request, "Password changed. Other browsers have been signed out.")
             return redirect("team:account")
@@ -38,7 +40,13 @@ def account(request):
     return render(
         request,
         "team/account.html",
-        {"profile_form": profile_form, "password_form": password_form, "memberships": memberships},
+        {
+            "profile_form": profile_form,
+            "password_form": password_form,
+            "memberships": memberships,
+            "devices": request.user.devices.all(),
+            "this_device": request.session.get(DEVICE_SESSION_KEY),
+        },
         status=status,
     )
 
@@ -50,3 +58,16 @@ def sign_out_everywhere(request):
     record("team.signed_out_everywhere", f"{request.user} signed out on every device", actor=request.user)
     messages.info(request, "You are signed out on every device.")
     return redirect("team:login")
+
+
+@require_POST
+@login_required
+def end_device(request, device_id):
+    # Only one's own: another person's device id is a 404.
+    device = get_object_or_404(request.user.devices, pk=device_id)
+    device.delete()
+    record("team.device_signed_out", f"{request.user} signed out {device}", actor=request.user)
+    if device.pk == request.session.get(DEVICE_SESSION_KEY):
+        return redirect("team:login")
+    messages.info(request, f"{device} is signed out.")
+    return redirect("team:account")

@@ -158,3 +158,12 @@ def unlock(request, membership, member_id):
     operations.unlock_sign_in(membership, target)
     messages.success(request, f"{target.user} can sign in again.")
     return redirect("team:team", slug=membership.workspace.slug)
+
+
+@require_POST
+@workspace_view(Capability.MANAGE_TEAM)
+def sign_out(request, membership, member_id):
+    target = member_or_404(membership, member_id)
+    operations.sign_out_member(membership, target)
+    messages.success(request, f"{target.user} is signed out on every device.")
+    return redirect("team:team", slug=membership.workspace.slug)
