@@ -13,7 +13,7 @@ REDACTED = "[redacted]"
 
 # Query and form parameters, JSON fields and Python reprs whose name says secret: access_token,
 # refresh_token, client_secret, code, password, api_key, signature, appsecret_proof, fb_exchange_token...
-SECRET_NAME = r"(?:[\w.-]*(?:token|secret|password|passwd|key|signature|proof|credential)|code|sig|pwd|session)"
+SECRET_NAME = r"(?:[\w.-]*(?:token|secret|password|passwd|key|signature|proof|credential)|code|sig|pwd|session)"  # nosec B105 # the names of secrets to hide, not a secret
 PARAMETER = re.compile(rf"(?i)(\b{SECRET_NAME}=)[^&\s\"'#<>]+")
 FIELD = re.compile(rf"(?i)([\"']{SECRET_NAME}[\"']\s*:\s*[\"'])[^\"']+")
 SCHEME = re.compile(r"(?i)(\b(?:bearer|oauth|basic)\s+)[\w.~+/=-]{8,}")
