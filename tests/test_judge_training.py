@@ -41,10 +41,14 @@ def test_training_reproduces_the_committed_models(tmp_path):
         # Compared as the weights the model uses, not as the stored sparse pattern: a weight within rounding of
         # the 1e-6 cut-off may be stored in one run and dropped in another without changing any judgement.
         assert committed.weights.shape == fresh.weights.shape, name
-        # float16 storage: one step of rounding (about 1e-3 of the value) may differ.
-        close = np.isclose(committed.weights, fresh.weights, rtol=2e-3, atol=2e-3)
-        assert close.mean() > 0.999 and np.abs(committed.weights - fresh.weights).max() < 0.05, name
-        assert np.allclose(committed.bias, fresh.bias, atol=5e-3), name
+        # float16 storage: one step of rounding (about 1e-3 of the value) may differ. The sentiment heads stop
+        # at a looser tolerance (50,000 tweets: a minute instead of four), so their solver's last steps may
+        # land elsewhere: their weights are compared more loosely, and their judgements must agree all the same.
+        loose = name.startswith("sentiment")
+        close = np.isclose(committed.weights, fresh.weights, rtol=2e-3, atol=2e-2 if loose else 2e-3)
+        largest = np.abs(committed.weights - fresh.weights).max()
+        assert close.mean() > (0.95 if loose else 0.999) and largest < (0.25 if loose else 0.05), name
+        assert np.allclose(committed.bias, fresh.bias, atol=5e-2 if loose else 5e-3), name
         with np.load(COMMITTED / f"{name}.npz") as old, np.load(tmp_path / f"{name}.npz") as new:
             for key in ("parts", "threshold", "platt"):
                 assert (key in old) == (key in new), (name, key)
