@@ -146,6 +146,17 @@
     }
   });
   document.addEventListener("htmx:beforeSwap", function (event) {
+    // A refresh asked before a newer filter or search, and answered after it, would put the old list back:
+    // its answer is dropped (the next refresh asks with the new query).
+    var config = event.detail.requestConfig;
+    var source = config && config.elt;
+    if (source && source.hasAttribute && source.hasAttribute("data-refresh-with")) {
+      var asked = (config.path || "").split("?")[1] || "";
+      if (asked !== (source.getAttribute("data-query") || "")) {
+        event.detail.shouldSwap = false;
+        return;
+      }
+    }
     var list = event.detail.target;
     var active = document.activeElement;
     focusedRow = list && active && list.contains(active) && active.getAttribute("href") ? active.getAttribute("href") : null;
