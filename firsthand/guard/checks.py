@@ -219,6 +219,8 @@ def duplicates(text: str, account, exclude_post=None) -> list[Check]:
     from firsthand.publishing.models import Delivery
     from firsthand.publishing.states import State
 
+    if "\x00" in text:  # no stored text holds a NUL (PostgreSQL refuses it even in a query), so none is the same
+        return []
     recent = Delivery.objects.filter(
         account=account,
         state__in=[State.SCHEDULED, State.PUBLISHED, State.PUBLISHING, State.RETRYING],
