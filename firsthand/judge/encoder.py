@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from firsthand.judge.linear import MODELS
-from firsthand.judge.transformer import BATCH, MAX_TOKENS, TransformerMissing, prepare
+from firsthand.judge.transformer import MAX_TOKENS, TransformerMissing, run_in_batches
 
 DIMENSIONS = 384
 FILE = "encoder_minilm.onnx"
@@ -35,22 +35,8 @@ class Encoder:
         self.tokenizer.no_padding()
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        """(texts, 384), each row of length 1. Texts of like length go through together: little padding."""
-        encoded = self.tokenizer.encode_batch(prepare(texts))
-        order = sorted(range(len(encoded)), key=lambda n: len(encoded[n].ids))
-        result = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-        for start in range(0, len(order), BATCH):
-            chosen = order[start : start + BATCH]
-            width = max(len(encoded[n].ids) for n in chosen)
-            ids = np.zeros((len(chosen), width), dtype=np.int64)
-            mask = np.zeros((len(chosen), width), dtype=np.int64)
-            for row, n in enumerate(chosen):
-                length = len(encoded[n].ids)
-                ids[row, :length] = encoded[n].ids
-                mask[row, :length] = 1
-            (embedding,) = self.session.run(["embedding"], {"input_ids": ids, "attention_mask": mask})
-            result[chosen] = embedding
-        return result
+        """(texts, 384), each row of length 1."""
+        return run_in_batches(self.session, self.tokenizer, texts, "embedding", DIMENSIONS)
 
 
 THREADS = 1  # training sets 2: it has the machine to itself

@@ -33,6 +33,26 @@ def prepare(texts: list[str]) -> list[str]:
     return [emoji.demojize(text, delimiters=(" ", " ")).replace("_", " ") for text in normalise_all(texts)]
 
 
+def run_in_batches(session, tokenizer, texts: list[str], output: str, width: int) -> np.ndarray:
+    """One ONNX output row per text, in order. Texts of like length go through together, so little padding
+    is computed. Shared by this model and the sentence encoder (encoder.py)."""
+    encoded = tokenizer.encode_batch(prepare(texts))
+    order = sorted(range(len(encoded)), key=lambda n: len(encoded[n].ids))
+    result = np.zeros((len(texts), width), dtype=np.float32)
+    for start in range(0, len(order), BATCH):
+        chosen = order[start : start + BATCH]
+        longest = max(len(encoded[n].ids) for n in chosen)
+        ids = np.zeros((len(chosen), longest), dtype=np.int64)
+        mask = np.zeros((len(chosen), longest), dtype=np.int64)
+        for row, n in enumerate(chosen):
+            length = len(encoded[n].ids)
+            ids[row, :length] = encoded[n].ids
+            mask[row, :length] = 1
+        (values,) = session.run([output], {"input_ids": ids, "attention_mask": mask})
+        result[chosen] = values
+    return result
+
+
 class OffensiveTransformer:
     def __init__(self, folder: Path = MODELS, threshold: float | None = None):
         try:
@@ -57,24 +77,11 @@ class OffensiveTransformer:
         self.threshold = threshold
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
-        """P(offensive) per text. Texts of like length go through together, so little padding is computed."""
-        encoded = self.tokenizer.encode_batch(prepare(texts))
-        order = sorted(range(len(encoded)), key=lambda n: len(encoded[n].ids))
-        result = np.zeros(len(texts), dtype=np.float32)
-        for start in range(0, len(order), BATCH):
-            chosen = order[start : start + BATCH]
-            width = max(len(encoded[n].ids) for n in chosen)
-            ids = np.zeros((len(chosen), width), dtype=np.int64)
-            mask = np.zeros((len(chosen), width), dtype=np.int64)
-            for row, n in enumerate(chosen):
-                length = len(encoded[n].ids)
-                ids[row, :length] = encoded[n].ids
-                mask[row, :length] = 1
-            (logits,) = self.session.run(["logits"], {"input_ids": ids, "attention_mask": mask})
-            logits = logits - logits.max(axis=1, keepdims=True)
-            exp = np.exp(logits)
-            result[chosen] = exp[:, 1] / exp.sum(axis=1)
-        return result
+        """P(offensive) per text."""
+        logits = run_in_batches(self.session, self.tokenizer, texts, "logits", 2)
+        logits = logits - logits.max(axis=1, keepdims=True)
+        exp = np.exp(logits)
+        return (exp[:, 1] / exp.sum(axis=1)).astype(np.float32)
 
     def scores(self, texts: list[str]) -> np.ndarray:
         """P(offensive) moved so the tuned threshold sits at 0.5, for callers that decide at 0.5."""
