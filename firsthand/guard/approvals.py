@@ -151,10 +151,14 @@ def tell_overdue() -> int:
     return told
 
 
+def waiting_posts(workspace):
+    """Posts with at least one delivery waiting for an approver (what the Approvals badge counts)."""
+    return Post.objects.filter(workspace=workspace, deliveries__state=State.AWAITING_APPROVAL).distinct()
+
+
 def pending_for(workspace):
     return (
-        Post.objects.filter(workspace=workspace, deliveries__state=State.AWAITING_APPROVAL)
-        .distinct()
+        waiting_posts(workspace)
         .select_related("author")
         .prefetch_related("deliveries__account", "deliveries__findings")
         .order_by("scheduled_for")

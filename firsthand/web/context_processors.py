@@ -1,7 +1,9 @@
+from dataclasses import dataclass
+
 from django.conf import settings
 
 from firsthand.team.permissions import Capability
-from firsthand.web.navigation import places_for
+from firsthand.web.navigation import Place, places_for
 
 
 def shell(request):
@@ -22,6 +24,14 @@ def shell(request):
                 awaiting_since=None
             )
         )
+        counts = {"inbox": context["waiting_conversations"]}
+        if membership.can(Capability.APPROVE):
+            from firsthand.guard.approvals import waiting_posts
+
+            counts["approvals"] = badge(waiting_posts(membership.workspace))
+        # Each place with what waits there, so the sidebar, the phone's bar and its More menu show the same counts.
+        context["places"] = [PlaceShown(place, counts.get(place.key, "")) for place in context["places"]]
+        context["more_count"] = any(p.count for p in context["places"] if not p.on_phone_bar)
         from firsthand.notices.models import Notice
 
         context["unread_notices"] = badge(
@@ -34,6 +44,17 @@ def shell(request):
 
 
 BADGE_MAX = 99
+
+
+@dataclass(frozen=True)
+class PlaceShown:
+    """A place in the navigation with its badge ("" for nothing waiting)."""
+
+    place: Place
+    count: str
+
+    def __getattr__(self, name):
+        return getattr(self.place, name)
 
 
 def badge(queryset) -> str:

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, sign_in
+from tests.browser.conftest import PHONE, screenshot, sign_in
 from tests.browser.test_publishing_flows import connect
 from tests.browser.test_team_flows import owner_with_new_member
 
@@ -28,7 +28,11 @@ def test_flagged_staff_post_is_approved_by_the_owner_on_a_phone(shop, new_page):
     sign_in(phone, shop.url, "owner@shop.example")
     phone.goto(shop.url + "/w/shop/notices/")
     expect(phone.get_by_text("asks you to approve a post")).to_be_visible()
+    # What waits in the More menu is marked on the phone's bar, and the menu item carries its count.
+    expect(phone.locator(".tabbar .tab-more .nav-dot")).to_be_visible()
     phone.locator(".tabbar").get_by_text("More").click()
+    expect(phone.locator(".tab-more-menu .nav-count-approvals")).to_have_text("1")
+    screenshot(phone, "phone-more-menu-with-approvals-count")
     phone.locator(".tab-more-menu").get_by_role("link", name="Approvals").click()
     approval = phone.locator(".approval", has_text="f*cking idiot")
     expect(approval.locator(".finding")).to_have_count(2)
@@ -36,3 +40,4 @@ def test_flagged_staff_post_is_approved_by_the_owner_on_a_phone(shop, new_page):
     approval.get_by_role("button", name="Approve").click()
     expect(phone.get_by_text("Approved. It goes out at its time.")).to_be_visible()
     expect(phone.locator(".approval")).to_have_count(0)
+    expect(phone.locator(".tabbar .tab-more .nav-dot")).to_have_count(0)

@@ -153,3 +153,17 @@ def test_insights_show_who_spoke_for_the_brand(team, brand, client_for):
     engine.run_once("w1")
     html = client_for(team.viewer).get(reverse("web:insights", kwargs={"slug": team.workspace.slug})).content.decode()
     assert "Who spoke for the brand" in html and "Staff Person" in html and "Owner Person" in html
+
+
+def test_approvers_see_how_many_posts_wait_in_the_navigation_and_staff_do_not(team, brand, client_for):
+    from django.urls import reverse
+
+    staff_post(team, brand)
+    staff_post(team, brand, text="Another driver here is a total idiot")
+    url = reverse("publishing:calendar", kwargs={"slug": team.workspace.slug})
+    owner_page = client_for(team.owner).get(url).content.decode()
+    # The sidebar, and the phone's More menu with a dot on More.
+    assert owner_page.count('<span class="nav-count nav-count-approvals" aria-label="2 waiting">2</span>') == 2
+    assert 'class="nav-dot"' in owner_page
+    staff_page = client_for(team.staff).get(url).content.decode()
+    assert "nav-count-approvals" not in staff_page and 'class="nav-dot"' not in staff_page
