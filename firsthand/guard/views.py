@@ -1,5 +1,3 @@
-from datetime import date, time
-
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -7,7 +5,7 @@ from django.utils import timezone
 from firsthand.guard import crisis
 from firsthand.guard.models import Pause
 from firsthand.networks.models import ConnectedAccount
-from firsthand.publishing.clock import TimeProblem, wall_clock_to_utc
+from firsthand.publishing.clock import TimeProblem, requested_moment
 from firsthand.publishing.models import Delivery
 from firsthand.publishing.states import State
 from firsthand.team.access import workspace_view
@@ -57,16 +55,10 @@ def resume(request, membership, pause_id):
         when = None
         try:
             if overdue == "at":
-                when = wall_clock_to_utc(
-                    date.fromisoformat(request.POST.get("day", "")),
-                    time.fromisoformat(request.POST.get("at", "")),
-                    workspace.timezone,
-                )
+                when = requested_moment(request.POST, workspace.timezone)
             moved = crisis.resume(membership, paused, overdue=overdue, when=when)
         except (crisis.CrisisError, TimeProblem) as problem:
             error = str(problem)
-        except ValueError:  # from parsing the day or the time
-            error = "Choose a valid day and time for the held posts."
         else:
             messages.success(request, resumed_message(overdue, moved))
             return redirect("guard:pause", slug=workspace.slug)

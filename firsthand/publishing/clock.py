@@ -5,6 +5,7 @@ skipped in spring) and some ambiguous (the hour repeated in autumn). The
 first is refused with a clear message; the second must be chosen.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
@@ -29,6 +30,30 @@ class Ambiguous(TimeProblem):
 # or a week's arithmetic near either edge overflows (OverflowError): such dates are refused in words first.
 FIRST_YEAR, LAST_YEAR = 1970, 2999
 OUT_OF_RANGE = f"Choose a date between the years {FIRST_YEAR} and {LAST_YEAR}."
+
+
+# A time as people type it: "9", "0900", "930", "9:30", "09.30", "9h30", "9am", "9:30 pm", "21:00", "21:00:00".
+# The browser's own time picker was given up for a text field because in a 12-hour locale it takes
+# "0900" as 09:00 with no AM/PM, an invalid value that the form then sees as empty.
+CLOCK = re.compile(r"(\d{1,2})(?:[:.h]?(\d{2}))?(?::(\d{2}))?\s*(?:([ap])\.?\s*m?\.?)?", re.IGNORECASE)
+CLOCK_HELP = "Write the time like 09:00, 0900, 17:30 or 5:30 pm."
+
+
+def read_clock(text: str) -> time:
+    """The wall-clock time in `text`; ValueError with a sentence a person can act on when it is none."""
+    typed = (text or "").strip()
+    match = CLOCK.fullmatch(typed)
+    if not match:
+        raise ValueError(f"“{typed[:20]}” is not a time. {CLOCK_HELP}" if typed else f"Choose a time. {CLOCK_HELP}")
+    hour, minute, second = int(match[1]), int(match[2] or 0), int(match[3] or 0)
+    half = (match[4] or "").lower()
+    if half:
+        if not 1 <= hour <= 12:
+            raise ValueError(f"“{typed[:20]}” is not a time: with am or pm the hour is 1 to 12.")
+        hour = hour % 12 + (12 if half == "p" else 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise ValueError(f"“{typed[:20]}” is not a time. {CLOCK_HELP}")
+    return time(hour, minute, second)
 
 
 def in_range(day: date) -> bool:
@@ -71,3 +96,17 @@ def wall_clock_to_utc(day: date, at: time, zone_name: str, fold: int | None = No
             )
         return (second if fold else first).astimezone(UTC)
     return first.astimezone(UTC)
+
+
+def requested_moment(data, zone_name: str) -> datetime:
+    """The moment a form asks for with `day`, `at` (as typed) and `fold` (when the time happens twice)."""
+    try:
+        day = date.fromisoformat(data.get("day", ""))
+    except ValueError:
+        raise TimeProblem("Choose a valid day.") from None
+    try:
+        at = read_clock(data.get("at", ""))
+    except ValueError as problem:
+        raise TimeProblem(str(problem)) from None
+    fold = data.get("fold")
+    return wall_clock_to_utc(day, at, zone_name, fold=int(fold) if fold in ("0", "1") else None)

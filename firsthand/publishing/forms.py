@@ -2,11 +2,40 @@ from datetime import date, time
 
 from django import forms
 
-from firsthand.publishing.clock import Ambiguous, TimeProblem, wall_clock_to_utc
+from firsthand.publishing.clock import (
+    CLOCK_HELP,
+    OUT_OF_RANGE,
+    Ambiguous,
+    TimeProblem,
+    read_clock,
+    wall_clock_to_utc,
+)
 from firsthand.publishing.models import AUDIENCES, LinkSettings
 from firsthand.web.params import IdsField
 
 FOLLOW_UP_FIELDS = 3
+
+
+class ClockField(forms.Field):
+    """A wall-clock time typed as people type it ("0900", "9:30 pm"), read by clock.read_clock."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "")
+        attrs = {"placeholder": "09:00", "autocomplete": "off", "spellcheck": "false", "class": "clock-input"}
+        super().__init__(widget=forms.TextInput(attrs=attrs), **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, time):
+            return value
+        try:
+            return read_clock(str(value))
+        except ValueError as problem:
+            raise forms.ValidationError(str(problem)) from None
+
+    def prepare_value(self, value):
+        return f"{value:%H:%M}" if isinstance(value, time) else value
 
 
 class ComposeForm(forms.Form):
@@ -35,7 +64,7 @@ class ComposeForm(forms.Form):
     )
     when = forms.ChoiceField(choices=WHEN_CHOICES, initial="now", widget=forms.RadioSelect)
     day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    at = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    at = ClockField(required=False, label="Time")
     fold = forms.TypedChoiceField(
         choices=[("", ""), ("0", "0"), ("1", "1")], required=False, coerce=int, empty_value=None
     )
@@ -79,15 +108,20 @@ class ComposeForm(forms.Form):
             return data
         day: date | None = data.get("day")
         at: time | None = data.get("at")
+        # Each problem is said beside the field it is about, where the eye already is.
+        if not day and "day" not in self.errors:
+            self.add_error("day", "Choose the day to publish.")
+        if not at and "at" not in self.errors:
+            self.add_error("at", f"Choose the time to publish. {CLOCK_HELP}")
         if not day or not at:
-            raise forms.ValidationError("Choose the day and the time to publish.")
+            return data
         try:
             self.due = wall_clock_to_utc(day, at, self.workspace.timezone, fold=data.get("fold"))
         except Ambiguous as problem:
             self.ambiguous_choices = problem.choices
-            raise forms.ValidationError(str(problem)) from None
+            self.add_error("at", str(problem))
         except TimeProblem as problem:
-            raise forms.ValidationError(str(problem)) from None
+            self.add_error("day" if str(problem) == OUT_OF_RANGE else "at", str(problem))
         return data
 
 

@@ -19,6 +19,10 @@ class PublishingError(Exception):
     """A request the rules refuse; the message is shown as is."""
 
 
+class TimeHasPassed(PublishingError):
+    """The moment asked for is behind us (said beside the time field where there is one)."""
+
+
 def save_post(
     membership,
     *,
@@ -121,7 +125,7 @@ def schedule(membership, post: Post, when: datetime | None, *, anyway: bool = Fa
     """Schedule every delivery of the post for `when`, or, when it is None, for now plus the undo window."""
     now = timezone.now()
     if when is not None and when <= now - timedelta(seconds=30):
-        raise PublishingError("That time has already passed. Choose a time in the future, or publish now.")
+        raise TimeHasPassed("That time has already passed. Choose a time in the future, or publish now.")
     # "Publish now" still waits a moment, so that a post sent by mistake can be taken back.
     due = when or now + timedelta(seconds=settings.UNDO_SECONDS)
     what = "publishing now" if when is None else f"scheduled for {due:%Y-%m-%d %H:%M} UTC"
@@ -316,7 +320,7 @@ def unschedule_account(account) -> int:
 def reschedule(membership, post: Post, when: datetime) -> str:
     """Move every scheduled delivery of the post to a new moment (through the check, like any scheduling)."""
     if when <= timezone.now():
-        raise PublishingError("That time has already passed. Choose a time in the future.")
+        raise TimeHasPassed("That time has already passed. Choose a time in the future.")
     with transaction.atomic():
         deliveries = list(post.deliveries.select_for_update().select_related("account").filter(state=State.SCHEDULED))
         if not deliveries:

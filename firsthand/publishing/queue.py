@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from firsthand.publishing.clock import Ambiguous, TimeProblem, wall_clock_to_utc
+from firsthand.publishing.clock import Ambiguous, TimeProblem, read_clock, wall_clock_to_utc
 from firsthand.publishing.models import Delivery, QueueSlot
 from firsthand.publishing.states import State
 
@@ -14,13 +14,13 @@ LOOK_AHEAD_WEEKS = 26
 
 
 def parse_times(text: str) -> list[time]:
-    """'9:00, 12:30 17:00' → [09:00, 12:30, 17:00]; raises ValueError naming the bad part."""
+    """'9:00, 12:30 5pm' → [09:00, 12:30, 17:00]; raises ValueError naming the bad part."""
     times = []
     for piece in text.replace(",", " ").split():
         try:
-            times.append(time.fromisoformat(piece.zfill(5)))
+            times.append(read_clock(piece))
         except ValueError:
-            raise ValueError(f"“{piece}” is not a time; write times like 09:00 or 17:30.") from None
+            raise ValueError(f"“{piece[:20]}” is not a time; write times like 09:00, 1730 or 5pm.") from None
     return sorted(set(times))
 
 

@@ -67,7 +67,7 @@ def test_targets_are_set_by_owners_and_managers_and_bad_hours_are_refused(team, 
     bad = client_for(team.manager).post(
         url, {"first_response_minutes": 30, "opens_at": "18:00", "closes_at": "09:00", "days": ["0"]}
     )
-    assert bad.status_code == 400 and "Opening time must come before closing time" in bad.content.decode()
+    assert bad.status_code == 400 and "Closing time must come after opening time" in bad.content.decode()
     client_for(team.manager).post(
         url,
         {

@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 
 from firsthand.audit.log import record
 from firsthand.inbox.models import ResponseTargets
+from firsthand.publishing.forms import ClockField
 from firsthand.team.access import workspace_view
 from firsthand.team.permissions import Capability
 
@@ -20,10 +21,7 @@ class TargetsForm(forms.ModelForm):
             "first_response_minutes": "First answer within (minutes of opening hours)",
             "next_response_minutes": "Each later answer within (minutes of opening hours)",
         }
-        widgets = {
-            "opens_at": forms.TimeInput(attrs={"type": "time"}),
-            "closes_at": forms.TimeInput(attrs={"type": "time"}),
-        }
+        field_classes = {"opens_at": ClockField, "closes_at": ClockField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -32,7 +30,7 @@ class TargetsForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("opens_at") and data.get("closes_at") and data["opens_at"] >= data["closes_at"]:
-            raise forms.ValidationError("Opening time must come before closing time.")
+            self.add_error("closes_at", "Closing time must come after opening time.")
         for name in ("first_response_minutes", "next_response_minutes"):
             if data.get(name) == 0:
                 self.add_error(name, "Give the team at least a minute.")

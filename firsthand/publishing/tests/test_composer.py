@@ -59,7 +59,8 @@ def test_schedule_uses_the_workspace_clock(team, client_for, account):
         ({"text": "x" * 501}, "1 too long for Sandbox (501 of 500)"),
         ({"accounts": []}, "Choose at least one account"),
         ({"when": "schedule", "day": "2020-01-01", "at": "10:00"}, "already passed"),
-        ({"when": "schedule", "day": "", "at": ""}, "Choose the day and the time"),
+        ({"when": "schedule", "day": "", "at": ""}, "Choose the day to publish"),
+        ({"when": "schedule", "day": "2031-05-01", "at": "25:00"}, "“25:00” is not a time"),
         ({"when": "schedule", "day": "not-a-date", "at": "10:00"}, "Enter a valid date"),
     ],
 )
@@ -68,6 +69,41 @@ def test_bad_input_is_explained_and_nothing_is_scheduled(team, client_for, accou
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Delivery.objects.exclude(state=State.DRAFT).exists()
+
+
+@pytest.mark.parametrize(
+    "typed,meant", [("0900", "09:00"), ("930", "09:30"), ("9am", "09:00"), ("5:30 pm", "17:30"), ("17.45", "17:45")]
+)
+def test_the_time_is_read_as_people_type_it(team, client_for, account, typed, meant):
+    # A 12-hour browser's own time picker took "0900" without AM/PM as invalid, so the field is text.
+    day = (timezone.now() + timedelta(days=30)).date()
+    client_for(team.owner).post(compose_url(team), form(account, when="schedule", day=day.isoformat(), at=typed))
+    assert Delivery.objects.get().due_at.strftime("%H:%M") == meant
+
+
+@pytest.mark.parametrize(
+    "fields,field,message",
+    [
+        ({"day": "", "at": "09:00"}, "day", "Choose the day to publish."),
+        ({"at": ""}, "at", "Choose the time to publish."),
+        ({"at": "nine-ish"}, "at", "“nine-ish” is not a time."),
+        ({"day": "2020-01-01"}, "at", "That time has already passed."),
+        ({"day": "2027-03-28", "at": "02:30"}, "at", "does not exist on 28 March 2027"),
+    ],
+)
+def test_a_time_problem_is_said_beside_its_field_not_at_the_top(team, client_for, account, fields, field, message):
+    import re
+
+    team.workspace.timezone = "Europe/Berlin"
+    team.workspace.save()
+    day = (timezone.now() + timedelta(days=30)).date().isoformat()
+    page = client_for(team.owner).post(
+        compose_url(team), form(account, **{"when": "schedule", "day": day, "at": "09:00", **fields})
+    )
+    html = page.content.decode()
+    beside = re.search(rf'<input[^>]*name="{field}"[^>]*>\s*<p class="error-text">([^<]*)</p>', html)
+    assert beside and message in beside.group(1).replace("&ldquo;", "“").replace("&rdquo;", "”")
+    assert "alert-error" not in html
 
 
 def test_a_skipped_dst_time_is_refused(team, client_for, account):
@@ -211,7 +247,12 @@ def test_moving_a_post_into_the_past_is_refused_with_the_reason(team, client_for
     assert response.status_code == 400 and "already passed" in response.content.decode()
     response = client.post(url, {"day": "garbage", "at": "10:00"}, HTTP_X_REQUESTED_WITH="fetch")
     assert response.status_code == 400 and "valid day" in response.content.decode()
-    assert Delivery.objects.get().due_at.date() == day
+    new_day = day + timedelta(days=1)
+    response = client.post(url, {"day": new_day.isoformat(), "at": "1015"}, HTTP_X_REQUESTED_WITH="fetch")
+    assert response.status_code == 204 and Delivery.objects.get().due_at.strftime("%H:%M") == "10:15"
+    response = client.post(url, {"day": day.isoformat(), "at": "half ten"}, HTTP_X_REQUESTED_WITH="fetch")
+    assert response.status_code == 400 and "“half ten” is not a time" in response.content.decode()
+    assert Delivery.objects.get().due_at.date() == new_day
 
 
 def test_the_list_view_shows_one_accounts_queue_and_history(team, client_for, account):

@@ -144,7 +144,7 @@ def save_from_form(request, membership, form, post):
         form.ask_first = question.findings
         return None
     except operations.PublishingError as error:
-        form.add_error(None, str(error))
+        form.add_error("at" if isinstance(error, operations.TimeHasPassed) else None, str(error))
         return None
 
 

@@ -1,4 +1,4 @@
-from datetime import date, time, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -13,7 +13,7 @@ from firsthand.audit.log import record
 from firsthand.guard.crisis import CrisisError, active_pauses
 from firsthand.guard.verdict import AskFirst
 from firsthand.publishing import importer, operations
-from firsthand.publishing.clock import TimeProblem, wall_clock_to_utc
+from firsthand.publishing.clock import TimeProblem, requested_moment
 from firsthand.publishing.models import Delivery, Post
 from firsthand.publishing.states import DELETABLE_STATES, EDITABLE_STATES, InvalidMove, State
 from firsthand.team.access import workspace_view
@@ -82,7 +82,7 @@ def post_action(request, membership, post_id, action):
                 )
             messages.success(request, "Publishing now.")
         elif action == "reschedule":
-            when = requested_time(request.POST, membership.workspace.timezone)
+            when = requested_moment(request.POST, membership.workspace.timezone)
             outcome = operations.reschedule(membership, post, when)
             messages.success(request, "Rescheduled." if outcome == operations.SCHEDULED else SENT_FOR_APPROVAL)
             if request.headers.get("X-Requested-With") == "fetch":
@@ -94,17 +94,6 @@ def post_action(request, membership, post_id, action):
             return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
         messages.error(request, str(error))
     return redirect("publishing:post", slug=membership.workspace.slug, post_id=post.pk)
-
-
-def requested_time(data, zone_name):
-    """The moment asked for by a reschedule form (day, at, and fold when the time happens twice)."""
-    try:
-        day = date.fromisoformat(data.get("day", ""))
-        at = time.fromisoformat(data.get("at", ""))
-    except ValueError:
-        raise TimeProblem("Choose a valid day and time.") from None
-    fold = data.get("fold")
-    return wall_clock_to_utc(day, at, zone_name, fold=int(fold) if fold in ("0", "1") else None)
 
 
 SENT_FOR_APPROVAL = "Sent to an owner or manager for approval. It goes out once approved."
