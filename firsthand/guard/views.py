@@ -30,7 +30,7 @@ def pause(request, membership):
             messages.success(request, "Paused. Nothing will go out until someone resumes; due posts are held.")
             return redirect("guard:pause", slug=workspace.slug)
     context = {
-        "active": "settings",
+        "active": "pause",  # its own place in the navigation, not Settings
         "accounts": accounts,
         "pauses": crisis.active_pauses(workspace),
         # With everything paused there is nothing more to pause: the page offers only Resume.
@@ -66,7 +66,7 @@ def resume(request, membership, pause_id):
         request,
         "guard/resume.html",
         {
-            "active": "settings",
+            "active": "pause",
             "pause": paused,
             "held": held[:100],
             "held_count": held.count(),

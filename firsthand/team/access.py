@@ -6,10 +6,12 @@ capability gets a 403 that says why.
 """
 
 from functools import wraps
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 
 from firsthand.team.models import Membership
 from firsthand.team.permissions import REFUSALS, Capability
@@ -24,6 +26,13 @@ def membership_or_404(user, workspace_slug: str) -> Membership:
         return Membership.objects.select_related("workspace", "user").get(user=user, workspace__slug=workspace_slug)
     except Membership.DoesNotExist:
         raise Http404("No such workspace.") from None
+
+
+def workspace_zone(workspace) -> ZoneInfo:
+    try:
+        return ZoneInfo(workspace.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
 
 
 def require(membership: Membership, capability: Capability) -> None:
@@ -49,7 +58,10 @@ def workspace_view(capability: Capability):
             require(membership, capability)
             if request.session.get(LAST_WORKSPACE_SESSION_KEY) != slug:  # a write only when it changes
                 request.session[LAST_WORKSPACE_SESSION_KEY] = slug
-            return view(request, membership, *args, **kwargs)
+            # Times on the workspace's pages read on its own clock, as its people live by it (the audit log
+            # showed UTC); a time zone name the database somehow holds that zoneinfo lacks falls back to UTC.
+            with timezone.override(workspace_zone(membership.workspace)):
+                return view(request, membership, *args, **kwargs)
 
         return wrapped
 

@@ -237,3 +237,10 @@ def test_while_everything_is_paused_the_pause_page_offers_only_resume(team, clie
     client.post(url, {"reason": "A complaint is going viral"})
     page = client.get(url).content.decode()
     assert "Resume…" in page and "Pause publishing now" not in page
+
+
+def test_the_pause_page_is_its_own_place_in_the_navigation_not_settings(team, client_for):
+    html = client_for(team.owner).get(reverse("guard:pause", kwargs={"slug": team.workspace.slug})).content.decode()
+    assert 'class="pause-link active"' in html and 'aria-current="page"' in html
+    settings_link = reverse("team:settings", kwargs={"slug": team.workspace.slug})
+    assert f'<a href="{settings_link}" class="active">' not in html

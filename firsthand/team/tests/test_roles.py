@@ -109,3 +109,18 @@ def test_owner_stepping_down_from_the_select_is_sent_home(team, client_for):
     client.post(role_url(team, team.membership("manager")), {"role": "owner"})
     response = client.post(role_url(team, team.membership("owner")), {"role": "manager"}, HTTP_HX_REQUEST="true")
     assert response["HX-Redirect"] == reverse("web:workspace_home", kwargs={"slug": team.workspace.slug})
+
+
+def test_the_audit_log_on_the_settings_page_reads_on_the_workspaces_clock(team, client_for):
+    from datetime import UTC, datetime
+
+    from firsthand.audit.models import AuditEvent
+
+    team.workspace.timezone = "America/New_York"
+    team.workspace.save()
+    client = client_for(team.owner)
+    client.post(role_url(team, team.membership("staff")), {"role": "manager"})
+    AuditEvent.objects.filter(action="team.role_changed").update(created_at=datetime(2026, 7, 1, 16, 5, tzinfo=UTC))
+    html = client.get(reverse("team:settings", args=[team.workspace.slug])).content.decode()
+    assert "1 Jul, 12:05" in html  # 16:05 UTC is 12:05 in New York in summer
+    assert "1 Jul, 16:05" not in html
