@@ -133,17 +133,26 @@ def test_role_change_saves_when_the_select_changes(shop, new_page):
     expect(owner.locator(".member", has_text="Sam Staff").locator("select")).to_have_value("manager")
 
 
-@pytest.mark.parametrize("viewport_name", ["desktop", "phone"])
+@pytest.mark.parametrize("viewport_name", ["desktop", "phone", "small-phone"])
 def test_pages_fit_the_screen_without_sideways_scrolling(shop, new_page, viewport_name):
     from tests.browser.conftest import DESKTOP
+    from tests.browser.test_publishing_flows import connect
 
-    page = new_page(PHONE if viewport_name == "phone" else DESKTOP)
+    viewports = {"desktop": DESKTOP, "phone": PHONE, "small-phone": {"width": 320, "height": 640}}
+    page = new_page(viewports[viewport_name])
     page.goto(shop.url + "/signin/")
     screenshot(page, f"signin-{viewport_name}")
     sign_in(page, shop.url, "owner@shop.example")
     invite_link(page, shop.url, "staff", email="someone.with.a.rather.long.address@shop.example")
-    for path in ["/w/shop/", "/w/shop/team/", "/w/shop/inbox/", "/w/shop/settings/", "/account/", "/w/"]:
-        page.goto(shop.url + path)
+    # A long handle, as a business's real one can be, on the pages that list accounts.
+    connect(page, shop.url, "harbour-bakery-and-coffee-roasters-uk")
+    pages = ["/w/shop/", "/w/shop/team/", "/w/shop/inbox/", "/w/shop/settings/", "/account/", "/w/"]
+    pages += ["/w/shop/accounts/", "/w/shop/compose/", "/w/shop/calendar/", "/w/shop/queue-times/"]
+    pages += ["/w/shop/approvals/", "/w/shop/insights/", "/w/shop/pause/", "/w/shop/notices/"]
+    pages += ["/w/shop/settings/response-targets/", "/w/shop/settings/brand-rules/", "/w/shop/posts/import/"]
+    for path in pages:
+        response = page.goto(shop.url + path)
+        assert response.status == 200, path
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {viewport_name} width"
         screenshot(page, f"{path.strip('/').replace('/', '-') or 'root'}-{viewport_name}")
