@@ -128,3 +128,25 @@ def test_answering_says_where_it_goes_sends_with_the_keyboard_and_can_mark_done(
     phone.goto(shop.url + "/w/shop/inbox/?q=zebra")
     expect(phone.get_by_role("heading", name="Nothing matches your search")).to_be_visible()
     screenshot(phone, "inbox-empty-search-phone")
+
+
+def test_a_customer_with_a_very_long_name_leaves_every_control_on_a_small_phone(shop, new_page):
+    desktop = new_page()
+    sign_in(desktop, shop.url, "owner@shop.example")
+    connect(desktop, shop.url, "shop-news")
+    desktop.goto(shop.url + "/w/shop/inbox/")
+    desktop.get_by_text("Practise: a sandbox customer writes").click()
+    customer_writes(desktop, "@" + "averyveryverylongcustomerhandle" * 2, "Do you deliver to the harbour?")
+    expect(rows(desktop)).to_have_count(1, timeout=30_000)
+
+    phone = new_page({"width": 320, "height": 640})
+    sign_in(phone, shop.url, "owner@shop.example")
+    phone.goto(shop.url + "/w/shop/inbox/")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 320
+    rows(phone).first.click()
+    hide = phone.get_by_role("button", name="Hide")
+    expect(hide).to_be_visible()
+    box = hide.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 320
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 320
+    screenshot(phone, "conversation-long-name-320")
