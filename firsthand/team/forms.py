@@ -95,7 +95,10 @@ def role_choices_with_summaries():
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(required=False, help_text="Optional. Leave empty to only get a link to share.")
+    email = forms.EmailField(
+        required=False,
+        help_text="Only this address can accept the invite. Leave empty for a link anyone you give it to can use.",
+    )
     role = forms.ChoiceField(choices=role_choices_with_summaries, initial=Role.STAFF)
 
 

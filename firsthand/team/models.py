@@ -197,6 +197,11 @@ class Invite(models.Model):
         self.expires_at = timezone.now() + timedelta(days=settings.INVITE_VALID_DAYS)
         self.save(update_fields=["nonce", "expires_at"])
 
+    def is_for(self, email: str) -> bool:
+        """An invite sent to an address is that person's alone (a leaked link lets nobody else in); one made
+        without an address is a link the owner chose to share, and anyone holding it may accept it."""
+        return not self.email or self.email.casefold() == (email or "").casefold()
+
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()

@@ -115,6 +115,8 @@ def accept_invite(token: str, user: User) -> Membership:
             raise TeamError(reason)
         if Membership.objects.filter(workspace=invite.workspace, user=user).exists():
             raise TeamError(f"You are already a member of {invite.workspace}.")
+        if not invite.is_for(user.email):
+            raise TeamError(wrong_person(invite))
         # The conditional update is the claim: a link opened twice at once makes one member.
         claimed = Invite.objects.filter(pk=invite.pk, accepted_at=None).update(
             accepted_at=timezone.now(), accepted_by=user
@@ -130,6 +132,13 @@ def accept_invite(token: str, user: User) -> Membership:
             invite_id=invite.pk,
         )
         return membership
+
+
+def wrong_person(invite: Invite) -> str:
+    return (
+        f"This invite is for {invite.email}, and only that address can accept it. "
+        f"Sign in or sign up with it, or ask {invite.created_by or 'the owner'} for a link for your address."
+    )
 
 
 def sign_up_with_invite(token: str, *, name: str, email: str, password: str) -> Membership:

@@ -186,3 +186,30 @@ def test_without_smtp_no_email_is_attempted(team, client_for):
     )
     assert Invite.objects.get(email="pat@corner.example").email_status == Invite.EmailStatus.NOT_SENT
     assert mail.outbox == []
+
+
+def test_an_invite_sent_to_an_address_is_accepted_only_by_that_address(team, client, client_for):
+    invite = new_invite(team, email="Nia@Corner.example")
+    # A signed-in person with another address is told why, and the link is not used up.
+    other = client_for(team.outsider)
+    page = other.get(invite_url(invite)).content.decode()
+    assert "only that address can accept it" in page and "Join as" not in page
+    other.post(invite_url(invite))
+    assert not Membership.objects.filter(user=team.outsider, workspace=team.workspace).exists()
+    other.logout()
+    # Signing up under another address (the read-only field edited) creates nobody.
+    response = client.post(invite_url(invite), {"name": "Eve", "email": "eve@evil.example", "password": PASSWORD})
+    assert response.status_code == 400 and "only that address can accept it" in response.content.decode()
+    assert not User.objects.filter(email="eve@evil.example").exists()
+    invite.refresh_from_db()
+    assert invite.accepted_at is None
+    # The person it was sent to joins, whatever the case of the address.
+    response = client.post(invite_url(invite), {"name": "Nia", "email": "nia@corner.example", "password": PASSWORD})
+    assert response.status_code == 302
+    assert Membership.objects.filter(user__email="nia@corner.example", workspace=team.workspace).exists()
+
+
+def test_an_invite_made_without_an_address_is_a_link_anyone_given_it_can_use(team, client_for):
+    invite = new_invite(team)
+    client_for(team.outsider).post(invite_url(invite))
+    assert Membership.objects.filter(user=team.outsider, workspace=team.workspace).exists()

@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 
 from firsthand.team import operations
 from firsthand.team.forms import InviteSignUpForm
+from firsthand.team.operations import wrong_person
 
 
 def accept(request, token):
@@ -21,9 +22,15 @@ def accept(request, token):
                 return redirect("web:home")
             messages.success(request, f"Welcome to {membership.workspace}.")
             return redirect("web:workspace_home", slug=membership.workspace.slug)
-        return render(request, "team/invite_accept.html", {"invite": invite})
+        return render(
+            request,
+            "team/invite_accept.html",
+            {"invite": invite, "wrong_person": "" if invite.is_for(request.user.email) else wrong_person(invite)},
+        )
 
     form = InviteSignUpForm(request.POST or None, initial={"email": invite.email})
+    if invite.email:  # only this address can accept it: shown, not asked
+        form.fields["email"].widget.attrs["readonly"] = True
     if request.method == "POST" and form.is_valid():
         try:
             membership = operations.sign_up_with_invite(token, **form.cleaned_data)
