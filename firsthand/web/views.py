@@ -4,6 +4,7 @@ from firsthand.inbox.escalations import waiting_for
 from firsthand.team.access import LAST_WORKSPACE_SESSION_KEY, workspace_view
 from firsthand.team.models import User
 from firsthand.team.permissions import ROLE_SUMMARIES, Capability, Role
+from firsthand.web.today import today_for
 
 
 def home(request):
@@ -33,8 +34,10 @@ def workspace_home(request, membership):
         "capabilities": [(capability, membership.can(capability)) for capability in Capability],
         "can_draft": membership.can(Capability.DRAFT),
         "owner_questions": list(waiting_for(request.user, workspace)[:5]),
+        "today": today_for(membership),
         **publishing_summary(workspace),
     }
+    context["set_up"] = context["member_count"] > 1 and context["account_count"] and context["post_count"]
     return render(request, "web/workspace_home.html", context)
 
 

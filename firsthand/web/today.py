@@ -1,0 +1,106 @@
+"""The home page's "today": what waits for someone now, each with the link to act on it.
+
+Read from the other apps' tables, never written; every figure is a count of rows the page it links to
+lists, so a number on the home page is never one the inbox or the calendar would not show. Counts stop
+at BADGE_MAX (shown "99+"), as the navigation's do: the home page opens often and a workspace's history
+grows without end.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from firsthand.team.permissions import Capability
+from firsthand.web.context_processors import BADGE_MAX, badge
+
+NEXT_POSTS = 5
+ATTENTION_POSTS = 5
+
+
+@dataclass
+class Inbox:
+    waiting: str  # "", "7" or "99+"
+    oldest: str  # how long the longest-waiting customer has waited, "" with nobody waiting
+    overdue: str
+    complaints: str
+    url: str
+    complaints_url: str
+
+
+@dataclass
+class Today:
+    inbox: Inbox
+    approvals: str = ""
+    approvals_url: str = ""
+    attention: list = field(default_factory=list)  # deliveries failed, unconfirmed or held
+    attention_more: bool = False
+    next_posts: list = field(default_factory=list)
+    pauses: list = field(default_factory=list)
+
+
+def inbox_today(workspace, now: datetime) -> Inbox:
+    from firsthand.inbox.clocks import overdue, waited
+    from firsthand.inbox.models import Conversation, ResponseTargets
+    from firsthand.inbox.views.pages import labelled
+
+    waiting = Conversation.objects.filter(workspace=workspace, status=Conversation.Status.OPEN).exclude(
+        awaiting_since=None
+    )
+    # The longest waiting first, the order in which they pass their targets; past BADGE_MAX it says 99+.
+    longest = list(waiting.order_by("awaiting_since")[: BADGE_MAX + 1])
+    targets = ResponseTargets.for_workspace(workspace)
+    late = sum(1 for conversation in longest if overdue(conversation, targets, workspace.timezone, now))
+    url = reverse("inbox:inbox", kwargs={"slug": workspace.slug})
+    return Inbox(
+        waiting=badge(waiting),
+        oldest=waited(longest[0].awaiting_since, now) if longest else "",
+        overdue="" if not late else f"{BADGE_MAX}+" if late > BADGE_MAX else str(late),
+        complaints=badge(labelled(waiting, "complaint")),
+        url=url,
+        complaints_url=f"{url}?label=complaint",
+    )
+
+
+def today_for(membership) -> Today:
+    from firsthand.guard.approvals import waiting_posts
+    from firsthand.guard.crisis import active_pauses
+    from firsthand.publishing.models import Delivery
+    from firsthand.publishing.states import State
+
+    workspace, now = membership.workspace, timezone.now()
+    today = Today(inbox=inbox_today(workspace, now), pauses=list(active_pauses(workspace)))
+    if membership.can(Capability.APPROVE):
+        today.approvals = badge(waiting_posts(workspace))
+        today.approvals_url = reverse("guard:approvals", kwargs={"slug": workspace.slug})
+    deliveries = Delivery.objects.filter(post__workspace=workspace).select_related("post", "account")
+    needing = deliveries.filter(state__in=[State.FAILED, State.UNCONFIRMED, State.HELD]).order_by("-updated_at")
+    attention = list(needing[: ATTENTION_POSTS + 1])
+    today.attention, today.attention_more = attention[:ATTENTION_POSTS], len(attention) > ATTENTION_POSTS
+    upcoming = deliveries.filter(state__in=[State.SCHEDULED, State.RETRYING], due_at__gte=now).order_by("due_at", "pk")
+    today.next_posts = going_out(upcoming[: NEXT_POSTS * 4])
+    return today
+
+
+@dataclass
+class Going:
+    """A post going out at one moment, on however many accounts."""
+
+    post: object
+    due_at: datetime
+    text: str
+    handles: list
+
+
+def going_out(deliveries) -> list[Going]:
+    """One line per post and moment, its accounts together, the soonest NEXT_POSTS."""
+    lines: dict[tuple, Going] = {}
+    for delivery in deliveries:
+        key = (delivery.post_id, delivery.due_at)
+        if key not in lines:
+            if len(lines) == NEXT_POSTS:
+                break
+            lines[key] = Going(delivery.post, delivery.due_at, delivery.text(), [])
+        lines[key].handles.append(delivery.account.handle)
+    return list(lines.values())
