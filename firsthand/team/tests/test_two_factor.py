@@ -201,3 +201,14 @@ def test_no_secret_or_code_reaches_the_log_or_the_audit_entries(team, client, ca
     assert AuditEvent.objects.filter(action="team.two_factor_enabled").exists()
     for value in [secret, *codes, *fresh]:
         assert value not in text
+
+
+def test_the_server_administrator_can_reset_a_locked_out_persons_second_factors(team):
+    from django.core.management import CommandError, call_command
+
+    enable_totp(team.manager)
+    call_command("reset_two_factor", "Manager@corner.example")
+    assert not twofactor.is_enabled(team.manager)
+    assert AuditEvent.objects.filter(action="team.two_factor_reset", data__target="manager@corner.example").exists()
+    with pytest.raises(CommandError):
+        call_command("reset_two_factor", "nobody@corner.example")
