@@ -212,3 +212,14 @@ def test_the_server_administrator_can_reset_a_locked_out_persons_second_factors(
     assert AuditEvent.objects.filter(action="team.two_factor_reset", data__target="manager@corner.example").exists()
     with pytest.raises(CommandError):
         call_command("reset_two_factor", "nobody@corner.example")
+
+
+def test_rotating_the_encryption_key_re_encrypts_authenticator_secrets(team, settings):
+    from django.core.management import call_command
+
+    secret, _ = enable_totp(team.manager)
+    old_key = settings.FIRSTHAND_ENCRYPTION_KEYS[0]
+    settings.FIRSTHAND_ENCRYPTION_KEYS = ["a brand new key for this installation", old_key]
+    call_command("rotate_encryption_key")
+    settings.FIRSTHAND_ENCRYPTION_KEYS = ["a brand new key for this installation"]  # the old key is dropped
+    assert secret_of(team.manager) == secret
