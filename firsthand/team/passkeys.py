@@ -36,7 +36,7 @@ from webauthn.helpers.structs import (
 
 from firsthand.audit.log import record
 from firsthand.team.models import Passkey, User
-from firsthand.team.twofactor import TwoFactorError, ensure_recovery_codes
+from firsthand.team.twofactor import TwoFactorError, ensure_recovery_codes, has_totp
 
 CHALLENGE_SESSION_KEY = "firsthand.webauthn_challenge"
 RP_NAME = "firsthand"
@@ -135,6 +135,12 @@ def remove(user: User, passkey_id: int) -> Passkey:
         passkey = user.passkeys.filter(pk=passkey_id).first()
         if passkey is None:
             raise TwoFactorError("No such passkey.")
+        # Removing the last second factor would turn two-factor off without the password that turning it off asks.
+        if not has_totp(user) and not user.passkeys.exclude(pk=passkey.pk).exists():
+            raise TwoFactorError(
+                "This is your only second factor. Add another first, or turn two-factor sign-in off (it asks your "
+                "password)."
+            )
         passkey.delete()
         record("team.passkey_removed", f"{user} removed the passkey {passkey.name}", actor=user, passkey=passkey.name)
     return passkey

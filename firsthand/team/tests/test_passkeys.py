@@ -112,9 +112,19 @@ def test_a_replayed_answer_is_refused(team, client_for):
     assert post_json(other, "team:passkey_sign_in", {"credential": answer}).status_code == 400
 
 
+def test_the_last_second_factor_is_not_removed_without_the_password(team, client_for):
+    client = client_for(team.staff)
+    register(client, SoftAuthenticator())
+    passkey = Passkey.objects.get(user=team.staff)
+    page = client.post(reverse("team:passkey_remove", kwargs={"passkey_id": passkey.pk}), follow=True)
+    assert "only second factor" in page.content.decode()
+    assert Passkey.objects.filter(pk=passkey.pk).exists()
+
+
 def test_removing_a_passkey_is_audited_and_only_ones_own(team, client_for):
     register(client_for(team.staff), SoftAuthenticator())
-    passkey = Passkey.objects.get(user=team.staff)
+    register(client_for(team.staff), SoftAuthenticator(), name="Phone")
+    passkey = Passkey.objects.get(user=team.staff, name="Work laptop")
     manager = client_for(team.manager)
     manager.post(reverse("team:passkey_remove", kwargs={"passkey_id": passkey.pk}))
     assert Passkey.objects.filter(pk=passkey.pk).exists()
