@@ -72,7 +72,7 @@ def two_factor_refusal(request, membership: Membership):
     workspace = membership.workspace
     messages.warning(
         request,
-        f"{workspace} requires two-factor sign-in for {membership.role_label.lower()}s. "
+        f"{workspace} requires two-factor sign-in for {workspace.get_two_factor_policy_display().lower()}. "
         "Set up an authenticator app or a passkey to continue.",
     )
     if getattr(request, "htmx", False):

@@ -25,7 +25,7 @@ def test_a_covered_member_without_two_factor_is_sent_to_set_it_up(team, client_f
     assert response.status_code == 302
     assert response["Location"] == reverse("team:account") + "#two-factor"
     page = client.get(response["Location"]).content.decode()
-    assert "Corner Café requires two-factor sign-in for managers" in page
+    assert "Corner Café requires two-factor sign-in for owners and managers" in page
     # Every workspace page, not only the home page: the rule lives in the access path.
     assert client.get(reverse("team:settings", kwargs={"slug": team.workspace.slug})).status_code == 302
 
