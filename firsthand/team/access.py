@@ -2,17 +2,23 @@
 
 A person who is not a member gets a 404, never a 403: the workspace's
 existence is nobody else's business. A member whose role lacks the
-capability gets a 403 that says why.
+capability gets a 403 that says why. A member the workspace's two-factor
+policy covers, without a second factor, is sent to set one up first.
 """
 
 from functools import wraps
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django_htmx.http import HttpResponseClientRedirect
 
+from firsthand.team import twofactor
 from firsthand.team.models import Membership
 from firsthand.team.permissions import REFUSALS, Capability
 
@@ -53,6 +59,9 @@ def workspace_view(capability: Capability):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             membership = membership_or_404(request.user, slug)
+            refusal = two_factor_refusal(request, membership)
+            if refusal:
+                return refusal
             request.membership = membership
             request.workspace = membership.workspace
             require(membership, capability)
@@ -66,3 +75,18 @@ def workspace_view(capability: Capability):
         return wrapped
 
     return decorate
+
+
+def two_factor_refusal(request, membership: Membership):
+    """A redirect to the account page when the workspace requires a second factor this member lacks."""
+    if not twofactor.is_covered(membership) or twofactor.is_enabled(request.user):
+        return None
+    workspace = membership.workspace
+    messages.warning(
+        request,
+        f"{workspace} requires two-factor sign-in for {workspace.get_two_factor_policy_display().lower()}. "
+        "Set up an authenticator app or a passkey to continue.",
+    )
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(reverse("team:account") + "#two-factor")
+    return redirect(reverse("team:account") + "#two-factor")

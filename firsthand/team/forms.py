@@ -3,7 +3,7 @@ from django.contrib.auth import authenticate, password_validation
 from django.utils.translation import ngettext
 
 from firsthand.team import throttle
-from firsthand.team.models import TIMEZONE_CHOICES, User, Workspace
+from firsthand.team.models import TIMEZONE_CHOICES, TwoFactorPolicy, User, Workspace
 from firsthand.team.permissions import ROLE_CHOICES, ROLE_SUMMARIES, Role
 
 
@@ -37,7 +37,8 @@ class SignInForm(forms.Form):
         if self.user is None:
             throttle.note_failure(email, address)
             raise forms.ValidationError("That email and password don't match an account.")
-        throttle.forget_failures(email, address)
+        # Failures are forgotten only once sign-in completes (views/auth.complete_sign_in): a right password
+        # must not wipe out wrong second-factor codes, or each password entry would buy more guesses.
         return self.cleaned_data
 
 
@@ -118,6 +119,15 @@ class WorkspaceForm(forms.ModelForm):
         model = Workspace
         fields = ["name", "timezone"]
         labels = {"name": "Business name"}
+
+
+class TwoFactorPolicyForm(forms.Form):
+    policy = forms.ChoiceField(
+        label="Require two-factor sign-in",
+        choices=TwoFactorPolicy.choices,
+        widget=forms.RadioSelect,
+        help_text="Whoever it covers must add an authenticator app or a passkey before they can use this workspace.",
+    )
 
 
 class AccountForm(forms.ModelForm):

@@ -34,6 +34,12 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **fields)
 
 
+class TwoFactorPolicy(models.TextChoices):
+    NOBODY = "nobody", "Nobody"
+    MANAGERS = "managers", "Owners and managers"
+    EVERYONE = "everyone", "Everyone"
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(unique=True)
     name = models.CharField(max_length=150)
@@ -90,6 +96,8 @@ class Workspace(models.Model):
     timezone = models.CharField(max_length=64, default="UTC")
     is_demo = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=now)
+    # Who must sign in with a second factor to use this workspace (enforced in team/access.py).
+    two_factor_policy = models.CharField(max_length=16, choices=TwoFactorPolicy.choices, default=TwoFactorPolicy.NOBODY)
 
     class Meta:
         ordering = ["name"]
@@ -244,3 +252,43 @@ class Device(models.Model):
 
     def __str__(self):
         return self.agent
+
+
+class TotpDevice(models.Model):
+    """A person's authenticator app: its secret, encrypted at rest, on only once a code confirmed it."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp")
+    secret_encrypted = models.TextField()  # networks/crypto.py, like the networks' tokens
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The 30-second step of the last code accepted: a code is refused at or before it (no replay).
+    last_step = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(default=now)
+
+
+class RecoveryCode(models.Model):
+    """One single-use recovery code; only its keyed hash is kept (the person saw it once)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "code_hash"], name="one_recovery_code_hash_per_user")]
+
+
+class Passkey(models.Model):
+    """A WebAuthn credential (a passkey or a security key) registered by a person."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="passkeys")
+    name = models.CharField(max_length=60)
+    credential_id = models.CharField(max_length=1400, unique=True)  # base64url, as browsers send it
+    public_key = models.BinaryField()
+    sign_count = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(default=now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return self.name

@@ -13,7 +13,7 @@ from django.utils import timezone
 from firsthand.audit.log import record
 from firsthand.team import throttle
 from firsthand.team.access import require
-from firsthand.team.models import Invite, Membership, SetupToken, User, Workspace
+from firsthand.team.models import Invite, Membership, SetupToken, TwoFactorPolicy, User, Workspace
 from firsthand.team.permissions import Capability, Role
 
 
@@ -213,6 +213,26 @@ def unlock_sign_in(actor: Membership, target: Membership) -> None:
         actor=actor.user,
         workspace=actor.workspace,
         member=target.user.email,
+    )
+
+
+def set_two_factor_policy(actor: Membership, policy: str) -> None:
+    """Who must use a second factor in this workspace. The owners' call, like the team itself."""
+    require(actor, Capability.MANAGE_TEAM)
+    policy = TwoFactorPolicy(policy)
+    workspace = actor.workspace
+    old = TwoFactorPolicy(workspace.two_factor_policy)
+    if old == policy:
+        return
+    Workspace.objects.filter(pk=workspace.pk).update(two_factor_policy=policy)
+    workspace.two_factor_policy = policy
+    record(
+        "team.two_factor_policy_changed",
+        f"{actor.user} set two-factor sign-in required for: {policy.label.lower()} (was {old.label.lower()})",
+        actor=actor.user,
+        workspace=workspace,
+        old=old.value,
+        new=policy.value,
     )
 
 

@@ -6,8 +6,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from firsthand.audit.log import record
+from firsthand.team import twofactor
 from firsthand.team.devices import DEVICE_SESSION_KEY
 from firsthand.team.forms import AccountForm
+from firsthand.team.views.twofactor import take_fresh_codes
 
 
 @login_required
@@ -46,9 +48,25 @@ def account(request):
             "memberships": memberships,
             "devices": request.user.devices.all(),
             "this_device": request.session.get(DEVICE_SESSION_KEY),
+            **two_factor_context(request),
         },
         status=status,
     )
+
+
+def two_factor_context(request) -> dict:
+    user = request.user
+    setup = twofactor.pending_setup(user)
+    return {
+        "two_factor_on": twofactor.is_enabled(user),
+        "has_totp": twofactor.has_totp(user),
+        "totp_setup": twofactor.setup_details(setup) if setup else None,
+        "passkeys": user.passkeys.all(),
+        "recovery_codes_left": twofactor.recovery_codes_left(user),
+        # Shown on this one page view only: they are stored hashed, so they can't be shown again.
+        "fresh_codes": take_fresh_codes(request),
+        "required_by": [m.workspace for m in user.memberships.select_related("workspace") if twofactor.is_covered(m)],
+    }
 
 
 @require_POST

@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -7,8 +9,14 @@ from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from firsthand.team import throttle, twofactor
 from firsthand.team.forms import SignInForm
 from firsthand.team.models import User
+
+# Between a right password and the second factor the person is not signed in: the session holds only who
+# they said they are, for a few minutes.
+PENDING_SESSION_KEY = "firsthand.two_factor_pending"
+PENDING_SECONDS = 5 * 60
 
 
 def safe_next(request, fallback="web:home"):
@@ -23,7 +31,14 @@ def sign_in(request):
         return redirect(safe_next(request))
     form = SignInForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
-        login(request, form.user)
+        if twofactor.is_enabled(form.user):
+            request.session[PENDING_SESSION_KEY] = {
+                "user": form.user.pk,
+                "until": time.time() + PENDING_SECONDS,
+                "next": safe_next(request, ""),
+            }
+            return redirect("team:two_factor")
+        complete_sign_in(request, form.user)
         return redirect(safe_next(request))
     status = 400 if request.method == "POST" else 200
     first_run = not User.objects.exists()
@@ -33,6 +48,26 @@ def sign_in(request):
         {"form": form, "next": safe_next(request, ""), "first_run": first_run},
         status=status,
     )
+
+
+def pending_user(request) -> User | None:
+    """The person between password and second factor, while the marker is fresh."""
+    pending = request.session.get(PENDING_SESSION_KEY)
+    if not pending or pending.get("until", 0) < time.time():
+        request.session.pop(PENDING_SESSION_KEY, None)
+        return None
+    return User.objects.filter(pk=pending.get("user"), is_active=True).first()
+
+
+def pending_next(request) -> str:
+    return (request.session.get(PENDING_SESSION_KEY) or {}).get("next") or ""
+
+
+def complete_sign_in(request, user) -> None:
+    """Sign the person in for real: every factor checked. The device is recorded on their next request."""
+    throttle.forget_failures(user.email, throttle.client_address(request))
+    request.session.pop(PENDING_SESSION_KEY, None)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
 
 
 @require_POST

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from firsthand.team import operations, throttle
+from firsthand.team import operations, throttle, twofactor
 from firsthand.team.access import workspace_view
 from firsthand.team.forms import InviteForm, RoleForm
 from firsthand.team.models import Invite, Membership
@@ -27,8 +27,10 @@ def invites_with_links(request, workspace):
 def team_page(request, membership, invite_form=None, status=200):
     workspace = membership.workspace
     members = list(workspace.memberships.select_related("user").order_by("user__name"))
+    with_two_factor = twofactor.users_with_two_factor([member.user for member in members])
     for member in members:
         member.sign_in_locked = throttle.is_locked_somewhere(member.user.email)
+        member.two_factor_on = member.user.pk in with_two_factor
     context = {
         "active": "team",
         "invite_days": settings.INVITE_VALID_DAYS,
@@ -43,6 +45,7 @@ def team_page(request, membership, invite_form=None, status=200):
             for role, _ in ROLE_CHOICES
         ],
         "capabilities": list(Capability),
+        "two_factor_policy": workspace.get_two_factor_policy_display(),
     }
     return render(request, "team/team.html", context, status=status)
 
@@ -116,6 +119,7 @@ def change_role(request, membership, member_id):
         except operations.TeamError as refusal:
             error = str(refusal)
     target.refresh_from_db()
+    target.two_factor_on = twofactor.is_enabled(target.user)
     gave_up_ownership = target.pk == membership.pk and target.role != Role.OWNER
     workspace_home = reverse("web:workspace_home", kwargs={"slug": membership.workspace.slug})
 

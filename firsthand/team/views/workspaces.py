@@ -4,11 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from firsthand.audit.log import record
 from firsthand.team import operations
 from firsthand.team.access import workspace_view
-from firsthand.team.forms import WorkspaceForm
+from firsthand.team.forms import TwoFactorPolicyForm, WorkspaceForm
 from firsthand.team.permissions import Capability, Role
 
 
@@ -68,9 +69,26 @@ def settings_page(request, membership):
     return render(
         request,
         "team/settings.html",
-        {"active": "settings", "form": form, "audit_events": recent},
+        {
+            "active": "settings",
+            "form": form,
+            "audit_events": recent,
+            "policy_form": TwoFactorPolicyForm(initial={"policy": workspace.two_factor_policy}),
+        },
         status=400 if form.errors else 200,
     )
+
+
+@require_POST
+@workspace_view(Capability.MANAGE_TEAM)
+def two_factor_policy(request, membership):
+    form = TwoFactorPolicyForm(request.POST)
+    if form.is_valid():
+        operations.set_two_factor_policy(membership, form.cleaned_data["policy"])
+        messages.success(request, "Two-factor sign-in policy saved.")
+    else:
+        messages.error(request, "Choose who must use two-factor sign-in.")
+    return redirect("team:settings", slug=membership.workspace.slug)
 
 
 # A spreadsheet runs a cell that starts like a formula; a quote makes it text (OWASP's CSV injection advice).

@@ -4,6 +4,7 @@ from django.db import transaction
 from firsthand.networks import crypto
 from firsthand.networks.mastodon.models import MastodonInstance
 from firsthand.networks.models import ConnectedAccount, NetworkApp
+from firsthand.team.models import TotpDevice
 
 # Every encrypted column: (rows that have one, its field, how to name a row that cannot be decrypted).
 ENCRYPTED = [
@@ -21,6 +22,11 @@ ENCRYPTED = [
         lambda: NetworkApp.objects.exclude(client_secret_encrypted=""),  # nosec B106 # a column name
         "client_secret_encrypted",
         lambda app: f"The {app.network} app secret of workspace {app.workspace_id}",
+    ),
+    (
+        lambda: TotpDevice.objects.all(),
+        "secret_encrypted",
+        lambda device: f"The authenticator app secret of user {device.user_id}",
     ),
 ]
 
