@@ -120,6 +120,9 @@ class Membership(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=16, choices=ROLE_CHOICES)
     joined_at = models.DateTimeField(default=now)
+    # The accounts a staff member or viewer may touch (team/scope.py). Empty means every account,
+    # including ones connected later: an owner limits on purpose, never by forgetting to tick a new account.
+    limited_to_accounts = models.ManyToManyField("networks.ConnectedAccount", blank=True, related_name="+")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "workspace"], name="one_membership_per_workspace")]
