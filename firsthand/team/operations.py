@@ -187,6 +187,8 @@ def change_role(actor: Membership, target: Membership, new_role: str) -> None:
         if not scope.can_be_limited(target):
             # Owners and managers reach every account; a limit kept aside would surprise whoever
             # makes them staff again months later.
+            target.all_accounts = True
+            target.save(update_fields=["all_accounts"])
             target.limited_to_accounts.clear()
         record(
             "team.role_changed",
@@ -212,10 +214,12 @@ def limit_accounts(actor: Membership, target: Membership, accounts) -> None:
             )
         if any(account.workspace_id != target.workspace_id for account in accounts):
             raise TeamError("One of those accounts isn't this workspace's.")
-        before = sorted(target.limited_to_accounts.values_list("handle", flat=True))
+        before = [] if target.all_accounts else sorted(target.limited_to_accounts.values_list("handle", flat=True))
         after = sorted(account.handle for account in accounts)
         if before == after:
             return
+        target.all_accounts = not accounts
+        target.save(update_fields=["all_accounts"])
         target.limited_to_accounts.set(accounts)
         what = (
             "limited {} to {}".format(target.user, ", ".join(after)) if after else f"gave {target.user} every account"

@@ -6,8 +6,8 @@ accounts, pauses all publishing and approves everyone's posts, so a limit would 
 
 Every operation that acts through an account asks `require()`; every list filters with `within()`;
 every view that loads one object by id loads it through `within()`, so a conversation or a post on an
-account out of reach is a 404, as it is for an outsider. An empty limit means every account, including
-ones connected later.
+account out of reach is a 404, as it is for an outsider. "All accounts" (Membership.all_accounts)
+includes ones connected later.
 
 A post goes to several accounts. A limited member sees a post when one of its accounts is theirs (and
 only those accounts' copies of it); they may edit, schedule or delete it only when every account it
@@ -43,11 +43,10 @@ def account_ids(membership) -> frozenset[int] | None:
     Read once per membership object, and a membership is loaded afresh on every request, so a change
     the owner makes holds from the member's next request.
     """
-    if membership is None or not can_be_limited(membership) or membership.pk is None:
+    if membership is None or membership.all_accounts or not can_be_limited(membership) or membership.pk is None:
         return None
     if not hasattr(membership, "_scope_ids"):
-        ids = frozenset(membership.limited_to_accounts.values_list("pk", flat=True))
-        membership._scope_ids = ids or None
+        membership._scope_ids = frozenset(membership.limited_to_accounts.values_list("pk", flat=True))
     return membership._scope_ids
 
 

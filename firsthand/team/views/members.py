@@ -218,6 +218,6 @@ def limit_accounts(request, membership, member_id):
 
 def account_summary(member) -> str:
     handles = [account.handle for account in member.limited_to_accounts.all()]
-    if not handles or not scope.can_be_limited(member):
+    if member.all_accounts or not handles or not scope.can_be_limited(member):
         return "every account"
     return ", ".join(sorted(handles))
