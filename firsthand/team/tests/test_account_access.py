@@ -369,3 +369,37 @@ def test_a_limited_viewer_sees_only_their_accounts(team, shop, client_for):
     operations.limit_accounts(team.membership("owner"), team.membership("viewer"), [shop.personal])
     html = client_for(team.viewer).get(url("inbox:inbox", team)).content.decode()
     assert "Dinner tonight" in html and "Are you open on Sunday?" not in html
+
+
+def test_an_image_of_another_accounts_post_is_not_served(team, shop, client_for, settings, tmp_path):
+    from firsthand.publishing import media
+    from firsthand.publishing.tests.test_media import image_file
+
+    settings.MEDIA_ROOT = tmp_path
+    owner = team.membership("owner")
+    private = media.store(team.workspace, team.owner, image_file("beach.png"))
+    shared = media.store(team.workspace, team.owner, image_file("loaf.png"))
+    publishing.save_post(owner, accounts=[shop.personal], text="Beach", images=[(private, "")])
+    publishing.save_post(owner, accounts=[shop.bakery], text="Loaf", images=[(shared, "")])
+    staff = client_for(team.staff)
+    assert staff.get(url("publishing:media", team, media_id=private.pk)).status_code == 404
+    assert staff.get(url("publishing:media", team, media_id=shared.pk)).status_code == 200
+    assert client_for(team.viewer).get(url("publishing:media", team, media_id=private.pk)).status_code == 200
+
+
+def test_an_overdue_conversation_is_not_told_to_an_assignee_limited_to_other_accounts(team, shop):
+    from datetime import time
+
+    from firsthand.inbox.clocks import tell_overdue
+    from firsthand.inbox.models import ResponseTargets
+
+    ResponseTargets.objects.update_or_create(
+        workspace=team.workspace,
+        defaults={"open_days": "0123456", "opens_at": time(0), "closes_at": time(23, 59, 59)},
+    )
+    long_ago = shop.personal_talk.awaiting_since.replace(year=2020)
+    Conversation.objects.filter(pk=shop.personal_talk.pk).update(assignee=team.staff, awaiting_since=long_ago)
+    Conversation.objects.filter(pk=shop.bakery_talk.pk).update(overdue_told_at=long_ago)
+    assert tell_overdue() == 1
+    assert not Notice.objects.filter(user=team.staff).exists()
+    assert Notice.objects.filter(user=team.owner).exists()
