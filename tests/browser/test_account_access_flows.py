@@ -10,6 +10,15 @@ from tests.browser.test_team_flows import owner_with_new_member
 pytestmark = pytest.mark.browser
 
 
+def customer_writes(page, base_url, to, text):
+    page.goto(base_url + "/w/shop/inbox/")
+    page.get_by_text("Practise: a sandbox customer writes").click()
+    page.get_by_label("To").select_option(label=to)
+    page.get_by_label("From").fill("@jess")
+    page.get_by_label("Message").fill(text)
+    page.get_by_role("button", name="Send as the customer").click()
+
+
 def no_sideways_scroll(page, what):
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"{what} scrolls sideways by {overflow}px"
@@ -21,6 +30,10 @@ def test_owner_limits_staff_to_one_account_and_staff_sees_only_it(shop, new_page
     owner, staff = owner_with_new_member(shop, new_page, "staff", "Sam Staff", "sam@shop.example", viewport=viewport)
     connect(owner, shop.url, "bakery")
     connect(owner, shop.url, "olive-personal", brand=False)
+    customer_writes(owner, shop.url, "@bakery", "Do you have rye bread today?")
+    customer_writes(owner, shop.url, "@olive-personal", "Dinner at ours on Friday?")
+    owner.goto(shop.url + "/w/shop/inbox/")
+    expect(owner.locator(".conversation-row")).to_have_count(2, timeout=30_000)
 
     owner.set_viewport_size(viewport)
     owner.goto(shop.url + "/w/shop/team/")
@@ -31,7 +44,7 @@ def test_owner_limits_staff_to_one_account_and_staff_sees_only_it(shop, new_page
     row.get_by_label("@bakery").check()
     screenshot(owner, f"team-account-access-open-{viewport_name}")
     no_sideways_scroll(owner, "the team page with the accounts open")
-    row.get_by_role("button", name="Save").last.click()
+    row.locator(".member-access").get_by_role("button", name="Save").click()
     expect(owner.get_by_text("Saved: Sam Staff now works on @bakery.")).to_be_visible()
     expect(owner.locator(".member", has_text="Sam Staff").locator(".member-accounts")).to_have_text(
         "Limited to @bakery"
@@ -46,7 +59,9 @@ def test_owner_limits_staff_to_one_account_and_staff_sees_only_it(shop, new_page
     screenshot(staff, f"compose-limited-staff-{viewport_name}")
     no_sideways_scroll(staff, "the composer")
     staff.goto(shop.url + "/w/shop/inbox/")
-    expect(staff.get_by_text("@olive-personal")).to_have_count(0)
+    expect(staff.locator(".conversation-row", has_text="Do you have rye bread today?")).to_be_visible()
+    expect(staff.get_by_text("Dinner at ours on Friday?")).to_have_count(0)
+    expect(staff.locator(".nav-count-inbox").first).to_have_text("1")
     screenshot(staff, f"inbox-limited-staff-{viewport_name}")
     no_sideways_scroll(staff, "the inbox")
     assert owner.console_errors == [] and staff.console_errors == []
