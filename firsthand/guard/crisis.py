@@ -10,6 +10,7 @@ from firsthand.audit.log import record
 from firsthand.guard.models import Pause
 from firsthand.publishing.models import Delivery
 from firsthand.publishing.states import State
+from firsthand.team import scope
 
 
 class CrisisError(Exception):
@@ -31,6 +32,8 @@ def pause(membership, reason: str, account=None) -> Pause:
     reason = reason.strip()
     if not reason:
         raise CrisisError("Say why publishing is paused; the team will see it.")
+    if account is not None:
+        scope.require(membership, account)  # pausers are never limited today; see team/scope.py
     try:
         with transaction.atomic():
             made = Pause.objects.create(

@@ -64,6 +64,7 @@ def tell_overdue(now: datetime | None = None) -> int:
 
     from firsthand.inbox.models import Conversation
     from firsthand.notices.send import notify
+    from firsthand.team import scope
     from firsthand.team.permissions import Capability
 
     now = now or timezone.now()
@@ -83,11 +84,17 @@ def tell_overdue(now: datetime | None = None) -> int:
             continue
         if not Conversation.objects.filter(pk=conversation.pk, overdue_told_at=None).update(overdue_told_at=now):
             continue  # another worker told them
-        people = (
-            [conversation.assignee]
-            if conversation.assignee
-            else [m.user for m in workspace.memberships.select_related("user") if m.can(Capability.APPROVE)]
+        members = list(workspace.memberships.select_related("user"))
+        # The assignee, unless an owner has since limited them to other accounts (they could not open it).
+        assignee = next(
+            (
+                m.user
+                for m in members
+                if m.user_id == conversation.assignee_id and scope.may_use(m, conversation.account_id)
+            ),
+            None,
         )
+        people = [assignee] if assignee else [m.user for m in members if m.can(Capability.APPROVE)]
         url = reverse("inbox:conversation", kwargs={"slug": workspace.slug, "conversation_id": conversation.pk})
         notify(workspace, people, f"{conversation.person} has waited past your response target.", url)
         told += 1

@@ -7,6 +7,7 @@ from django.utils import timezone
 from firsthand.audit.log import record
 from firsthand.inbox.models import Escalation
 from firsthand.notices.send import notify
+from firsthand.team import scope
 from firsthand.team.permissions import Role
 
 
@@ -25,6 +26,7 @@ def url(conversation) -> str:
 
 
 def escalate(membership, conversation, question: str) -> Escalation:
+    scope.require(membership, conversation.account_id)
     question = question.strip()
     if not question:
         raise EscalationError("Write the question for the owner.")

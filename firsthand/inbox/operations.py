@@ -12,6 +12,7 @@ from firsthand.networks import registry
 from firsthand.networks.base import NetworkError, OutgoingPost
 from firsthand.notices.send import notify
 from firsthand.publishing.counting import count
+from firsthand.team import scope
 from firsthand.team.permissions import Capability
 
 
@@ -25,6 +26,13 @@ class PausedAsk(ReplyError):
     def __init__(self, pause):
         self.pause = pause
         super().__init__(f"Publishing is paused ({pause.reason}) — send this answer anyway?")
+
+
+def conversations_for(membership):
+    """The conversations this member may open: their workspace's, on the accounts within their access.
+
+    Views load a conversation by id only through this, so one on an account out of reach is a 404."""
+    return scope.within(membership, Conversation.objects.filter(workspace=membership.workspace))
 
 
 def pause_over(conversation: Conversation):
@@ -59,6 +67,7 @@ def reply(
 
     text = text.strip()
     account = conversation.account
+    scope.require(membership, account)
     if not text:
         raise ReplyError("Write the answer first.")
     if "\x00" in text:  # no network takes it, nor PostgreSQL; a form field would refuse it the same way
@@ -184,6 +193,7 @@ def approve_answer(membership, pending: PendingAnswer) -> Interaction:
         raise ReplyError("Only owners and managers approve answers.")
     if pending.author_id == membership.user.pk:
         raise ReplyError("Nobody approves their own answer. Ask another owner or manager.")
+    scope.require(membership, pending.conversation.account_id)
     # Claimed first, so two approvers clicking at once send it once.
     if not PendingAnswer.objects.filter(pk=pending.pk, state=PendingAnswer.State.WAITING).update(
         state=PendingAnswer.State.SENT, decided_by=membership.user, decided_at=timezone.now()
@@ -248,6 +258,7 @@ def message_thread(conversation: Conversation, last_in) -> str:
 def like(membership, item: Interaction) -> None:
     """Like what a customer said, on the network, as the business's account."""
     account = item.conversation.account
+    scope.require(membership, account)
     if item.direction != Interaction.Direction.IN or not item.remote_id:
         raise ReplyError("Only what a customer said can be liked.")
     if item.liked_at:
@@ -276,6 +287,7 @@ def can_hide_on_network(account) -> bool:
 def hide_on_network(membership, item: Interaction) -> None:
     """Hide a customer's comment on the network where it allows (Facebook): kept, never deleted."""
     account = item.conversation.account
+    scope.require(membership, account)
     label = registry.limits_for(account).label
     if item.direction != Interaction.Direction.IN or item.kind not in HIDEABLE or not can_hide_on_network(account):
         raise ReplyError(f"Only comments can be hidden, and only where {label} allows it.")
@@ -299,6 +311,7 @@ def hide_on_network(membership, item: Interaction) -> None:
 
 def hide(membership, conversation: Conversation, *, hidden: bool) -> None:
     """Out of the main inbox (or back in); never deleted, and the audit log says who did it."""
+    scope.require(membership, conversation.account_id)
     if hidden:
         Conversation.objects.filter(pk=conversation.pk).update(
             status=Conversation.Status.HIDDEN, hidden_reason=f"Hidden by {membership.user}"
@@ -317,7 +330,17 @@ def hide(membership, conversation: Conversation, *, hidden: bool) -> None:
 def set_status(membership, conversation: Conversation, status: str) -> None:
     if status not in Conversation.Status.values:
         raise ReplyError("Unknown status.")
+    scope.require(membership, conversation.account_id)
     Conversation.objects.filter(pk=conversation.pk).update(status=status)
+
+
+def assign(membership, conversation: Conversation, member) -> None:
+    """Give the conversation to a member (None: to nobody). Only to someone who can open it: a member
+    limited to other accounts would get a notice about it and a 404."""
+    scope.require(membership, conversation.account_id)
+    if member is not None and not scope.may_use(member, conversation.account_id):
+        raise ReplyError(f"{member.user} works on other accounts only, so they can't take this conversation.")
+    Conversation.objects.filter(pk=conversation.pk).update(assignee=member.user if member else None)
 
 
 def retry_set_aside(membership) -> int:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from firsthand.audit.log import record
 from firsthand.inbox.models import Interaction, Note, PendingAnswer, Presence, SavedReply, SavedView, Tag
 from firsthand.notices.send import notify
+from firsthand.team import scope
 
 PRESENT_SECONDS = 15  # the page reports in every 5 s; three missed reports and the person has left
 MENTION = regex.compile(r"(?<![\w@])@([\p{L}\p{N}._-]+)")
@@ -63,7 +64,7 @@ def answered_since(conversation, seen_answer: int, seen_pending: int, user) -> l
 
 
 def mentioned(workspace, text: str):
-    """Team members named with @ in a note: by first name, full name without spaces, or email name."""
+    """The memberships of those named with @ in a note: by first name, full name without spaces, or email name."""
     names = {name.lower() for name in MENTION.findall(text)}
     if not names:
         return []
@@ -74,7 +75,7 @@ def mentioned(workspace, text: str):
         if user.name.split():
             keys.add(user.name.split()[0].lower())
         if keys & names:
-            found.append(user)
+            found.append(membership)
     return found
 
 
@@ -84,9 +85,15 @@ def add_note(membership, conversation, text: str) -> Note:
         raise TogetherError("Write the note first.")
     if len(text) > 5000:
         raise TogetherError("Keep a note under 5,000 characters.")
+    scope.require(membership, conversation.account_id)
     with transaction.atomic():
         note = Note.objects.create(conversation=conversation, author=membership.user, text=text)
-        people = [user for user in mentioned(conversation.workspace, text) if user != membership.user]
+        # Told only if they can open it: someone limited to other accounts would follow the link to a 404.
+        people = [
+            member.user
+            for member in mentioned(conversation.workspace, text)
+            if member.user != membership.user and scope.may_use(member, conversation.account_id)
+        ]
         url = reverse(
             "inbox:conversation", kwargs={"slug": conversation.workspace.slug, "conversation_id": conversation.pk}
         )
@@ -144,6 +151,7 @@ TAG = regex.compile(r"^[\p{L}\p{N}][\p{L}\p{N} _-]{0,39}$")
 
 
 def add_tag(membership, conversation, name: str) -> None:
+    scope.require(membership, conversation.account_id)
     name = " ".join(name.split()).lower()
     if not TAG.match(name):
         raise TogetherError("A tag is one to forty letters, digits, spaces or dashes.")
@@ -155,6 +163,7 @@ def add_tag(membership, conversation, name: str) -> None:
 
 
 def remove_tag(membership, conversation, name: str) -> None:
+    scope.require(membership, conversation.account_id)
     conversation.tags.filter(name=name).delete()
 
 

@@ -13,6 +13,7 @@ from firsthand.networks.forms import AccountForm, BlueskyConnectForm, MastodonCo
 from firsthand.networks.models import ACCOUNT_COLOURS, ConnectedAccount
 from firsthand.networks.sandbox.connector import SandboxConnector
 from firsthand.publishing.operations import unschedule_account
+from firsthand.team import scope
 from firsthand.team.access import membership_or_404, require, workspace_view
 from firsthand.team.permissions import Capability
 
@@ -20,8 +21,13 @@ from firsthand.team.permissions import Capability
 def accounts_page(request, membership, sandbox_form=None, bluesky_form=None, mastodon_form=None, status=200):
     from firsthand.inbox.filing import set_aside
 
+    # A member limited to some accounts (team/scope.py) sees only those; staff can't manage accounts anyway.
     accounts = list(
-        ConnectedAccount.objects.connected().filter(workspace=membership.workspace).select_related("inbox_cursor")
+        scope.within(
+            membership,
+            ConnectedAccount.objects.connected().filter(workspace=membership.workspace).select_related("inbox_cursor"),
+            "pk",
+        )
     )
     aside = set_aside(membership.workspace)
     for account in accounts:  # what the inbox could not file from it, shown so nothing is lost unseen

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from firsthand.publishing.models import Delivery
 from firsthand.publishing.states import State
+from firsthand.team import scope
 from firsthand.team.permissions import Capability
 
 
@@ -16,7 +17,8 @@ def undo(request):
         return {}
     now = timezone.now()
     soon = (
-        Delivery.objects.filter(
+        scope.within(membership, Delivery.objects)
+        .filter(
             post__workspace=membership.workspace,
             state=State.SCHEDULED,
             due_at__gt=now,

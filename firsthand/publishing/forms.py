@@ -73,6 +73,10 @@ class ComposeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.workspace = workspace
         self.fields["accounts"].queryset = accounts
+        # Also what a member limited to some accounts (team/scope.py) sees when a form names another one.
+        self.fields["accounts"].error_messages["invalid_choice"] = (
+            "You can't post to one of the accounts chosen: it isn't connected here, or it is outside your access."
+        )
         for n in range(FOLLOW_UP_FIELDS):
             self.fields[f"follow_up_{n}"] = forms.CharField(
                 required=False, strip=False, label=f"Part {n + 2}", widget=forms.Textarea(attrs={"rows": 3})

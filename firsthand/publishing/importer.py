@@ -18,6 +18,7 @@ from firsthand.networks.models import ConnectedAccount
 from firsthand.publishing import operations
 from firsthand.publishing.checks import check_for_account
 from firsthand.publishing.clock import TimeProblem, to_utc, wall_clock_to_utc
+from firsthand.team import scope
 
 REQUIRED = ("account", "time", "text")
 OPTIONAL = ("media",)
@@ -45,7 +46,7 @@ class Report:
         return not self.errors and all(not row.errors for row in self.rows)
 
 
-def read(content: bytes | str, workspace) -> Report:
+def read(content: bytes | str, workspace, membership=None) -> Report:
     report = Report()
     if isinstance(content, bytes):
         try:
@@ -60,7 +61,7 @@ def read(content: bytes | str, workspace) -> Report:
     # Excel) read like any other.
     reader = csv.DictReader(io.StringIO(content, newline=""))
     try:
-        return read_rows(reader, workspace, report)
+        return read_rows(reader, workspace, report, membership)
     except csv.Error as error:
         # The csv module's words (a cell over its 131,072-character limit, a stray quote) and the row.
         report.errors.append(f"Row {reader.line_num + 1} could not be read as CSV: {error}.")
@@ -68,7 +69,7 @@ def read(content: bytes | str, workspace) -> Report:
         return report
 
 
-def read_rows(reader: csv.DictReader, workspace, report: Report) -> Report:
+def read_rows(reader: csv.DictReader, workspace, report: Report, membership=None) -> Report:
     header = [name.strip().lower() for name in (reader.fieldnames or [])]
     missing = [name for name in REQUIRED if name not in header]
     unknown = [name for name in header if name not in REQUIRED + OPTIONAL]
@@ -82,12 +83,17 @@ def read_rows(reader: csv.DictReader, workspace, report: Report) -> Report:
             report.errors.append(f"Unknown column(s): {', '.join(unknown)}. Use account, time, text (and media).")
         return report
     reader.fieldnames = header
-    accounts = {a.handle.lower(): a for a in ConnectedAccount.objects.connected().filter(workspace=workspace)}
+    found = ConnectedAccount.objects.connected().filter(workspace=workspace)
+    accounts = {a.handle.lower(): a for a in found}
+    reachable = {a.pk for a in scope.within(membership, found, "pk")}
     for line, values in enumerate(reader, start=2):
         if len(report.rows) >= MAX_ROWS:
             report.errors.append(f"At most {MAX_ROWS} rows per file; split the file.")
             break
-        report.rows.append(read_row(line, values, accounts, workspace))
+        row = read_row(line, values, accounts, workspace)
+        if row.account is not None and row.account.pk not in reachable:
+            row.errors = [f"{row.account.handle} is outside your access; you can't post there. Ask an owner."]
+        report.rows.append(row)
     if not report.rows:
         report.errors.append("The file has a header but no posts.")
     return report
@@ -134,7 +140,7 @@ def parse_time(value: str, zone_name: str, errors: list[str]) -> datetime | None
 
 def import_posts(membership, content) -> Report:
     """Check every row; import all of them in one transaction, or none."""
-    report = read(content, membership.workspace)
+    report = read(content, membership.workspace, membership)
     if not report.ok:
         return report
     try:

@@ -13,6 +13,7 @@ from firsthand.networks import registry
 from firsthand.publishing.checks import check_for_account
 from firsthand.publishing.models import Delivery, LinkSettings, Post, PostMedia
 from firsthand.publishing.states import EDITABLE_STATES, State
+from firsthand.team import scope
 
 
 class PublishingError(Exception):
@@ -44,6 +45,11 @@ def save_post(
     follow_ups = [part for part in follow_ups if part.strip()]
     if not accounts:
         raise PublishingError("Choose at least one account to post to.")
+    # Both what it goes to now and what it went to before: a limited member may not take a post away
+    # from an account outside their access, nor send one there.
+    scope.require(membership, *accounts)
+    if post is not None:
+        scope.require_post(membership, post)
     if not text.strip() and not images and not any(variants.get(a.pk, "").strip() for a in accounts):
         raise PublishingError("Write something first: the post is empty.")
     for media, _alt in images or ():
@@ -155,6 +161,7 @@ def schedule_each(membership, post: Post, due_for, action: str, what: str, *, an
     say "Publish anyway?". The other doors were already answered (an approval is the yes; a retry, a new time
     or a release follows an earlier one), so they leave it True.
     """
+    scope.require_post(membership, post)
     problems = problems_with(post)
     if problems:
         raise PublishingError(" ".join(problems))
@@ -184,6 +191,8 @@ def send_on(
     """
     from firsthand.guard.approvals import request_approval
 
+    # Every door to "scheduled" passes here, so a limited member's way round the others ends here too.
+    scope.require(membership, *[delivery.account_id for delivery in deliveries])
     problems = problems_with(post, deliveries)
     if problems:
         raise PublishingError(" ".join(problems))
@@ -234,6 +243,7 @@ def send_on(
 
 def unschedule(membership, post: Post) -> int:
     """Everything of the post that waits to go out goes back to drafts; returns how many copies moved."""
+    scope.require_post(membership, post)
     with transaction.atomic():
         waiting = [State.SCHEDULED, State.RETRYING, State.AWAITING_APPROVAL, State.HELD]
         moved = 0
@@ -259,6 +269,7 @@ def retry(membership, delivery: Delivery) -> str:
     approval as scheduling: what failed may since have been edited, or the rules changed."""
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().select_related("account", "post").get(pk=delivery.pk)
+        scope.require(membership, delivery.account)
         if delivery.state != State.FAILED:
             raise PublishingError(
                 f"Only a post that failed can be tried again; this one is {delivery.get_state_display().lower()}."
@@ -279,6 +290,7 @@ def resolve_unconfirmed(membership, delivery: Delivery, *, it_was_published: boo
     """The author looked on the network: mark it published, or check again and publish only if it isn't there."""
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().select_related("account", "post").get(pk=delivery.pk)
+        scope.require(membership, delivery.account)
         if it_was_published:
             delivery.move(State.PUBLISHED, published_at=timezone.now())
             delivery.save(update_fields=["state", "published_at", "updated_at"])
@@ -321,6 +333,7 @@ def reschedule(membership, post: Post, when: datetime) -> str:
     """Move every scheduled delivery of the post to a new moment (through the check, like any scheduling)."""
     if when <= timezone.now():
         raise TimeHasPassed("That time has already passed. Choose a time in the future.")
+    scope.require_post(membership, post)
     with transaction.atomic():
         deliveries = list(post.deliveries.select_for_update().select_related("account").filter(state=State.SCHEDULED))
         if not deliveries:
@@ -340,6 +353,7 @@ def delete_from_network(membership, delivery: Delivery) -> None:
     from firsthand.networks.base import NetworkError
 
     delivery = Delivery.objects.select_related("account", "post__workspace").get(pk=delivery.pk)
+    scope.require(membership, delivery.account)
     delivery.move(State.DELETED)  # refuses anything that is not published
     account = delivery.account
     connector = registry.connector(account.network)

@@ -107,6 +107,32 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(choices=ROLE_CHOICES)
 
 
+class AccountLimitForm(forms.Form):
+    """Which accounts a staff member or viewer may use: every one, or the ticked ones."""
+
+    access = forms.ChoiceField(choices=[("all", "All accounts"), ("some", "Only these accounts")])
+    accounts = forms.ModelMultipleChoiceField(queryset=None, required=False)
+
+    def __init__(self, *args, workspace, **kwargs):
+        super().__init__(*args, **kwargs)
+        from firsthand.networks.models import ConnectedAccount
+
+        self.fields["accounts"].queryset = ConnectedAccount.objects.connected().filter(workspace=workspace)
+        self.fields["accounts"].error_messages["invalid_choice"] = "One of those accounts isn't connected here."
+
+    def chosen(self) -> list:
+        """The accounts to limit to; empty means every account."""
+        if self.cleaned_data["access"] == "all":
+            return []
+        return list(self.cleaned_data["accounts"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("access") == "some" and "accounts" in data and not data["accounts"]:
+            raise forms.ValidationError("Tick at least one account, or choose All accounts.")
+        return data
+
+
 class WorkspaceForm(forms.ModelForm):
     timezone = forms.ChoiceField(
         label="Time zone",

@@ -128,6 +128,11 @@ class Membership(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=16, choices=ROLE_CHOICES)
     joined_at = models.DateTimeField(default=now)
+    # Which accounts a staff member or viewer may touch (team/scope.py). all_accounts includes those
+    # connected later: an owner limits on purpose, never by forgetting to tick a new account. The flag
+    # spares every unlimited member's request a query for the list.
+    all_accounts = models.BooleanField(default=True)
+    limited_to_accounts = models.ManyToManyField("networks.ConnectedAccount", blank=True, related_name="+")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "workspace"], name="one_membership_per_workspace")]

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from firsthand.audit.log import record
-from firsthand.team import throttle
+from firsthand.team import scope, throttle
 from firsthand.team.access import require
 from firsthand.team.models import Invite, Membership, SetupToken, TwoFactorPolicy, User, Workspace
 from firsthand.team.permissions import Capability, Role
@@ -193,6 +193,12 @@ def change_role(actor: Membership, target: Membership, new_role: str) -> None:
         old = Role(target.role)
         target.role = new_role
         target.save(update_fields=["role"])
+        if not scope.can_be_limited(target):
+            # Owners and managers reach every account; a limit kept aside would surprise whoever
+            # makes them staff again months later.
+            target.all_accounts = True
+            target.save(update_fields=["all_accounts"])
+            target.limited_to_accounts.clear()
         record(
             "team.role_changed",
             f"{actor.user} changed {target.user} from {old.label.lower()} to {new_role.label.lower()}",
@@ -201,6 +207,40 @@ def change_role(actor: Membership, target: Membership, new_role: str) -> None:
             member=target.user.email,
             old_role=old,
             new_role=new_role,
+        )
+
+
+def limit_accounts(actor: Membership, target: Membership, accounts) -> None:
+    """Let a staff member or viewer use only these accounts; an empty list gives back every account."""
+    require(actor, Capability.MANAGE_TEAM)
+    accounts = list(accounts)
+    with transaction.atomic():
+        target = Membership.objects.select_for_update().select_related("user", "workspace").get(pk=target.pk)
+        if accounts and not scope.can_be_limited(target):
+            raise TeamError(
+                f"{target.user} is {target.role_label.lower()}: owners and managers always reach every account. "
+                "Make them staff to limit them."
+            )
+        if any(account.workspace_id != target.workspace_id for account in accounts):
+            raise TeamError("One of those accounts isn't this workspace's.")
+        before = [] if target.all_accounts else sorted(target.limited_to_accounts.values_list("handle", flat=True))
+        after = sorted(account.handle for account in accounts)
+        if before == after:
+            return
+        target.all_accounts = not accounts
+        target.save(update_fields=["all_accounts"])
+        target.limited_to_accounts.set(accounts)
+        what = (
+            "limited {} to {}".format(target.user, ", ".join(after)) if after else f"gave {target.user} every account"
+        )
+        record(
+            "team.accounts_limited",
+            f"{actor.user} {what}",
+            actor=actor.user,
+            workspace=actor.workspace,
+            member=target.user.email,
+            before=before,
+            after=after,
         )
 
 

@@ -33,6 +33,7 @@ urlpatterns = [
     path("w/<slug:slug>/team/invite/", members.invite, name="invite_create"),
     path("w/<slug:slug>/team/invites/<id:invite_id>/<str:action>/", members.invite_action, name="invite_action"),
     path("w/<slug:slug>/team/members/<id:member_id>/role/", members.change_role, name="change_role"),
+    path("w/<slug:slug>/team/members/<id:member_id>/accounts/", members.limit_accounts, name="limit_accounts"),
     path("w/<slug:slug>/team/members/<id:member_id>/remove/", members.remove, name="remove_member"),
     path("w/<slug:slug>/team/members/<id:member_id>/unlock/", members.unlock, name="unlock_member"),
     path("w/<slug:slug>/team/members/<id:member_id>/signout/", members.sign_out, name="sign_out_member"),

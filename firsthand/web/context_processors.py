@@ -19,11 +19,11 @@ def shell(request):
 
         # Counted only up to BADGE_MAX, shown as "99+": an exact count of 50,000 waiting conversations would
         # cost every page 5 ms and tell nobody more.
-        context["waiting_conversations"] = badge(
-            Conversation.objects.filter(workspace=membership.workspace, status=Conversation.Status.OPEN).exclude(
-                awaiting_since=None
-            )
-        )
+        from firsthand.team import scope
+
+        # Only what this member can open: a limited member's badge counts their accounts' conversations.
+        waiting = Conversation.objects.filter(workspace=membership.workspace, status=Conversation.Status.OPEN)
+        context["waiting_conversations"] = badge(scope.within(membership, waiting.exclude(awaiting_since=None)))
         counts = {"inbox": context["waiting_conversations"]}
         if membership.can(Capability.APPROVE):
             from firsthand.guard.approvals import waiting_posts

@@ -12,6 +12,7 @@ from datetime import datetime
 from django.urls import reverse
 from django.utils import timezone
 
+from firsthand.team import scope
 from firsthand.team.permissions import Capability
 from firsthand.web.context_processors import BADGE_MAX, badge
 
@@ -40,14 +41,16 @@ class Today:
     pauses: list = field(default_factory=list)
 
 
-def inbox_today(workspace, now: datetime) -> Inbox:
+def inbox_today(membership, now: datetime) -> Inbox:
     from firsthand.inbox.clocks import overdue, waited
     from firsthand.inbox.models import Conversation, ResponseTargets
     from firsthand.inbox.views.pages import labelled
 
+    workspace = membership.workspace
     waiting = Conversation.objects.filter(workspace=workspace, status=Conversation.Status.OPEN).exclude(
         awaiting_since=None
     )
+    waiting = scope.within(membership, waiting)  # a member limited to some accounts counts only theirs
     # The longest waiting first, the order in which they pass their targets; past BADGE_MAX it says 99+.
     longest = list(waiting.order_by("awaiting_since")[: BADGE_MAX + 1])
     targets = ResponseTargets.for_workspace(workspace)
@@ -70,11 +73,12 @@ def today_for(membership) -> Today:
     from firsthand.publishing.states import State
 
     workspace, now = membership.workspace, timezone.now()
-    today = Today(inbox=inbox_today(workspace, now), pauses=list(active_pauses(workspace)))
+    today = Today(inbox=inbox_today(membership, now), pauses=list(active_pauses(workspace)))
     if membership.can(Capability.APPROVE):
         today.approvals = badge(waiting_posts(workspace))
         today.approvals_url = reverse("guard:approvals", kwargs={"slug": workspace.slug})
-    deliveries = Delivery.objects.filter(post__workspace=workspace).select_related("post", "account")
+    deliveries = scope.within(membership, Delivery.objects.filter(post__workspace=workspace))
+    deliveries = deliveries.select_related("post", "account")
     needing = deliveries.filter(state__in=[State.FAILED, State.UNCONFIRMED, State.HELD]).order_by("-updated_at")
     attention = list(needing[: ATTENTION_POSTS + 1])
     today.attention, today.attention_more = attention[:ATTENTION_POSTS], len(attention) > ATTENTION_POSTS

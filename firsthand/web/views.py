@@ -1,6 +1,7 @@
 from django.shortcuts import redirect, render
 
 from firsthand.inbox.escalations import waiting_for
+from firsthand.team import scope
 from firsthand.team.access import LAST_WORKSPACE_SESSION_KEY, workspace_view
 from firsthand.team.models import User
 from firsthand.team.permissions import ROLE_SUMMARIES, Capability, Role
@@ -35,21 +36,24 @@ def workspace_home(request, membership):
         "can_draft": membership.can(Capability.DRAFT),
         "owner_questions": list(waiting_for(request.user, workspace)[:5]),
         "today": today_for(membership),
-        **publishing_summary(workspace),
+        **publishing_summary(membership),
     }
     context["set_up"] = context["member_count"] > 1 and context["account_count"] and context["post_count"]
     return render(request, "web/workspace_home.html", context)
 
 
-def publishing_summary(workspace) -> dict:
+def publishing_summary(membership) -> dict:
+    """The home page's figures, over the accounts this member reaches."""
     from firsthand.networks.models import ConnectedAccount
     from firsthand.publishing.models import Delivery
     from firsthand.publishing.states import State
 
-    deliveries = Delivery.objects.filter(post__workspace=workspace)
+    workspace = membership.workspace
+    deliveries = scope.within(membership, Delivery.objects.filter(post__workspace=workspace))
+    accounts = scope.within(membership, ConnectedAccount.objects.connected().filter(workspace=workspace), "pk")
     return {
-        "account_count": ConnectedAccount.objects.connected().filter(workspace=workspace).count(),
-        "post_count": workspace.posts.count(),
+        "account_count": accounts.count(),
+        "post_count": scope.posts_within(membership, workspace.posts.all()).count(),
         "scheduled_count": deliveries.filter(state=State.SCHEDULED).count(),
         "published_count": deliveries.filter(state=State.PUBLISHED).count(),
     }
@@ -62,7 +66,9 @@ def insights(request, membership):
     from firsthand.publishing.models import Delivery
     from firsthand.publishing.states import State
 
-    published = Delivery.objects.filter(post__workspace=membership.workspace, state=State.PUBLISHED)
+    published = scope.within(
+        membership, Delivery.objects.filter(post__workspace=membership.workspace, state=State.PUBLISHED)
+    )
     # Who spoke for the brand: every published post, by its author, its approver and the account it went out on.
     voices = (
         published.values("post__author__name", "post__author__email", "account__handle", "post__approved_by__name")

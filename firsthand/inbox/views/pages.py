@@ -22,6 +22,7 @@ from firsthand.inbox.models import (
 )
 from firsthand.networks import registry
 from firsthand.networks.models import ConnectedAccount
+from firsthand.team import scope
 from firsthand.team.access import workspace_view
 from firsthand.team.models import Membership
 from firsthand.team.permissions import Capability
@@ -39,8 +40,9 @@ def labelled(conversations, label: str):
     return conversations.filter(labels__icontains=f'"{label}"')
 
 
-def filtered(workspace, params):
-    conversations = Conversation.objects.filter(workspace=workspace)
+def filtered(membership, params):
+    workspace = membership.workspace
+    conversations = operations.conversations_for(membership)
     status = params.get("status", "open")
     if status in Conversation.Status.values:
         conversations = conversations.filter(status=status)
@@ -80,21 +82,22 @@ PAGE = 30
 LATE_FIRST = 10  # at most this many overdue conversations pulled up above the first page
 
 
-def page_of(workspace, params, targets, now) -> tuple[list, int | None]:
+def page_of(membership, params, targets, now) -> tuple[list, int | None]:
     """One page of the list, and the next page's number when there is more.
 
     The first page starts with up to ten conversations already past their response target, whatever
     their label, the longest waiting first (an indexed query), so an overdue thank-you is not buried
     under thirty fresh questions; they may show again further down, in their place.
     """
+    workspace = membership.workspace
     page = int(params["page"]) if params.get("page", "").isdigit() and 0 < int(params["page"]) < 10_000 else 1
-    ids = list(filtered(workspace, params).values_list("pk", flat=True)[(page - 1) * PAGE : page * PAGE + 1])
+    ids = list(filtered(membership, params).values_list("pk", flat=True)[(page - 1) * PAGE : page * PAGE + 1])
     more = page + 1 if len(ids) > PAGE else None
     ids = ids[:PAGE]
     # Only the open list: a search is for finding, not for what is late, and done or hidden conversations
     # wait for nobody (looking among 700,000 done ones for a clock cost 20 ms).
     if page == 1 and not params.get("q") and params.get("status", "open") == "open":
-        longest = filtered(workspace, params).exclude(awaiting_since=None).order_by("awaiting_since")[:LATE_FIRST]
+        longest = filtered(membership, params).exclude(awaiting_since=None).order_by("awaiting_since")[:LATE_FIRST]
         late_ids = [c.pk for c in longest if overdue(c, targets, workspace.timezone, now)]
         ids = late_ids + [pk for pk in ids if pk not in late_ids]
     rows = shown(ids)
@@ -128,7 +131,7 @@ def excerpt(text: str, limit: int = 140) -> str:
 def inbox(request, membership):
     workspace = membership.workspace
     targets, now = ResponseTargets.for_workspace(workspace), timezone.now()
-    conversations, next_page = page_of(workspace, request.GET, targets, now)
+    conversations, next_page = page_of(membership, request.GET, targets, now)
     more_query, first_query = request.GET.copy(), request.GET.copy()
     more_query["page"] = next_page or ""
     first_query.pop("page", None)
@@ -148,15 +151,33 @@ def inbox(request, membership):
         "targets": targets,
         "labels": LABELS,
         "known_tags": together.workspace_tags(workspace),
-        "saved_views": SavedView.objects.filter(workspace=workspace),
+        "saved_views": views_for(membership),
         "current_query": request.GET.urlencode(),
-        "accounts": ConnectedAccount.objects.connected().filter(workspace=workspace),
-        "sandbox_accounts": ConnectedAccount.objects.connected().filter(workspace=workspace, network="sandbox"),
+        "accounts": reachable_accounts(membership),
+        "sandbox_accounts": reachable_accounts(membership).filter(network="sandbox"),
         "can_simulate": membership.can(Capability.REPLY),
         "can_approve": membership.can(Capability.APPROVE),
         "relabel_backlog": relabel_backlog(workspace),
     }
     return render(request, "inbox/inbox.html", context)
+
+
+def reachable_accounts(membership):
+    return scope.within(membership, ConnectedAccount.objects.connected().filter(workspace=membership.workspace), "pk")
+
+
+def views_for(membership) -> list:
+    """The workspace's saved views, less those about one account outside this member's access."""
+    from urllib.parse import parse_qs
+
+    saved = list(SavedView.objects.filter(workspace=membership.workspace))
+    if not scope.is_limited(membership):
+        return saved
+    return [
+        view
+        for view in saved
+        if all(scope.may_use(membership, an_id(value)) for value in parse_qs(view.query).get("account", []))
+    ]
 
 
 def relabel_backlog(workspace) -> str:
@@ -194,9 +215,10 @@ def timeline(talk) -> list[tuple[str, object]]:
 def conversation(request, membership, conversation_id):
     workspace = membership.workspace
     talk = get_object_or_404(
-        Conversation.objects.select_related("person", "account", "post__post", "assignee", "workspace"),
+        operations.conversations_for(membership).select_related(
+            "person", "account", "post__post", "assignee", "workspace"
+        ),
         pk=conversation_id,
-        workspace=workspace,
     )
     error, draft, collision, status, paused_ask = "", "", [], 200, ""
     marks = together.seen_marks(talk)
@@ -234,7 +256,7 @@ def conversation(request, membership, conversation_id):
             else:
                 messages.success(request, "Answered.")
             return redirect("inbox:conversation", slug=workspace.slug, conversation_id=talk.pk)
-    history = Conversation.objects.filter(workspace=workspace, person=talk.person).exclude(pk=talk.pk).count()
+    history = operations.conversations_for(membership).filter(person=talk.person).exclude(pk=talk.pk).count()
     context = {
         "active": "inbox",
         "talk": talk,
@@ -242,7 +264,11 @@ def conversation(request, membership, conversation_id):
         "error": error,
         "draft": draft,
         "history": history,
-        "team": Membership.objects.filter(workspace=workspace).select_related("user"),
+        "team": [
+            member
+            for member in Membership.objects.filter(workspace=workspace).select_related("user")
+            if scope.may_use(member, talk.account_id)
+        ],
         "pending_answers": talk.pending_answers.exclude(state=PendingAnswer.State.SENT).select_related(
             "author", "decided_by"
         ),
@@ -267,7 +293,7 @@ def conversation(request, membership, conversation_id):
 @require_POST
 @workspace_view(Capability.REPLY)
 def change(request, membership, conversation_id, what):
-    talk = get_object_or_404(Conversation, pk=conversation_id, workspace=membership.workspace)
+    talk = get_object_or_404(operations.conversations_for(membership), pk=conversation_id)
     if what in ("done", "open"):
         operations.set_status(membership, talk, what)
         messages.success(request, "Marked done." if what == "done" else "Opened again.")
@@ -281,8 +307,11 @@ def change(request, membership, conversation_id, what):
         member = Membership.objects.filter(
             workspace=membership.workspace, pk=an_id(request.POST.get("member")) or 0
         ).first()
-        Conversation.objects.filter(pk=talk.pk).update(assignee=member.user if member else None)
-        messages.success(request, f"Assigned to {member.user}." if member else "Unassigned.")
+        try:
+            operations.assign(membership, talk, member)
+            messages.success(request, f"Assigned to {member.user}." if member else "Unassigned.")
+        except operations.ReplyError as problem:
+            messages.error(request, str(problem))
     return redirect("inbox:conversation", slug=membership.workspace.slug, conversation_id=talk.pk)
 
 
@@ -293,10 +322,7 @@ def simulate(request, membership):
     from firsthand.networks.sandbox.models import SandboxAccount, SandboxEvent
 
     account = get_object_or_404(
-        ConnectedAccount.objects.connected(),
-        pk=an_id(request.POST.get("account")) or 0,
-        workspace=membership.workspace,
-        network="sandbox",
+        reachable_accounts(membership), pk=an_id(request.POST.get("account")) or 0, network="sandbox"
     )
     text = request.POST.get("text", "").strip()[:2000]
     handle = (request.POST.get("handle", "").strip().lstrip("@") or "a-customer")[:100]
@@ -320,7 +346,7 @@ def simulate(request, membership):
 def escalate(request, membership, conversation_id):
     from firsthand.inbox import escalations
 
-    talk = get_object_or_404(Conversation, pk=conversation_id, workspace=membership.workspace)
+    talk = get_object_or_404(operations.conversations_for(membership), pk=conversation_id)
     try:
         escalations.escalate(membership, talk, request.POST.get("question", ""))
         messages.success(request, "Asked the owner. The customer's clock keeps running until they get an answer.")
@@ -336,7 +362,10 @@ def answer_escalation(request, membership, conversation_id, escalation_id):
     from firsthand.inbox.models import Escalation
 
     asked = get_object_or_404(
-        Escalation, pk=escalation_id, conversation_id=conversation_id, conversation__workspace=membership.workspace
+        scope.within(membership, Escalation.objects.all(), "conversation__account"),
+        pk=escalation_id,
+        conversation_id=conversation_id,
+        conversation__workspace=membership.workspace,
     )
     try:
         escalations.answer(membership, asked, request.POST.get("answer", ""))
@@ -350,8 +379,12 @@ def answer_escalation(request, membership, conversation_id, escalation_id):
 @workspace_view(Capability.APPROVE)
 def decide_answer(request, membership, answer_id, decision):
     pending = get_object_or_404(
-        PendingAnswer.objects.select_related(
-            "conversation__account", "conversation__workspace", "conversation__person"
+        scope.within(
+            membership,
+            PendingAnswer.objects.select_related(
+                "conversation__account", "conversation__workspace", "conversation__person"
+            ),
+            "conversation__account",
         ),
         pk=answer_id,
         conversation__workspace=membership.workspace,

@@ -1,10 +1,13 @@
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from firsthand.inbox import together
-from firsthand.inbox.models import Conversation, SavedReply
+from firsthand.inbox.models import SavedReply
+from firsthand.inbox.operations import conversations_for
+from firsthand.team import scope
 from firsthand.team.access import workspace_view
 from firsthand.team.permissions import Capability
 from firsthand.web.params import an_id
@@ -14,7 +17,7 @@ from firsthand.web.params import an_id
 @workspace_view(Capability.VIEW)
 def presence(request, membership, conversation_id):
     """Called by the open page every few seconds: report in, and hear who else is on this conversation."""
-    talk = get_object_or_404(Conversation, pk=conversation_id, workspace=membership.workspace)
+    talk = get_object_or_404(conversations_for(membership), pk=conversation_id)
     writing = bool(request.POST.get("text", "").strip()) and membership.can(Capability.REPLY)
     together.here(talk, request.user, writing=writing)
     return render(request, "inbox/_presence.html", {"others": together.others_here(talk, request.user)})
@@ -23,9 +26,7 @@ def presence(request, membership, conversation_id):
 @require_POST
 @workspace_view(Capability.REPLY)
 def note(request, membership, conversation_id):
-    talk = get_object_or_404(
-        Conversation.objects.select_related("workspace", "person"), pk=conversation_id, workspace=membership.workspace
-    )
+    talk = get_object_or_404(conversations_for(membership).select_related("workspace", "person"), pk=conversation_id)
     try:
         together.add_note(membership, talk, request.POST.get("note", ""))
         messages.success(request, "Note added for the team.")
@@ -67,7 +68,7 @@ def back(request, membership):
 @require_POST
 @workspace_view(Capability.REPLY)
 def tag(request, membership, conversation_id, action):
-    talk = get_object_or_404(Conversation, pk=conversation_id, workspace=membership.workspace)
+    talk = get_object_or_404(conversations_for(membership), pk=conversation_id)
     try:
         if action == "add":
             together.add_tag(membership, talk, request.POST.get("tag", ""))
@@ -87,8 +88,11 @@ def person(request, membership, person_id):
 
     someone = get_object_or_404(Person, pk=person_id, workspace=membership.workspace)
     latest = Interaction.objects.filter(conversation=OuterRef("pk")).order_by("-created_at", "-pk")
+    reachable = scope.within(membership, someone.conversations.all())
+    if scope.is_limited(membership) and not reachable.exists():
+        raise Http404("No such person.")  # they wrote only to accounts outside this member's access
     conversations = (
-        someone.conversations.select_related("account", "post")
+        reachable.select_related("account", "post")
         .prefetch_related("tags")
         .annotate(last_text=Subquery(latest.values("text")[:1]), note_count=Count("notes", distinct=True))
         .order_by("-last_inbound_at")
@@ -159,7 +163,13 @@ def item_in(membership, conversation_id, item_id):
     from firsthand.inbox.models import Interaction
 
     return get_object_or_404(
-        Interaction.objects.select_related("conversation__account", "conversation__workspace", "conversation__person"),
+        scope.within(
+            membership,
+            Interaction.objects.select_related(
+                "conversation__account", "conversation__workspace", "conversation__person"
+            ),
+            "conversation__account",
+        ),
         pk=item_id,
         conversation_id=conversation_id,
         conversation__workspace=membership.workspace,

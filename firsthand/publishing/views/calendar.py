@@ -7,6 +7,7 @@ from firsthand.networks.models import ConnectedAccount
 from firsthand.publishing.clock import in_range
 from firsthand.publishing.models import Delivery
 from firsthand.publishing.states import State
+from firsthand.team import scope
 from firsthand.team.access import workspace_view
 from firsthand.team.permissions import Capability
 from firsthand.web.params import an_id
@@ -26,10 +27,12 @@ def local_bounds(first: date, days: int, zone: ZoneInfo):
     return start, end
 
 
-def deliveries_between(workspace, start, end, account_id=None):
-    """Deliveries whose moment (published, else due) falls in [start, end)."""
+def deliveries_between(membership, start, end, account_id=None):
+    """Deliveries whose moment (published, else due) falls in [start, end), on the accounts the member reaches.
+
+    A post to several accounts shows once per account, so a limited member sees their accounts' copies only."""
     deliveries = (
-        Delivery.objects.filter(post__workspace=workspace)
+        scope.within(membership, Delivery.objects.filter(post__workspace=membership.workspace))
         .exclude(state=State.DRAFT)
         .select_related("post", "account", "post__author")
         .prefetch_related("post__attachments")
@@ -69,7 +72,7 @@ def calendar(request, membership):
 
     start, end = local_bounds(grid_start, days, zone)
     by_day: dict[date, list] = {grid_start + timedelta(days=n): [] for n in range(days)}
-    for delivery in deliveries_between(workspace, start, end, account_id):
+    for delivery in deliveries_between(membership, start, end, account_id):
         by_day.setdefault(delivery.due_at.astimezone(zone).date(), []).append(delivery)
 
     context = {
@@ -82,28 +85,36 @@ def calendar(request, membership):
         "previous": previous.isoformat(),
         "following": following.isoformat(),
         "zone": zone,
-        "accounts": ConnectedAccount.objects.connected().filter(workspace=workspace),
+        "accounts": reachable_accounts(membership),
         "account_id": account_id,
-        "drafts": drafts(workspace),
-        "attention": needs_attention(workspace),
+        "drafts": drafts(membership),
+        "attention": needs_attention(membership),
         "can_draft": membership.can(Capability.DRAFT),
         "can_publish": membership.can(Capability.PUBLISH),
     }
     return render(request, "publishing/calendar.html", context)
 
 
-def drafts(workspace):
+def reachable_accounts(membership):
+    return scope.within(membership, ConnectedAccount.objects.connected().filter(workspace=membership.workspace), "pk")
+
+
+def drafts(membership):
     return (
-        Delivery.objects.filter(post__workspace=workspace, state=State.DRAFT)
+        scope.within(membership, Delivery.objects.filter(post__workspace=membership.workspace, state=State.DRAFT))
         .select_related("post", "account")
         .order_by("-post__updated_at")[:20]
     )
 
 
-def needs_attention(workspace):
+def needs_attention(membership):
     return (
-        Delivery.objects.filter(
-            post__workspace=workspace, state__in=[State.FAILED, State.UNCONFIRMED, State.RETRYING, State.HELD]
+        scope.within(
+            membership,
+            Delivery.objects.filter(
+                post__workspace=membership.workspace,
+                state__in=[State.FAILED, State.UNCONFIRMED, State.RETRYING, State.HELD],
+            ),
         )
         .select_related("post", "account")
         .order_by("-updated_at")[:20]
@@ -113,7 +124,8 @@ def needs_attention(workspace):
 def list_context(membership, account_id, today):
     """One account (or all) as lists: what is coming, what went out, what went wrong."""
     workspace = membership.workspace
-    deliveries = Delivery.objects.filter(post__workspace=workspace).select_related("post", "account")
+    deliveries = scope.within(membership, Delivery.objects.filter(post__workspace=workspace))
+    deliveries = deliveries.select_related("post", "account")
     if account_id:
         deliveries = deliveries.filter(account_id=account_id)
     return {
@@ -121,7 +133,7 @@ def list_context(membership, account_id, today):
         "view": "list",
         "title": "Queue",
         "today": today,
-        "accounts": ConnectedAccount.objects.connected().filter(workspace=workspace),
+        "accounts": reachable_accounts(membership),
         "account_id": account_id,
         "upcoming": deliveries.filter(state__in=[State.SCHEDULED, State.RETRYING]).order_by("due_at")[:200],
         "attention": deliveries.filter(state__in=[State.FAILED, State.UNCONFIRMED, State.HELD]).order_by("-updated_at")[

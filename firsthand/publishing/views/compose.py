@@ -13,15 +13,18 @@ from firsthand.publishing.forms import ComposeForm
 from firsthand.publishing.links import tag_links, utm_params
 from firsthand.publishing.models import LinkSettings, MediaFile, Post
 from firsthand.publishing.states import EDITABLE_STATES, State
+from firsthand.team import scope
 from firsthand.team.access import workspace_view
 from firsthand.team.permissions import Capability
 from firsthand.web.params import an_id, ids
 
 
-def workspace_accounts(workspace):
-    """The accounts a post can go to: not those whose network's API only answers (YouTube)."""
+def workspace_accounts(membership):
+    """The accounts this member's post can go to: not those whose network's API only answers (YouTube),
+    nor those outside the member's access."""
     answer_only = [name for name, limits in LIMITS.items() if not limits.publishes]
-    found = ConnectedAccount.objects.connected().filter(workspace=workspace).exclude(network__in=answer_only)
+    found = ConnectedAccount.objects.connected().filter(workspace=membership.workspace)
+    found = scope.within(membership, found.exclude(network__in=answer_only), "pk")
     return found.order_by("network", "handle")
 
 
@@ -43,12 +46,12 @@ def initial_for(post: Post | None):
     return initial
 
 
-def autosaved_draft(request, workspace):
+def autosaved_draft(request, membership):
     """The draft an autosave already created for this composer, if the form says so."""
     post_id = an_id(request.POST.get("post_id", ""))
     if post_id is None:
         return None
-    post = Post.objects.filter(pk=post_id, workspace=workspace).first()
+    post = scope.posts_within(membership, Post.objects.filter(pk=post_id, workspace=membership.workspace)).first()
     if post is None or post.deliveries.exclude(state=State.DRAFT).exists():
         return None
     return post
@@ -57,13 +60,18 @@ def autosaved_draft(request, workspace):
 @workspace_view(Capability.DRAFT)
 def compose(request, membership, post_id=None):
     workspace = membership.workspace
-    post = autosaved_draft(request, workspace) if request.method == "POST" and post_id is None else None
+    post = autosaved_draft(request, membership) if request.method == "POST" and post_id is None else None
     if post_id is not None:
-        post = get_object_or_404(Post, pk=post_id, workspace=workspace)
+        post = get_object_or_404(scope.posts_within(membership, Post.objects.all()), pk=post_id, workspace=workspace)
         if post.deliveries.exclude(state__in=EDITABLE_STATES).exists():
             messages.info(request, "This post has gone out (or is going out), so it can no longer be edited.")
             return redirect("publishing:post", slug=workspace.slug, post_id=post.pk)
-    accounts = workspace_accounts(workspace)
+        try:
+            scope.require_post(membership, post)
+        except scope.OutOfReach as refusal:
+            messages.error(request, str(refusal))
+            return redirect("publishing:post", slug=workspace.slug, post_id=post.pk)
+    accounts = workspace_accounts(membership)
     form = ComposeForm(request.POST or None, accounts=accounts, workspace=workspace, initial=initial_for(post))
     if request.method == "POST" and form.is_valid():
         saved = save_from_form(request, membership, form, post)
@@ -143,7 +151,7 @@ def save_from_form(request, membership, form, post):
         # Asked before anything is scheduled, so the undo countdown starts only after the yes.
         form.ask_first = question.findings
         return None
-    except operations.PublishingError as error:
+    except (operations.PublishingError, scope.OutOfReach) as error:
         form.add_error("at" if isinstance(error, operations.TimeHasPassed) else None, str(error))
         return None
 
@@ -198,7 +206,7 @@ def choices_shown(form):
 @workspace_view(Capability.DRAFT)
 def check(request, membership):
     """htmx: the live counts and previews while the author types."""
-    accounts = workspace_accounts(membership.workspace)
+    accounts = workspace_accounts(membership)
     checks = checks_from(request.POST, accounts, workspace=membership.workspace, author=request.user)
     return render(request, "publishing/_checks.html", {"checks": checks})
 
@@ -208,10 +216,10 @@ def check(request, membership):
 def autosave(request, membership):
     """htmx: keep what is being written as a draft, so a closed tab or a dead battery loses nothing."""
     workspace = membership.workspace
-    accounts = workspace_accounts(workspace)
+    accounts = workspace_accounts(membership)
     chosen = [a for a in accounts if str(a.pk) in request.POST.getlist("accounts")]
     text = request.POST.get("text", "")
-    post = autosaved_draft(request, workspace)
+    post = autosaved_draft(request, membership)
     if not chosen or not text.strip():
         return render(request, "publishing/_autosave.html", {"post": post, "status": ""})
     try:
@@ -227,6 +235,6 @@ def autosave(request, membership):
             audience=request.POST.get("audience", "public"),
             post=post,
         )
-    except operations.PublishingError as error:
+    except (operations.PublishingError, scope.OutOfReach) as error:
         return render(request, "publishing/_autosave.html", {"post": post, "status": str(error)})
     return render(request, "publishing/_autosave.html", {"post": post, "status": "saved"})

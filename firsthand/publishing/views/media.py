@@ -3,7 +3,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
 from firsthand.publishing import media
-from firsthand.publishing.models import MediaFile
+from firsthand.publishing.models import MediaFile, Post
+from firsthand.team import scope
 from firsthand.team.access import workspace_view
 from firsthand.team.permissions import Capability
 
@@ -26,6 +27,11 @@ def upload(request, membership):
 @workspace_view(Capability.VIEW)
 def serve(request, membership, media_id):
     item = get_object_or_404(MediaFile, pk=media_id, workspace=membership.workspace)
+    if scope.is_limited(membership) and item.uploaded_by_id != request.user.pk:
+        # Someone else's image: shown only when a post within this member's accounts uses it.
+        used_in = Post.objects.filter(attachments__media=item)
+        if not scope.posts_within(membership, used_in).exists():
+            raise Http404("No such image.")
     try:
         handle = item.file.open("rb")
     except FileNotFoundError:

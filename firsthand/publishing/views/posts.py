@@ -16,6 +16,7 @@ from firsthand.publishing import importer, operations
 from firsthand.publishing.clock import TimeProblem, requested_moment
 from firsthand.publishing.models import Delivery, Post
 from firsthand.publishing.states import DELETABLE_STATES, EDITABLE_STATES, InvalidMove, State
+from firsthand.team import scope
 from firsthand.team.access import workspace_view
 from firsthand.team.permissions import Capability
 
@@ -23,19 +24,26 @@ from firsthand.team.permissions import Capability
 @workspace_view(Capability.VIEW)
 def post_detail(request, membership, post_id):
     post = get_object_or_404(
-        Post.objects.select_related("author", "approved_by"), pk=post_id, workspace=membership.workspace
+        scope.posts_within(membership, Post.objects.select_related("author", "approved_by")),
+        pk=post_id,
+        workspace=membership.workspace,
     )
-    deliveries = list(post.deliveries.select_related("account").order_by("account__handle"))
+    # A limited member sees only their accounts' copies, and changes the post only when all are theirs.
+    deliveries = list(scope.within(membership, post.deliveries.select_related("account").order_by("account__handle")))
+    elsewhere = post.deliveries.count() - len(deliveries)
     context = {
+        "elsewhere": elsewhere,
         "active": "calendar",
         "post": post,
         "deliveries": deliveries,
         "attachments": post.attachments.order_by("position"),
         "can_publish": membership.can(Capability.PUBLISH),
-        "can_edit": membership.can(Capability.DRAFT) and all(d.state in EDITABLE_STATES for d in deliveries),
+        "can_edit": membership.can(Capability.DRAFT)
+        and not elsewhere
+        and all(d.state in EDITABLE_STATES for d in deliveries),
         "can_unschedule": any(d.state in (State.SCHEDULED, State.RETRYING, State.HELD) for d in deliveries),
         "is_held": any(d.state == State.HELD for d in deliveries),
-        "can_delete": bool(deliveries) and all(d.state in DELETABLE_STATES for d in deliveries),
+        "can_delete": bool(deliveries) and not elsewhere and all(d.state in DELETABLE_STATES for d in deliveries),
         # Held posts kept held when publishing resumed are no longer "held because publishing is paused".
         "paused": bool(active_pauses(membership.workspace)),
         "can_reschedule": any(d.state == State.SCHEDULED for d in deliveries),
@@ -55,7 +63,9 @@ def post_detail(request, membership, post_id):
     from firsthand.inbox.models import Conversation
 
     # What people said back: replies and comments to this post, from the inbox.
-    context["conversations"] = Conversation.objects.filter(post__post=post).select_related("person", "account")
+    context["conversations"] = scope.within(
+        membership, Conversation.objects.filter(post__post=post).select_related("person", "account")
+    )
     template = "publishing/_deliveries.html" if request.htmx else "publishing/post.html"
     return render(request, template, context)
 
@@ -63,7 +73,9 @@ def post_detail(request, membership, post_id):
 @require_POST
 @workspace_view(Capability.PUBLISH)
 def post_action(request, membership, post_id, action):
-    post = get_object_or_404(Post, pk=post_id, workspace=membership.workspace)
+    post = get_object_or_404(
+        scope.posts_within(membership, Post.objects.all()), pk=post_id, workspace=membership.workspace
+    )
     try:
         if action == "unschedule":
             operations.unschedule(membership, post)
@@ -89,7 +101,7 @@ def post_action(request, membership, post_id, action):
                 return HttpResponse(status=204)
         else:
             raise Http404("No such action.")
-    except (operations.PublishingError, TimeProblem) as error:
+    except (operations.PublishingError, TimeProblem, scope.OutOfReach) as error:
         if request.headers.get("X-Requested-With") == "fetch":
             return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
         messages.error(request, str(error))
@@ -103,7 +115,9 @@ SENT_FOR_APPROVAL = "Sent to an owner or manager for approval. It goes out once 
 @workspace_view(Capability.PUBLISH)
 def delivery_action(request, membership, delivery_id, action):
     delivery = get_object_or_404(
-        Delivery.objects.select_related("post", "account"), pk=delivery_id, post__workspace=membership.workspace
+        scope.within(membership, Delivery.objects.select_related("post", "account")),
+        pk=delivery_id,
+        post__workspace=membership.workspace,
     )
     try:
         if action == "retry":
@@ -138,7 +152,7 @@ def delivery_action(request, membership, delivery_id, action):
             )
         else:
             raise Http404("No such action.")
-    except (operations.PublishingError, InvalidMove, CrisisError) as error:
+    except (operations.PublishingError, InvalidMove, CrisisError, scope.OutOfReach) as error:
         messages.error(request, str(error))
     return redirect("publishing:post", slug=membership.workspace.slug, post_id=delivery.post_id)
 
@@ -146,7 +160,14 @@ def delivery_action(request, membership, delivery_id, action):
 @require_POST
 @workspace_view(Capability.DRAFT)
 def delete_draft(request, membership, post_id):
-    post = get_object_or_404(Post, pk=post_id, workspace=membership.workspace)
+    post = get_object_or_404(
+        scope.posts_within(membership, Post.objects.all()), pk=post_id, workspace=membership.workspace
+    )
+    try:
+        scope.require_post(membership, post)
+    except scope.OutOfReach as refusal:
+        messages.error(request, str(refusal))
+        return redirect("publishing:post", slug=membership.workspace.slug, post_id=post.pk)
     if post.deliveries.exclude(state__in=DELETABLE_STATES).exists():
         messages.error(request, "Only drafts and held posts can be deleted here. Move the post back to drafts first.")
         return redirect("publishing:post", slug=membership.workspace.slug, post_id=post.pk)

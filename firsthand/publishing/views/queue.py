@@ -7,6 +7,7 @@ from firsthand.audit.log import record
 from firsthand.networks.models import ConnectedAccount
 from firsthand.publishing import queue
 from firsthand.publishing.models import QueueSlot
+from firsthand.team import scope
 from firsthand.team.access import workspace_view
 from firsthand.team.permissions import Capability
 
@@ -20,7 +21,9 @@ def describe(slots) -> str:
 
 @workspace_view(Capability.VIEW)
 def queue_times(request, membership):
-    accounts = ConnectedAccount.objects.connected().filter(workspace=membership.workspace)
+    accounts = scope.within(
+        membership, ConnectedAccount.objects.connected().filter(workspace=membership.workspace), "pk"
+    )
     rows = []
     for account in accounts:
         slots = list(QueueSlot.objects.filter(account=account))

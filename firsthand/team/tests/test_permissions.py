@@ -146,3 +146,17 @@ def test_navigation_shows_only_what_the_role_can_open(team, client_for, persona)
     compose_url = reverse("publishing:compose", kwargs={"slug": team.workspace.slug})
     assert (team_url in html) == ("manage_team" in EXPECTED[persona])
     assert (compose_url in html) == ("draft" in EXPECTED[persona])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name,capability", PAGES)
+def test_a_staff_member_limited_to_some_accounts_keeps_the_staff_roles_pages(team, client_for, url_name, capability):
+    """A limit narrows which accounts, never which pages: the role decides those (see test_account_access.py)."""
+    from firsthand.networks.testing import connect_sandbox_account
+    from firsthand.team.operations import limit_accounts
+
+    bakery = connect_sandbox_account(team.workspace, "bakery", by=team.owner)
+    connect_sandbox_account(team.workspace, "owner-personal", by=team.owner)
+    limit_accounts(team.membership("owner"), team.membership("staff"), [bakery])
+    response = client_for(team.staff).get(reverse(url_name, kwargs={"slug": team.workspace.slug}))
+    assert response.status_code == expected_status("staff", capability)

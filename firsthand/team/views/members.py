@@ -7,9 +7,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from firsthand.team import operations, throttle, twofactor
+from firsthand.networks.models import ConnectedAccount
+from firsthand.team import operations, scope, throttle, twofactor
 from firsthand.team.access import workspace_view
-from firsthand.team.forms import InviteForm, RoleForm
+from firsthand.team.forms import AccountLimitForm, InviteForm, RoleForm
 from firsthand.team.models import Invite, Membership
 from firsthand.team.permissions import MATRIX, ROLE_CHOICES, ROLE_SUMMARIES, Capability, Role
 from firsthand.team.tasks import send_invite_email
@@ -26,7 +27,9 @@ def invites_with_links(request, workspace):
 
 def team_page(request, membership, invite_form=None, status=200):
     workspace = membership.workspace
-    members = list(workspace.memberships.select_related("user").order_by("user__name"))
+    members = list(
+        workspace.memberships.select_related("user").prefetch_related("limited_to_accounts").order_by("user__name")
+    )
     with_two_factor = twofactor.users_with_two_factor([member.user for member in members])
     for member in members:
         member.sign_in_locked = throttle.is_locked_somewhere(member.user.email)
@@ -38,6 +41,7 @@ def team_page(request, membership, invite_form=None, status=200):
         "invites": invites_with_links(request, workspace),
         "invite_form": invite_form or InviteForm(),
         "role_choices": ROLE_CHOICES,
+        "workspace_accounts": workspace_accounts(workspace),
         "email_configured": settings.EMAIL_CONFIGURED,
         "base_url": base_url_for(request),
         "matrix": [
@@ -48,6 +52,10 @@ def team_page(request, membership, invite_form=None, status=200):
         "two_factor_policy": workspace.get_two_factor_policy_display(),
     }
     return render(request, "team/team.html", context, status=status)
+
+
+def workspace_accounts(workspace):
+    return list(ConnectedAccount.objects.connected().filter(workspace=workspace).order_by("handle", "network"))
 
 
 @workspace_view(Capability.MANAGE_TEAM)
@@ -127,7 +135,13 @@ def change_role(request, membership, member_id):
         if gave_up_ownership:
             # You just gave up the right to see this page.
             return HttpResponseClientRedirect(workspace_home)
-        context = {"member": target, "role_choices": ROLE_CHOICES, "row_error": error, "row_saved": not error}
+        context = {
+            "member": target,
+            "role_choices": ROLE_CHOICES,
+            "workspace_accounts": workspace_accounts(membership.workspace),
+            "row_error": error,
+            "row_saved": not error,
+        }
         return render(request, "team/_member.html", context)
 
     if error:
@@ -171,3 +185,43 @@ def sign_out(request, membership, member_id):
     operations.sign_out_member(membership, target)
     messages.success(request, f"{target.user} is signed out on every device.")
     return redirect("team:team", slug=membership.workspace.slug)
+
+
+@require_POST
+@workspace_view(Capability.MANAGE_TEAM)
+def limit_accounts(request, membership, member_id):
+    """Set which accounts a staff member or viewer may use. From htmx only that member's row comes back."""
+    target = member_or_404(membership, member_id)
+    form = AccountLimitForm(request.POST, workspace=membership.workspace)
+    error = ""
+    if not form.is_valid():
+        error = " ".join(message for messages_ in form.errors.values() for message in messages_)
+    else:
+        try:
+            operations.limit_accounts(membership, target, form.chosen())
+        except operations.TeamError as refusal:
+            error = str(refusal)
+    target = Membership.objects.select_related("user").prefetch_related("limited_to_accounts").get(pk=target.pk)
+    saved = "" if error else account_summary(target)
+    if request.htmx:
+        context = {
+            "member": target,
+            "role_choices": ROLE_CHOICES,
+            "workspace_accounts": workspace_accounts(membership.workspace),
+            "row_error": error,
+            "accounts_saved": saved,
+        }
+        # 200 even for a refusal: htmx swaps only successful answers, and the row carries the reason.
+        return render(request, "team/_member.html", context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, f"{target.user} now works on {saved}.")
+    return redirect(reverse("team:team", kwargs={"slug": membership.workspace.slug}) + f"#member-{target.pk}")
+
+
+def account_summary(member) -> str:
+    handles = [account.handle for account in member.limited_to_accounts.all()]
+    if member.all_accounts or not handles or not scope.can_be_limited(member):
+        return "every account"
+    return ", ".join(sorted(handles))
