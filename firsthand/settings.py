@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "firsthand.notices",
     "firsthand.guard",
     "firsthand.inbox",
+    "firsthand.insights",
 ]
 
 MIDDLEWARE = [

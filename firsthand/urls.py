@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("firsthand.notices.urls")),
     path("", include("firsthand.guard.urls")),
     path("", include("firsthand.inbox.urls")),
+    path("", include("firsthand.insights.urls")),
     path("", include("firsthand.web.urls")),
 ]
 

@@ -20,7 +20,7 @@ PLACES = [
     Place("compose", "Compose", "publishing:compose", Capability.DRAFT, "compose", True),
     Place("calendar", "Calendar", "publishing:calendar", Capability.VIEW, "calendar", True),
     Place("approvals", "Approvals", "guard:approvals", Capability.APPROVE, "check", False),
-    Place("insights", "Insights", "web:insights", Capability.VIEW, "insights", False),
+    Place("insights", "Insights", "insights:overview", Capability.VIEW, "insights", False),
     Place("accounts", "Accounts", "networks:accounts", Capability.VIEW, "accounts", False),
     Place("team", "Team", "team:team", Capability.MANAGE_TEAM, "team", False),
     Place("settings", "Settings", "team:settings", Capability.SETTINGS, "settings", False),

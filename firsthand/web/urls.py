@@ -7,5 +7,4 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("w/<slug:slug>/", views.workspace_home, name="workspace_home"),
-    path("w/<slug:slug>/insights/", views.insights, name="insights"),
 ]

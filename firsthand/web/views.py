@@ -59,25 +59,6 @@ def publishing_summary(membership) -> dict:
     }
 
 
-@workspace_view(Capability.VIEW)
-def insights(request, membership):
-    from django.db.models import Count
-
-    from firsthand.publishing.models import Delivery
-    from firsthand.publishing.states import State
-
-    published = scope.within(
-        membership, Delivery.objects.filter(post__workspace=membership.workspace, state=State.PUBLISHED)
-    )
-    # Who spoke for the brand: every published post, by its author, its approver and the account it went out on.
-    voices = (
-        published.values("post__author__name", "post__author__email", "account__handle", "post__approved_by__name")
-        .annotate(posts=Count("pk"))
-        .order_by("-posts", "post__author__name")
-    )
-    return render(request, "web/insights.html", {"active": "insights", "voices": voices, "total": published.count()})
-
-
 def permission_denied(request, exception):
     reason = str(exception) or "Your role doesn't allow this."
     return render(request, "web/403.html", {"reason": reason}, status=403)

@@ -151,7 +151,8 @@ def test_insights_show_who_spoke_for_the_brand(team, brand, client_for):
     approvals.approve(team.membership("owner"), post)
     post.deliveries.update(due_at=timezone.now() - timedelta(seconds=1))
     engine.run_once("w1")
-    html = client_for(team.viewer).get(reverse("web:insights", kwargs={"slug": team.workspace.slug})).content.decode()
+    page = client_for(team.viewer).get(reverse("insights:overview", kwargs={"slug": team.workspace.slug}))
+    html = page.content.decode()
     assert "Who spoke for the brand" in html and "Staff Person" in html and "Owner Person" in html
 
 

@@ -43,7 +43,7 @@ PAGES = [
     ("web:workspace_home", Capability.VIEW),
     ("inbox:inbox", Capability.VIEW),
     ("publishing:calendar", Capability.VIEW),
-    ("web:insights", Capability.VIEW),
+    ("insights:overview", Capability.VIEW),
     ("publishing:compose", Capability.DRAFT),
     ("networks:accounts", Capability.VIEW),
     ("team:team", Capability.MANAGE_TEAM),
