@@ -186,4 +186,12 @@
       if (!menu.contains(event.target)) menu.removeAttribute("open");
     });
   });
+
+  // The installable app's service worker (the offline page; see web/installable.py). Only over HTTPS or
+  // on this machine, as browsers allow.
+  if ("serviceWorker" in navigator && window.isSecureContext) {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function (error) {
+      console.warn("firsthand: the offline page is not available here:", error);
+    });
+  }
 })();

@@ -1,0 +1,108 @@
+"""The installable app: a web app manifest, a service worker of our own, and the page shown offline.
+
+A phone that adds firsthand to its home screen opens it like an app, straight to the inbox of the last
+workspace used. The service worker keeps only public, unchanging things (the offline page, the style
+sheet, the icons): a signed-in page may hold customers' messages, and a shared or stolen phone must not
+show yesterday's inbox from a cache. So with no network a page shows the offline page instead.
+"""
+
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control
+
+from firsthand.team.access import LAST_WORKSPACE_SESSION_KEY
+
+THEME = "#0f766e"
+
+
+@cache_control(max_age=3600)
+def manifest(request):
+    icons = [
+        {"src": static(f"web/icon-{size}.png"), "sizes": f"{size}x{size}", "type": "image/png", "purpose": "any"}
+        for size in (192, 512)
+    ] + [
+        {
+            "src": static(f"web/icon-maskable-{size}.png"),
+            "sizes": f"{size}x{size}",
+            "type": "image/png",
+            "purpose": "maskable",
+        }
+        for size in (192, 512)
+    ]
+    body = {
+        "name": "firsthand",
+        "short_name": "firsthand",
+        "description": "Your business's social media, first-hand: publishing, one inbox, and the team.",
+        "id": "/app/",
+        "start_url": "/app/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#f4f5f4",
+        "theme_color": THEME,
+        "icons": icons,
+    }
+    return JsonResponse(body, content_type="application/manifest+json")
+
+
+def app_start(request):
+    """Where the installed app opens: the inbox of the workspace last used (or the way to one)."""
+    if not request.user.is_authenticated:
+        return redirect("team:login")
+    last = request.session.get(LAST_WORKSPACE_SESSION_KEY)
+    memberships = request.user.memberships.select_related("workspace")
+    if last and memberships.filter(workspace__slug=last).exists():
+        return redirect("inbox:inbox", slug=last)
+    if len(memberships) == 1:
+        return redirect("inbox:inbox", slug=memberships[0].workspace.slug)
+    return redirect("web:home")
+
+
+# The cache's name carries a version: a new worker drops the old one when it takes over.
+CACHE = "firsthand-shell-v1"
+
+SERVICE_WORKER = """// firsthand's service worker: the offline page and the unchanging files, nothing signed in.
+const CACHE = "%(cache)s";
+const OFFLINE = "/offline/";
+const KEEP = [OFFLINE, %(keep)s];
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(KEEP)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((names) => Promise.all(names.filter((name) => name !== CACHE).map((name) => caches.delete(name))))
+      .then(() => self.clients.claim())
+  );
+});
+
+// Pages always come from the server; when it cannot be reached, the offline page says so.
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  if (request.mode === "navigate") {
+    event.respondWith(fetch(request).catch(() => caches.match(OFFLINE)));
+    return;
+  }
+  if (KEEP.includes(new URL(request.url).pathname)) {
+    event.respondWith(caches.match(request).then((kept) => kept || fetch(request)));
+  }
+});
+"""
+
+
+def service_worker(request):
+    keep = ", ".join(
+        f'"{static(name)}"' for name in ("web/app.css", "web/favicon.svg", "web/icon-192.png", "web/icon-512.png")
+    )
+    response = HttpResponse(SERVICE_WORKER % {"cache": CACHE, "keep": keep}, content_type="text/javascript")
+    # Served from the root so it may look after every page; browsers check it for updates at least daily.
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def offline(request):
+    return render(request, "web/offline.html")
