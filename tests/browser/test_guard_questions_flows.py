@@ -34,7 +34,7 @@ def test_a_held_post_offers_edit_drafts_and_delete_and_the_owner_is_asked_publis
     page.get_by_label("Post", exact=True).fill("Our weekend special")
     page.get_by_label("Schedule", exact=True).check()
     page.get_by_label("Day", exact=True).fill(due.strftime("%Y-%m-%d"))
-    page.get_by_label("At", exact=True).fill(due.strftime("%H:%M:%S"))
+    page.get_by_label("Time", exact=True).fill(due.strftime("%H:%M:%S"))
     page.get_by_role("button", name="Save post").click()
     expect(page.locator(".delivery .state-held")).to_be_visible(timeout=20_000)
     page.reload()

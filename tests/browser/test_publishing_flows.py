@@ -43,7 +43,7 @@ def test_compose_with_a_variant_schedule_and_see_it_published_in_the_calendar(sh
     due = datetime.now(UTC) + timedelta(seconds=6)
     page.get_by_label("Schedule", exact=True).check()
     page.get_by_label("Day", exact=True).fill(due.strftime("%Y-%m-%d"))
-    page.get_by_label("At", exact=True).fill(due.strftime("%H:%M:%S"))
+    page.get_by_label("Time", exact=True).fill(due.strftime("%H:%M:%S"))
     screenshot(page, "compose-desktop")
     page.get_by_role("button", name="Save post").click()
     expect(page.get_by_text("Scheduled.")).to_be_visible()
@@ -91,7 +91,7 @@ def test_drag_a_scheduled_post_to_another_day_on_the_calendar(shop, new_page):
     page.get_by_label("Post", exact=True).fill("Market stall this weekend")
     page.get_by_label("Schedule", exact=True).check()
     page.get_by_label("Day", exact=True).fill(day.isoformat())
-    page.get_by_label("At", exact=True).fill("11:00")
+    page.get_by_label("Time", exact=True).fill("11:00")
     page.get_by_role("button", name="Save post").click()
     expect(page.get_by_text("Scheduled.")).to_be_visible()
 
