@@ -272,7 +272,6 @@ class PublishingLoop:
 
     def run(self):
         import time
-
         from functools import partial
 
         from firsthand.guard.approvals import tell_overdue
