@@ -126,3 +126,19 @@ def test_a_network_without_follower_lists_says_so_instead_of_an_audit_button(tea
     refused = client.post(url(team, f"{instagram.pk}/audit/"), follow=True).content.decode()
     assert "Instagram&#x27;s API does not give" in refused
     assert not FollowerAudit.objects.exists()
+
+
+def test_the_demo_bakery_has_followers_of_which_about_a_third_look_bought(db, client_for):
+    from firsthand import demo
+
+    workspace = demo.create_demo("a long enough demo password")
+    owner = workspace.memberships.get(role="owner").user
+    brand = workspace.accounts.get(handle="@harbour-bakery")
+    client = client_for(owner)
+    client.post(f"/w/{workspace.slug}/insights/followers/{brand.pk}/audit/")
+    run_all()
+    audit = FollowerAudit.objects.filter(account=brand).latest("created_at")
+    assert audit.state == AuditState.DONE and audit.fetched == 1200
+    assert 0.25 < audit.bought / 1200 < 0.35
+    page = client.get(f"/w/{workspace.slug}/insights/followers/?account={brand.pk}").content.decode()
+    assert f"<strong>+340</strong> since the last audit, about {audit.bought - 245} of them look bought." in page
