@@ -11,6 +11,7 @@ A worker holds an audit for at most RUN_SECONDS, then lets go, so publishing nev
 """
 
 import logging
+import re
 import time
 from collections import Counter
 from datetime import timedelta
@@ -34,6 +35,23 @@ MAX_ATTEMPTS = 8
 BACKOFF_CAP_SECONDS = 15 * 60
 DISCONNECTED = "The account was disconnected during the audit, so its followers can no longer be read."
 SIGNALS = ("followers_count", "following_count", "posts_count", "has_default_avatar", "created_at")
+
+
+# The judge's reasons carry the profile's own numbers ("follows 4,572 accounts"); counted as they are, every
+# bought follower would be a reason of its own. The page counts them by kind.
+REASON_KINDS = {
+    "follows N, followed by N": "follows far more accounts than follow it",
+    "follows N accounts": "follows thousands of accounts",
+    "N followers only": "has few followers",
+    "no posts": "has never posted",
+    "only N posts": "has hardly posted",
+    "default picture": "kept the default picture",
+}
+
+
+def reason_kind(reason: str) -> str:
+    template = re.sub(r"\d(?:[\d,.]*\d)?", "N", reason)
+    return REASON_KINDS.get(template, template)
 
 
 def claim(worker_id: str) -> FollowerAudit | None:
@@ -136,7 +154,7 @@ def store_page(audit: FollowerAudit, worker_id: str, page) -> bool:
         bought = [row for row in fresh if row.label == "fake"]
         reasons = Counter(current.reason_counts)
         for row in bought:
-            reasons.update(row.reasons)
+            reasons.update({reason_kind(reason) for reason in row.reasons})
         ours.update(
             cursor=page.cursor,
             pages=F("pages") + 1,

@@ -20,7 +20,7 @@ class FollowerAudit(models.Model):
     fetched = models.PositiveIntegerField(default=0)
     judged = models.PositiveIntegerField(default=0)
     bought = models.PositiveIntegerField(default=0)
-    reason_counts = models.JSONField(default=dict, blank=True)  # among the bought-looking: reason → how many
+    reason_counts = models.JSONField(default=dict, blank=True)  # among the bought-looking: kind of reason → how many
     total_expected = models.PositiveIntegerField(null=True, blank=True)  # the account's follower count, if known
     # Failed: why, in the network's words. Fetching: what it waits for (a rate limit), cleared on the next page.
     error = models.CharField(max_length=1000, blank=True)

@@ -173,3 +173,11 @@ def test_a_revoked_token_fails_the_audit_and_asks_for_reconnecting(team):
     account.refresh_from_db()
     assert audit.state == AuditState.FAILED and "revoked" in audit.error
     assert account.needs_reconnect
+
+
+def test_reasons_are_counted_by_kind_not_by_each_profiles_numbers():
+    assert engine.reason_kind("follows 4,572, followed by 35") == "follows far more accounts than follow it"
+    assert engine.reason_kind("follows 7,482 accounts") == "follows thousands of accounts"
+    assert engine.reason_kind("only 1 posts") == "has hardly posted"
+    assert engine.reason_kind("12 followers only") == "has few followers"
+    assert engine.reason_kind("default picture") == "kept the default picture"
