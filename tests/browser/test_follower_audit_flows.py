@@ -50,4 +50,10 @@ def test_owner_audits_the_bakerys_followers_and_sees_the_share_that_looks_bought
     expect(page.locator(".followers-examples li")).to_have_count(20)
     screenshot(page, f"followers-done-{viewport_name}")
     no_sideways_scroll(page, "the followers page with results")
+    if viewport_name == "phone":
+        page.set_viewport_size({"width": 320, "height": 700})
+        no_sideways_scroll(page, "the followers page at 320 px")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download every follower (CSV)").click()
+    assert download.value.suggested_filename.startswith("followers-harbour-bakery-")
     assert not page.console_errors
