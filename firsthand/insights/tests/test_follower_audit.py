@@ -124,6 +124,9 @@ def test_starting_an_audit_twice_returns_the_running_one(team):
     assert (new, new_again) == (True, False)
     assert again.pk == first.pk
     assert FollowerAudit.objects.count() == 1
+    from firsthand.audit.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="insights.follower_audit_started").count() == 1
     finished(first)
     third, new_third = operations.start_audit(team.membership("owner"), account)
     assert new_third and third.pk != first.pk

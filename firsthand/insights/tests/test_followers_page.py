@@ -37,7 +37,11 @@ def test_owner_starts_an_audit_and_the_page_shows_its_progress(team, client_for)
     assert "Audit followers" in client.get(url(team)).content.decode()
     response = client.post(url(team, f"{account.pk}/audit/"), follow=True)
     page = response.content.decode()
-    assert "Reading @corner-cafe" in page and "<progress" in page and 'hx-trigger="every 2s"' in page
+    assert (
+        "Reading the followers of @corner-cafe on Sandbox" in page
+        and "<progress" in page
+        and 'hx-trigger="every 2s"' in page
+    )
     # Pressed again: the same audit, said plainly.
     again = client.post(url(team, f"{account.pk}/audit/"), follow=True).content.decode()
     assert "already running" in again

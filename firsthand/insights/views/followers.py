@@ -98,9 +98,9 @@ def start(request, membership, account_id):
         messages.error(request, str(refusal) or "You can't audit this account's followers.")
     else:
         if new:
-            messages.success(request, f"Reading {account}'s followers. You can leave this page; it goes on.")
+            messages.success(request, f"Reading the followers of {account}. You can leave this page; it goes on.")
         else:
-            messages.info(request, f"An audit of {account}'s followers is already running: here is its progress.")
+            messages.info(request, f"An audit of the followers of {account} is already running: here is its progress.")
     return redirect(page_url(membership, account))
 
 
