@@ -184,3 +184,25 @@ def test_reasons_are_counted_by_kind_not_by_each_profiles_numbers():
     assert engine.reason_kind("only 1 posts") == "has hardly posted"
     assert engine.reason_kind("12 followers only") == "has few followers"
     assert engine.reason_kind("default picture") == "kept the default picture"
+
+
+def test_a_crash_while_storing_a_page_keeps_nothing_of_it(team, monkeypatch):
+    account = sandbox_with_followers(team, total=450)
+    audit = start(team, account)
+    real_bulk_create = AuditedFollower.objects.bulk_create
+
+    def stored_then_killed(rows, **kwargs):
+        real_bulk_create(rows, **kwargs)
+        raise SystemExit("killed between the rows and the counts")
+
+    monkeypatch.setattr(AuditedFollower.objects, "bulk_create", stored_then_killed)
+    with pytest.raises(SystemExit):
+        engine.run_once("dead-worker")
+    monkeypatch.undo()
+    audit.refresh_from_db()
+    assert (audit.fetched, audit.cursor) == (0, "")
+    assert not AuditedFollower.objects.filter(audit=audit).exists()
+    FollowerAudit.objects.filter(pk=audit.pk).update(claimed_until=timezone.now() - timedelta(seconds=1))
+    audit = finished(audit)
+    assert (audit.state, audit.fetched) == (AuditState.DONE, 450)
+    assert AuditedFollower.objects.filter(audit=audit).count() == 450
