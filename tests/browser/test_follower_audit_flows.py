@@ -56,4 +56,8 @@ def test_owner_audits_the_bakerys_followers_and_sees_the_share_that_looks_bought
     with page.expect_download() as download:
         page.get_by_role("link", name="Download every follower (CSV)").click()
     assert download.value.suggested_filename.startswith("followers-harbour-bakery-")
+    # A follower to check opens on the network (the sandbox's own profile page).
+    page.goto(demo.url + page.locator(".followers-examples a").first.get_attribute("href"))
+    expect(page.get_by_text("follows @harbour-bakery")).to_be_visible()
+    screenshot(page, f"sandbox-follower-{viewport_name}")
     assert not page.console_errors

@@ -146,3 +146,14 @@ def test_the_demo_bakery_has_followers_of_which_about_a_third_look_bought(db, cl
     assert 0.25 < audit.bought / 1200 < 0.35
     page = client.get(f"/w/{workspace.slug}/insights/followers/?account={brand.pk}").content.decode()
     assert f"<strong>+340</strong> since the last audit, about {audit.bought - 245} of them look bought." in page
+
+
+def test_a_follower_to_check_links_to_its_profile_on_the_sandbox(team, client_for):
+    account = sandbox(team, total=400)
+    client = client_for(team.owner)
+    client.post(url(team, f"{account.pk}/audit/"))
+    run_all()
+    example = FollowerAudit.objects.get().followers.filter(label="fake").first()
+    profile = client.get(example.profile_url)
+    assert profile.status_code == 200 and f"@{example.handle}" in profile.content.decode()
+    assert client_for(team.outsider).get(example.profile_url).status_code == 404

@@ -39,7 +39,7 @@ def follower(account_pk: int, n: int, bought_share: float, observed: datetime) -
         "has_default_avatar": default_picture,
         "created_at": (observed - timedelta(days=age)).isoformat(),
         "observed_at": observed.isoformat(),
-        "url": f"/sandbox/@{handle}",
+        "url": f"/sandbox/followers/{account_pk}-{n}",
     }
 
 
