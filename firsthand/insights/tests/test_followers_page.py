@@ -157,3 +157,16 @@ def test_a_follower_to_check_links_to_its_profile_on_the_sandbox(team, client_fo
     profile = client.get(example.profile_url)
     assert profile.status_code == 200 and f"@{example.handle}" in profile.content.decode()
     assert client_for(team.outsider).get(example.profile_url).status_code == 404
+
+
+def test_the_progress_bar_counts_against_the_last_audits_followers(team, client_for):
+    account = sandbox(team, total=800)
+    client = client_for(team.owner)
+    client.post(url(team, f"{account.pk}/audit/"))
+    run_all()
+    client.post(url(team, f"{account.pk}/audit/"))
+    engine.run_once("w1", budget=0)  # one page of 200, then it lets go
+    bar = client.get(url(team, f"{account.pk}/progress/")).content.decode()
+    assert '<progress max="100" value="25"' in bar
+    assert "200 of about 800 followers read" in bar
+    assert "Cancel" in bar
