@@ -86,7 +86,9 @@ def run_claimed(audit: FollowerAudit, worker_id: str, budget: float = RUN_SECOND
     deadline = time.monotonic() + budget
     pages = 0
     while True:
-        account = ConnectedAccount.objects.get(pk=audit.account_id)
+        account = ConnectedAccount.objects.filter(pk=audit.account_id).first()
+        if account is None:
+            return pages  # the account was removed, and its audits with it
         if account.disconnected_at is not None:
             finish(audit, worker_id, AuditState.FAILED, error=DISCONNECTED)
             return pages
