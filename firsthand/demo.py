@@ -78,7 +78,29 @@ def create_demo(password: str) -> Workspace:
         Membership.objects.create(user=user, workspace=workspace, role=role)
     create_invite(owner_membership, role=Role.STAFF, email="new.baker@demo.firsthand.example")
     add_demo_posts(owner_membership, Membership.objects.get(workspace=workspace, role=Role.STAFF))
+    add_demo_followers(workspace)
     return workspace
+
+
+def add_demo_followers(workspace) -> None:
+    """The bakery's sandbox account has 1,200 followers, about 30% of them bought, and an audit from a
+    month ago (860 followers then), so the Followers page shows growth once the visitor audits it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from firsthand.insights.followers.models import FollowerAudit, FollowerSnapshot
+    from firsthand.insights.followers.states import AuditState
+    from firsthand.networks.sandbox.models import SandboxAccount
+
+    brand = workspace.accounts.get(handle="@harbour-bakery")
+    SandboxAccount.objects.filter(pk=int(brand.remote_id)).update(followers_total=1200, bought_share=0.3)
+    then = timezone.now() - timedelta(days=30)
+    earlier = FollowerAudit.objects.create(
+        workspace=workspace, account=brand, state=AuditState.DONE, created_at=then, started_at=then,
+        finished_at=then, fetched=860, judged=860, bought=245, total_expected=860,
+    )  # fmt: skip
+    FollowerSnapshot.objects.create(audit=earlier, account=brand, taken_at=then, followers=860, real=615, bought=245)
 
 
 WEEK_OF_POSTS = [

@@ -1,9 +1,20 @@
 from django.urls import path
 
-from firsthand.insights.views import overview
+from firsthand.insights.views import followers, overview
 
 app_name = "insights"
 
 urlpatterns = [
     path("w/<slug:slug>/insights/", overview.overview, name="overview"),
+    path("w/<slug:slug>/insights/followers/", followers.followers, name="followers"),
+    path("w/<slug:slug>/insights/followers/<int:account_id>/audit/", followers.start, name="follower_audit_start"),
+    path(
+        "w/<slug:slug>/insights/followers/<int:account_id>/progress/",
+        followers.progress,
+        name="follower_audit_progress",
+    ),
+    path(
+        "w/<slug:slug>/insights/followers/audits/<int:audit_id>/cancel/", followers.cancel, name="follower_audit_cancel"
+    ),
+    path("w/<slug:slug>/insights/followers/audits/<int:audit_id>.csv", followers.export, name="follower_audit_csv"),
 ]

@@ -132,3 +132,85 @@ REASONS = {
     "no_posts": lambda p, fake: "no posts" if fake else "has posted",
     "default_picture": lambda p, fake: "default picture" if p["has_default_avatar"] else "own picture",
 }
+
+
+def judge_profiles(profiles: list) -> list[dict]:
+    """judge_profile() for a list, the arithmetic done once for all of them in numpy: the same labels
+    and reasons, about twice as fast (a follower audit judges a page at a time; the benchmark a million)."""
+    results: list = [None] * len(profiles)
+    counts, pictures, rows, places = [], [], {}, []
+    checked_moments = set()  # every profile of a page has the same observed_at: parsed once
+    for n, profile in enumerate(profiles):
+        if not isinstance(profile, dict):
+            results[n] = {"error": "needs an object"}
+            continue
+        try:
+            for field in ("created_at", "observed_at"):
+                value = profile.get(field)
+                if value not in checked_moments:
+                    _moment(profile, field)
+                    if isinstance(value, str):
+                        checked_moments.add(value)
+            followers, following, posts = (
+                profile.get("followers_count"), profile.get("following_count"), profile.get("posts_count")
+            )  # fmt: skip
+            if type(followers) is int and type(following) is int and type(posts) is int:  # the usual case
+                if followers < 0 or following < 0 or posts < 0:
+                    signals(profile)  # raises, naming the field
+                picture = profile.get("has_default_avatar")
+                counts.append((followers, following, posts))
+                pictures.append(float(picture) if isinstance(picture, bool) else math.nan)
+            else:
+                rows[len(places)] = signals(profile)
+                counts.append((0, 0, 0))
+                pictures.append(0.0)
+        except ValueError as error:
+            results[n] = {"error": str(error)}
+            continue
+        places.append(n)
+    if not places:
+        return results
+    c = np.array(counts, dtype=float)
+    followers, following, posts = c[:, 0], c[:, 1], c[:, 2]
+    x = np.column_stack(
+        [
+            np.log((following + 1) / (followers + 1)),
+            np.log1p(following),
+            np.log1p(followers),
+            np.log1p(posts),
+            (posts == 0).astype(float),
+            np.array(pictures),
+        ]
+    )
+    for row, values in rows.items():  # profiles with a count missing or a float: as signals() reads them
+        x[row] = values
+    fitted = model()
+    x = x - np.array(fitted["means"])
+    missing = np.isnan(x)
+    x[missing] = 0.0
+    contributions = x * np.array(fitted["weights"])
+    a, b = fitted["platt"]
+    fake = 1 / (1 + np.exp(-(a * (contributions.sum(axis=1) + fitted["bias"]) + b)))
+    is_fake = fake >= fitted["threshold"]
+    # Pushed towards the label: positive contributions for a fake, negative ones for a real profile.
+    pushed = np.where(is_fake[:, None], contributions, -contributions)
+    pushed[missing] = -np.inf
+    strong = pushed >= 0.25
+    order = np.argsort(-pushed, axis=1, kind="stable")
+    scores = [round(score, 4) for score in np.where(is_fake, fake, 1 - fake).tolist()]
+    # Plain lists from here: reading numpy scalars one by one costs more than the arithmetic above.
+    any_strong = strong.any(axis=1).tolist()
+    is_fake = is_fake.tolist()
+    for row, n in enumerate(places):
+        label_fake = is_fake[row]
+        reasons = []
+        if any_strong[row]:
+            profile, row_strong = profiles[n], strong[row].tolist()
+            for column in order[row].tolist():
+                if not row_strong[column]:
+                    break
+                reason = REASONS[FEATURES[column]](profile, label_fake)
+                if reason and reason not in reasons:
+                    reasons.append(reason)
+        results[n] = {"label": "fake" if label_fake else "real", "score": scores[row], "reasons": reasons[:4]}
+    return results

@@ -3,7 +3,7 @@ from functools import lru_cache, partial
 import numpy as np
 
 from firsthand.judge import rules, transformer
-from firsthand.judge.follower import judge_profile
+from firsthand.judge.follower import judge_profiles
 from firsthand.judge.heads import Features, head
 from firsthand.judge.linear import LinearModel
 from firsthand.judge.text import readable
@@ -31,7 +31,7 @@ def judge(kind: str, items: list, model_choice: str | None = None) -> list[dict]
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
     if kind == "follower":
-        return [guarded(judge_profile, item) for item in items]
+        return judge_profiles(items)
     texts, results = [], [None] * len(items)
     for n, item in enumerate(items):
         try:

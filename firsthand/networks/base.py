@@ -159,6 +159,11 @@ class Connector(Protocol):
     def send_message(self, account, thread: str, text: str) -> PublishedPost:
         """Answer in a private conversation; never a public post."""
 
+    # Optional in practice: list_followers(account, cursor) -> FollowerPage, one page of the account's
+    # followers after the cursor (empty cursor: the first page; an empty cursor back: no more), for the
+    # follower audit. Only networks in registry.FOLLOWER_LISTS are asked; the others' API does not give
+    # the list (registry.NO_FOLLOWER_LIST says why). A refusal (X's free tier) is a permanent NetworkError
+    # in the network's words; a rate limit a transient one with retry_at.
     def list_followers(self, account, cursor: str = "") -> FollowerPage: ...
 
     def like(self, account, remote_id: str) -> None:

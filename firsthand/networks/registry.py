@@ -21,6 +21,19 @@ CONNECTORS = {
 # Networks whose connector has stream(): the inbox hears of new interactions as they happen.
 STREAMS = {"mastodon"}
 
+# Networks whose connector's list_followers() reads the account's followers (the follower audit).
+# X lists followers only on its paid API tiers: on the free one it refuses, and the audit shows X's words.
+FOLLOWER_LISTS = {"sandbox", "mastodon", "bluesky", "x"}
+# Why the others cannot, in words for the team (the Followers page says it instead of an Audit button).
+NO_FOLLOWER_LIST = {
+    "instagram": "Instagram's API does not give a business account's list of followers.",
+    "facebook": "Facebook's API does not give a Page's list of followers.",
+    "threads": "Threads' API does not give an account's list of followers.",
+    "linkedin": "LinkedIn's API gives an organisation's follower count, not who the followers are.",
+    "youtube": "YouTube's API does not give a channel's list of subscribers.",
+    "pinterest": "Pinterest's API does not give an account's list of followers.",
+}
+
 NETWORK_LABELS = {
     "sandbox": "Sandbox",
     "bluesky": "Bluesky",

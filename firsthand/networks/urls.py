@@ -9,6 +9,7 @@ app_name = "networks"
 urlpatterns = [
     path("w/<slug:slug>/accounts/", views.accounts, name="accounts"),
     path("sandbox/@<str:handle>/<str:remote_id>", sandbox_views.post, name="sandbox_post"),
+    path("sandbox/followers/<int:account_pk>-<int:n>", sandbox_views.follower, name="sandbox_follower"),
     path("w/<slug:slug>/accounts/connect/sandbox/", views.connect_sandbox, name="connect_sandbox"),
     path("w/<slug:slug>/accounts/connect/bluesky/", views.connect_bluesky, name="connect_bluesky"),
     path("w/<slug:slug>/accounts/connect/mastodon/", views.connect_mastodon, name="connect_mastodon"),

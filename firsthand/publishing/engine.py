@@ -272,9 +272,11 @@ class PublishingLoop:
 
     def run(self):
         import time
+        from functools import partial
 
         from firsthand.guard.approvals import tell_overdue
         from firsthand.inbox import ingest, streams
+        from firsthand.insights.followers import engine as follower_audits
 
         next_inbox = next_streams = 0.0
         while not self.stopped.is_set():
@@ -289,6 +291,8 @@ class PublishingLoop:
                     next_inbox = time.monotonic() + 2
                     busy += ingest.guarded(ingest.run_once)
                     ingest.guarded(tell_overdue)
+                    # Follower audits: a few seconds of paging at most per tick (insights/followers/engine.py).
+                    busy += ingest.guarded(partial(follower_audits.run_once, self.worker_id))
                 if time.monotonic() >= next_streams:
                     next_streams = time.monotonic() + streams.TICK_SECONDS
                     ingest.guarded(self.streams.tick)

@@ -299,3 +299,31 @@ def test_scores_are_probabilities_of_the_label_given(configuration):
     for kind in ("sentiment", "complaint", "question"):
         for result in judge(kind, ["My parcel never arrived", "Are you open?", "Thanks!", "ok"], configuration):
             assert 0.0 <= result["score"] <= 1.0
+
+
+def test_follower_profiles_judged_in_a_batch_match_one_at_a_time():
+    import random
+
+    from firsthand.judge.follower import judge_profile, judge_profiles
+
+    rng = random.Random(7)
+    profiles = [
+        {
+            "followers_count": rng.randrange(0, 5000),
+            "following_count": rng.randrange(0, 8000),
+            "posts_count": rng.choice([0, 1, rng.randrange(0, 3000)]),
+            "has_default_avatar": rng.choice([True, False, None]),
+            "created_at": "2024-01-01T00:00:00Z",
+            "observed_at": "2026-11-23T00:00:00Z",
+        }
+        for _ in range(3000)
+    ]
+    profiles += [{}, {"followers_count": 2.5, "following_count": 900}, {"posts_count": 4}, "not a profile"]
+    profiles += [{"followers_count": -1}, {"created_at": "yesterday"}, {"followers_count": True, "posts_count": 0}]
+    one_by_one = []
+    for profile in profiles:
+        try:
+            one_by_one.append(judge_profile(profile) if isinstance(profile, dict) else {"error": "needs an object"})
+        except ValueError as error:
+            one_by_one.append({"error": str(error)})
+    assert judge_profiles(profiles) == one_by_one

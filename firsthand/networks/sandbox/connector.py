@@ -198,8 +198,25 @@ class SandboxConnector:
             raise NetworkError("The sandbox has no such message to like.", transient=False)
 
     def list_followers(self, account, cursor: str = "") -> FollowerPage:
-        self._account(account)
-        return FollowerPage(profiles=[], cursor="")  # the sandbox has no follow graph
+        from firsthand.networks.sandbox.followers import follower_page
+
+        remote = self._account(account)
+        # The same faults as publishing, read as a follower list's: a rate limit or a 503 is worth
+        # waiting for; "content refused" stands for a network that will not list followers at all.
+        fault = self._fault(remote)
+        if fault == SandboxFault.Kind.RATE_LIMITED:
+            reset = timezone.now() + timedelta(seconds=self._last_fault_reset)
+            raise NetworkError(
+                f"The sandbox rate limit is reached until {reset:%H:%M:%S} UTC.", transient=True, retry_at=reset
+            )
+        if fault in (SandboxFault.Kind.TIMEOUT, SandboxFault.Kind.SERVER_ERROR, SandboxFault.Kind.LOST_ANSWER):
+            raise NetworkError("The sandbox answered 503.", transient=True)
+        if fault == SandboxFault.Kind.REVOKED_TOKEN:
+            SandboxAccount.objects.filter(pk=remote.pk).update(token_revoked=True)
+            raise NetworkError("The sandbox refused the access token (revoked).", transient=False, auth=True)
+        if fault == SandboxFault.Kind.INVALID_CONTENT:
+            raise NetworkError("The sandbox does not let this account read its followers.", transient=False)
+        return follower_page(remote, cursor)
 
     def refresh_credentials(self, account) -> dict | None:
         self._account(account)  # raises when revoked

@@ -42,6 +42,10 @@ class SandboxAccount(models.Model):
     # Like a Facebook Page: comments on the account's posts are not in its notifications; they are read
     # post by post, so firsthand has to keep watching what it published.
     replies_by_post = models.BooleanField(default=False)
+    # Its followers, made up on demand from the account's id (sandbox/followers.py): how many, and the
+    # share of them that were bought (follow thousands, followed by few, never post, default picture).
+    followers_total = models.PositiveIntegerField(default=0)
+    bought_share = models.FloatField(default=0.0)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):

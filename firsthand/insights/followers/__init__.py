@@ -1,0 +1,1 @@
+"""The follower audit: read an account's followers through its connector, judge each, keep the figures."""

@@ -1,0 +1,5 @@
+"""The insights app's tables; each idea keeps its models in its own package."""
+
+from firsthand.insights.followers.models import AuditedFollower, FollowerAudit, FollowerSnapshot
+
+__all__ = ["AuditedFollower", "FollowerAudit", "FollowerSnapshot"]
