@@ -12,4 +12,5 @@ class Tab:
 
 TABS = [
     Tab("overview", "Overview", "insights:overview"),
+    Tab("conversations", "Conversations", "insights:conversations"),
 ]

@@ -1,0 +1,140 @@
+"""Insights → Conversations: each figure with its chart, its table, its CSV and a link to its messages."""
+
+import csv
+from urllib.parse import urlencode
+
+from django.http import StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
+
+from firsthand.inbox.clocks import waited
+from firsthand.inbox.window import KIND_NAMES, KINDS
+from firsthand.insights import charts, filters
+from firsthand.insights import conversations as figures
+from firsthand.insights.topics import topics
+from firsthand.insights.views.common import render_tab
+from firsthand.team.access import workspace_view
+from firsthand.team.permissions import Capability
+from firsthand.team.views.workspaces import _Echo, safe_cell
+
+TABLES = [
+    "days",
+    "complaint-topics",
+    "question-topics",
+    "response-person",
+    "response-account",
+    "response-network",
+    "hours",
+    "waiting",
+    "speakers",
+]
+
+
+@workspace_view(Capability.VIEW)
+def conversations(request, membership):
+    period = filters.parse(membership, request.GET)
+    inbox = reverse("inbox:inbox", kwargs={"slug": membership.workspace.slug})
+
+    def link(kind="", day=None, **more):
+        window = period.window(kind, day)
+        params = period.query() | {"since": f"{window.since}", "until": f"{window.until}"} | more
+        if kind:
+            params["kind"] = kind
+        return f"{inbox}?{urlencode(params)}"
+
+    days = figures.per_day(membership, period)
+    for day in days:
+        day["links"] = {kind: link(kind, day["day"]) for kind in KINDS}
+        day["link"] = link(day=day["day"])
+    total = figures.totals(days)
+    topic_lists = {
+        kind: [t | {"link": link(kind, q=t["phrase"])} for t in topics(membership, period, kind)]
+        for kind in ("complaint", "question")
+    }
+    responses = figures.response_times(membership, period)
+    # An account's or a network's row leads to its conversations of the period; the inbox has no
+    # "answered by" filter, so a person's row has no link.
+    ids = {a.handle: a.pk for a in filters.accounts_for(membership)}
+    for row in responses["tables"]["account"]:
+        row["link"] = link(account=str(ids[row["key"]])) if row["key"] in ids else ""
+    for row in responses["tables"]["network"]:
+        row["link"] = link(network=row["key"])
+    grid = figures.hours(membership, period)
+    now = timezone.now()
+    waiting = figures.waiting_longest(membership, period)
+    for conversation in waiting:
+        conversation.waited = waited(conversation.awaiting_since, now)
+    speakers = figures.who_speaks(membership, period)
+    if request.GET.get("format") == "csv":
+        return export(request.GET.get("table", ""), membership, days, topic_lists, responses, grid, waiting, speakers)
+    own = urlencode(period.own_query())
+    context = {
+        "period": period,
+        "own_query": own,
+        "accounts": filters.accounts_for(membership),
+        "networks": sorted(set(filters.accounts_for(membership).values_list("network", flat=True))),
+        "days": days,
+        "total": total,
+        "kinds": [(k, KIND_NAMES[k]) for k in KINDS],
+        "all_link": link(),
+        "kind_links": {k: link(k) for k in KINDS},
+        "bars": charts.stacked_bars(days, KINDS, KIND_NAMES, lambda kind, day: link(kind, day)),
+        "legend": charts.legend(KINDS, KIND_NAMES),
+        "complaint_topics": topic_lists["complaint"],
+        "question_topics": topic_lists["question"],
+        "responses": responses,
+        "heatmap": charts.heatmap(grid, figures.WEEKDAYS),
+        "hours": list(zip(figures.WEEKDAYS, grid, strict=True)),
+        "waiting": waiting,
+        "speakers": speakers,
+        "hour_range": [f"{h:02d}" for h in range(24)],
+        "response_groups": [("person", "person"), ("account", "account"), ("network", "network")],
+        "presets": [("7", "7 days"), ("30", "30 days"), ("90", "90 days")],
+    }
+    return render_tab(request, "conversations", "insights/conversations.html", context)
+
+
+def export(table: str, membership, days, topic_lists, responses, grid, waiting, speakers):
+    """One table as CSV, streamed; a cell starting with = + - @ gets a quote so a spreadsheet shows it as text."""
+    if table not in TABLES:
+        table = "days"
+    if table == "days":
+        header = ["day", "messages", *KINDS, "negative", "complaint share %"]
+        rows = ([d["day"], d["total"], *(d[k] for k in KINDS), d["negative"], d["complaint_share"]] for d in days)
+    elif table.endswith("-topics"):
+        header = ["phrase", "messages", "example", "another example"]
+        items = topic_lists[table.removesuffix("-topics")]
+        rows = ([t["phrase"], t["count"], *(t["examples"] + ["", ""])[:2]] for t in items)
+    elif table.startswith("response-"):
+        group = table.removeprefix("response-")
+        header = [group] + [
+            f"{clock} {what}"
+            for clock in ("first", "next")
+            for what in ("answers", "median min", "p90 min", "within target %")
+        ]
+        rows = (
+            [r["key"]] + [r[f"{c}_{w}"] for c in ("first", "next") for w in ("count", "median", "p90", "within")]
+            for r in responses["tables"][group]
+        )
+    elif table == "hours":
+        header = ["weekday", *(f"{h:02d}" for h in range(24))]
+        rows = ([name, *row] for name, row in zip(figures.WEEKDAYS, grid, strict=True))
+    elif table == "waiting":
+        header = ["person", "account", "waiting since (UTC)"]
+        rows = ([c.person, c.account.handle, c.awaiting_since.isoformat()] for c in waiting)
+    else:
+        header = ["person", "account", "answers"]
+        rows = (
+            [r["author__name"] or "someone who has left", r["conversation__account__handle"], r["answers"]]
+            for r in speakers["by_person"]
+        )
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield writer.writerow(header)
+        for row in rows:
+            yield writer.writerow([safe_cell(cell) for cell in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{membership.workspace.slug}-{table}.csv"'
+    return response
