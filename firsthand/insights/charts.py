@@ -39,10 +39,10 @@ def stacked_bars(days: list[dict], kinds: list[str], names: dict, link) -> str:
                     day[kind],
                 )
             )
-    # Day labels: as many as fit (about one per 45 units), the first and the last always.
-    every = max(1, round(len(days) / (WIDTH / 45)))
+    # Day labels: as many as fit (about one per 90 units, legible on a phone), the first always.
+    every = max(1, -(-len(days) // int(WIDTH / 90)))
     for i, day in enumerate(days):
-        if i % every == 0 or i == len(days) - 1 and len(days) < 8:
+        if i % every == 0:
             parts.append(
                 format_html(
                     '<text x="{}" y="{}" text-anchor="middle" class="chart-axis">{}</text>',
@@ -51,7 +51,7 @@ def stacked_bars(days: list[dict], kinds: list[str], names: dict, link) -> str:
                     day["day"].strftime("%-d %b"),
                 )
             )
-    parts.append(format_html('<text x="2" y="14" class="chart-axis">{}</text>', tallest))
+    parts.append(format_html('<text x="2" y="16" class="chart-axis">{}</text>', tallest))
     parts.append(
         format_html(
             '<line x1="{}" y1="{}" x2="{}" y2="{}" class="chart-base"/>', LEFT, HEIGHT - BOTTOM, WIDTH, HEIGHT - BOTTOM
@@ -62,7 +62,7 @@ def stacked_bars(days: list[dict], kinds: list[str], names: dict, link) -> str:
 
 def heatmap(grid: list[list[int]], weekdays: list[str]) -> str:
     """Weekday rows × 24 hour columns, darker where more customers wrote."""
-    cell, left, top = 24, 36, 16
+    cell, left, top = 24, 46, 18
     most = max([max(row) for row in grid] + [1])
     parts = []
     for hour in range(0, 24, 3):
@@ -71,7 +71,7 @@ def heatmap(grid: list[list[int]], weekdays: list[str]) -> str:
         )
     for r, (name, row) in enumerate(zip(weekdays, grid, strict=True)):
         y = top + r * cell
-        parts.append(format_html('<text x="0" y="{}" class="chart-axis">{}</text>', y + 16, name))
+        parts.append(format_html('<text x="0" y="{}" class="chart-axis">{}</text>', y + 17, name))
         for hour, n in enumerate(row):
             opacity = 0.06 if not n else 0.2 + 0.8 * n / most
             parts.append(
@@ -115,6 +115,6 @@ def legend(kinds: list[str], names: dict) -> str:
     return format_html(
         '<ul class="chart-legend">{}</ul>',
         format_html_join(
-            "", '<li><span class="swatch" style="background:{}"></span>{}</li>', ((COLOURS[k], names[k]) for k in kinds)
+            "", '<li><span class="swatch swatch-{}"></span>{}</li>', ((k, names[k]) for k in kinds)
         ),
     )
