@@ -114,7 +114,5 @@ def svg(label: str, width: int, height: int, parts: list) -> str:
 def legend(kinds: list[str], names: dict) -> str:
     return format_html(
         '<ul class="chart-legend">{}</ul>',
-        format_html_join(
-            "", '<li><span class="swatch swatch-{}"></span>{}</li>', ((k, names[k]) for k in kinds)
-        ),
+        format_html_join("", '<li><span class="swatch swatch-{}"></span>{}</li>', ((k, names[k]) for k in kinds)),
     )

@@ -16,6 +16,7 @@ from firsthand.team import scope
 from firsthand.web.params import an_id
 
 PRESETS = {"7": 7, "30": 30, "90": 90}
+EARLIEST = 2000  # no message is older; it also keeps year 1 and 9999 from overflowing on the way to UTC
 LONGEST = 366  # a year of days at most: the per-day chart and its table stay readable
 
 
@@ -73,6 +74,9 @@ def parse(membership, params) -> Period:
         first, last = a_date(since), a_date(until or today.isoformat())
         if first is None or last is None:
             errors.append("Dates are written as year-month-day, for example 2026-03-29. Showing the last 30 days.")
+            preset = "30"
+        elif first.year < EARLIEST or last > today + timedelta(days=LONGEST):
+            errors.append(f"Dates run from {EARLIEST} to a year from today. Showing the last 30 days.")
             preset = "30"
         elif first > last:
             errors.append("The period starts after it ends. Showing the last 30 days.")

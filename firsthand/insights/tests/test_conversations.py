@@ -147,6 +147,8 @@ def test_the_inbox_filters_by_network_and_refuses_nonsense_dates_quietly(team, c
             "dee",
             "eve",
         }
+    for edge in ("0001-01-01", "0001-01-02", "9999-12-30", "9999-12-31"):  # no overflow on the way to UTC
+        assert client.get(f"{url}?status=all&since={edge}&until={edge}").status_code == 200
     # Reversed dates mean the same days.
     assert inbox_rows(client, f"{url}?status=all&since=2026-03-04&until=2026-03-02") == {"ann", "bob", "cy", "dee"}
 
@@ -204,6 +206,8 @@ def test_an_empty_period_says_so(team, client_for, history):
         ({"account": "99999999999999999999999"}, "one you can see here"),
         ({"network": "myspace"}, "None of your accounts"),
         ({"since": "2000-01-01", "until": "2026-01-01"}, "at most 366 days"),
+        ({"since": "9999-12-30", "until": "9999-12-31"}, "a year from today"),
+        ({"since": "0001-01-01", "until": "0001-01-02"}, "a year from today"),
     ],
 )
 def test_nonsense_filters_get_a_sentence_not_an_error(team, client_for, history, params, message):
