@@ -116,3 +116,56 @@ def legend(kinds: list[str], names: dict) -> str:
         '<ul class="chart-legend">{}</ul>',
         format_html_join("", '<li><span class="swatch swatch-{}"></span>{}</li>', ((k, names[k]) for k in kinds)),
     )
+
+
+def trend(weeks: list[dict]) -> str:
+    """Complaint and negative shares per week as two lines on 0–100%, a dot per week with its figure."""
+    width, height, top, bottom, left = 640, 190, 14, 38, 58
+    step = (width - left - 40) / max(len(weeks) - 1, 1)
+    parts = [
+        format_html('<line x1="{}" y1="{}" x2="{}" y2="{}" class="chart-base"/>', left, y, width, y)
+        for y in (top, height - bottom)
+    ]
+    parts.append(format_html('<text x="0" y="{}" class="chart-axis">100%</text>', top + 5))
+    parts.append(format_html('<text x="0" y="{}" class="chart-axis">0%</text>', height - bottom + 5))
+    for key, colour, name in (
+        ("complaint_share", COLOURS["complaint"], "complaints"),
+        ("negative_share", "#f59e0b", "negative"),
+    ):
+        points = [
+            (left + i * step, top + (height - bottom - top) * (1 - week[key] / 100), week)
+            for i, week in enumerate(weeks)
+            if week[key] is not None
+        ]
+        if len(points) > 1:
+            path = " ".join(f"{num(x)},{num(y)}" for x, y, _ in points)
+            parts.append(format_html('<polyline points="{}" fill="none" stroke="{}" stroke-width="3"/>', path, colour))
+        for x, y, week in points:
+            parts.append(
+                format_html(
+                    '<circle cx="{}" cy="{}" r="5" fill="{}"><title>Week of {}: {}% {}</title></circle>',
+                    num(x),
+                    num(y),
+                    colour,
+                    week["week"].strftime("%-d %b"),
+                    week[key],
+                    name,
+                )
+            )
+    every = max(1, -(-len(weeks) // 6))
+    for i, week in enumerate(weeks):
+        if i % every == 0:
+            parts.append(
+                format_html(
+                    '<text x="{}" y="{}" text-anchor="middle" class="chart-axis">{}</text>',
+                    num(left + i * step),
+                    height - 6,
+                    week["week"].strftime("%-d %b"),
+                )
+            )
+    return svg(
+        "Share of complaints and of negative messages per week; the table below holds the same figures.",
+        width,
+        height,
+        parts,
+    )

@@ -12,6 +12,8 @@ day the phrase counts of complaints and questions; per-day counts and the heatma
 (created_at) range and stay fast with an index on Interaction(direction, created_at).
 """
 
+from datetime import timedelta
+
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
 from django.utils import timezone
@@ -64,6 +66,24 @@ def per_day(membership, period) -> list[dict]:
         row["negative_share"] = share(row["negative"], row["total"])
         days.append(row)
     return days
+
+
+def weekly(days: list[dict]) -> list[dict]:
+    """The per-day rows summed by week (weeks start on Monday; the period's first and last may be partial),
+    with the share of complaints and of negative messages: the trend a day's noise hides."""
+    weeks = {}
+    for day in days:
+        monday = day["day"] - timedelta(days=day["day"].weekday())
+        week = weeks.setdefault(
+            monday, {"week": monday, "first": day["day"], "total": 0, "complaint": 0, "negative": 0}
+        )
+        week["last"] = day["day"]
+        for key in ("total", "complaint", "negative"):
+            week[key] += day[key]
+    for week in weeks.values():
+        week["complaint_share"] = share(week["complaint"], week["total"])
+        week["negative_share"] = share(week["negative"], week["total"])
+    return list(weeks.values())
 
 
 def share(part: int, whole: int) -> int | None:

@@ -105,6 +105,15 @@ def test_messages_per_day_by_kind_are_exact(team, client_for, history):
     assert "<svg" in response.content.decode() and "The table behind the chart" in response.content.decode()
 
 
+def test_the_weekly_trend_sums_the_days(team, client_for, history):
+    weeks = page(client_for(team.viewer), team, since="2026-03-01", until="2026-03-04").context["weeks"]
+    # Sunday 1 March closes the week of 23 February; Monday 2 starts the next.
+    assert [(w["week"].isoformat(), w["total"], w["complaint_share"], w["negative_share"]) for w in weeks] == [
+        ("2026-02-23", 0, None, None),
+        ("2026-03-02", 5, 40, 20),
+    ]
+
+
 def inbox_rows(client, url):
     response = client.get(url)
     assert response.status_code == 200

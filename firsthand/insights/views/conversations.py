@@ -19,6 +19,7 @@ from firsthand.team.views.workspaces import _Echo, safe_cell
 
 TABLES = [
     "days",
+    "weeks",
     "complaint-topics",
     "question-topics",
     "response-person",
@@ -47,6 +48,7 @@ def conversations(request, membership):
         day["links"] = {kind: link(kind, day["day"]) for kind in KINDS}
         day["link"] = link(day=day["day"])
     total = figures.totals(days)
+    weeks = figures.weekly(days)
     topic_lists = {
         kind: [t | {"link": link(kind, q=t["phrase"])} for t in topics(membership, period, kind)]
         for kind in ("complaint", "question")
@@ -66,7 +68,8 @@ def conversations(request, membership):
         conversation.waited = waited(conversation.awaiting_since, now)
     speakers = figures.who_speaks(membership, period)
     if request.GET.get("format") == "csv":
-        return export(request.GET.get("table", ""), membership, days, topic_lists, responses, grid, waiting, speakers)
+        tables = (days, weeks, topic_lists, responses, grid, waiting, speakers)
+        return export(request.GET.get("table", ""), membership, *tables)
     own = urlencode(period.own_query())
     context = {
         "period": period,
@@ -80,6 +83,8 @@ def conversations(request, membership):
         "kind_links": {k: link(k) for k in KINDS},
         "bars": charts.stacked_bars(days, KINDS, KIND_NAMES, lambda kind, day: link(kind, day)),
         "legend": charts.legend(KINDS, KIND_NAMES),
+        "weeks": weeks,
+        "trend": charts.trend(weeks),
         "complaint_topics": topic_lists["complaint"],
         "question_topics": topic_lists["question"],
         "responses": responses,
@@ -94,13 +99,27 @@ def conversations(request, membership):
     return render_tab(request, "conversations", "insights/conversations.html", context)
 
 
-def export(table: str, membership, days, topic_lists, responses, grid, waiting, speakers):
+def export(table: str, membership, days, weeks, topic_lists, responses, grid, waiting, speakers):
     """One table as CSV, streamed; a cell starting with = + - @ gets a quote so a spreadsheet shows it as text."""
     if table not in TABLES:
         table = "days"
     if table == "days":
         header = ["day", "messages", *KINDS, "negative", "complaint share %"]
         rows = ([d["day"], d["total"], *(d[k] for k in KINDS), d["negative"], d["complaint_share"]] for d in days)
+    elif table == "weeks":
+        header = ["week from", "to", "messages", "complaints", "negative", "complaint share %", "negative share %"]
+        rows = (
+            [
+                w["first"],
+                w["last"],
+                w["total"],
+                w["complaint"],
+                w["negative"],
+                w["complaint_share"],
+                w["negative_share"],
+            ]
+            for w in weeks
+        )
     elif table.endswith("-topics"):
         header = ["phrase", "messages", "example", "another example"]
         items = topic_lists[table.removesuffix("-topics")]
