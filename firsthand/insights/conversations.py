@@ -183,7 +183,7 @@ def response_times(membership, period) -> dict:
         seconds = business_seconds(started, answered, targets, zone)
         clock = "first" if first else "next"
         for group, key in (
-            ("person", names.get(author, "someone who has left")),
+            ("person", names.get(author, "not recorded (answered elsewhere, or has left)")),
             ("account", handle),
             ("network", network),
         ):
