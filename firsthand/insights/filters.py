@@ -71,7 +71,9 @@ def parse(membership, params) -> Period:
     preset = params.get("period", "")
     since, until = params.get("since", ""), params.get("until", "")
     if since or until:
-        first, last = a_date(since), a_date(until or today.isoformat())
+        last = a_date(until or today.isoformat())
+        # Only an end date: the 30 days up to it, as the default period is.
+        first = a_date(since) if since else (last - timedelta(days=29) if last else None)
         if first is None or last is None:
             errors.append("Dates are written as year-month-day, for example 2026-03-29. Showing the last 30 days.")
             preset = "30"

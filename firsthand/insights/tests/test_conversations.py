@@ -201,6 +201,11 @@ def test_hours_heatmap_counts_a_dst_night_once_in_its_local_hours(team, client_f
     assert [d["total"] for d in context["days"]] == [3] and context["days"][0]["other"] == 3
 
 
+def test_an_end_date_alone_means_the_30_days_up_to_it(team, client_for, history):
+    period = page(client_for(team.viewer), team, until="2026-03-04").context["period"]
+    assert (period.since.isoformat(), period.until.isoformat(), period.errors) == ("2026-02-03", "2026-03-04", [])
+
+
 def test_an_empty_period_says_so(team, client_for, history):
     html = page(client_for(team.viewer), team, since="2025-01-01", until="2025-01-31").content.decode()
     assert "No customer messages in this period" in html
