@@ -12,5 +12,6 @@ class Tab:
 
 TABS = [
     Tab("overview", "Overview", "insights:overview"),
+    Tab("conversations", "Conversations", "insights:conversations"),
     Tab("followers", "Followers", "insights:followers"),
 ]

@@ -20,6 +20,7 @@ from firsthand.inbox.models import (
     SavedView,
     Tag,
 )
+from firsthand.inbox.window import Window
 from firsthand.networks import registry
 from firsthand.networks.models import ConnectedAccount
 from firsthand.team import scope
@@ -50,6 +51,10 @@ def filtered(membership, params):
         conversations = labelled(conversations, params["label"])
     if an_id(params.get("account", "")):
         conversations = conversations.filter(account_id=an_id(params["account"]))
+    if params.get("network"):
+        # Any text: an unknown network matches nothing, as an unknown tag does.
+        conversations = conversations.filter(account__network=params["network"][:32])
+    conversations = Window.from_params(params).conversations(conversations)
     if params.get("escalated") == "1":
         conversations = conversations.filter(escalations__answered_at=None, escalations__isnull=False).distinct()
     if params.get("tag"):
@@ -142,6 +147,7 @@ def inbox(request, membership):
         "conversations": conversations,
         "filters": request.GET,
     }
+    window = Window.from_params(request.GET)
     if request.htmx:
         # Filters, searches and the five-second refresh replace the list only: no page frame, so none of
         # the frame's context processors (counts, pauses, the undo bar) run for it.
@@ -158,8 +164,20 @@ def inbox(request, membership):
         "can_simulate": membership.can(Capability.REPLY),
         "can_approve": membership.can(Capability.APPROVE),
         "relabel_backlog": relabel_backlog(workspace),
+        "window": window.describe() if window else "",
+        "without_window": without(request.GET, "since", "until", "kind"),
+        "network_filter": request.GET.get("network", "")[:32],
+        "without_network": without(request.GET, "network"),
     }
     return render(request, "inbox/inbox.html", context)
+
+
+def without(params, *keys) -> str:
+    """The address's query less these filters: where a chip's × leads."""
+    rest = params.copy()
+    for key in (*keys, "page"):
+        rest.pop(key, None)
+    return rest.urlencode()
 
 
 def reachable_accounts(membership):

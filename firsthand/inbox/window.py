@@ -1,0 +1,119 @@
+"""Which messages a figure in Insights counted, as inbox filters: a date range, a network, a kind.
+
+A bar in "messages per day by kind" counts customers' messages; the inbox lists conversations. So the
+inbox's `since`/`until`/`kind` filters keep the conversations holding at least one customer message
+of that kind written in that range, on the workspace's clock (dates inclusive), which are exactly the
+conversations of the messages behind the figure.
+
+A message's kind is one of four, decided once here so a message is counted in one bar only: a complaint
+(even when it also asks something), else a question, else praise (positive sentiment), else other.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+KINDS = ["complaint", "question", "praise", "other"]
+KIND_NAMES = {"complaint": "Complaints", "question": "Questions", "praise": "Praise", "other": "Other"}
+LONGEST_RANGE = timedelta(days=3660)  # ten years: further back than any shop's history, and no overflow
+
+
+def has_label(label: str, field: str = "labels") -> Q:
+    """An item (or conversation) whose JSON labels hold `label`: PostgreSQL's containment, SQLite's
+    JSON text, where the quotes keep "negative" from matching "not negative" (see pages.labelled)."""
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__contains": [label]})
+    return Q(**{f"{field}__icontains": f'"{label}"'})
+
+
+def of_kind(kind: str, field: str = "labels") -> Q:
+    complaint, question, positive = (has_label(label, field) for label in ("complaint", "question", "positive"))
+    return {
+        "complaint": complaint,
+        "question": question & ~complaint,
+        "praise": positive & ~question & ~complaint,
+        "other": ~positive & ~question & ~complaint,
+    }[kind]
+
+
+def a_date(value) -> date | None:
+    """A YYYY-MM-DD date, or None for anything else (never an exception: these come from addresses)."""
+    if not isinstance(value, str) or len(value) != 10:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def day_start(day: date) -> datetime:
+    """Midnight of `day` on the current (the workspace's) clock; on a DST day the zone's own offset."""
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
+
+
+@dataclass(frozen=True)
+class Window:
+    since: date | None = None
+    until: date | None = None
+    kind: str = ""
+
+    @classmethod
+    def from_params(cls, params) -> "Window":
+        since, until = a_date(params.get("since")), a_date(params.get("until"))
+        if since and until and since > until:
+            since, until = until, since  # typed the other way round: the same days are meant
+        kind = params.get("kind", "")
+        return cls(since, until, kind if kind in KINDS else "")
+
+    def __bool__(self):
+        return bool(self.since or self.until or self.kind)
+
+    def bounds(self) -> tuple[datetime | None, datetime | None]:
+        """[start, end) in UTC-aware datetimes; the end is the next local midnight, 23 or 25 hours on DST days."""
+        start = day_start(self.since) if self.since and self.since.year > 1 else None
+        end = day_start(self.until + timedelta(days=1)) if self.until and self.until.year < 9999 else None
+        return start, end
+
+    def items(self, interactions):
+        """Customer messages within this window."""
+        from firsthand.inbox.models import Interaction
+
+        interactions = interactions.filter(direction=Interaction.Direction.IN)
+        start, end = self.bounds()
+        if start:
+            interactions = interactions.filter(created_at__gte=start)
+        if end:
+            interactions = interactions.filter(created_at__lt=end)
+        if self.kind:
+            interactions = interactions.filter(of_kind(self.kind))
+        return interactions
+
+    def conversations(self, conversations):
+        """The conversations holding at least one such message. Only asked when the window is set, so the
+        plain inbox pays nothing for it."""
+        from firsthand.inbox.models import Interaction
+
+        if not self:
+            return conversations
+        inside = self.items(Interaction.objects.filter(conversation=OuterRef("pk")))
+        return conversations.filter(Exists(inside))
+
+    def describe(self) -> str:
+        """What the chip above the inbox says, so the reason for a short list is in sight."""
+        kind = KIND_NAMES[self.kind].lower() if self.kind else "messages"
+        if self.since and self.until:
+            when = (
+                f"on {self.since:%-d %b %Y}"
+                if self.since == self.until
+                else f"from {self.since:%-d %b} to {self.until:%-d %b %Y}"
+            )
+        elif self.since:
+            when = f"since {self.since:%-d %b %Y}"
+        elif self.until:
+            when = f"until {self.until:%-d %b %Y}"
+        else:
+            when = "at any time"
+        return f"Customer {kind} {when}"

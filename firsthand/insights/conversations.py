@@ -1,0 +1,256 @@
+"""The Conversations figures: pure queries over the inbox's own interactions, for a member and a Period.
+
+Every figure counts customers' messages (or the conversations they open) through `scope.within`, so a
+member limited to some accounts sees only theirs, and through `inbox.window`, so the inbox, asked with
+the same filters, lists exactly the conversations behind it.
+
+Counting happens in the database (GROUP BY with conditional counts), one query per figure. Two figures
+walk rows in Python, bounded by the period: response times (business hours are a loop over days in
+inbox.clocks, which SQL cannot do portably) and topics (phrases are cut from the text). At a million
+interactions these two want a nightly rollup: per conversation its waits in business seconds, and per
+day the phrase counts of complaints and questions; per-day counts and the heatmap use the
+(created_at) range and stay fast with an index on Interaction(direction, created_at).
+"""
+
+from datetime import timedelta
+
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
+from django.utils import timezone
+
+from firsthand.inbox.clocks import business_seconds
+from firsthand.inbox.models import Conversation, Interaction, ResponseTargets
+from firsthand.inbox.window import KINDS, has_label, of_kind
+from firsthand.team import scope
+
+WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
+def narrowed(membership, period, rows, account_field: str):
+    rows = scope.within(membership, rows, account_field)
+    if period.account:
+        rows = rows.filter(**{account_field: period.account})
+    if period.network:
+        rows = rows.filter(**{f"{account_field}__network": period.network})
+    return rows
+
+
+def messages(membership, period):
+    """Customers' messages written in the period, on the accounts asked for and within the member's reach."""
+    start, end = period.bounds()
+    items = Interaction.objects.filter(
+        conversation__workspace=membership.workspace,
+        direction=Interaction.Direction.IN,
+        created_at__gte=start,
+        created_at__lt=end,
+    )
+    return narrowed(membership, period, items, "conversation__account")
+
+
+def per_day(membership, period) -> list[dict]:
+    """Messages per local day by kind, every day of the period listed (a quiet day is a zero, not a gap)."""
+    zone = timezone.get_current_timezone()
+    counts = {kind: Count("pk", filter=of_kind(kind)) for kind in KINDS}
+    rows = (
+        messages(membership, period)
+        .annotate(day=TruncDate("created_at", tzinfo=zone))
+        .values("day")
+        .annotate(total=Count("pk"), negative=Count("pk", filter=has_label("negative")), **counts)
+    )
+    by_day = {row["day"]: row for row in rows}
+    empty = dict.fromkeys(["total", "negative", *KINDS], 0)
+    days = []
+    for day in period.days:
+        row = {**empty, **by_day.get(day, {}), "day": day}
+        row["complaint_share"] = share(row["complaint"], row["total"])
+        row["negative_share"] = share(row["negative"], row["total"])
+        days.append(row)
+    return days
+
+
+def weekly(days: list[dict]) -> list[dict]:
+    """The per-day rows summed by week (weeks start on Monday; the period's first and last may be partial),
+    with the share of complaints and of negative messages: the trend a day's noise hides."""
+    weeks = {}
+    for day in days:
+        monday = day["day"] - timedelta(days=day["day"].weekday())
+        week = weeks.setdefault(
+            monday, {"week": monday, "first": day["day"], "total": 0, "complaint": 0, "negative": 0}
+        )
+        week["last"] = day["day"]
+        for key in ("total", "complaint", "negative"):
+            week[key] += day[key]
+    for week in weeks.values():
+        week["complaint_share"] = share(week["complaint"], week["total"])
+        week["negative_share"] = share(week["negative"], week["total"])
+    return list(weeks.values())
+
+
+def share(part: int, whole: int) -> int | None:
+    """A whole percentage, or None when there is nothing to divide (shown as a dash, never 0%)."""
+    return round(100 * part / whole) if whole else None
+
+
+def totals(days: list[dict]) -> dict:
+    return {key: sum(day[key] for day in days) for key in ["total", "negative", *KINDS]}
+
+
+def hours(membership, period) -> list[list[int]]:
+    """Messages by local weekday (rows, Monday first) and hour (columns). Each message is counted once,
+    in the local hour it was written: on the night clocks go back, 01:00–02:00 holds both of its hours."""
+    zone = timezone.get_current_timezone()
+    grid = [[0] * 24 for _ in WEEKDAYS]
+    rows = (
+        messages(membership, period)
+        .annotate(weekday=ExtractIsoWeekDay("created_at", tzinfo=zone), hour=ExtractHour("created_at", tzinfo=zone))
+        .values("weekday", "hour")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        grid[row["weekday"] - 1][row["hour"]] += row["n"]
+    return grid
+
+
+def waiting_longest(membership, period, limit: int = 5):
+    """Open conversations waiting for an answer now, the longest first (the inbox's waiting index)."""
+    waiting = Conversation.objects.filter(
+        workspace=membership.workspace, status=Conversation.Status.OPEN, awaiting_since__isnull=False
+    )
+    waiting = narrowed(membership, period, waiting, "account")
+    return list(waiting.select_related("person", "account").order_by("awaiting_since")[:limit])
+
+
+def waits(membership, period):
+    """Each wait for an answer that began in the period: (conversation, account, network, started, answered,
+    answerer id, first?). A wait starts with the customer's first message since our last answer (the
+    clock `Conversation.awaiting_since` keeps) and ends with our next answer."""
+    start, end = period.bounds()
+    touched = messages(membership, period).values("conversation_id")
+    items = (
+        Interaction.objects.filter(conversation_id__in=touched)
+        .order_by("conversation_id", "created_at", "pk")
+        .values_list(
+            "conversation_id",
+            "conversation__account__handle",
+            "conversation__account__network",
+            "direction",
+            "created_at",
+            "author_id",
+        )
+    )
+    result, current, since, answered_before = [], None, None, False
+    conversation_prev = handle_prev = network_prev = None
+    for conversation, handle, network, direction, at, author in items.iterator(chunk_size=2000):
+        if conversation != current:
+            if since is not None:
+                result.append((conversation_prev, handle_prev, network_prev, since, None, None, not answered_before))
+            current, since, answered_before = conversation, None, False
+        conversation_prev, handle_prev, network_prev = conversation, handle, network
+        if direction == Interaction.Direction.IN and since is None:
+            since = at
+        elif direction == Interaction.Direction.OUT and since is not None:
+            result.append((conversation, handle, network, since, at, author, not answered_before))
+            since, answered_before = None, True
+        elif direction == Interaction.Direction.OUT:
+            answered_before = True
+    if since is not None:
+        result.append((conversation_prev, handle_prev, network_prev, since, None, None, not answered_before))
+    return [wait for wait in result if start <= wait[3] < end]
+
+
+def percentile(values: list[float], fraction: float) -> float | None:
+    """Nearest-rank percentile (the median is 0.5): a value somebody actually waited."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * fraction // 1))
+    return ordered[int(rank) - 1]
+
+
+def response_times(membership, period) -> dict:
+    """First and next response times in opening hours, by person, account and network, and the share answered."""
+    from firsthand.team.models import User
+
+    workspace = membership.workspace
+    targets = ResponseTargets.for_workspace(workspace)
+    zone = timezone.get_current_timezone().key
+    all_waits = waits(membership, period)
+    groups = {"person": {}, "account": {}, "network": {}}
+    names = dict(User.objects.filter(pk__in={w[5] for w in all_waits if w[5]}).values_list("pk", "name"))
+    for _conversation, handle, network, started, answered, author, first in all_waits:
+        if answered is None:
+            continue
+        seconds = business_seconds(started, answered, targets, zone)
+        clock = "first" if first else "next"
+        for group, key in (
+            ("person", names.get(author, "not recorded (answered elsewhere, or has left)")),
+            ("account", handle),
+            ("network", network),
+        ):
+            groups[group].setdefault(key, {"first": [], "next": []})[clock].append(seconds)
+    target = {"first": targets.first_response_minutes * 60, "next": targets.next_response_minutes * 60}
+    tables = {}
+    for group, rows in groups.items():
+        tables[group] = [
+            {
+                "key": key,
+                **{
+                    f"{clock}_{k}": v
+                    for clock in ("first", "next")
+                    for k, v in summary(values[clock], target[clock]).items()
+                },
+            }
+            for key, values in sorted(rows.items())
+        ]
+    opened = [w for w in all_waits if w[6]]
+    answered = sum(1 for w in opened if w[4] is not None)
+    return {
+        "tables": tables,
+        "conversations": len(opened),
+        "answered": answered,
+        "answered_share": share(answered, len(opened)),
+        "targets": targets,
+    }
+
+
+def summary(values: list[float], target: float) -> dict:
+    return {
+        "count": len(values),
+        "median": minutes(percentile(values, 0.5)),
+        "p90": minutes(percentile(values, 0.9)),
+        "within": share(sum(1 for v in values if v <= target), len(values)),
+    }
+
+
+def minutes(seconds: float | None) -> int | None:
+    return None if seconds is None else round(seconds / 60)
+
+
+def who_speaks(membership, period) -> dict:
+    """Answers sent in the period by person and account, the owners' share, and approvals by approver."""
+    from firsthand.team.permissions import Role
+
+    start, end = period.bounds()
+    answers = Interaction.objects.filter(
+        conversation__workspace=membership.workspace,
+        direction=Interaction.Direction.OUT,
+        created_at__gte=start,
+        created_at__lt=end,
+    )
+    answers = narrowed(membership, period, answers, "conversation__account")
+    owners = list(membership.workspace.memberships.filter(role=Role.OWNER).values_list("user_id", flat=True))
+    by_person = list(
+        answers.values("author__name", "conversation__account__handle")
+        .annotate(answers=Count("pk"))
+        .order_by("-answers", "author__name")
+    )
+    approvals = list(
+        answers.exclude(approved_by=None).values("approved_by__name").annotate(n=Count("pk")).order_by("-n")
+    )
+    counted = answers.aggregate(total=Count("pk"), owners=Count("pk", filter=Q(author_id__in=owners)))
+    return {
+        "by_person": by_person,
+        "approvals": approvals,
+        "total": counted["total"],
+        "owner_share": share(counted["owners"], counted["total"]),
+    }

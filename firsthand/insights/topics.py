@@ -1,0 +1,74 @@
+"""The topics customers raise: phrases of one to three words that recur in complaints and in questions.
+
+Each phrase is counted once per message ("refund refund refund" is one customer asking once), stop-words
+are dropped at a phrase's edges ("the delivery" is "delivery"), and a phrase inside a longer one that
+counts as many messages is left out, so "gluten free" does not also show as "gluten" and "free".
+The messages are read in Python, the newest first and at most MOST_READ of them: a rollup of phrase
+counts per day is what a million messages would want.
+"""
+
+import re
+from collections import Counter
+
+from firsthand.inbox.window import of_kind
+from firsthand.insights.conversations import messages
+
+WORDS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+MOST_READ = 5000
+STOP = frozenset(
+    """a about above after again all also am an and any are aren't as at be because been before being below
+    between both but by can can't could did do does doing don't down during each few for from further get got
+    had has have having he her here hers him his how i i'm i've if in into is isn't it it's its just me more
+    most my no nor not now of off on once only or other our ours out over own please same she should so some
+    still such than thank thanks that that's the their theirs them then there these they this those through
+    to too under until up very was wasn't we we're were what when where which while who whom why will with
+    would yes you you're your yours hi hello hey ok okay really just would could one two get still im dont
+    cant ive us""".split()
+)
+
+
+def phrases(text: str) -> set[str]:
+    words = [w.lower().replace("’", "'") for w in WORDS.findall(text)]
+    found = set()
+    for size in (1, 2, 3):
+        for i in range(len(words) - size + 1):
+            gram = words[i : i + size]
+            if gram[0] in STOP or gram[-1] in STOP or any(len(w) < 3 and w not in ("uk", "eu") for w in gram):
+                continue
+            found.add(" ".join(gram))
+    return found
+
+
+def topics(membership, period, kind: str, limit: int = 10) -> list[dict]:
+    """The most frequent phrases in this kind of message, each with its count and two examples."""
+    rows = list(
+        messages(membership, period)
+        .filter(of_kind(kind))
+        .order_by("-created_at")
+        .values_list("text", flat=True)[:MOST_READ]
+    )
+    counts, examples = Counter(), {}
+    for text in rows:
+        for phrase in phrases(text):
+            counts[phrase] += 1
+            if len(examples.setdefault(phrase, [])) < 2:
+                examples[phrase].append(excerpt(text, phrase))
+    recurring = [(phrase, n) for phrase, n in counts.items() if n >= 2]
+    # Longer phrases first among equals, so the shorter parts they contain can be dropped below.
+    recurring.sort(key=lambda pair: (-pair[1], -len(pair[0].split()), pair[0]))
+    chosen = []
+    for phrase, n in recurring:
+        if any(f" {phrase} " in f" {longer} " and m == n for longer, m in chosen):
+            continue
+        chosen.append((phrase, n))
+        if len(chosen) == limit:
+            break
+    return [{"phrase": p, "count": n, "examples": examples[p]} for p, n in chosen]
+
+
+def excerpt(text: str, phrase: str, width: int = 90) -> str:
+    """The part of the message around the phrase, so the example shows it in use."""
+    at = text.lower().find(phrase.split()[0])
+    start = max(0, at - width // 3) if at >= 0 else 0
+    piece = text[start : start + width].strip()
+    return ("…" if start else "") + piece + ("…" if start + width < len(text) else "")
