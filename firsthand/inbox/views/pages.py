@@ -25,7 +25,7 @@ from firsthand.networks.models import ConnectedAccount
 from firsthand.team.access import workspace_view
 from firsthand.team.models import Membership
 from firsthand.team.permissions import Capability
-from firsthand.web.params import an_id
+from firsthand.web.params import an_id, page_number
 
 LABELS = ["question", "complaint", "offensive", "negative", "positive", "spam"]
 
@@ -87,7 +87,7 @@ def page_of(workspace, params, targets, now) -> tuple[list, int | None]:
     their label, the longest waiting first (an indexed query), so an overdue thank-you is not buried
     under thirty fresh questions; they may show again further down, in their place.
     """
-    page = int(params["page"]) if params.get("page", "").isdigit() and 0 < int(params["page"]) < 10_000 else 1
+    page = page_number(params.get("page"))
     ids = list(filtered(workspace, params).values_list("pk", flat=True)[(page - 1) * PAGE : page * PAGE + 1])
     more = page + 1 if len(ids) > PAGE else None
     ids = ids[:PAGE]
