@@ -6,6 +6,7 @@ so one request's writes never change what the next one sees, and writes down eve
 import copy
 import inspect
 import re
+import time
 import traceback
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -205,6 +206,7 @@ class Runner:
     half_saved: list = field(default_factory=list)
     requests: int = 0
     urls: set = field(default_factory=set)
+    seconds: dict = field(default_factory=dict)  # path → time spent on it, to keep the run short
     statuses: dict = field(default_factory=dict)  # status code → how many, to see that the fuzz got past the doors
 
     def counts(self):
@@ -218,6 +220,7 @@ class Runner:
         cache.clear()  # sign-in throttles and presence live there: each request starts from the same state
         cookies = copy.deepcopy(client.cookies)  # a sign-out's new session cookie must not outlive its rollback
         response = None
+        started = time.perf_counter()
         try:
             with transaction.atomic():
                 before = self.counts() if method == "POST" else None
@@ -240,6 +243,8 @@ class Runner:
             return None
         finally:
             client.cookies = cookies
+            where = path.split("?")[0]
+            self.seconds[where] = self.seconds.get(where, 0) + time.perf_counter() - started
         self.statuses[response.status_code] = self.statuses.get(response.status_code, 0) + 1
         if response.status_code >= 500:
             self.failures.append(Failure(method, path, role, preview(body), f"HTTP {response.status_code}"))
