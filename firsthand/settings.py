@@ -82,6 +82,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "firsthand.web.middleware.ContentSecurityPolicyMiddleware",
+    "firsthand.web.middleware.NulCharacterMiddleware",  # before anything reads a parameter (CSRF reads the form)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -18,6 +18,12 @@ def an_id(value, *, zero: bool = False) -> int | None:
     return number if (0 if zero else 1) <= number <= MAX_ID else None
 
 
+def page_number(value, *, last: int = 9_999) -> int:
+    """The page of a list asked for, or the first: an id's digits, no further than `last`."""
+    number = an_id(value)
+    return number if number is not None and number <= last else 1
+
+
 def ids(values) -> list[int]:
     """The ids among `values` (a form's getlist), in order, the rest left out."""
     return [number for number in map(an_id, values) if number is not None]

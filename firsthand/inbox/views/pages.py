@@ -27,7 +27,7 @@ from firsthand.team import scope
 from firsthand.team.access import workspace_view
 from firsthand.team.models import Membership
 from firsthand.team.permissions import Capability
-from firsthand.web.params import an_id
+from firsthand.web.params import an_id, page_number
 
 LABELS = ["question", "complaint", "offensive", "negative", "positive", "spam"]
 
@@ -95,7 +95,7 @@ def page_of(membership, params, targets, now) -> tuple[list, int | None]:
     under thirty fresh questions; they may show again further down, in their place.
     """
     workspace = membership.workspace
-    page = int(params["page"]) if params.get("page", "").isdigit() and 0 < int(params["page"]) < 10_000 else 1
+    page = page_number(params.get("page"))
     ids = list(filtered(membership, params).values_list("pk", flat=True)[(page - 1) * PAGE : page * PAGE + 1])
     more = page + 1 if len(ids) > PAGE else None
     ids = ids[:PAGE]

@@ -395,3 +395,19 @@ def test_publish_now_from_the_post_page_asks_the_owner_too(team, client_for, acc
     assert post.deliveries.get().state == State.DRAFT
     client.post(url, {"anyway": "1"})
     assert post.deliveries.get().state == State.SCHEDULED
+
+
+def test_undoing_a_schedule_goes_back_only_to_a_path_of_this_site(team, client_for, account):
+    client = client_for(team.owner)
+    day = (timezone.now() + timedelta(days=5)).date()
+    url = reverse(
+        "publishing:post_action", kwargs={"slug": team.workspace.slug, "post_id": 0, "action": "unschedule"}
+    ).replace("/0/", "/{}/")
+    for back, landing in [("abc", "post"), ("https://evil.example/", "post"), ("/account/", "/account/")]:
+        client.post(compose_url(team), form(account, when="schedule", day=day.isoformat(), at="09:00"))
+        post = Post.objects.latest("pk")
+        # "abc" went to redirect(), which read it as a view's name: NoReverseMatch, an HTTP 500.
+        response = client.post(url.format(post.pk), {"next": back})
+        assert response.status_code == 302
+        expected = reverse("publishing:post", kwargs={"slug": team.workspace.slug, "post_id": post.pk})
+        assert response["Location"] == (expected if landing == "post" else landing)

@@ -6,7 +6,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from firsthand.audit.log import record
@@ -19,6 +18,7 @@ from firsthand.publishing.states import DELETABLE_STATES, EDITABLE_STATES, Inval
 from firsthand.team import scope
 from firsthand.team.access import workspace_view
 from firsthand.team.permissions import Capability
+from firsthand.web.links import local_path
 
 
 @workspace_view(Capability.VIEW)
@@ -80,8 +80,8 @@ def post_action(request, membership, post_id, action):
         if action == "unschedule":
             operations.unschedule(membership, post)
             messages.success(request, "Undone: back in drafts, nothing was published.")
-            back = request.POST.get("next", "")
-            if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = local_path(request, request.POST.get("next", ""))
+            if back:
                 return redirect(back)
         elif action == "publish-now":
             try:

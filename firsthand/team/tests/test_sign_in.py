@@ -94,6 +94,16 @@ def test_next_only_redirects_inside_the_app(team, client):
     assert response["Location"] == "/account/"
 
 
+@pytest.mark.parametrize("target", ["abc", "0", "9999-12-31T23:59", "account/"])
+def test_a_next_that_is_not_a_path_goes_home_rather_than_failing(team, client, target):
+    # redirect() reads a bare word as a view's name: "abc" was a NoReverseMatch, an HTTP 500 (found by the fuzz test).
+    response = client.post(
+        reverse("team:login"), {"email": "staff@corner.example", "password": PASSWORD, "next": target}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("web:home")
+    assert client.get(reverse("team:login"), {"next": target})["Location"] == reverse("web:home")
+
+
 def test_password_reset_by_email_sets_a_new_password_and_ends_old_sessions(team, client):
     old_browser = Client()
     old_browser.force_login(team.staff)

@@ -6,12 +6,12 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from firsthand.team import throttle, twofactor
 from firsthand.team.forms import SignInForm
 from firsthand.team.models import User
+from firsthand.web.links import local_path
 
 # Between a right password and the second factor the person is not signed in: the session holds only who
 # they said they are, for a few minutes.
@@ -20,10 +20,7 @@ PENDING_SECONDS = 5 * 60
 
 
 def safe_next(request, fallback="web:home"):
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return fallback
+    return local_path(request, request.POST.get("next") or request.GET.get("next") or "") or fallback
 
 
 def sign_in(request):

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from firsthand.networks.testing import connect_sandbox_account
-from firsthand.web.params import MAX_ID, an_id, ids
+from firsthand.web.params import MAX_ID, an_id, ids, page_number
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,19 @@ def test_query_string_ids_that_are_not_ids_are_ignored(team, client_for, account
     client, slug = client_for(team.owner), team.workspace.slug
     assert client.get(reverse("publishing:calendar", kwargs={"slug": slug}), {"account": value}).status_code == 200
     assert client.get(reverse("inbox:inbox", kwargs={"slug": slug}), {"account": value}).status_code == 200
+
+
+def test_a_page_number_is_digits_within_the_last_page_or_the_first_page():
+    assert [page_number(v) for v in ["3", "9999", "10000", HUGE, "0", "-2", "²", "١٢", "", None]] == [
+        3, 9999, 1, 1, 1, 1, 1, 1, 1, 1,
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("value", ["²", "١٢", HUGE, "-1"])
+def test_inbox_pages_that_are_not_numbers_show_the_first_page(team, client_for, account, value):
+    # "²".isdigit() is True and int("²") raises: ?page=² was an HTTP 500 (found by the page fuzz test).
+    url = reverse("inbox:inbox", kwargs={"slug": team.workspace.slug})
+    assert client_for(team.viewer).get(url, {"page": value}).status_code == 200
 
 
 def test_addresses_with_ids_too_large_are_not_found(team, client_for):
