@@ -5,6 +5,7 @@ from django.utils.translation import ngettext
 from firsthand.team import throttle
 from firsthand.team.models import TIMEZONE_CHOICES, TwoFactorPolicy, User, Workspace
 from firsthand.team.permissions import ROLE_CHOICES, ROLE_SUMMARIES, Role
+from firsthand.web.params import IdsField
 
 
 class SignInForm(forms.Form):
@@ -111,7 +112,7 @@ class AccountLimitForm(forms.Form):
     """Which accounts a staff member or viewer may use: every one, or the ticked ones."""
 
     access = forms.ChoiceField(choices=[("all", "All accounts"), ("some", "Only these accounts")])
-    accounts = forms.ModelMultipleChoiceField(queryset=None, required=False)
+    accounts = IdsField(queryset=None, required=False)
 
     def __init__(self, *args, workspace, **kwargs):
         super().__init__(*args, **kwargs)
@@ -119,6 +120,7 @@ class AccountLimitForm(forms.Form):
 
         self.fields["accounts"].queryset = ConnectedAccount.objects.connected().filter(workspace=workspace)
         self.fields["accounts"].error_messages["invalid_choice"] = "One of those accounts isn't connected here."
+        self.fields["accounts"].error_messages["invalid_pk_value"] = "One of those accounts isn't connected here."
 
     def chosen(self) -> list:
         """The accounts to limit to; empty means every account."""

@@ -64,7 +64,9 @@ def fuzz(team, settings, tmp_path):
     settings.NETWORK_TIMEOUT_SECONDS = 1  # no network answers here; nothing may wait for one
     # Each server error is collected and listed at the end; Django's own log of each (a traceback, some with
     # a 100,000-character parameter) would bury that list.
-    logging.getLogger("django.request").setLevel(logging.CRITICAL)
+    request_log = logging.getLogger("django.request")
+    level = request_log.level
+    request_log.setLevel(logging.CRITICAL)
     shop = fuzz_shop.build(team)
     clients = {}
     for role in ROLES:
@@ -74,7 +76,8 @@ def fuzz(team, settings, tmp_path):
             client.get("/")  # the device row every signed-in session gets, made once outside the savepoints
         clients[role] = client
     runner = Runner(clients, counted=[apps.get_model(app, name) for app, name in COUNTED])
-    return shop, runner
+    yield shop, runner
+    request_log.setLevel(level)  # later tests read that log
 
 
 def path_values(shop, address) -> list[dict]:
