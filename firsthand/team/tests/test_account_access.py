@@ -220,3 +220,57 @@ def test_csv_import_refuses_a_row_for_another_account(team, shop):
     assert "outside your access" in report.rows[1].errors[0]
     assert not report.rows[0].errors
     assert not Post.objects.filter(text__in=["Rye", "Mine"]).exists()
+
+
+# --- invites that carry the limit ----------------------------------------------------------------
+
+
+def test_an_invite_limited_to_one_account_makes_a_member_limited_from_the_first_click(team, shop, client):
+    from firsthand.team.models import Invite, User
+    from firsthand.team.tests.test_invites import PASSWORD, invite_url
+
+    owner = team.membership("owner")
+    invite = operations.create_invite(owner, role="staff", email="nia@corner.example", accounts=[shop.bakery])
+    assert not invite.all_accounts and list(invite.limited_to_accounts.all()) == [shop.bakery]
+    assert AuditEvent.objects.filter(action="team.invite_created", summary__contains="limited to @bakery").exists()
+    page = client.get(invite_url(invite)).content.decode()
+    assert "to work on <strong>@bakery</strong>" in page
+    client.post(invite_url(invite), {"name": "Nia", "email": "nia@corner.example", "password": PASSWORD})
+    nia = Membership.objects.get(user=User.objects.get(email="nia@corner.example"))
+    assert not nia.all_accounts and list(nia.limited_to_accounts.all()) == [shop.bakery]
+    inbox = client.get(url("inbox:inbox", team)).content.decode()
+    assert "Are you open on Sunday?" in inbox and "Dinner tonight" not in inbox
+    assert Invite.objects.get(pk=invite.pk).accepted_at
+
+
+def test_the_team_page_invites_with_a_limit_and_refuses_one_for_a_manager(team, shop, client_for):
+    from firsthand.team.models import Invite
+
+    client = client_for(team.owner)
+    made = client.post(
+        url("team:invite_create", team),
+        {"email": "sam@corner.example", "role": "staff", "access": "some", "accounts": [shop.bakery.pk]},
+    )
+    assert made.status_code == 302
+    invite = Invite.objects.get(email="sam@corner.example")
+    assert list(invite.limited_to_accounts.all()) == [shop.bakery]
+    assert "only <strong>@bakery</strong>" in client.get(url("team:team", team)).content.decode()
+    refused = client.post(
+        url("team:invite_create", team),
+        {"email": "max@corner.example", "role": "manager", "access": "some", "accounts": [shop.bakery.pk]},
+    )
+    assert refused.status_code == 400 and "Owners and managers always reach every account" in refused.content.decode()
+    empty = client.post(
+        url("team:invite_create", team), {"email": "x@corner.example", "role": "staff", "access": "some"}
+    )
+    assert empty.status_code == 400 and "Tick at least one account" in empty.content.decode()
+    assert not Invite.objects.filter(email__in=["max@corner.example", "x@corner.example"]).exists()
+    everything = client.post(url("team:invite_create", team), {"email": "al@corner.example", "role": "staff"})
+    assert everything.status_code == 302 and Invite.objects.get(email="al@corner.example").all_accounts
+
+
+def test_an_invite_cannot_be_limited_to_another_workspaces_account(team, shop):
+    elsewhere = team.outsider.memberships.get().workspace
+    foreign = connect_sandbox_account(elsewhere, "elsewhere", by=team.outsider)
+    with pytest.raises(operations.TeamError, match="isn't this workspace's"):
+        operations.create_invite(team.membership("owner"), role="staff", accounts=[foreign])
