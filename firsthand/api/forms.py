@@ -19,7 +19,9 @@ class TokenForm(forms.Form):
         from firsthand.networks.models import ConnectedAccount
 
         self.fields["role"].choices = [
-            (value, f"{label} — {ROLE_SUMMARIES[Role(value)]}") for value, label in ROLE_CHOICES if may_give(giver, value)
+            (value, f"{label} — {ROLE_SUMMARIES[Role(value)]}")
+            for value, label in ROLE_CHOICES
+            if may_give(giver, value)
         ]
         self.fields["accounts"].queryset = ConnectedAccount.objects.connected().filter(workspace=workspace)
         self.fields["accounts"].error_messages["invalid_choice"] = "One of those accounts isn't connected here."

@@ -139,7 +139,9 @@ def authenticate(raw: str) -> Principal | None:
     token = ApiToken.objects.live().select_related("workspace").filter(token_hash=token_hash(raw)).first()
     if token is None:
         return None
-    maker = Membership.objects.select_related("user").filter(user_id=token.created_by_id, workspace_id=token.workspace_id)
+    maker = Membership.objects.select_related("user").filter(
+        user_id=token.created_by_id, workspace_id=token.workspace_id
+    )
     maker = maker.first()
     if maker is None or not maker.user.is_active or not may_give(maker, token.role):
         return None

@@ -168,7 +168,7 @@ def answer(request, conversation_id: Id, data: AnswerIn):
     try:
         done = operations.reply(who, talk, data.text, done=data.done, while_paused=data.send_while_paused)
     except operations.PausedAsk as ask:
-        raise ApiError(409, "paused", f"{ask} Send again with \"send_while_paused\": true to send it.") from None
+        raise ApiError(409, "paused", f'{ask} Send again with "send_while_paused": true to send it.') from None
     except (operations.ReplyError, scope.OutOfReach) as error:
         raise ApiError(422, "refused", str(error)) from None
     if isinstance(done, PendingAnswer):

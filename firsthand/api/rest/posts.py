@@ -145,7 +145,7 @@ def post_of(who, post_id: int) -> Post:
 
 def refused(error: Exception):
     if isinstance(error, AskFirst):
-        return ApiError(409, "confirm", f"{error} Send again with \"anyway\": true to go ahead.")
+        return ApiError(409, "confirm", f'{error} Send again with "anyway": true to go ahead.')
     if isinstance(error, scope.OutOfReach):
         return ApiError(403, "out_of_reach", str(error))
     return ApiError(422, "refused", str(error))
@@ -305,4 +305,3 @@ def upload_media(request, file: File[UploadedFile]):
         "width": stored.width,
         "height": stored.height,
     }
-

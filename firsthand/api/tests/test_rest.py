@@ -60,7 +60,9 @@ def test_another_workspaces_token_gets_404_for_this_workspaces_post(team, accoun
 
 def test_the_guard_refuses_a_banned_phrase_and_leaves_no_post(team, account, token_for, call):
     BrandRules.objects.update_or_create(workspace=team.workspace, defaults={"banned_phrases": "cheapest in town"})
-    response = call(token_for("owner"), "post", "/posts", new_post(account, text="The cheapest in town!", then="schedule"))
+    response = call(
+        token_for("owner"), "post", "/posts", new_post(account, text="The cheapest in town!", then="schedule")
+    )
     assert response.status_code == 422
     assert "banned" in response.json()["error"]["message"]
     assert not Post.objects.exists() and not SandboxPost.objects.exists()
@@ -92,7 +94,12 @@ def test_staff_token_posts_need_approval_when_the_workspace_says_so(team, accoun
     assert post["outcome"] == "awaiting_approval"
     waiting = call(token_for("manager", name="Approver bot", by="manager"), "get", "/approvals").json()
     assert [p["id"] for p in waiting["posts"]] == [post["id"]]
-    decided = call(token_for("manager", name="Approver 2", by="manager"), "post", f"/approvals/posts/{post['id']}", {"decision": "approve"})
+    decided = call(
+        token_for("manager", name="Approver 2", by="manager"),
+        "post",
+        f"/approvals/posts/{post['id']}",
+        {"decision": "approve"},
+    )
     assert decided.status_code == 200, decided.content
     assert Delivery.objects.get(post_id=post["id"]).state == State.SCHEDULED
 
