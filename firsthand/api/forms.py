@@ -10,6 +10,7 @@ class TokenForm(forms.Form):
     accounts = IdsField(
         queryset=None,
         required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text="Staff and viewer tokens only: leave all unticked for every account, ones connected later too.",
     )
 
