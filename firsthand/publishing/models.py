@@ -194,3 +194,6 @@ class Snippet(models.Model):
 
     def __str__(self):
         return self.name
+
+
+from firsthand.publishing.feeds.models import Feed, FeedEntry  # noqa: E402,F401 (the app's models, kept beside their code)
