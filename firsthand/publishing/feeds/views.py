@@ -19,7 +19,7 @@ SHOWN_ENTRIES = 5
 class FeedForm(forms.Form):
     url = forms.URLField(label="Feed address", max_length=2000, assume_scheme="https",
                          help_text="The RSS or Atom address, often ending in /feed or /rss.xml.")  # fmt: skip
-    accounts = IdsField(queryset=None, label="Post to")
+    accounts = IdsField(queryset=None, label="Post to", widget=forms.CheckboxSelectMultiple)
     mode = forms.ChoiceField(
         choices=Feed.Mode.choices, initial=Feed.Mode.DRAFT, widget=forms.RadioSelect, label="New entries go"
     )
