@@ -96,6 +96,10 @@ class MediaFile(models.Model):
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
+    # The library's description, offered again whenever the image is reused (a post keeps its own copy).
+    alt_text = models.CharField(max_length=1500, blank=True)
+    # Taken out of the library while published posts still show it: the file stays for their history.
+    removed_at = models.DateTimeField(null=True, blank=True)
 
     EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp"}
 

@@ -11,7 +11,7 @@ from firsthand.audit.log import record
 from firsthand.guard.verdict import Refused, review
 from firsthand.networks import registry
 from firsthand.publishing.checks import check_for_account
-from firsthand.publishing.models import Delivery, LinkSettings, Post, PostMedia
+from firsthand.publishing.models import Delivery, LinkSettings, MediaFile, Post, PostMedia
 from firsthand.publishing.states import DELETABLE_STATES, EDITABLE_STATES, State
 from firsthand.team import scope
 
@@ -78,6 +78,9 @@ def save_post(
                     for n, (media, alt) in enumerate(images)
                 ]
             )
+            for media, alt in images:  # the library learns a description the first time one is written
+                if alt.strip():
+                    MediaFile.objects.filter(pk=media.pk, alt_text="").update(alt_text=alt.strip()[:1500])
         keep = {account.pk for account in accounts}
         post.deliveries.exclude(account_id__in=keep).delete()
         for account in accounts:

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from firsthand.publishing.feeds import views as feeds
-from firsthand.publishing.views import calendar, compose, media, posts, queue, settings, snippets
+from firsthand.publishing.views import calendar, compose, library, media, posts, queue, settings, snippets
 
 app_name = "publishing"
 
@@ -12,6 +12,10 @@ urlpatterns = [
     path("w/<slug:slug>/calendar/", calendar.calendar, name="calendar"),
     path("w/<slug:slug>/media/upload/", media.upload, name="upload"),
     path("w/<slug:slug>/media/<id:media_id>/", media.serve, name="media"),
+    path("w/<slug:slug>/library/", library.library_page, name="library"),
+    path("w/<slug:slug>/library/<id:media_id>/describe/", library.describe, name="library_describe"),
+    path("w/<slug:slug>/library/<id:media_id>/remove/", library.remove, name="library_remove"),
+    path("w/<slug:slug>/library/<id:media_id>/pick/", library.pick, name="library_pick"),
     path("w/<slug:slug>/posts/import/", posts.import_csv, name="import"),
     path("w/<slug:slug>/queue-times/", queue.queue_times, name="queue_times"),
     path("w/<slug:slug>/queue-times/<id:account_id>/", queue.set_queue_times, name="set_queue_times"),

@@ -7,7 +7,7 @@ from firsthand.guard.checks import check as guard_check
 from firsthand.guard.verdict import AskFirst
 from firsthand.networks.limits import LIMITS
 from firsthand.networks.models import ConnectedAccount
-from firsthand.publishing import operations
+from firsthand.publishing import library, operations
 from firsthand.publishing.checks import check_for_account
 from firsthand.publishing.forms import ComposeForm
 from firsthand.publishing.links import tag_links, utm_params
@@ -87,6 +87,7 @@ def compose(request, membership, post_id=None):
         "utm_enabled": bool(getattr(LinkSettings.for_workspace(workspace), "utm_enabled", False)),
         "has_mastodon": any(account.network == "mastodon" for account in accounts),
         "snippets": Snippet.objects.filter(workspace=workspace),
+        "library": list(library.search(membership)[:12]),
         "checks": checks_from(
             request.POST if request.method == "POST" else None, accounts, post, workspace, author=request.user
         ),
