@@ -96,6 +96,10 @@ def build(team) -> Shop:
     from firsthand.publishing.snippets import save_snippet
 
     snippet = save_snippet(staff, kind="hashtags", name="Bread tags", text="sourdough realbread")
+    from firsthand.publishing.feeds.models import Feed
+
+    feed = Feed.objects.create(workspace=workspace, url="https://blog.example/feed.xml", created_by=team.owner)
+    feed.accounts.set([brand])
 
     elsewhere = Membership.objects.get(user=team.outsider)
     their_account = connect_sandbox_account(elsewhere.workspace, "elsewhere-ltd", by=team.outsider)
@@ -113,6 +117,10 @@ def build(team) -> Shop:
     their_talk = Conversation.objects.get(workspace=elsewhere.workspace)
     their_token, _secret = api_operations.create(elsewhere, name="Their bot", role="viewer")
     their_snippet = save_snippet(elsewhere, kind="text", name="Theirs", text="Elsewhere's sign-off")
+    their_feed = Feed.objects.create(
+        workspace=elsewhere.workspace, url="https://elsewhere.example/rss", created_by=team.outsider
+    )
+    their_image = media.store(elsewhere.workspace, team.outsider, image_upload("theirs.png"))
 
     members = {p: team.membership(p).pk for p in ("owner", "manager", "staff", "viewer")}
     real = {
@@ -143,6 +151,7 @@ def build(team) -> Shop:
         "note_id": [note.pk],
         "token_id": [api_token.pk],
         "snippet_id": [snippet.pk],
+        "feed_id": [feed.pk],
     }
     other = {
         "post_id": their_post.pk,
@@ -154,5 +163,7 @@ def build(team) -> Shop:
         "person_id": their_talk.person_id,
         "token_id": their_token.pk,
         "snippet_id": their_snippet.pk,
+        "feed_id": their_feed.pk,
+        "media_id": their_image.pk,
     }
     return Shop(slug=workspace.slug, other_slug=elsewhere.workspace.slug, real=real, other=other)
