@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from firsthand.publishing import library
 from firsthand.team.access import workspace_view
 from firsthand.team.permissions import Capability
-from firsthand.web.params import page_number
+from firsthand.web.params import an_id, page_number
 
 
 def found_or_404(membership, media_id):
@@ -28,9 +28,9 @@ def library_page(request, membership):
             item.uploaded_by_id == request.user.pk or membership.can(Capability.APPROVE)
         )
     asking = None
-    ask_id = request.GET.get("remove")
-    if ask_id and ask_id.isdigit() and len(ask_id) < 12:
-        item = library.visible(membership).filter(pk=int(ask_id)).first()
+    ask_id = an_id(request.GET.get("remove"))
+    if ask_id:
+        item = library.visible(membership).filter(pk=ask_id).first()
         if item is not None:
             asking = (item, library.uses_of(item))
     context = {
