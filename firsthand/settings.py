@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "firsthand.guard",
     "firsthand.inbox",
     "firsthand.insights",
+    "firsthand.practice",
 ]
 
 MIDDLEWARE = [
