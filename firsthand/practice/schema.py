@@ -56,6 +56,10 @@ def parse(text: str) -> list[dict]:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or "not valid YAML"
+        # YAML finds a bracket left open where the next thing starts; the line it opened on helps more.
+        context, opened = getattr(error, "context", None), getattr(error, "context_mark", None)
+        if context and opened and mark and opened.line != mark.line:
+            problem += f", {context} that starts on line {opened.line + 1}"
         raise ScenarioError(f"{problem} (this is not valid YAML)", mark.line + 1 if mark else None) from None
     if root is None:
         raise ScenarioError("The file is empty: it holds no scenario.")
@@ -188,7 +192,20 @@ def good_answer(node) -> dict:
     return {"needs": needs, "moves": moves, "personal_data": personal}
 
 
+def written(scenario: dict) -> dict:
+    """A scenario as a person would write it: the empty and default fields left out."""
+    kept = {k: v for k, v in scenario.items() if k != "custom" and v not in ([], "")}
+    answer = scenario["good_answer"]
+    kept["good_answer"] = {"needs": answer["needs"]}
+    if answer["moves"]:
+        kept["good_answer"]["moves"] = answer["moves"]
+    if answer["personal_data"]:
+        kept["good_answer"]["personal_data"] = True
+    return kept
+
+
 def dump(scenarios: list[dict]) -> str:
     """The file an export gives: parse(dump(x)) == x."""
+    scenarios = [written(s) for s in scenarios]
     header = "# firsthand practice scenarios: edit them in any text editor, import them on the Practice page.\n"
     return header + yaml.safe_dump({"scenarios": scenarios}, sort_keys=False, allow_unicode=True, width=100)

@@ -5,13 +5,18 @@ from collections import Counter
 PASS_SCORE = 70
 # Points that, failed, make any customer angrier whatever else the answer did well.
 INFLAMING = {"tone", "brush_off", "no_argument"}
+INFLAMED_CAP = 40
 
 
 def answer_score(points: list[dict]) -> int:
     scored = [p for p in points if p["ok"] is not None]
     if not scored:
         return 100
-    return round(100 * sum(1 for p in scored if p["ok"]) / len(scored))
+    score = round(100 * sum(1 for p in scored if p["ok"]) / len(scored))
+    if any(p["key"] in INFLAMING and p["ok"] is False for p in points):
+        # A rude or dismissive answer never passes, however much else it got right.
+        score = min(score, INFLAMED_CAP)
+    return score
 
 
 def reaction(kind: str, points: list[dict]) -> str:
