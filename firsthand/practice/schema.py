@@ -196,10 +196,10 @@ def written(scenario: dict) -> dict:
     """A scenario as a person would write it: the empty and default fields left out."""
     kept = {k: v for k, v in scenario.items() if k != "custom" and v not in ([], "")}
     answer = scenario["good_answer"]
-    kept["good_answer"] = {"needs": answer["needs"]}
-    if answer["moves"]:
+    kept["good_answer"] = {"needs": answer.get("needs", [])}
+    if answer.get("moves"):
         kept["good_answer"]["moves"] = answer["moves"]
-    if answer["personal_data"]:
+    if answer.get("personal_data"):
         kept["good_answer"]["personal_data"] = True
     return kept
 

@@ -30,7 +30,8 @@ def home(request, membership):
     mine = progress.of_people(workspace, [request.user])[request.user.pk]
     team = None
     if membership.can(Capability.MANAGE_TEAM):
-        people = [m.user for m in workspace.memberships.select_related("user").order_by("user__name")]
+        members = workspace.memberships.select_related("user").order_by("user__name")
+        people = [m.user for m in members if m.can(Capability.REPLY)]  # viewers don't answer, so don't practise
         team = list(progress.of_people(workspace, people).values())
     playing = operations.runs_of(membership).filter(state="playing").order_by("-started_at").first()
     context = {

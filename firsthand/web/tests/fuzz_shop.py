@@ -90,6 +90,9 @@ def build(team) -> Shop:
     item = Interaction.objects.filter(conversation=talk).order_by("pk").first()
     sandbox_post = SandboxPost.objects.filter(account=SandboxAccount.objects.get(pk=int(brand.remote_id))).first()
     device = Device.objects.create(user=team.owner, agent="Firefox on Linux", ip="127.0.0.1")
+    from firsthand.practice import operations as practice
+
+    runs = [practice.start(staff, "late-order", seed=1), practice.start(owner, "praise", seed=1)]
 
     elsewhere = Membership.objects.get(user=team.outsider)
     their_account = connect_sandbox_account(elsewhere.workspace, "elsewhere-ltd", by=team.outsider)
@@ -133,6 +136,7 @@ def build(team) -> Shop:
         ],
         "uidb64": [urlsafe_base64_encode(force_bytes(team.owner.pk))],
         "note_id": [note.pk],
+        "run_id": [run.pk for run in runs],
     }
     other = {
         "post_id": their_post.pk,
@@ -142,5 +146,6 @@ def build(team) -> Shop:
         "member_id": elsewhere.pk,
         "item_id": Interaction.objects.filter(conversation=their_talk).first().pk,
         "person_id": their_talk.person_id,
+        "run_id": practice.start(elsewhere, "troll", seed=1).pk,
     }
     return Shop(slug=workspace.slug, other_slug=elsewhere.workspace.slug, real=real, other=other)
