@@ -39,7 +39,7 @@ def start(membership, key: str, *, seed: int | None = None) -> PracticeRun:
     if scenario is None:
         raise PracticeError("There is no such scenario in this workspace.")
     seed = seed if seed is not None else random.SystemRandom().randrange(1, 2**31)
-    choose = random.Random(seed)  # noqa: S311 - picks a phrasing, not a secret
+    choose = random.Random(seed)  # nosec B311 # picks a phrasing, not a secret
     now = timezone.now()
     with transaction.atomic():
         run = PracticeRun.objects.create(
@@ -92,7 +92,7 @@ def answer(membership, run: PracticeRun, text: str, moves=(), *, now=None) -> Pr
     waited = now - run.last_line_at
     rules = HouseRules.for_workspace(run.workspace)
     points = judge_answer(membership, scenario, text, list(moves), waited, target, rules)
-    shaded = random.Random(run.seed * 31 + run.rounds_played)  # noqa: S311 - varies a phrasing only
+    shaded = random.Random(run.seed * 31 + run.rounds_played)  # nosec B311 # varies a phrasing, not a secret
     with transaction.atomic():
         if waited > target and scenario["kind"] != "personal_draft":
             impatient = scenario.get("impatient") or DEFAULT_IMPATIENT

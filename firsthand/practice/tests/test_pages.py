@@ -102,3 +102,11 @@ def test_the_owner_sets_house_rules_and_the_approval_setting_staff_cannot(team, 
     assert rules.required_scenarios == "opening-hours" and rules.avoid_words == "unfortunately"
     page = client_for(team.staff).get(url(team, "home")).content.decode()
     assert "Your answers to real customers wait for approval" in page and "Required" in page
+
+
+def test_with_no_scenarios_of_its_own_the_export_is_every_scenario_as_an_example_to_start_from(team, client_for):
+    from firsthand.practice.schema import parse
+
+    exported = client_for(team.owner).get(url(team, "export"))
+    assert 'filename="practice-scenarios-all.yaml"' in exported["Content-Disposition"]
+    assert len(parse(exported.content.decode())) == 12
