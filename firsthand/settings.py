@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "firsthand.inbox",
     "firsthand.insights",
     "firsthand.api",
+    "firsthand.practice",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ from firsthand.inbox.models import Conversation, Interaction, PendingAnswer
 from firsthand.networks import registry
 from firsthand.networks.base import NetworkError, OutgoingPost
 from firsthand.notices.send import notify
+from firsthand.practice import operations as practice
 from firsthand.publishing.counting import count
 from firsthand.team import scope
 from firsthand.team.permissions import Capability
@@ -79,6 +80,8 @@ def reply(
     if any(f.severity == BLOCK for f in findings):
         raise ReplyError("This answer can't go out: " + "; ".join(f.reason for f in findings if f.severity == BLOCK))
     reasons = reasons_to_ask(membership, [f.reason for f in findings if f.severity == APPROVAL], answer=True)
+    # The workspace may want a new staff member's answers approved until they have passed chosen practice scenarios.
+    reasons += practice.reasons_to_wait(membership)
     paused = pause_over(conversation)
     if paused and membership.can(Capability.APPROVE):
         if not while_paused:

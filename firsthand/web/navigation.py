@@ -21,6 +21,7 @@ PLACES = [
     Place("calendar", "Calendar", "publishing:calendar", Capability.VIEW, "calendar", True),
     Place("approvals", "Approvals", "guard:approvals", Capability.APPROVE, "check", False),
     Place("insights", "Insights", "insights:overview", Capability.VIEW, "insights", False),
+    Place("practice", "Practice", "practice:home", Capability.REPLY, "practice", False),
     Place("accounts", "Accounts", "networks:accounts", Capability.VIEW, "accounts", False),
     Place("team", "Team", "team:team", Capability.MANAGE_TEAM, "team", False),
     Place("settings", "Settings", "team:settings", Capability.SETTINGS, "settings", False),

@@ -50,6 +50,8 @@ PAGES = [
     ("team:settings", Capability.SETTINGS),
     ("guard:pause", Capability.PAUSE),
     ("guard:approvals", Capability.APPROVE),
+    ("practice:home", Capability.REPLY),
+    ("practice:manage", Capability.SETTINGS),
 ]
 
 

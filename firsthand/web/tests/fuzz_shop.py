@@ -100,6 +100,9 @@ def build(team) -> Shop:
 
     feed = Feed.objects.create(workspace=workspace, url="https://blog.example/feed.xml", created_by=team.owner)
     feed.accounts.set([brand])
+    from firsthand.practice import operations as practice
+
+    runs = [practice.start(staff, "late-order", seed=1), practice.start(owner, "praise", seed=1)]
 
     elsewhere = Membership.objects.get(user=team.outsider)
     their_account = connect_sandbox_account(elsewhere.workspace, "elsewhere-ltd", by=team.outsider)
@@ -152,6 +155,7 @@ def build(team) -> Shop:
         "token_id": [api_token.pk],
         "snippet_id": [snippet.pk],
         "feed_id": [feed.pk],
+        "run_id": [run.pk for run in runs],
     }
     other = {
         "post_id": their_post.pk,
@@ -165,5 +169,6 @@ def build(team) -> Shop:
         "snippet_id": their_snippet.pk,
         "feed_id": their_feed.pk,
         "media_id": their_image.pk,
+        "run_id": practice.start(elsewhere, "troll", seed=1).pk,
     }
     return Shop(slug=workspace.slug, other_slug=elsewhere.workspace.slug, real=real, other=other)
