@@ -53,6 +53,7 @@ def build(team) -> Shop:
     from firsthand.networks.public_media import SALT
     from firsthand.networks.sandbox.models import SandboxAccount, SandboxPost
     from firsthand.networks.testing import connect_sandbox_account
+    from firsthand.notices.models import PushSubscription
     from firsthand.publishing import media, operations
     from firsthand.publishing.models import Delivery, Post
     from firsthand.publishing.states import State
@@ -90,6 +91,11 @@ def build(team) -> Shop:
     item = Interaction.objects.filter(conversation=talk).order_by("pk").first()
     sandbox_post = SandboxPost.objects.filter(account=SandboxAccount.objects.get(pk=int(brand.remote_id))).first()
     device = Device.objects.create(user=team.owner, agent="Firefox on Linux", ip="127.0.0.1")
+    # A documentation address (RFC 5737): refused before any connection, so a fuzzed "send a test" stays here.
+    push_keys = {"p256dh": "B" + "A" * 86, "auth": "A" * 22, "kinds": ["escalation.asked"]}
+    phone = PushSubscription.objects.create(
+        workspace=workspace, user=team.owner, endpoint="https://203.0.113.7/push/fuzz", label="Phone", **push_keys
+    )
 
     elsewhere = Membership.objects.get(user=team.outsider)
     their_account = connect_sandbox_account(elsewhere.workspace, "elsewhere-ltd", by=team.outsider)
@@ -105,6 +111,9 @@ def build(team) -> Shop:
     )
     file_customers(their_account)
     their_talk = Conversation.objects.get(workspace=elsewhere.workspace)
+    their_phone = PushSubscription.objects.create(
+        workspace=elsewhere.workspace, user=team.outsider, endpoint="https://203.0.113.8/push/fuzz", **push_keys
+    )
 
     members = {p: team.membership(p).pk for p in ("owner", "manager", "staff", "viewer")}
     real = {
@@ -133,6 +142,7 @@ def build(team) -> Shop:
         ],
         "uidb64": [urlsafe_base64_encode(force_bytes(team.owner.pk))],
         "note_id": [note.pk],
+        "subscription_id": [phone.pk],
     }
     other = {
         "post_id": their_post.pk,
@@ -142,5 +152,6 @@ def build(team) -> Shop:
         "member_id": elsewhere.pk,
         "item_id": Interaction.objects.filter(conversation=their_talk).first().pk,
         "person_id": their_talk.person_id,
+        "subscription_id": their_phone.pk,
     }
     return Shop(slug=workspace.slug, other_slug=elsewhere.workspace.slug, real=real, other=other)
