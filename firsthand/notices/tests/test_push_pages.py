@@ -108,3 +108,10 @@ def test_the_vapid_key_is_made_once_into_the_data_dir_readable_by_us_only(settin
         assert keys.public_key() != first  # the configured key wins over the kept one
     finally:
         keys.vapid.cache_clear()
+
+
+def test_someone_removed_from_the_workspace_no_longer_gets_its_pushes(team, phone):
+    from firsthand.team.operations import remove_member
+
+    remove_member(team.membership("owner"), team.membership("staff"))
+    assert not PushSubscription.objects.filter(pk=phone.pk).exists()
