@@ -277,6 +277,7 @@ class PublishingLoop:
         from firsthand.guard.approvals import tell_overdue
         from firsthand.inbox import ingest, streams
         from firsthand.insights.followers import engine as follower_audits
+        from firsthand.publishing.feeds import operations as feeds
 
         next_inbox = next_streams = 0.0
         while not self.stopped.is_set():
@@ -293,6 +294,7 @@ class PublishingLoop:
                     ingest.guarded(tell_overdue)
                     # Follower audits: a few seconds of paging at most per tick (insights/followers/engine.py).
                     busy += ingest.guarded(partial(follower_audits.run_once, self.worker_id))
+                    busy += ingest.guarded(feeds.run_once)  # RSS/Atom feeds due a check (publishing/feeds)
                 if time.monotonic() >= next_streams:
                     next_streams = time.monotonic() + streams.TICK_SECONDS
                     ingest.guarded(self.streams.tick)

@@ -12,7 +12,7 @@ from firsthand.guard.verdict import Refused, review
 from firsthand.networks import registry
 from firsthand.publishing.checks import check_for_account
 from firsthand.publishing.models import Delivery, LinkSettings, Post, PostMedia
-from firsthand.publishing.states import EDITABLE_STATES, State
+from firsthand.publishing.states import DELETABLE_STATES, EDITABLE_STATES, State
 from firsthand.team import scope
 
 
@@ -86,6 +86,21 @@ def save_post(
             )
         back_to_drafts(membership, post)
     return post
+
+
+def delete_draft(membership, post: Post) -> None:
+    """Delete a post nothing of which is waiting to go out or gone out (drafts and held copies only)."""
+    scope.require_post(membership, post)
+    with transaction.atomic():
+        if post.deliveries.select_for_update().exclude(state__in=DELETABLE_STATES).exists():
+            raise PublishingError("Only drafts and held posts can be deleted. Move the post back to drafts first.")
+        post.delete()
+        record(
+            "publishing.draft_deleted",
+            f"{membership.user} deleted a draft: “{post.text[:60]}”",
+            actor=membership.user,
+            workspace=membership.workspace,
+        )
 
 
 def back_to_drafts(membership, post: Post) -> None:

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from firsthand.publishing.views import calendar, compose, media, posts, queue, settings
+from firsthand.publishing.feeds import views as feeds
+from firsthand.publishing.views import calendar, compose, media, posts, queue, settings, snippets
 
 app_name = "publishing"
 
@@ -15,6 +16,12 @@ urlpatterns = [
     path("w/<slug:slug>/queue-times/", queue.queue_times, name="queue_times"),
     path("w/<slug:slug>/queue-times/<id:account_id>/", queue.set_queue_times, name="set_queue_times"),
     path("w/<slug:slug>/settings/links/", settings.link_settings, name="link_settings"),
+    path("w/<slug:slug>/settings/feeds/", feeds.feeds, name="feeds"),
+    path("w/<slug:slug>/settings/feeds/<id:feed_id>/<str:action>/", feeds.feed_action, name="feed_action"),
+    path("w/<slug:slug>/snippets/", snippets.snippet_list, name="snippets"),
+    path("w/<slug:slug>/snippets/new/", snippets.snippet_save, name="snippet_add"),
+    path("w/<slug:slug>/snippets/<id:snippet_id>/", snippets.snippet_save, name="snippet_change"),
+    path("w/<slug:slug>/snippets/<id:snippet_id>/delete/", snippets.snippet_delete, name="snippet_delete"),
     path("w/<slug:slug>/posts/<id:post_id>/", posts.post_detail, name="post"),
     path("w/<slug:slug>/posts/<id:post_id>/edit/", compose.compose, name="edit"),
     path("w/<slug:slug>/posts/<id:post_id>/delete/", posts.delete_draft, name="delete"),

@@ -120,6 +120,10 @@ def send(subscription: PushSubscription, body: dict, urgency: str = "normal") ->
     except (ValueError, TypeError):
         # http_ece and cryptography refuse a p256dh that is not a P-256 point, or an auth secret of bad length.
         return failed(subscription, "This device's encryption keys are not valid; turn notifications on again.")
+    except Exception as error:  # noqa: BLE001 - one device's surprise must not end the worker's task unrecorded
+        # Its type only: the messages of requests' and urllib3's errors carry the endpoint, a capability.
+        logger.warning("push to subscription %s failed unexpectedly: %s", subscription.pk, type(error).__name__)
+        return failed(subscription, "Sending failed unexpectedly; firsthand tries again with the next notice.")
     PushSubscription.objects.filter(pk=subscription.pk).update(last_success_at=timezone.now(), failure_reason="")
     return True
 
