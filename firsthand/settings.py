@@ -292,6 +292,10 @@ else:
     EMAIL_BACKEND = "firsthand.system.mail.PrivateFileBackend"  # 0600: it holds password-reset links
     EMAIL_FILE_PATH = str(DATA_DIR / "unsent-mail")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "firsthand <firsthand@localhost>")
+# Web Push (notices/push/): the VAPID private key signing every push, made once into the data dir unless
+# given; the subject (mailto: or https:) tells a push service's operator whom to contact about them.
+VAPID_PRIVATE_KEY = env_secret("FIRSTHAND_VAPID_PRIVATE_KEY")
+VAPID_SUBJECT = env("FIRSTHAND_VAPID_SUBJECT", "")
 
 # --- Uploaded images ------------------------------------------------------------------
 

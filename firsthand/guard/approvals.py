@@ -67,6 +67,7 @@ def request_approval(membership, post, deliveries, moments, reasons) -> None:
         approvers(post.workspace, except_user=membership.user),
         f"{membership.user} asks you to approve a post: “{post.text[:80]}”",
         post_url(post),
+        kind="approval.asked",
     )
 
 
@@ -107,6 +108,7 @@ def approve(membership, post) -> None:
             [post.author],
             f"{membership.user} approved your post: “{post.text[:80]}”",
             post_url(post),
+            kind="approval.decided",
         )
 
 
@@ -132,7 +134,13 @@ def send_back(membership, post, comment: str) -> None:
             workspace=post.workspace,
             post=post.pk,
         )
-        notify(post.workspace, [post.author], f"{membership.user} sent your post back: {comment}", post_url(post))
+        notify(
+            post.workspace,
+            [post.author],
+            f"{membership.user} sent your post back: {comment}",
+            post_url(post),
+            kind="approval.decided",
+        )
 
 
 def tell_overdue() -> int:

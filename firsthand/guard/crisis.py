@@ -4,10 +4,12 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from firsthand.audit.log import record
 from firsthand.guard.models import Pause
+from firsthand.notices.send import notify
 from firsthand.publishing.models import Delivery
 from firsthand.publishing.states import State
 from firsthand.team import scope
@@ -49,6 +51,10 @@ def pause(membership, reason: str, account=None) -> Pause:
         workspace=membership.workspace,
         account=account.pk if account else None,
     )
+    # The whole team hears it: nobody should be answering or scheduling as if nothing happened.
+    people = [m.user for m in membership.workspace.memberships.select_related("user") if m.user != membership.user]
+    url = reverse("guard:pause", kwargs={"slug": membership.workspace.slug})
+    notify(membership.workspace, people, f"{membership.user} paused {what}: {reason}", url, kind="publishing.paused")
     return made
 
 

@@ -87,6 +87,7 @@ def tell(account, alert, now):
         f"{alert.count} complaints or offensive messages to {account.handle} in the last hour (usually "
         f"{alert.usual:g}). {quoted} Consider pausing publishing.",
         reverse("guard:pause", kwargs={"slug": workspace.slug}),
+        kind="spike.negative",
     )
 
 

@@ -96,6 +96,12 @@ def tell_overdue(now: datetime | None = None) -> int:
         )
         people = [assignee] if assignee else [m.user for m in members if m.can(Capability.APPROVE)]
         url = reverse("inbox:conversation", kwargs={"slug": workspace.slug, "conversation_id": conversation.pk})
-        notify(workspace, people, f"{conversation.person} has waited past your response target.", url)
+        notify(
+            workspace,
+            people,
+            f"{conversation.person} has waited past your response target.",
+            url,
+            kind="conversation.overdue",
+        )
         told += 1
     return told

@@ -44,6 +44,7 @@ def escalate(membership, conversation, question: str) -> Escalation:
             [u for u in owners(conversation.workspace) if u != membership.user],
             f"{membership.user} asks you about {conversation.person}: {question[:200]}",
             url(conversation),
+            kind="escalation.asked",
         )
     return asked
 
@@ -73,6 +74,7 @@ def answer(membership, escalation: Escalation, text: str) -> None:
             [escalation.asked_by],
             f"{membership.user} answered your question about {conversation.person}: {text[:200]}",
             url(conversation),
+            kind="escalation.answered",
         )
 
 

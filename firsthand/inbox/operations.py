@@ -119,6 +119,7 @@ def reply(
             approvers(conversation.workspace, except_user=membership.user),
             f"{membership.user} asks you to approve an answer to {conversation.person}: “{text[:80]}”",
             reverse("guard:approvals", kwargs={"slug": conversation.workspace.slug}),
+            kind="approval.asked",
         )
     return pending
 
@@ -216,6 +217,7 @@ def approve_answer(membership, pending: PendingAnswer) -> Interaction:
         [pending.author],
         f"{membership.user} approved your answer to {conversation.person}; it has been sent.",
         conversation_url(conversation),
+        kind="approval.decided",
     )
     return item
 
@@ -243,6 +245,7 @@ def send_back_answer(membership, pending: PendingAnswer, comment: str) -> None:
         [pending.author],
         f"{membership.user} sent back your answer to {conversation.person}: {comment}",
         conversation_url(conversation),
+        kind="approval.decided",
     )
 
 

@@ -13,3 +13,15 @@ def email_notice(emails: list[str], workspace_name: str, message: str, url: str)
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=emails,
     )
+
+
+@task(queue_name="default")
+def push_notice(subscription_id: int, body: dict, urgency: str) -> bool:
+    """notices.push_notice: one notice to one device (see notices/push/deliver.py)."""
+    from firsthand.notices.models import PushSubscription
+    from firsthand.notices.push.deliver import send
+
+    subscription = PushSubscription.objects.filter(pk=subscription_id).select_related("workspace").first()
+    if subscription is None:
+        return False  # removed between the notice and now: nobody to tell
+    return send(subscription, body, urgency)

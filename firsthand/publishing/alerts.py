@@ -14,4 +14,5 @@ def tell_about_failure(delivery, reason: str) -> None:
         [delivery.post.author, *approvers],
         f"A post to {delivery.account} did not go out: {reason}",
         url,
+        kind="post.failed",
     )

@@ -61,10 +61,11 @@ def app_start(request):
 # The cache's name carries a version: a new worker drops the old one when it takes over.
 CACHE = "firsthand-shell-v1"
 
-SERVICE_WORKER = """// firsthand's service worker: the offline page and the unchanging files, nothing signed in.
+SERVICE_WORKER = """// firsthand's service worker: the offline page, the unchanging files (nothing signed in), push.
 const CACHE = "%(cache)s";
 const OFFLINE = "/offline/";
 const KEEP = [OFFLINE, %(keep)s];
+const ICON = "%(icon)s";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(KEEP)).then(() => self.skipWaiting()));
@@ -90,6 +91,45 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(caches.match(request).then((kept) => kept || fetch(request)));
   }
 });
+
+// Web Push (notices/push/): the server sends {title, body, url, tag}, already chosen for this device.
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (error) {
+    data = { body: event.data ? event.data.text() : "" };
+  }
+  event.waitUntil(
+    self.registration.showNotification(data.title || "firsthand", {
+      body: data.body || "Something needs you in firsthand.",
+      icon: ICON,
+      badge: ICON,
+      tag: data.tag || undefined,
+      renotify: Boolean(data.tag),
+      data: { url: data.url || "/app/" },
+    })
+  );
+});
+
+// Opening a notification lands on its page: in a window of ours already open if there is one.
+// Only our own pages: a payload naming another site is opened as the inbox instead.
+self.openNotification = (notification) => {
+  let target = new URL((notification.data && notification.data.url) || "/app/", self.location.origin);
+  if (target.origin !== self.location.origin) target = new URL("/app/", self.location.origin);
+  notification.close();
+  return self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+    const same = windows.find((client) => client.url === target.href);
+    if (same) return same.focus();
+    const ours = windows.find((client) => "navigate" in client);
+    if (ours) return ours.navigate(target.href).then((client) => (client || ours).focus().catch(() => client));
+    return self.clients.openWindow(target.href);
+  });
+};
+
+self.addEventListener("notificationclick", (event) => {
+  event.waitUntil(self.openNotification(event.notification));
+});
 """
 
 
@@ -97,7 +137,10 @@ def service_worker(request):
     keep = ", ".join(
         f'"{static(name)}"' for name in ("web/app.css", "web/favicon.svg", "web/icon-192.png", "web/icon-512.png")
     )
-    response = HttpResponse(SERVICE_WORKER % {"cache": CACHE, "keep": keep}, content_type="text/javascript")
+    response = HttpResponse(
+        SERVICE_WORKER % {"cache": CACHE, "keep": keep, "icon": static("web/icon-192.png")},
+        content_type="text/javascript",
+    )
     # Served from the root so it may look after every page; browsers check it for updates at least daily.
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"

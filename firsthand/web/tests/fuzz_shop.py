@@ -53,6 +53,7 @@ def build(team) -> Shop:
     from firsthand.networks.public_media import SALT
     from firsthand.networks.sandbox.models import SandboxAccount, SandboxPost
     from firsthand.networks.testing import connect_sandbox_account
+    from firsthand.notices.models import PushSubscription
     from firsthand.publishing import media, operations
     from firsthand.publishing.models import Delivery, Post
     from firsthand.publishing.states import State
@@ -103,6 +104,11 @@ def build(team) -> Shop:
     from firsthand.practice import operations as practice
 
     runs = [practice.start(staff, "late-order", seed=1), practice.start(owner, "praise", seed=1)]
+    # A documentation address (RFC 5737): refused before any connection, so a fuzzed "send a test" stays here.
+    push_keys = {"p256dh": "B" + "A" * 86, "auth": "A" * 22, "kinds": ["escalation.asked"]}
+    phone = PushSubscription.objects.create(
+        workspace=workspace, user=team.owner, endpoint="https://203.0.113.7/push/fuzz", label="Phone", **push_keys
+    )
 
     elsewhere = Membership.objects.get(user=team.outsider)
     their_account = connect_sandbox_account(elsewhere.workspace, "elsewhere-ltd", by=team.outsider)
@@ -124,6 +130,9 @@ def build(team) -> Shop:
         workspace=elsewhere.workspace, url="https://elsewhere.example/rss", created_by=team.outsider
     )
     their_image = media.store(elsewhere.workspace, team.outsider, image_upload("theirs.png"))
+    their_phone = PushSubscription.objects.create(
+        workspace=elsewhere.workspace, user=team.outsider, endpoint="https://203.0.113.8/push/fuzz", **push_keys
+    )
 
     members = {p: team.membership(p).pk for p in ("owner", "manager", "staff", "viewer")}
     real = {
@@ -156,6 +165,7 @@ def build(team) -> Shop:
         "snippet_id": [snippet.pk],
         "feed_id": [feed.pk],
         "run_id": [run.pk for run in runs],
+        "subscription_id": [phone.pk],
     }
     other = {
         "post_id": their_post.pk,
@@ -170,5 +180,6 @@ def build(team) -> Shop:
         "feed_id": their_feed.pk,
         "media_id": their_image.pk,
         "run_id": practice.start(elsewhere, "troll", seed=1).pk,
+        "subscription_id": their_phone.pk,
     }
     return Shop(slug=workspace.slug, other_slug=elsewhere.workspace.slug, real=real, other=other)
