@@ -14,13 +14,14 @@ day the phrase counts of complaints and questions; per-day counts and the heatma
 
 from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
 from django.utils import timezone
 
 from firsthand.inbox.clocks import business_seconds
 from firsthand.inbox.models import Conversation, Interaction, ResponseTargets
 from firsthand.inbox.window import KINDS, has_label, of_kind
+from firsthand.insights.rollups.models import HourlyCount, RollupMark
 from firsthand.team import scope
 
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -47,18 +48,48 @@ def messages(membership, period):
     return narrowed(membership, period, items, "conversation__account")
 
 
+def counted_up_to(membership) -> int:
+    """The id up to which the hourly counts hold every customer message of the workspace, in the zone the
+    page counts in; 0 when they are not there (not built yet, or built in another zone)."""
+    zone = timezone.get_current_timezone().key
+    mark = RollupMark.objects.filter(workspace=membership.workspace, zone=zone).values_list("last_pk", flat=True)
+    return next(iter(mark), 0)
+
+
+def counts_error(membership) -> str:
+    """Why the worker's last attempt at the counts failed, if it did (the page says so)."""
+    return next(iter(RollupMark.objects.filter(workspace=membership.workspace).values_list("error", flat=True)), "")
+
+
+def rolled(membership, period):
+    """The hourly counts of the period's days, narrowed as the messages are."""
+    counts = HourlyCount.objects.filter(workspace=membership.workspace, day__gte=period.since, day__lte=period.until)
+    return narrowed(membership, period, counts, "account")
+
+
 def per_day(membership, period) -> list[dict]:
-    """Messages per local day by kind, every day of the period listed (a quiet day is a zero, not a gap)."""
+    """Messages per local day by kind, every day of the period listed (a quiet day is a zero, not a gap):
+    the worker's hourly counts up to their mark, and the messages after it counted live."""
     zone = timezone.get_current_timezone()
+    keys = ["total", "negative", *KINDS]
+    mark = counted_up_to(membership)
+    by_day = {}
+    if mark:
+        for row in rolled(membership, period).values("day").annotate(**{key: Sum(key) for key in keys}):
+            by_day[row["day"]] = row
     counts = {kind: Count("pk", filter=of_kind(kind)) for kind in KINDS}
-    rows = (
+    live = (
         messages(membership, period)
+        .filter(pk__gt=mark)
         .annotate(day=TruncDate("created_at", tzinfo=zone))
         .values("day")
         .annotate(total=Count("pk"), negative=Count("pk", filter=has_label("negative")), **counts)
     )
-    by_day = {row["day"]: row for row in rows}
-    empty = dict.fromkeys(["total", "negative", *KINDS], 0)
+    for row in live:
+        day = by_day.setdefault(row["day"], dict.fromkeys(keys, 0))
+        for key in keys:
+            day[key] += row[key]
+    empty = dict.fromkeys(keys, 0)
     days = []
     for day in period.days:
         row = {**empty, **by_day.get(day, {}), "day": day}
@@ -100,8 +131,13 @@ def hours(membership, period) -> list[list[int]]:
     in the local hour it was written: on the night clocks go back, 01:00–02:00 holds both of its hours."""
     zone = timezone.get_current_timezone()
     grid = [[0] * 24 for _ in WEEKDAYS]
+    mark = counted_up_to(membership)
+    if mark:
+        for row in rolled(membership, period).values("day", "hour").annotate(n=Sum("total")):
+            grid[row["day"].weekday()][row["hour"]] += row["n"]
     rows = (
         messages(membership, period)
+        .filter(pk__gt=mark)
         .annotate(weekday=ExtractIsoWeekDay("created_at", tzinfo=zone), hour=ExtractHour("created_at", tzinfo=zone))
         .values("weekday", "hour")
         .annotate(n=Count("pk"))

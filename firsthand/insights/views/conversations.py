@@ -129,6 +129,7 @@ def conversations(request, membership):
         "hour_range": [f"{h:02d}" for h in range(24)],
         "response_groups": [("person", "person"), ("account", "account"), ("network", "network")],
         "presets": [("7", "7 days"), ("30", "30 days"), ("90", "90 days")],
+        "counts_error": figures.counts_error(membership),
     }
     return render_tab(request, "conversations", "insights/conversations.html", context)
 
