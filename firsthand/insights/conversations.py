@@ -218,8 +218,9 @@ def response_times(membership, period) -> dict:
             continue
         seconds = business_seconds(started, answered, targets, zone)
         clock = "first" if first else "next"
+        # A person by id, so two teammates of the same name stay apart and each row can lead to their answers.
         for group, key in (
-            ("person", names.get(author, "not recorded (answered elsewhere, or has left)")),
+            ("person", author if author in names else None),
             ("account", handle),
             ("network", network),
         ):
@@ -227,17 +228,19 @@ def response_times(membership, period) -> dict:
     target = {"first": targets.first_response_minutes * 60, "next": targets.next_response_minutes * 60}
     tables = {}
     for group, rows in groups.items():
-        tables[group] = [
+        table = [
             {
-                "key": key,
+                "key": key if group != "person" else names.get(key, "not recorded (answered elsewhere, or has left)"),
+                "by": key if group == "person" else None,
                 **{
                     f"{clock}_{k}": v
                     for clock in ("first", "next")
                     for k, v in summary(values[clock], target[clock]).items()
                 },
             }
-            for key, values in sorted(rows.items())
+            for key, values in rows.items()
         ]
+        tables[group] = sorted(table, key=lambda row: (row["key"], row["by"] or 0))
     opened = [w for w in all_waits if w[6]]
     answered = sum(1 for w in opened if w[4] is not None)
     return {
@@ -276,7 +279,7 @@ def who_speaks(membership, period) -> dict:
     answers = narrowed(membership, period, answers, "conversation__account")
     owners = list(membership.workspace.memberships.filter(role=Role.OWNER).values_list("user_id", flat=True))
     by_person = list(
-        answers.values("author__name", "conversation__account__handle")
+        answers.values("author_id", "author__name", "conversation__account_id", "conversation__account__handle")
         .annotate(answers=Count("pk"))
         .order_by("-answers", "author__name")
     )
