@@ -4,12 +4,10 @@ Every figure counts customers' messages (or the conversations they open) through
 member limited to some accounts sees only theirs, and through `inbox.window`, so the inbox, asked with
 the same filters, lists exactly the conversations behind it.
 
-Counting happens in the database (GROUP BY with conditional counts), one query per figure. Two figures
-walk rows in Python, bounded by the period: response times (business hours are a loop over days in
-inbox.clocks, which SQL cannot do portably) and topics (phrases are cut from the text). At a million
-interactions these two want a nightly rollup: per conversation its waits in business seconds, and per
-day the phrase counts of complaints and questions; per-day counts and the heatmap use the
-(created_at) range and stay fast with an index on Interaction(direction, created_at).
+Counting happens in the database (GROUP BY with conditional counts), one query per figure. Messages per
+day and the heatmap sum the worker's hourly counts (insights/rollups) up to their mark and count the
+messages past it live; response times are in responses.py; topics cut phrases from the newest messages'
+text in Python (topics.py).
 """
 
 from datetime import timedelta
@@ -18,8 +16,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
 from django.utils import timezone
 
-from firsthand.inbox.clocks import business_seconds
-from firsthand.inbox.models import Conversation, Interaction, ResponseTargets
+from firsthand.inbox.models import Conversation, Interaction
 from firsthand.inbox.window import KINDS, has_label, of_kind
 from firsthand.insights.rollups.models import HourlyCount, RollupMark
 from firsthand.team import scope
@@ -154,115 +151,6 @@ def waiting_longest(membership, period, limit: int = 5):
     )
     waiting = narrowed(membership, period, waiting, "account")
     return list(waiting.select_related("person", "account").order_by("awaiting_since")[:limit])
-
-
-def waits(membership, period):
-    """Each wait for an answer that began in the period: (conversation, account, network, started, answered,
-    answerer id, first?). A wait starts with the customer's first message since our last answer (the
-    clock `Conversation.awaiting_since` keeps) and ends with our next answer."""
-    start, end = period.bounds()
-    touched = messages(membership, period).values("conversation_id")
-    items = (
-        Interaction.objects.filter(conversation_id__in=touched)
-        .order_by("conversation_id", "created_at", "pk")
-        .values_list(
-            "conversation_id",
-            "conversation__account__handle",
-            "conversation__account__network",
-            "direction",
-            "created_at",
-            "author_id",
-        )
-    )
-    result, current, since, answered_before = [], None, None, False
-    conversation_prev = handle_prev = network_prev = None
-    for conversation, handle, network, direction, at, author in items.iterator(chunk_size=2000):
-        if conversation != current:
-            if since is not None:
-                result.append((conversation_prev, handle_prev, network_prev, since, None, None, not answered_before))
-            current, since, answered_before = conversation, None, False
-        conversation_prev, handle_prev, network_prev = conversation, handle, network
-        if direction == Interaction.Direction.IN and since is None:
-            since = at
-        elif direction == Interaction.Direction.OUT and since is not None:
-            result.append((conversation, handle, network, since, at, author, not answered_before))
-            since, answered_before = None, True
-        elif direction == Interaction.Direction.OUT:
-            answered_before = True
-    if since is not None:
-        result.append((conversation_prev, handle_prev, network_prev, since, None, None, not answered_before))
-    return [wait for wait in result if start <= wait[3] < end]
-
-
-def percentile(values: list[float], fraction: float) -> float | None:
-    """Nearest-rank percentile (the median is 0.5): a value somebody actually waited."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(1, -(-len(ordered) * fraction // 1))
-    return ordered[int(rank) - 1]
-
-
-def response_times(membership, period) -> dict:
-    """First and next response times in opening hours, by person, account and network, and the share answered."""
-    from firsthand.team.models import User
-
-    workspace = membership.workspace
-    targets = ResponseTargets.for_workspace(workspace)
-    zone = timezone.get_current_timezone().key
-    all_waits = waits(membership, period)
-    groups = {"person": {}, "account": {}, "network": {}}
-    names = dict(User.objects.filter(pk__in={w[5] for w in all_waits if w[5]}).values_list("pk", "name"))
-    for _conversation, handle, network, started, answered, author, first in all_waits:
-        if answered is None:
-            continue
-        seconds = business_seconds(started, answered, targets, zone)
-        clock = "first" if first else "next"
-        # A person by id, so two teammates of the same name stay apart and each row can lead to their answers.
-        for group, key in (
-            ("person", author if author in names else None),
-            ("account", handle),
-            ("network", network),
-        ):
-            groups[group].setdefault(key, {"first": [], "next": []})[clock].append(seconds)
-    target = {"first": targets.first_response_minutes * 60, "next": targets.next_response_minutes * 60}
-    tables = {}
-    for group, rows in groups.items():
-        table = [
-            {
-                "key": key if group != "person" else names.get(key, "not recorded (answered elsewhere, or has left)"),
-                "by": key if group == "person" else None,
-                **{
-                    f"{clock}_{k}": v
-                    for clock in ("first", "next")
-                    for k, v in summary(values[clock], target[clock]).items()
-                },
-            }
-            for key, values in rows.items()
-        ]
-        tables[group] = sorted(table, key=lambda row: (row["key"], row["by"] or 0))
-    opened = [w for w in all_waits if w[6]]
-    answered = sum(1 for w in opened if w[4] is not None)
-    return {
-        "tables": tables,
-        "conversations": len(opened),
-        "answered": answered,
-        "answered_share": share(answered, len(opened)),
-        "targets": targets,
-    }
-
-
-def summary(values: list[float], target: float) -> dict:
-    return {
-        "count": len(values),
-        "median": minutes(percentile(values, 0.5)),
-        "p90": minutes(percentile(values, 0.9)),
-        "within": share(sum(1 for v in values if v <= target), len(values)),
-    }
-
-
-def minutes(seconds: float | None) -> int | None:
-    return None if seconds is None else round(seconds / 60)
 
 
 def who_speaks(membership, period) -> dict:

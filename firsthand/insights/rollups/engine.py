@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from firsthand.inbox.models import Interaction
 from firsthand.inbox.window import KINDS, day_start, has_label, of_kind
+from firsthand.insights.rollups import waits
 from firsthand.insights.rollups.models import HourlyCount, RollupMark
 
 logger = logging.getLogger("firsthand.insights")
@@ -70,6 +71,8 @@ def refresh(workspace_id: int, zone: str, batch: int) -> int:
         for first, last in runs(sorted(days)):
             recount(workspace_id, items.filter(pk__lte=upto), first, last)
         counted = upto - mark.last_pk
+        mark.workspace_id = workspace_id
+        counted += waits.refresh(mark, zone, batch)
         mark.last_pk, mark.relabels_seen, mark.refreshed_at, mark.error = upto, now, now, ""
         mark.save()
     return counted if counted > 0 else 0

@@ -134,3 +134,53 @@ def test_a_failing_workspace_does_not_stop_the_others_and_shows_its_reason(
         "could not bring the daily counts up to date (disk full)"
         in page(client_for(team.viewer), team, **PERIOD).content.decode()
     )
+
+
+def responses(client, team, **params):
+    found = page(client, team, **params).context["responses"]
+    return {group: found["tables"][group] for group in found["tables"]}, (found["conversations"], found["answered"])
+
+
+def test_stored_waits_give_the_response_times_exactly_and_are_what_the_page_reads(team, client_for, history):
+    from firsthand.insights.rollups.models import Wait
+
+    client = client_for(team.viewer)
+    live = responses(client, team, **PERIOD)
+    engine.run_once()
+    assert Wait.objects.filter(workspace=team.workspace).count() == 6  # ann 2, bob, cy, dee, eve
+    assert responses(client, team, **PERIOD) == live
+    people = {row["key"]: row for row in live[0]["person"]}
+    assert (people[team.staff.name]["first_median"], people[team.staff.name]["first_p90"]) == (30, 60)
+    Wait.objects.filter(author=team.owner).update(minutes=999, seconds=999 * 60)
+    people = {row["key"]: row for row in responses(client, team, **PERIOD)[0]["person"]}
+    assert (people[team.owner.name]["next_median"], people[team.owner.name]["next_within"]) == (999, 0)
+
+
+def test_an_answer_after_the_workers_run_counts_at_once_and_once(team, client_for, history):
+    from firsthand.insights.tests.test_conversations import answer
+
+    _, bakery = history
+    engine.run_once()
+    client = client_for(team.viewer)
+    cy = bakery.conversations.get(person__handle="cy")
+    answer(cy, at(2026, 3, 3, 12, 45), team.owner)  # 45 min in opening hours
+    tables, (opened, answered) = responses(client, team, **PERIOD)
+    accounts = {row["key"]: row for row in tables["account"]}
+    assert accounts["@corner-bakery"]["first_count"] == 1 and accounts["@corner-bakery"]["first_median"] == 45
+    assert (opened, answered) == (4, 3)
+    engine.run_once()
+    assert responses(client, team, **PERIOD) == (tables, (opened, answered))
+
+
+def test_waits_timed_in_other_opening_hours_are_not_used_and_are_timed_again(team, client_for, history):
+    from firsthand.inbox.models import ResponseTargets
+
+    engine.run_once()
+    ResponseTargets.objects.update_or_create(workspace=team.workspace, defaults={"opens_at": "10:00"})
+    client = client_for(team.viewer)
+    # Bob waited 16:30–17:00 and 10:00–09:30 next day: from ten, 30 minutes on the 3rd and none on the 4th.
+    live = responses(client, team, **PERIOD)
+    staff = {row["key"]: row for row in live[0]["person"]}[team.staff.name]
+    assert (staff["first_count"], staff["first_p90"]) == (2, 30)
+    engine.run_once()
+    assert responses(client, team, **PERIOD) == live

@@ -12,6 +12,7 @@ from firsthand.inbox.clocks import waited
 from firsthand.inbox.window import KIND_NAMES, KINDS
 from firsthand.insights import charts, filters
 from firsthand.insights import conversations as figures
+from firsthand.insights.responses import response_times
 from firsthand.insights.topics import topics
 from firsthand.insights.views.common import render_tab
 from firsthand.team.access import workspace_view
@@ -68,7 +69,7 @@ class Figures:
 
     @cached_property
     def responses(self):
-        responses = figures.response_times(self.membership, self.period)
+        responses = response_times(self.membership, self.period)
         # An account's or a network's row leads to its conversations of the period, a person's to the
         # conversations they answered in it (the inbox's `by`).
         ids = {a.handle: a.pk for a in filters.accounts_for(self.membership)}
