@@ -100,8 +100,11 @@ def response_times(membership, period) -> dict:
     if mark and mark.waits_pk:
         start, end = period.bounds()
         # Conversations the worker has not seen whole yet: walked live below, their stored waits left out.
-        tail = Interaction.objects.filter(pk__gt=mark.waits_pk, conversation__workspace=workspace).values(
-            "conversation_id"
+        # Read first: as a subquery, SQLite walked the whole period to check it.
+        tail = set(
+            Interaction.objects.filter(pk__gt=mark.waits_pk, conversation__workspace=workspace).values_list(
+                "conversation_id", flat=True
+            )
         )
         stored = narrowed(
             membership,
@@ -122,7 +125,8 @@ def response_times(membership, period) -> dict:
             answered += row["n"] if row["first"] else 0
             add(row["author_id"], row["account__handle"], row["account__network"], row["first"], row["minutes"],
                 row["n"], row["within"])  # fmt: skip
-    for _conversation, handle, network, started, at, author, first in live_waits(membership, period, tail):
+    walked = live_waits(membership, period, tail) if tail is None or tail else []
+    for _conversation, handle, network, started, at, author, first in walked:
         opened += first
         if at is None:
             continue

@@ -184,3 +184,18 @@ def test_waits_timed_in_other_opening_hours_are_not_used_and_are_timed_again(tea
     assert (staff["first_count"], staff["first_p90"]) == (2, 30)
     engine.run_once()
     assert responses(client, team, **PERIOD) == live
+
+
+def test_kept_topics_follow_a_new_message_and_a_relabelling_at_once(team, client_for, history):
+    cafe, _ = history
+    client = client_for(team.viewer)
+
+    def late_count():
+        found = {t["phrase"]: t["count"] for t in page(client, team, **PERIOD).context["complaint_topics"]}
+        return found.get("delivery late", 0)
+
+    assert late_count() == 2 and late_count() == 2  # the second view reads what the first kept
+    arrive(cafe, "Delivery late, third time", at(2026, 3, 4, 12, 0), ["complaint"], "gus")
+    assert late_count() == 3
+    Interaction.objects.filter(author_handle="gus").update(labels=["question"], relabelled_at=timezone.now())
+    assert late_count() == 2
