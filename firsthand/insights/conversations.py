@@ -58,6 +58,20 @@ def counts_error(membership) -> str:
     return next(iter(RollupMark.objects.filter(workspace=membership.workspace).values_list("error", flat=True)), "")
 
 
+TAIL_MOST = 20_000  # more messages than this past the mark: the worker is far behind, scan the period
+
+
+def after_mark(membership, period, mark: int):
+    """The period's customer messages past the counts' mark. Their ids are read first, on the primary key
+    alone: with the period's filters too, SQLite chose the (direction, created_at) index and walked the
+    whole period to find the few new ones."""
+    items = messages(membership, period)
+    if not mark:
+        return items
+    ids = list(Interaction.objects.filter(pk__gt=mark).values_list("pk", flat=True)[: TAIL_MOST + 1])
+    return items.filter(pk__gt=mark) if len(ids) > TAIL_MOST else items.filter(pk__in=ids)
+
+
 def rolled(membership, period):
     """The hourly counts of the period's days, narrowed as the messages are."""
     counts = HourlyCount.objects.filter(workspace=membership.workspace, day__gte=period.since, day__lte=period.until)
@@ -76,8 +90,7 @@ def per_day(membership, period) -> list[dict]:
             by_day[row["day"]] = row
     counts = {kind: Count("pk", filter=of_kind(kind)) for kind in KINDS}
     live = (
-        messages(membership, period)
-        .filter(pk__gt=mark)
+        after_mark(membership, period, mark)
         .annotate(day=TruncDate("created_at", tzinfo=zone))
         .values("day")
         .annotate(total=Count("pk"), negative=Count("pk", filter=has_label("negative")), **counts)
@@ -133,8 +146,7 @@ def hours(membership, period) -> list[list[int]]:
         for row in rolled(membership, period).values("day", "hour").annotate(n=Sum("total")):
             grid[row["day"].weekday()][row["hour"]] += row["n"]
     rows = (
-        messages(membership, period)
-        .filter(pk__gt=mark)
+        after_mark(membership, period, mark)
         .annotate(weekday=ExtractIsoWeekDay("created_at", tzinfo=zone), hour=ExtractHour("created_at", tzinfo=zone))
         .values("weekday", "hour")
         .annotate(n=Count("pk"))

@@ -25,12 +25,14 @@ def refresh(mark, zone: str, batch: int) -> int:
     if mark.waits_basis != wanted:
         Wait.objects.filter(workspace=workspace).delete()
         mark.waits_pk, mark.waits_basis = 0, wanted
+    from firsthand.insights.rollups.engine import next_mark
+
     items = Interaction.objects.filter(conversation__workspace=workspace)
-    new = items.filter(pk__gt=mark.waits_pk)
-    upto = new.order_by("pk").values_list("pk", flat=True)[batch - 1 : batch].first()
-    if upto is None:
-        upto = max(new.order_by("-pk").values_list("pk", flat=True)[:1] or [mark.waits_pk])
-    touched = sorted(set(new.filter(pk__lte=upto).values_list("conversation_id", flat=True).distinct()))
+    upto = next_mark(mark.waits_pk, batch)
+    # The id range alone, sorted out here (see engine.next_mark).
+    new = Interaction.objects.filter(pk__gt=mark.waits_pk, pk__lte=upto)
+    rows = new.values_list("conversation__workspace_id", "conversation_id").iterator(chunk_size=5000)
+    touched = sorted({conversation for owner, conversation in rows if owner == workspace.pk})
     targets = ResponseTargets.for_workspace(workspace)
     for first in range(0, len(touched), CHUNK):
         chunk = touched[first : first + CHUNK]
