@@ -64,7 +64,7 @@ def refresh(workspace_id: int, zone: str, batch: int) -> int:
         days = local_days(workspace_id, Interaction.objects.filter(pk__gt=mark.last_pk, pk__lte=upto))
         if mark.relabels_seen:
             since = mark.relabels_seen - RELABEL_MARGIN
-            days |= local_days(workspace_id, Interaction.objects.filter(relabelled_at__gte=since, pk__lte=upto))
+            days |= local_days(workspace_id, Interaction.objects.filter(relabelled_at__gte=since), upto)
         for first, last in runs(sorted(days)):
             recount(workspace_id, items.filter(pk__lte=upto), first, last)
         counted = upto - mark.last_pk
@@ -86,15 +86,16 @@ def next_mark(after: int, batch: int) -> int:
     return max(upto, after)
 
 
-def local_days(workspace_id: int, items) -> set:
+def local_days(workspace_id: int, items, upto: int | None = None) -> set:
     """The local days of this workspace's customer messages among `items` (an id or relabelling range,
-    read as it is and sorted out here, for the reason in next_mark)."""
+    read as it is and sorted out here, for the reason in next_mark; with `upto` in the query, SQLite read
+    the relabelled on the primary key, the whole table)."""
     zone = timezone.get_current_timezone()
-    rows = items.values_list("conversation__workspace_id", "direction", "created_at").iterator(chunk_size=5000)
+    rows = items.values_list("pk", "conversation__workspace_id", "direction", "created_at").iterator(chunk_size=5000)
     return {
         at.astimezone(zone).date()
-        for workspace, direction, at in rows
-        if workspace == workspace_id and direction == Interaction.Direction.IN
+        for pk, workspace, direction, at in rows
+        if workspace == workspace_id and direction == Interaction.Direction.IN and (upto is None or pk <= upto)
     }
 
 
