@@ -155,6 +155,10 @@ class Interaction(models.Model):
             models.Index(
                 fields=["-id"], name="inbox_item_to_relabel", condition=models.Q(relabelled_at=None, direction="in")
             ),
+            # Insights: customers' messages (or our answers) in a period; and the relabelled ones the
+            # insights counts look at again (insights/rollups/engine.py).
+            models.Index(fields=["direction", "created_at"], name="inbox_item_by_time"),
+            models.Index(fields=["relabelled_at"], name="inbox_item_relabelled"),
         ]
 
 

@@ -60,8 +60,9 @@ def stacked_bars(days: list[dict], kinds: list[str], names: dict, link) -> str:
     return svg("Messages per day by kind; the table below holds the same figures.", WIDTH, HEIGHT, parts)
 
 
-def heatmap(grid: list[list[int]], weekdays: list[str]) -> str:
-    """Weekday rows × 24 hour columns, darker where more customers wrote."""
+def heatmap(grid: list[list[int]], weekdays: list[str], link=None) -> str:
+    """Weekday rows × 24 hour columns, darker where more customers wrote; a cell with messages leads to
+    them (`link(weekday, hour)`, Monday is 0)."""
     cell, left, top = 24, 46, 18
     most = max([max(row) for row in grid] + [1])
     parts = []
@@ -74,20 +75,19 @@ def heatmap(grid: list[list[int]], weekdays: list[str]) -> str:
         parts.append(format_html('<text x="0" y="{}" class="chart-axis">{}</text>', y + 17, name))
         for hour, n in enumerate(row):
             opacity = 0.06 if not n else 0.2 + 0.8 * n / most
-            parts.append(
-                format_html(
-                    '<rect x="{}" y="{}" width="{}" height="{}" fill="#4f46e5" fill-opacity="{}" rx="3">'
-                    "<title>{} {}:00: {}</title></rect>",
-                    left + hour * cell,
-                    y,
-                    cell - 2,
-                    cell - 2,
-                    num(opacity, 2),
-                    name,
-                    f"{hour:02d}",
-                    n,
-                )
+            rect = format_html(
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="#4f46e5" fill-opacity="{}" rx="3">'
+                "<title>{} {}:00: {}</title></rect>",
+                left + hour * cell,
+                y,
+                cell - 2,
+                cell - 2,
+                num(opacity, 2),
+                name,
+                f"{hour:02d}",
+                n,
             )
+            parts.append(format_html('<a href="{}">{}</a>', link(r, hour), rect) if n and link else rect)
     return svg(
         "When customers write, by weekday and hour; the table below holds the same figures.",
         left + 24 * cell,
@@ -107,7 +107,7 @@ def svg(label: str, width: int, height: int, parts: list) -> str:
         width,
         height,
         label,
-        mark_safe("".join(parts)),  # each part escaped by format_html above
+        mark_safe("".join(parts)),  # nosec B308 B703: each part escaped by format_html above
     )
 
 

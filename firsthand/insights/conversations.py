@@ -4,23 +4,21 @@ Every figure counts customers' messages (or the conversations they open) through
 member limited to some accounts sees only theirs, and through `inbox.window`, so the inbox, asked with
 the same filters, lists exactly the conversations behind it.
 
-Counting happens in the database (GROUP BY with conditional counts), one query per figure. Two figures
-walk rows in Python, bounded by the period: response times (business hours are a loop over days in
-inbox.clocks, which SQL cannot do portably) and topics (phrases are cut from the text). At a million
-interactions these two want a nightly rollup: per conversation its waits in business seconds, and per
-day the phrase counts of complaints and questions; per-day counts and the heatmap use the
-(created_at) range and stay fast with an index on Interaction(direction, created_at).
+Counting happens in the database (GROUP BY with conditional counts), one query per figure. Messages per
+day and the heatmap sum the worker's hourly counts (insights/rollups) up to their mark and count the
+messages past it live; response times are in responses.py; topics cut phrases from the newest messages'
+text in Python (topics.py).
 """
 
 from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
 from django.utils import timezone
 
-from firsthand.inbox.clocks import business_seconds
-from firsthand.inbox.models import Conversation, Interaction, ResponseTargets
+from firsthand.inbox.models import Conversation, Interaction
 from firsthand.inbox.window import KINDS, has_label, of_kind
+from firsthand.insights.rollups.models import HourlyCount, RollupMark
 from firsthand.team import scope
 
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -47,18 +45,61 @@ def messages(membership, period):
     return narrowed(membership, period, items, "conversation__account")
 
 
+def counted_up_to(membership) -> int:
+    """The id up to which the hourly counts hold every customer message of the workspace, in the zone the
+    page counts in; 0 when they are not there (not built yet, or built in another zone)."""
+    zone = timezone.get_current_timezone().key
+    mark = RollupMark.objects.filter(workspace=membership.workspace, zone=zone).values_list("last_pk", flat=True)
+    return next(iter(mark), 0)
+
+
+def counts_error(membership) -> str:
+    """Why the worker's last attempt at the counts failed, if it did (the page says so)."""
+    return next(iter(RollupMark.objects.filter(workspace=membership.workspace).values_list("error", flat=True)), "")
+
+
+TAIL_MOST = 20_000  # more messages than this past the mark: the worker is far behind, scan the period
+
+
+def after_mark(membership, period, mark: int):
+    """The period's customer messages past the counts' mark. Their ids are read first, on the primary key
+    alone: with the period's filters too, SQLite chose the (direction, created_at) index and walked the
+    whole period to find the few new ones."""
+    items = messages(membership, period)
+    if not mark:
+        return items
+    ids = list(Interaction.objects.filter(pk__gt=mark).values_list("pk", flat=True)[: TAIL_MOST + 1])
+    return items.filter(pk__gt=mark) if len(ids) > TAIL_MOST else items.filter(pk__in=ids)
+
+
+def rolled(membership, period):
+    """The hourly counts of the period's days, narrowed as the messages are."""
+    counts = HourlyCount.objects.filter(workspace=membership.workspace, day__gte=period.since, day__lte=period.until)
+    return narrowed(membership, period, counts, "account")
+
+
 def per_day(membership, period) -> list[dict]:
-    """Messages per local day by kind, every day of the period listed (a quiet day is a zero, not a gap)."""
+    """Messages per local day by kind, every day of the period listed (a quiet day is a zero, not a gap):
+    the worker's hourly counts up to their mark, and the messages after it counted live."""
     zone = timezone.get_current_timezone()
+    keys = ["total", "negative", *KINDS]
+    mark = counted_up_to(membership)
+    by_day = {}
+    if mark:
+        for row in rolled(membership, period).values("day").annotate(**{key: Sum(key) for key in keys}):
+            by_day[row["day"]] = row
     counts = {kind: Count("pk", filter=of_kind(kind)) for kind in KINDS}
-    rows = (
-        messages(membership, period)
+    live = (
+        after_mark(membership, period, mark)
         .annotate(day=TruncDate("created_at", tzinfo=zone))
         .values("day")
         .annotate(total=Count("pk"), negative=Count("pk", filter=has_label("negative")), **counts)
     )
-    by_day = {row["day"]: row for row in rows}
-    empty = dict.fromkeys(["total", "negative", *KINDS], 0)
+    for row in live:
+        day = by_day.setdefault(row["day"], dict.fromkeys(keys, 0))
+        for key in keys:
+            day[key] += row[key]
+    empty = dict.fromkeys(keys, 0)
     days = []
     for day in period.days:
         row = {**empty, **by_day.get(day, {}), "day": day}
@@ -100,8 +141,12 @@ def hours(membership, period) -> list[list[int]]:
     in the local hour it was written: on the night clocks go back, 01:00–02:00 holds both of its hours."""
     zone = timezone.get_current_timezone()
     grid = [[0] * 24 for _ in WEEKDAYS]
+    mark = counted_up_to(membership)
+    if mark:
+        for row in rolled(membership, period).values("day", "hour").annotate(n=Sum("total")):
+            grid[row["day"].weekday()][row["hour"]] += row["n"]
     rows = (
-        messages(membership, period)
+        after_mark(membership, period, mark)
         .annotate(weekday=ExtractIsoWeekDay("created_at", tzinfo=zone), hour=ExtractHour("created_at", tzinfo=zone))
         .values("weekday", "hour")
         .annotate(n=Count("pk"))
@@ -120,112 +165,6 @@ def waiting_longest(membership, period, limit: int = 5):
     return list(waiting.select_related("person", "account").order_by("awaiting_since")[:limit])
 
 
-def waits(membership, period):
-    """Each wait for an answer that began in the period: (conversation, account, network, started, answered,
-    answerer id, first?). A wait starts with the customer's first message since our last answer (the
-    clock `Conversation.awaiting_since` keeps) and ends with our next answer."""
-    start, end = period.bounds()
-    touched = messages(membership, period).values("conversation_id")
-    items = (
-        Interaction.objects.filter(conversation_id__in=touched)
-        .order_by("conversation_id", "created_at", "pk")
-        .values_list(
-            "conversation_id",
-            "conversation__account__handle",
-            "conversation__account__network",
-            "direction",
-            "created_at",
-            "author_id",
-        )
-    )
-    result, current, since, answered_before = [], None, None, False
-    conversation_prev = handle_prev = network_prev = None
-    for conversation, handle, network, direction, at, author in items.iterator(chunk_size=2000):
-        if conversation != current:
-            if since is not None:
-                result.append((conversation_prev, handle_prev, network_prev, since, None, None, not answered_before))
-            current, since, answered_before = conversation, None, False
-        conversation_prev, handle_prev, network_prev = conversation, handle, network
-        if direction == Interaction.Direction.IN and since is None:
-            since = at
-        elif direction == Interaction.Direction.OUT and since is not None:
-            result.append((conversation, handle, network, since, at, author, not answered_before))
-            since, answered_before = None, True
-        elif direction == Interaction.Direction.OUT:
-            answered_before = True
-    if since is not None:
-        result.append((conversation_prev, handle_prev, network_prev, since, None, None, not answered_before))
-    return [wait for wait in result if start <= wait[3] < end]
-
-
-def percentile(values: list[float], fraction: float) -> float | None:
-    """Nearest-rank percentile (the median is 0.5): a value somebody actually waited."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(1, -(-len(ordered) * fraction // 1))
-    return ordered[int(rank) - 1]
-
-
-def response_times(membership, period) -> dict:
-    """First and next response times in opening hours, by person, account and network, and the share answered."""
-    from firsthand.team.models import User
-
-    workspace = membership.workspace
-    targets = ResponseTargets.for_workspace(workspace)
-    zone = timezone.get_current_timezone().key
-    all_waits = waits(membership, period)
-    groups = {"person": {}, "account": {}, "network": {}}
-    names = dict(User.objects.filter(pk__in={w[5] for w in all_waits if w[5]}).values_list("pk", "name"))
-    for _conversation, handle, network, started, answered, author, first in all_waits:
-        if answered is None:
-            continue
-        seconds = business_seconds(started, answered, targets, zone)
-        clock = "first" if first else "next"
-        for group, key in (
-            ("person", names.get(author, "not recorded (answered elsewhere, or has left)")),
-            ("account", handle),
-            ("network", network),
-        ):
-            groups[group].setdefault(key, {"first": [], "next": []})[clock].append(seconds)
-    target = {"first": targets.first_response_minutes * 60, "next": targets.next_response_minutes * 60}
-    tables = {}
-    for group, rows in groups.items():
-        tables[group] = [
-            {
-                "key": key,
-                **{
-                    f"{clock}_{k}": v
-                    for clock in ("first", "next")
-                    for k, v in summary(values[clock], target[clock]).items()
-                },
-            }
-            for key, values in sorted(rows.items())
-        ]
-    opened = [w for w in all_waits if w[6]]
-    answered = sum(1 for w in opened if w[4] is not None)
-    return {
-        "tables": tables,
-        "conversations": len(opened),
-        "answered": answered,
-        "answered_share": share(answered, len(opened)),
-        "targets": targets,
-    }
-
-
-def summary(values: list[float], target: float) -> dict:
-    return {
-        "count": len(values),
-        "median": minutes(percentile(values, 0.5)),
-        "p90": minutes(percentile(values, 0.9)),
-        "within": share(sum(1 for v in values if v <= target), len(values)),
-    }
-
-
-def minutes(seconds: float | None) -> int | None:
-    return None if seconds is None else round(seconds / 60)
-
-
 def who_speaks(membership, period) -> dict:
     """Answers sent in the period by person and account, the owners' share, and approvals by approver."""
     from firsthand.team.permissions import Role
@@ -240,7 +179,7 @@ def who_speaks(membership, period) -> dict:
     answers = narrowed(membership, period, answers, "conversation__account")
     owners = list(membership.workspace.memberships.filter(role=Role.OWNER).values_list("user_id", flat=True))
     by_person = list(
-        answers.values("author__name", "conversation__account__handle")
+        answers.values("author_id", "author__name", "conversation__account_id", "conversation__account__handle")
         .annotate(answers=Count("pk"))
         .order_by("-answers", "author__name")
     )

@@ -277,9 +277,10 @@ class PublishingLoop:
         from firsthand.guard.approvals import tell_overdue
         from firsthand.inbox import ingest, streams
         from firsthand.insights.followers import engine as follower_audits
+        from firsthand.insights.rollups import engine as insights_counts
         from firsthand.publishing.feeds import operations as feeds
 
-        next_inbox = next_streams = 0.0
+        next_inbox = next_streams = next_counts = 0.0
         while not self.stopped.is_set():
             try:
                 close_old_connections()
@@ -295,6 +296,11 @@ class PublishingLoop:
                     # Follower audits: a few seconds of paging at most per tick (insights/followers/engine.py).
                     busy += ingest.guarded(partial(follower_audits.run_once, self.worker_id))
                     busy += ingest.guarded(feeds.run_once)  # RSS/Atom feeds due a check (publishing/feeds)
+                if time.monotonic() >= next_counts:
+                    # Insights' hourly counts: pages count the messages past their mark live, so a
+                    # slower beat only makes that live part a little longer (insights/rollups/engine.py).
+                    next_counts = time.monotonic() + insights_counts.EVERY_SECONDS
+                    ingest.guarded(insights_counts.run_once)
                 if time.monotonic() >= next_streams:
                     next_streams = time.monotonic() + streams.TICK_SECONDS
                     ingest.guarded(self.streams.tick)

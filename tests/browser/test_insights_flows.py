@@ -57,3 +57,35 @@ def test_a_topic_on_a_phone_leads_to_its_messages_in_the_inbox(shop, new_page):
     phone.set_viewport_size({"width": 320, "height": 700})
     phone.goto(shop.url + "/w/shop/insights/conversations/?period=7")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def test_a_persons_row_and_a_heatmap_cell_on_a_phone_lead_to_their_conversations(shop, new_page):
+    desk = new_page(DESKTOP)
+    sign_in(desk, shop.url, "owner@shop.example")
+    connect(desk, shop.url, "shop-news")
+    customers_write(desk, shop.url)
+    desk.locator(".conversation-row", has_text="chocolate cake").click()
+    desk.get_by_label("Answer as @shop-news").fill("Yes, it is made with almond flour.")
+    desk.get_by_role("button", name="Send answer").click()
+    expect(desk.get_by_text("Answered.")).to_be_visible()
+
+    phone = new_page(PHONE)
+    sign_in(phone, shop.url, "owner@shop.example")
+    phone.goto(shop.url + "/w/shop/insights/conversations/?period=7")
+    phone.locator(".response-table").first.get_by_role("link", name="Olive Owner").click()
+    expect(phone.locator(".conversation-row")).to_have_count(1)
+    expect(phone.locator(".conversation-row", has_text="@tom")).to_be_visible()
+    expect(phone.locator(".window-chip")).to_contain_text("Answered by Olive Owner")
+    screenshot(phone, "insights-person-inbox-phone")
+
+    phone.goto(shop.url + "/w/shop/insights/conversations/?period=7")
+    # All four wrote within the same minute or two: one or two dark cells hold them all.
+    cells = phone.locator("section[aria-labelledby=when] .chart-box svg a")
+    total = 0
+    for n in range(cells.count()):
+        total += int(cells.nth(n).locator("title").text_content().rsplit(": ", 1)[1])
+    assert total == 4
+    phone.locator("section[aria-labelledby=when] .chart-box svg a").first.click()
+    expect(phone.locator(".window-chip")).to_contain_text(":00–")
+    assert phone.locator(".conversation-row").count() >= 1
+    screenshot(phone, "insights-heatmap-cell-inbox-phone")

@@ -163,8 +163,8 @@ def inbox(request, membership):
         "can_simulate": membership.can(Capability.REPLY),
         "can_approve": membership.can(Capability.APPROVE),
         "relabel_backlog": relabel_backlog(membership),
-        "window": window.describe() if window else "",
-        "without_window": without(request.GET, "since", "until", "kind"),
+        "window": window.describe(workspace) if window else "",
+        "without_window": without(request.GET, "since", "until", "kind", "by", "weekday", "hour"),
         "network_filter": request.GET.get("network", "")[:32],
         "without_network": without(request.GET, "network"),
     }

@@ -12,6 +12,7 @@ from firsthand.inbox.clocks import waited
 from firsthand.inbox.window import KIND_NAMES, KINDS
 from firsthand.insights import charts, filters
 from firsthand.insights import conversations as figures
+from firsthand.insights.responses import response_times
 from firsthand.insights.topics import topics
 from firsthand.insights.views.common import render_tab
 from firsthand.team.access import workspace_view
@@ -68,10 +69,12 @@ class Figures:
 
     @cached_property
     def responses(self):
-        responses = figures.response_times(self.membership, self.period)
-        # An account's or a network's row leads to its conversations of the period; the inbox has no
-        # "answered by" filter, so a person's row has no link.
+        responses = response_times(self.membership, self.period)
+        # An account's or a network's row leads to its conversations of the period, a person's to the
+        # conversations they answered in it (the inbox's `by`).
         ids = {a.handle: a.pk for a in filters.accounts_for(self.membership)}
+        for row in responses["tables"]["person"]:
+            row["link"] = self.link(by=str(row["by"])) if row["by"] else ""
         for row in responses["tables"]["account"]:
             row["link"] = self.link(account=str(ids[row["key"]])) if row["key"] in ids else ""
         for row in responses["tables"]["network"]:
@@ -81,6 +84,10 @@ class Figures:
     @cached_property
     def grid(self):
         return figures.hours(self.membership, self.period)
+
+    def cell_link(self, weekday: int, hour: int) -> str:
+        """The messages of one heatmap cell: written on that local weekday (0 is Monday) and hour."""
+        return self.link(weekday=str(weekday + 1), hour=str(hour))
 
     @cached_property
     def waiting(self):
@@ -92,7 +99,11 @@ class Figures:
 
     @cached_property
     def speakers(self):
-        return figures.who_speaks(self.membership, self.period)
+        speakers = figures.who_speaks(self.membership, self.period)
+        for row in speakers["by_person"]:
+            by, account = row["author_id"], row["conversation__account_id"]
+            row["link"] = self.link(by=str(by), account=str(account)) if by else ""
+        return speakers
 
 
 @workspace_view(Capability.VIEW)
@@ -122,13 +133,20 @@ def conversations(request, membership):
         "complaint_topics": found.topic_lists["complaint"] if some else [],
         "question_topics": found.topic_lists["question"] if some else [],
         "responses": found.responses if some else {},
-        "heatmap": charts.heatmap(found.grid, figures.WEEKDAYS) if some else "",
+        "heatmap": charts.heatmap(found.grid, figures.WEEKDAYS, found.cell_link) if some else "",
         "hours": list(zip(figures.WEEKDAYS, found.grid, strict=True)) if some else [],
+        "hour_cells": [
+            (name, [(n, found.cell_link(weekday, hour)) for hour, n in enumerate(row)])
+            for weekday, (name, row) in enumerate(zip(figures.WEEKDAYS, found.grid, strict=True))
+        ]
+        if some
+        else [],
         "waiting": found.waiting,
         "speakers": found.speakers,
         "hour_range": [f"{h:02d}" for h in range(24)],
         "response_groups": [("person", "person"), ("account", "account"), ("network", "network")],
         "presets": [("7", "7 days"), ("30", "30 days"), ("90", "90 days")],
+        "counts_error": figures.counts_error(membership),
     }
     return render_tab(request, "conversations", "insights/conversations.html", context)
 

@@ -1,0 +1,178 @@
+#!/usr/bin/env python
+"""Insights and the home page under a big history and a busy team: the real server over HTTP.
+
+    python benchmarks/insights_load.py --items 1000000 --users 20
+    python benchmarks/insights_load.py ... --database postgres://postgres@127.0.0.1:5432/postgres
+
+Fills the database as benchmarks/inbox_load.py does (its own code, imported), then answers most done
+conversations (a teammate's reply 20 minutes after the customer's last message), so response times and
+"who speaks" have answers to count. Before the server starts, the Insights rollups are brought up to date
+once, as a running worker keeps them (--no-rollup measures the live queries alone). Then U signed-in
+teammates open Insights → Overview, Conversations for 7 and 90 days (also filtered by an account and by a
+network), Followers and the home page for --seconds. Prints p50/p95/p99 per page; the last line is JSON.
+Target (issue 18): p95 < 100 ms on SQLite and on PostgreSQL at 1,000,000 interactions and 20 users.
+"""
+
+import argparse
+import random
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import inbox_load  # noqa: E402  (the sibling benchmark's filling, server and report)
+
+ANSWERED_SHARE = 0.7
+
+
+def arguments():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--items", type=int, default=1_000_000)
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--think", type=float, default=1.0, help="seconds each teammate waits between clicks")
+    parser.add_argument("--threads", type=int, default=8, help="the server's request threads")
+    parser.add_argument("--web-processes", type=int, default=1)
+    parser.add_argument("--database", default="", help="as in inbox_load.py")
+    parser.add_argument("--data", type=Path, default=inbox_load.ROOT.parent / "shared" / "data")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--data-dir", help="as in inbox_load.py")
+    parser.add_argument("--no-rollup", action="store_true", help="leave the rollups empty: live queries only")
+    return parser.parse_args()
+
+
+def answer(world, rng) -> int:
+    """A teammate's reply to most done conversations, once (a database an earlier run filled has them)."""
+    from datetime import timedelta
+
+    from django.db import transaction
+
+    from firsthand.inbox.bulk import insert_objects
+    from firsthand.inbox.models import Conversation, Interaction
+
+    workspace_conversations = Conversation.objects.filter(workspace__slug=world["slug"])
+    if Interaction.objects.filter(
+        conversation__in=workspace_conversations, direction=Interaction.Direction.OUT
+    ).exists():
+        return 0
+    done = workspace_conversations.filter(status=Conversation.Status.DONE).order_by("pk")
+    users = [user.pk for user in world["users"]]
+    made, batch = 0, []
+    for pk, last in done.values_list("pk", "last_inbound_at").iterator(chunk_size=20_000):
+        if rng.random() > ANSWERED_SHARE:
+            continue
+        batch.append(
+            Interaction(
+                conversation_id=pk,
+                remote_id=f"answer-{pk}",
+                direction=Interaction.Direction.OUT,
+                kind="reply",
+                author_handle="load",
+                author_id=rng.choice(users),
+                text="Thanks for telling us, we are on it.",
+                created_at=last + timedelta(minutes=20),
+            )
+        )
+        if len(batch) == 20_000:
+            with transaction.atomic():
+                insert_objects(Interaction, batch)
+            made, batch = made + len(batch), []
+    with transaction.atomic():
+        insert_objects(Interaction, batch)
+    return made + len(batch)
+
+
+def refresh_rollups() -> float:
+    """The rollups as the worker keeps them, built once up to now; returns the seconds it took."""
+    from firsthand.insights.rollups import engine
+
+    started = time.perf_counter()
+    while engine.run_once(batch=engine.BUILD_BATCH):
+        pass
+    return time.perf_counter() - started
+
+
+def teammate(base, cookie, world, args, seed, stop_at, results, errors):
+    import httpx
+
+    rng = random.Random(seed)
+    insights = f"{base}/w/{world['slug']}/insights/"
+    conversations = f"{insights}conversations/"
+    views = [
+        ("home", lambda: (f"{base}/w/{world['slug']}/", {})),
+        ("overview", lambda: (insights, {})),
+        ("conversations 7d", lambda: (conversations, {"period": "7"})),
+        ("conversations 90d", lambda: (conversations, {"period": "90"})),
+        (
+            "conv 30d account",
+            lambda: (conversations, {"period": "30", "account": rng.choice(world["accounts"])}),
+        ),
+        ("conv 90d network", lambda: (conversations, {"period": "90", "network": "sandbox"})),
+        ("followers", lambda: (f"{insights}followers/", {})),
+    ]
+    weights = [4, 2, 3, 2, 2, 1, 1]
+    with httpx.Client(cookies={"sessionid": cookie}, timeout=120) as client:
+        time.sleep(rng.uniform(0, args.think))
+        while time.monotonic() < stop_at:
+            name, make = rng.choices(views, weights)[0]
+            url, params = make()
+            began = time.perf_counter()
+            response = client.get(url, params=params)
+            took = time.perf_counter() - began
+            if response.status_code != 200:
+                errors.append(f"{name} {response.url}: HTTP {response.status_code}")
+            results.setdefault(name, []).append(took)
+            time.sleep(args.think)
+
+
+def main():
+    args = arguments()
+    rng = random.Random(args.seed)
+    env = inbox_load.setup_environment(args)
+    try:
+        world = inbox_load.fill(args, rng)
+        answers = answer(world, rng)
+        rollup_s = 0.0 if args.no_rollup else refresh_rollups()
+        from django.db import connection
+
+        if answers:
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        database = connection.vendor
+        cookies = [inbox_load.session_cookie(user) for user in world["users"]]
+        connection.close()
+        print(
+            f"filled {args.items:,} messages (+{answers:,} answers) in {world['fill_seconds']:.0f} s on {database}; "
+            f"rollups {rollup_s:.1f} s",
+            flush=True,
+        )
+        world["rollup_seconds"] = rollup_s
+        port = inbox_load.free_port()
+        server = inbox_load.start_server(args, env, port)
+        try:
+            results, errors = {}, []
+            stop_at = time.monotonic() + args.seconds
+            threads = [
+                threading.Thread(
+                    target=teammate,
+                    args=(f"http://127.0.0.1:{port}", cookie, world, args, n, stop_at, results, errors),
+                )
+                for n, cookie in enumerate(cookies)
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    finally:
+        inbox_load.drop_database(args, env)
+    print(f"rollups built in {world['rollup_seconds']:.1f} s (--no-rollup: {args.no_rollup})")
+    inbox_load.report(args, database, world, results, errors)
+
+
+if __name__ == "__main__":
+    main()

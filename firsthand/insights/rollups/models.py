@@ -1,0 +1,63 @@
+from django.conf import settings
+from django.db import models
+
+
+class HourlyCount(models.Model):
+    """Customers' messages on one account in one local hour of one local day (the workspace's zone at the
+    time of counting, RollupMark.zone), by kind (inbox.window.of_kind), and how many read as negative.
+    Holds exactly the messages up to RollupMark.last_pk; newer ones are counted live on top."""
+
+    workspace = models.ForeignKey("team.Workspace", on_delete=models.CASCADE, related_name="+")
+    account = models.ForeignKey("networks.ConnectedAccount", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    hour = models.PositiveSmallIntegerField()
+    total = models.PositiveIntegerField(default=0)
+    complaint = models.PositiveIntegerField(default=0)
+    question = models.PositiveIntegerField(default=0)
+    praise = models.PositiveIntegerField(default=0)
+    other = models.PositiveIntegerField(default=0)
+    negative = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "day", "hour"], name="one_count_per_account_hour")]
+        indexes = [models.Index(fields=["workspace", "day"], name="insights_counts_by_day")]
+
+
+class Wait(models.Model):
+    """One wait of a customer for an answer (insights.conversations.walk): when it began, when and by whom
+    it was answered, and how long that was in opening hours (RollupMark.waits_basis: the zone and the
+    hours it was counted in). Rewritten whole for every conversation that got a new item."""
+
+    workspace = models.ForeignKey("team.Workspace", on_delete=models.CASCADE, related_name="+")
+    account = models.ForeignKey("networks.ConnectedAccount", on_delete=models.CASCADE, related_name="+")
+    conversation = models.ForeignKey("inbox.Conversation", on_delete=models.CASCADE, related_name="+")
+    started = models.DateTimeField()
+    answered = models.DateTimeField(null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    first = models.BooleanField()  # the conversation's first wait: the first-response clock
+    seconds = models.FloatField(null=True, blank=True)  # in opening hours; None while unanswered
+    minutes = models.IntegerField(null=True, blank=True)  # round(seconds / 60), as the page shows it
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["workspace", "started"], name="insights_waits_by_start"),
+            models.Index(fields=["conversation"], name="insights_waits_of_talk"),
+        ]
+
+
+class RollupMark(models.Model):
+    """How far a workspace's counts go: every customer message with an id up to `last_pk` is in them,
+    counted in `zone`; relabellings seen up to `relabels_seen`. A zone other than the workspace's
+    means the counts are rebuilt (and meanwhile not used)."""
+
+    workspace = models.OneToOneField("team.Workspace", on_delete=models.CASCADE, related_name="+")
+    zone = models.CharField(max_length=64, blank=True)
+    last_pk = models.BigIntegerField(default=0)
+    relabels_seen = models.DateTimeField(null=True, blank=True)
+    # The waits hold every conversation whose items all have ids up to `waits_pk`, timed in `waits_basis`.
+    waits_pk = models.BigIntegerField(default=0)
+    waits_basis = models.CharField(max_length=200, blank=True)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)

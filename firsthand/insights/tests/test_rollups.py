@@ -1,0 +1,201 @@
+"""The worker's hourly counts behind messages per day and the heatmap: each figure exact with them, with a
+message arriving late for an old day, on the nights clocks change, after a relabelling and a zone change."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from firsthand.inbox.models import Interaction
+from firsthand.insights.rollups import engine
+from firsthand.insights.rollups.models import HourlyCount, RollupMark
+from firsthand.insights.tests.test_conversations import PERIOD, arrive, at, page
+
+pytestmark = pytest.mark.django_db
+UTC = ZoneInfo("UTC")
+KEYS = ("question", "complaint", "praise", "other", "total", "negative")
+
+
+def figures(client, team, **params):
+    context = page(client, team, **params).context
+    days = {d["day"].isoformat(): tuple(d[k] for k in KEYS) for d in context["days"]}
+    return days, dict(context["hours"])
+
+
+def test_the_counts_give_each_figure_exactly_and_are_what_the_page_reads(team, client_for, history):
+    client = client_for(team.viewer)
+    live = figures(client, team, **PERIOD)
+    assert engine.run_once() > 0
+    mark = RollupMark.objects.get(workspace=team.workspace)
+    assert mark.zone == "Europe/London" and mark.last_pk == Interaction.objects.filter(direction="in").latest("pk").pk
+    assert figures(client, team, **PERIOD) == live
+    days, hours = live
+    assert days["2026-03-03"] == (0, 2, 0, 0, 2, 1) and days["2026-03-02"] == (2, 0, 0, 0, 2, 0)
+    assert hours["Tue"][16] == 1 and hours["Tue"][12] == 1 and sum(map(sum, hours.values())) == 5
+    # The page sums the stored counts rather than scanning the messages: change a stored count, the figure follows.
+    HourlyCount.objects.filter(day="2026-03-04").update(praise=7, total=7)
+    days, hours = figures(client, team, **PERIOD)
+    assert days["2026-03-04"][2] == 7 and hours["Wed"][8] == 7
+
+
+def test_a_run_again_changes_nothing(team, history):
+    engine.run_once()
+    before = list(HourlyCount.objects.order_by("account", "day", "hour").values())
+    assert engine.run_once() == 0
+    after = list(HourlyCount.objects.order_by("account", "day", "hour").values())
+    assert [{**row, "id": 0} for row in after] == [{**row, "id": 0} for row in before]
+
+
+def test_a_message_arriving_late_for_an_old_day_is_counted_once(team, client_for, history):
+    cafe, _ = history
+    client = client_for(team.viewer)
+    engine.run_once()
+    arrive(cafe, "Still no refund for Monday", at(2026, 3, 2, 15, 0), ["complaint"], "fay")
+    # Before the worker comes round: the counts up to the mark plus the new message counted live.
+    days, hours = figures(client, team, **PERIOD)
+    assert days["2026-03-02"] == (2, 1, 0, 0, 3, 0) and hours["Mon"][15] == 1
+    engine.run_once()
+    assert figures(client, team, **PERIOD) == (days, hours)
+    monday = HourlyCount.objects.get(day="2026-03-02", hour=15)
+    assert (monday.complaint, monday.total) == (1, 1)
+
+
+def test_days_when_clocks_change_count_each_message_once(team, client_for, shop):
+    cafe, _ = shop
+    # 29 March 2026 has 23 hours in London (01:00 GMT jumps to 02:00 BST); 25 October has 25 (01:xx twice).
+    arrive(cafe, "before the jump", datetime(2026, 3, 29, 0, 30, tzinfo=UTC), [], "ann")  # 00:30 GMT
+    arrive(cafe, "after the jump", datetime(2026, 3, 29, 1, 30, tzinfo=UTC), [], "bob")  # 02:30 BST
+    arrive(cafe, "late that night", datetime(2026, 3, 29, 22, 59, tzinfo=UTC), [], "cy")  # 23:59 BST
+    arrive(cafe, "first 01:30", datetime(2026, 10, 25, 0, 30, tzinfo=UTC), [], "dee")  # 01:30 BST
+    arrive(cafe, "second 01:30", datetime(2026, 10, 25, 1, 30, tzinfo=UTC), [], "eve")  # 01:30 GMT
+    arrive(cafe, "last minute", datetime(2026, 10, 25, 23, 59, tzinfo=UTC), [], "fay")  # 23:59 GMT
+    engine.run_once()
+    client = client_for(team.viewer)
+    days, hours = figures(client, team, since="2026-03-29", until="2026-03-29")
+    assert days["2026-03-29"][4] == 3 and hours["Sun"][0] == 1 and hours["Sun"][2] == 1 and hours["Sun"][23] == 1
+    days, hours = figures(client, team, since="2026-10-24", until="2026-10-26")
+    assert (days["2026-10-24"][4], days["2026-10-25"][4], days["2026-10-26"][4]) == (0, 3, 0)
+    assert hours["Sun"][1] == 2 and hours["Sun"][23] == 1 and sum(map(sum, hours.values())) == 3
+
+
+def test_a_relabelled_message_moves_to_its_new_kind(team, client_for, history):
+    engine.run_once()
+    item = Interaction.objects.get(text="Lovely sourdough, thank you")
+    # As inbox/relabel.py does it: marked first, the new labels written after.
+    Interaction.objects.filter(pk=item.pk).update(relabelled_at=timezone.now(), labels=["complaint"])
+    engine.run_once()
+    days, _ = figures(client_for(team.viewer), team, **PERIOD)
+    assert days["2026-03-04"] == (0, 1, 0, 0, 1, 0)
+
+
+def test_counts_made_in_another_zone_are_not_used_and_are_made_again(team, client_for, history):
+    engine.run_once()
+    team.workspace.timezone = "America/New_York"
+    team.workspace.save()
+    client = client_for(team.viewer)
+    # 8:00 London on 4 March is 3:00 in New York; 16:30 on the 3rd is 11:30.
+    days, hours = figures(client, team, **PERIOD)
+    assert days["2026-03-04"][2] == 1 and hours["Wed"][3] == 1 and hours["Tue"][11] == 1
+    engine.run_once()
+    assert RollupMark.objects.get(workspace=team.workspace).zone == "America/New_York"
+    assert HourlyCount.objects.filter(day="2026-03-04", hour=3).exists()
+    assert figures(client, team, **PERIOD) == (days, hours)
+
+
+def test_a_period_with_no_messages_is_all_zeros(team, client_for, history):
+    engine.run_once()
+    days, hours = figures(client_for(team.viewer), team, since="2025-01-01", until="2025-01-03")
+    assert set(days.values()) == {(0, 0, 0, 0, 0, 0)} and len(days) == 3
+    assert sum(map(sum, hours.values())) == 0
+
+
+def test_a_failing_workspace_does_not_stop_the_others_and_shows_its_reason(
+    team,
+    client_for,
+    history,
+    monkeypatch,
+):
+    from firsthand.team.operations import create_owner
+
+    other = create_owner(name="Other", email="other@example.com", password=None, workspace_name="Other").workspace
+    real = engine.refresh
+
+    def refresh(workspace_id, zone, batch):
+        if workspace_id == team.workspace.pk:
+            raise RuntimeError("disk full")
+        return real(workspace_id, zone, batch)
+
+    monkeypatch.setattr(engine, "refresh", refresh)
+    engine.run_once()
+    assert RollupMark.objects.get(workspace=other).refreshed_at is not None
+    assert RollupMark.objects.get(workspace=team.workspace).error == "disk full"
+    assert (
+        "could not bring the daily counts up to date (disk full)"
+        in page(client_for(team.viewer), team, **PERIOD).content.decode()
+    )
+
+
+def responses(client, team, **params):
+    found = page(client, team, **params).context["responses"]
+    return {group: found["tables"][group] for group in found["tables"]}, (found["conversations"], found["answered"])
+
+
+def test_stored_waits_give_the_response_times_exactly_and_are_what_the_page_reads(team, client_for, history):
+    from firsthand.insights.rollups.models import Wait
+
+    client = client_for(team.viewer)
+    live = responses(client, team, **PERIOD)
+    engine.run_once()
+    assert Wait.objects.filter(workspace=team.workspace).count() == 6  # ann 2, bob, cy, dee, eve
+    assert responses(client, team, **PERIOD) == live
+    people = {row["key"]: row for row in live[0]["person"]}
+    assert (people[team.staff.name]["first_median"], people[team.staff.name]["first_p90"]) == (30, 60)
+    Wait.objects.filter(author=team.owner).update(minutes=999, seconds=999 * 60)
+    people = {row["key"]: row for row in responses(client, team, **PERIOD)[0]["person"]}
+    assert (people[team.owner.name]["next_median"], people[team.owner.name]["next_within"]) == (999, 0)
+
+
+def test_an_answer_after_the_workers_run_counts_at_once_and_once(team, client_for, history):
+    from firsthand.insights.tests.test_conversations import answer
+
+    _, bakery = history
+    engine.run_once()
+    client = client_for(team.viewer)
+    cy = bakery.conversations.get(person__handle="cy")
+    answer(cy, at(2026, 3, 3, 12, 45), team.owner)  # 45 min in opening hours
+    tables, (opened, answered) = responses(client, team, **PERIOD)
+    accounts = {row["key"]: row for row in tables["account"]}
+    assert accounts["@corner-bakery"]["first_count"] == 1 and accounts["@corner-bakery"]["first_median"] == 45
+    assert (opened, answered) == (4, 3)
+    engine.run_once()
+    assert responses(client, team, **PERIOD) == (tables, (opened, answered))
+
+
+def test_waits_timed_in_other_opening_hours_are_not_used_and_are_timed_again(team, client_for, history):
+    from firsthand.inbox.models import ResponseTargets
+
+    engine.run_once()
+    ResponseTargets.objects.update_or_create(workspace=team.workspace, defaults={"opens_at": "10:00"})
+    client = client_for(team.viewer)
+    # Bob waited 16:30–17:00 and 10:00–09:30 next day: from ten, 30 minutes on the 3rd and none on the 4th.
+    live = responses(client, team, **PERIOD)
+    staff = {row["key"]: row for row in live[0]["person"]}[team.staff.name]
+    assert (staff["first_count"], staff["first_p90"]) == (2, 30)
+    engine.run_once()
+    assert responses(client, team, **PERIOD) == live
+
+
+def test_kept_topics_follow_a_new_message_and_a_relabelling_at_once(team, client_for, history):
+    cafe, _ = history
+    client = client_for(team.viewer)
+
+    def late_count():
+        found = {t["phrase"]: t["count"] for t in page(client, team, **PERIOD).context["complaint_topics"]}
+        return found.get("delivery late", 0)
+
+    assert late_count() == 2 and late_count() == 2  # the second view reads what the first kept
+    arrive(cafe, "Delivery late, third time", at(2026, 3, 4, 12, 0), ["complaint"], "gus")
+    assert late_count() == 3
+    Interaction.objects.filter(author_handle="gus").update(labels=["question"], relabelled_at=timezone.now())
+    assert late_count() == 2
