@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "firsthand.guard",
     "firsthand.inbox",
     "firsthand.insights",
+    "firsthand.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +166,11 @@ PUBLISH_CLAIM_SECONDS = env_int("FIRSTHAND_PUBLISH_CLAIM_SECONDS", 60)
 UNDO_SECONDS = env_int("FIRSTHAND_UNDO_SECONDS", 30)
 # The first wait before retrying a post after a passing failure; it doubles with each attempt.
 PUBLISH_RETRY_BASE_SECONDS = env_int("FIRSTHAND_PUBLISH_RETRY_BASE_SECONDS", 5)
+# Outgoing webhooks (webhooks/engine.py): how long an endpoint has to answer, how many deliveries are in flight
+# at once per worker, and after how many failed attempts in a row an endpoint is marked failing.
+WEBHOOK_TIMEOUT_SECONDS = env_int("FIRSTHAND_WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_CONCURRENCY = env_int("FIRSTHAND_WEBHOOK_CONCURRENCY", 8)
+WEBHOOK_FAILING_AFTER = env_int("FIRSTHAND_WEBHOOK_FAILING_AFTER", 5)
 
 # --- Networks ----------------------------------------------------------------------
 

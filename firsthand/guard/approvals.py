@@ -14,6 +14,7 @@ from firsthand.publishing.models import Post
 from firsthand.publishing.states import State
 from firsthand.team import scope
 from firsthand.team.permissions import Capability, Role
+from firsthand.webhooks import payloads as webhooks
 
 
 class ApprovalError(Exception):
@@ -68,6 +69,7 @@ def request_approval(membership, post, deliveries, moments, reasons) -> None:
         f"{membership.user} asks you to approve a post: “{post.text[:80]}”",
         post_url(post),
     )
+    webhooks.post_event("approval.asked", post, deliveries, reasons=list(reasons))
 
 
 def awaiting(post):
@@ -108,6 +110,7 @@ def approve(membership, post) -> None:
             f"{membership.user} approved your post: “{post.text[:80]}”",
             post_url(post),
         )
+        webhooks.post_event("approval.decided", post, deliveries, decision="approved", by=str(membership.user))
 
 
 def send_back(membership, post, comment: str) -> None:
@@ -133,6 +136,7 @@ def send_back(membership, post, comment: str) -> None:
             post=post.pk,
         )
         notify(post.workspace, [post.author], f"{membership.user} sent your post back: {comment}", post_url(post))
+        webhooks.post_event("approval.decided", post, deliveries, decision="sent_back", by=str(membership.user))
 
 
 def tell_overdue() -> int:

@@ -11,6 +11,7 @@ from firsthand.guard.models import Pause
 from firsthand.publishing.models import Delivery
 from firsthand.publishing.states import State
 from firsthand.team import scope
+from firsthand.webhooks import payloads as webhooks
 
 
 class CrisisError(Exception):
@@ -49,6 +50,7 @@ def pause(membership, reason: str, account=None) -> Pause:
         workspace=membership.workspace,
         account=account.pk if account else None,
     )
+    webhooks.pause_event("publishing.paused", made)
     return made
 
 
@@ -92,6 +94,7 @@ def resume(membership, pause: Pause, *, overdue: str, when: datetime | None = No
             pause=pause.pk,
             overdue=overdue,
         )
+        webhooks.pause_event("publishing.resumed", pause)
     return moved
 
 

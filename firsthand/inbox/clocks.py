@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from firsthand.inbox.models import ResponseTargets
+from firsthand.webhooks import payloads as webhooks
 
 
 def business_seconds(
@@ -97,5 +98,6 @@ def tell_overdue(now: datetime | None = None) -> int:
         people = [assignee] if assignee else [m.user for m in members if m.can(Capability.APPROVE)]
         url = reverse("inbox:conversation", kwargs={"slug": workspace.slug, "conversation_id": conversation.pk})
         notify(workspace, people, f"{conversation.person} has waited past your response target.", url)
+        webhooks.conversation_event("conversation.overdue", conversation)
         told += 1
     return told

@@ -9,6 +9,7 @@ from firsthand.inbox.models import Escalation
 from firsthand.notices.send import notify
 from firsthand.team import scope
 from firsthand.team.permissions import Role
+from firsthand.webhooks import payloads as webhooks
 
 
 class EscalationError(Exception):
@@ -45,6 +46,7 @@ def escalate(membership, conversation, question: str) -> Escalation:
             f"{membership.user} asks you about {conversation.person}: {question[:200]}",
             url(conversation),
         )
+        webhooks.escalation_event("escalation.asked", asked)
     return asked
 
 
@@ -74,6 +76,7 @@ def answer(membership, escalation: Escalation, text: str) -> None:
             f"{membership.user} answered your question about {conversation.person}: {text[:200]}",
             url(conversation),
         )
+        webhooks.escalation_event("escalation.answered", Escalation.objects.get(pk=escalation.pk))
 
 
 def waiting_for(user, workspace):

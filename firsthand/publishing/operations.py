@@ -14,6 +14,7 @@ from firsthand.publishing.checks import check_for_account
 from firsthand.publishing.models import Delivery, LinkSettings, Post, PostMedia
 from firsthand.publishing.states import EDITABLE_STATES, State
 from firsthand.team import scope
+from firsthand.webhooks import payloads as webhooks
 
 
 class PublishingError(Exception):
@@ -238,6 +239,7 @@ def send_on(
         due_at=min(moments.values()).isoformat(),
         **which,
     )
+    webhooks.post_event("post.scheduled", post, deliveries)
     return SCHEDULED
 
 
