@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("firsthand.guard.urls")),
     path("", include("firsthand.inbox.urls")),
     path("", include("firsthand.insights.urls")),
+    path("", include("firsthand.webhooks.urls")),
     path("", include("firsthand.web.urls")),
 ]
 
