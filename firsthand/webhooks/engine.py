@@ -87,9 +87,8 @@ def claim(worker_id: str, slots: int, busy: Counter | None = None) -> list[int]:
             state=State.SENDING, claimed_by=worker_id, claimed_until=now + timedelta(seconds=claim_seconds())
         )
     # Nothing updated for some: another worker got there first. Only what is ours now is sent.
-    return list(
-        Delivery.objects.filter(pk__in=ids, state=State.SENDING, claimed_by=worker_id).values_list("pk", flat=True)
-    )
+    ours = Delivery.objects.filter(pk__in=ids, state=State.SENDING, claimed_by=worker_id)
+    return list(ours.order_by("next_attempt_at", "pk").values_list("pk", flat=True))  # oldest first
 
 
 def attempt(delivery_id: int, worker_id: str) -> None:
