@@ -308,6 +308,7 @@ class PublishingLoop:
                 logger.exception("the publishing loop failed; starting again in 5 seconds")
                 self.stopped.wait(5)
         self.streams.close()
+        webhook_engine.stop()
         connection.close()
 
     def stop(self, timeout: float = 30):

@@ -38,7 +38,11 @@ logger = logging.getLogger("firsthand.webhooks")
 # are not all retried together.
 SCHEDULE_SECONDS = (5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 14 * 3600, 20 * 3600, 24 * 3600)
 MAX_ATTEMPTS = len(SCHEDULE_SECONDS) + 1
-PER_ENDPOINT = 2
+PER_ENDPOINT = 4  # and never more than half the threads, so one endpoint always leaves room for the others
+# A thread goes on with its endpoint's next delivery only while the endpoint answers well and quickly, and
+# at most this many times; then it is handed back, for the loop to share out again.
+CHAIN_MAX = 50
+CHAIN_FAST_MS = 1000
 
 
 def claim_seconds() -> int:
@@ -52,8 +56,11 @@ def retry_delay(attempts: int, asked: int | None = None) -> float:
     return max(delay, min(asked or 0, SCHEDULE_SECONDS[-1]))
 
 
-def claim(worker_id: str, slots: int, busy: Counter | None = None) -> list[int]:
-    """Take up to `slots` due deliveries, at most PER_ENDPOINT in flight per endpoint; returns their ids."""
+def claim(
+    worker_id: str, slots: int, busy: Counter | None = None, endpoint_id: int | None = None, per_endpoint=PER_ENDPOINT
+) -> list[int]:
+    """Take up to `slots` due deliveries (of one endpoint, if given), at most PER_ENDPOINT in flight per
+    endpoint counting `busy`; returns their ids, oldest first."""
     if slots <= 0:
         return []
     busy = busy or Counter()
@@ -64,14 +71,19 @@ def claim(worker_id: str, slots: int, busy: Counter | None = None) -> list[int]:
         | Q(state=State.SENDING, claimed_until__lt=now)
     )
     due = Delivery.objects.filter(due_now, endpoint__enabled=True)
+    if endpoint_id is not None:
+        due = due.filter(endpoint_id=endpoint_id)
     with transaction.atomic():
         # One small query per endpoint with something due, so each endpoint's share is taken from its own
         # oldest rows: a thousand queued for a dead endpoint never hide the one due for a healthy one.
-        endpoint_ids = list(due.order_by().values_list("endpoint_id", flat=True).distinct()[:500])
+        if endpoint_id is not None:
+            endpoint_ids = [endpoint_id]
+        else:
+            endpoint_ids = list(due.order_by().values_list("endpoint_id", flat=True).distinct()[:500])
         random.shuffle(endpoint_ids)  # nosec B311 # fairness between endpoints when slots run out
         ids: list[int] = []
         for endpoint_id in endpoint_ids:
-            share = min(PER_ENDPOINT - busy[endpoint_id], slots - len(ids))
+            share = min(per_endpoint - busy[endpoint_id], slots - len(ids))
             if share <= 0:
                 continue
             rows = due.filter(endpoint_id=endpoint_id).order_by("next_attempt_at", "pk").values_list("pk", flat=True)
@@ -83,29 +95,32 @@ def claim(worker_id: str, slots: int, busy: Counter | None = None) -> list[int]:
                 break
         if not ids:
             return []
-        Delivery.objects.filter(due_now, pk__in=ids).update(
+        won = Delivery.objects.filter(due_now, pk__in=ids).update(
             state=State.SENDING, claimed_by=worker_id, claimed_until=now + timedelta(seconds=claim_seconds())
         )
-    # Nothing updated for some: another worker got there first. Only what is ours now is sent.
+    if won == len(ids):
+        return ids
+    # Some not updated: another worker got there first. Only what is ours now is sent.
     ours = Delivery.objects.filter(pk__in=ids, state=State.SENDING, claimed_by=worker_id)
     return list(ours.order_by("next_attempt_at", "pk").values_list("pk", flat=True))  # oldest first
 
 
-def attempt(delivery_id: int, worker_id: str) -> None:
-    """Send one claimed delivery once and record what the endpoint answered."""
+def attempt(delivery_id: int, worker_id: str) -> transport.Answer | None:
+    """Send one claimed delivery once and record what the endpoint answered (returned, None if not ours)."""
     delivery = (
-        Delivery.objects.select_related("endpoint__workspace")
+        Delivery.objects.select_related("endpoint")
         .filter(pk=delivery_id, state=State.SENDING, claimed_by=worker_id)
         .first()
     )
     if delivery is None:
-        return  # the claim ran out and another worker took it
+        return None  # the claim ran out and another worker took it
     endpoint = delivery.endpoint
     body = delivery.body()
     # The attempt's own time, new at each retry: receivers refuse old timestamps against replays.
     headers = signing.headers(endpoint.secret, delivery.event_id, int(time.time()), body)
     answer = transport.post(endpoint.url, body, headers)
     finished(delivery, worker_id, answer)
+    return answer
 
 
 def finished(delivery: Delivery, worker_id: str, answer: transport.Answer) -> None:
@@ -146,11 +161,13 @@ def finished(delivery: Delivery, worker_id: str, answer: transport.Answer) -> No
 
 
 def recovered(endpoint: Endpoint) -> None:
-    was_failing = Endpoint.objects.filter(pk=endpoint.pk, failing=True).update(
-        failing=False, failing_reason="", failures_in_a_row=0
-    )
+    if not (endpoint.failing or endpoint.failures_in_a_row):
+        # As read with the delivery: the usual case costs no query. A failure counted since then is
+        # left for the next success to clear.
+        return
+    Endpoint.objects.filter(pk=endpoint.pk).exclude(failures_in_a_row=0).update(failures_in_a_row=0)
+    was_failing = Endpoint.objects.filter(pk=endpoint.pk, failing=True).update(failing=False, failing_reason="")
     if not was_failing:
-        Endpoint.objects.filter(pk=endpoint.pk).exclude(failures_in_a_row=0).update(failures_in_a_row=0)
         return
     record(
         "webhooks.endpoint_recovered",
@@ -209,6 +226,8 @@ class Dispatcher:
         self.pool = ThreadPoolExecutor(max_workers=size, thread_name_prefix="firsthand-webhook")
         self.lock = threading.Lock()
         self.busy: Counter = Counter()  # endpoint id → deliveries in flight in this process
+        self.stopping = False
+        self.per_endpoint = max(1, min(PER_ENDPOINT, size // 2))
 
     def free(self) -> int:
         with self.lock:
@@ -217,7 +236,7 @@ class Dispatcher:
     def run_once(self, worker_id: str) -> int:
         with self.lock:
             busy = Counter(self.busy)
-        ids = claim(worker_id, self.size - sum(busy.values()), busy)
+        ids = claim(worker_id, self.size - sum(busy.values()), busy, per_endpoint=self.per_endpoint)
         if not ids:
             return 0
         endpoints = dict(Delivery.objects.filter(pk__in=ids).values_list("pk", "endpoint_id"))
@@ -228,17 +247,31 @@ class Dispatcher:
         return len(ids)
 
     def send(self, delivery_id: int, endpoint_id: int, worker_id: str) -> None:
+        """Send this delivery, then the endpoint's next due one, and so on: a thread that is free goes on
+        at once rather than waiting for the loop's next turn (measured: 6 events a second that way, the
+        loop idling a quarter second between turns once the endpoint's threads were all busy)."""
         try:
-            attempt(delivery_id, worker_id)
-        except Exception:
-            # A bug, not an endpoint's answer: the claim stays, runs out, and the delivery is tried again.
-            logger.exception("webhook delivery %s failed unexpectedly", delivery_id)
+            for turn in range(1, CHAIN_MAX + 1):
+                try:
+                    answer = attempt(delivery_id, worker_id)
+                except Exception:
+                    # A bug, not an endpoint's answer: the claim stays, runs out, and it is tried again.
+                    logger.exception("webhook delivery %s failed unexpectedly", delivery_id)
+                    return
+                slow = answer is None or not answer.ok or answer.duration_ms > CHAIN_FAST_MS
+                if self.stopping or slow or turn == CHAIN_MAX:
+                    return
+                # This thread's own share of the endpoint stays taken while it goes on: no new count.
+                following = claim(worker_id, 1, endpoint_id=endpoint_id)
+                if not following:
+                    return
+                delivery_id = following[0]
         finally:
             with self.lock:
                 self.busy[endpoint_id] -= 1
                 if self.busy[endpoint_id] <= 0:
                     del self.busy[endpoint_id]
-            connection.close()  # this thread's own connection; the pool's threads outlive any one request
+            connection.close()  # this thread's own connection; the pool's threads outlive any one run
 
     def wait_idle(self, timeout: float) -> bool:
         deadline = time.monotonic() + timeout
@@ -274,3 +307,9 @@ def send_due_now(worker_id: str) -> int:
             attempt(pk, worker_id)
         sent += len(ids)
     return sent
+
+
+def stop() -> None:
+    """The worker is stopping: each sending thread finishes the attempt it is in and takes no other."""
+    if _dispatcher is not None:
+        _dispatcher.stopping = True

@@ -1,6 +1,7 @@
 """One POST to an endpoint, through the guarded session of networks/safe_http.py: public addresses only, no
 redirects followed, a short timeout, the answer's body read up to a few kilobytes and no further."""
 
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -11,6 +12,15 @@ from django.conf import settings
 from firsthand.networks import safe_http
 
 BODY_READ_BYTES = 4096
+_local = threading.local()
+
+
+def session():
+    """One guarded session per sending thread, so an endpoint's connection stays open between deliveries
+    (each new connection is still checked by the guard as it opens; an open one cannot be pointed elsewhere)."""
+    if getattr(_local, "session", None) is None:
+        _local.session = safe_http.session()
+    return _local.session
 
 
 @dataclass
@@ -37,14 +47,11 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> Answer:
     if urlsplit(url).scheme not in ("http", "https"):
         return Answer(None, "", "Only http and https addresses can receive webhooks.", took())
     try:
-        with safe_http.session() as guarded:
-            response = guarded.post(
-                url, data=body, headers=headers, timeout=timeout, stream=True, allow_redirects=False
-            )
-            try:
-                raw = safe_http.read_capped(response, BODY_READ_BYTES, truncate=True)
-            finally:
-                response.close()
+        response = session().post(url, data=body, headers=headers, timeout=timeout, stream=True, allow_redirects=False)
+        try:
+            raw = safe_http.read_capped(response, BODY_READ_BYTES, truncate=True)
+        finally:
+            response.close()
     except requests.Timeout:
         return Answer(None, "", f"No answer within {timeout} seconds.", took())
     except (requests.RequestException, ValueError, UnicodeError) as error:
