@@ -12,7 +12,7 @@ from firsthand.webhooks.forms import EditEndpointForm, EndpointForm
 from firsthand.webhooks.models import Delivery, Endpoint
 from firsthand.webhooks.states import FINAL_STATES
 
-SECRET_SESSION_KEY = "firsthand.webhook_secret"
+SECRET_SESSION_KEY = "firsthand.webhook_secret"  # nosec B105 # the name of a session key, not a secret
 
 
 def endpoint_of(membership, endpoint_id) -> Endpoint:
