@@ -29,7 +29,7 @@ from django.utils import timezone
 from firsthand.audit.log import record
 from firsthand.webhooks import signing, transport
 from firsthand.webhooks.models import RESPONSE_KEPT_CHARS, Delivery, Endpoint
-from firsthand.webhooks.states import DUE_STATES, State
+from firsthand.webhooks.states import DUE_STATES, FINAL_STATES, State
 
 logger = logging.getLogger("firsthand.webhooks")
 
@@ -294,8 +294,23 @@ def dispatcher() -> Dispatcher:
         return _dispatcher
 
 
+KEEP_DAYS = 30  # of finished deliveries in the log; an hourly DELETE keeps the table the size of a month
+_next_prune = 0.0
+
+
+def prune(now=None) -> int:
+    """Delete finished deliveries older than KEEP_DAYS; one still being tried stays, however old."""
+    cutoff = (now or timezone.now()) - timedelta(days=KEEP_DAYS)
+    deleted, _ = Delivery.objects.filter(state__in=FINAL_STATES, created_at__lt=cutoff).delete()
+    return deleted
+
+
 def run_once(worker_id: str) -> int:
     """For the worker's loop: hand what is due to the sending threads, without waiting for any answer."""
+    global _next_prune
+    if time.monotonic() >= _next_prune:
+        _next_prune = time.monotonic() + 3600
+        prune()
     return dispatcher().run_once(worker_id)
 
 

@@ -23,7 +23,11 @@ logger = logging.getLogger("firsthand.webhooks")
 
 
 class WebhookError(Exception):
-    """A refusal worded for the person who asked."""
+    """A refusal worded for the person who asked; `field` names the form field it is about, if one."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def check_url(url: str) -> str:
@@ -32,18 +36,21 @@ def check_url(url: str) -> str:
     url = (url or "").strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise WebhookError("Enter a full web address starting with https:// (or http://).")
+        raise WebhookError("Enter a full web address starting with https:// (or http://).", "url")
     if parts.username or parts.password:
-        raise WebhookError("Leave the user name and password out of the address; the signature proves who sends.")
+        raise WebhookError(
+            "Leave the user name and password out of the address; the signature proves who sends.", "url"
+        )
     try:
         found = socket.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError, ValueError):
-        raise WebhookError(f"{parts.hostname} could not be found. Check the address.") from None
+        raise WebhookError(f"{parts.hostname} could not be found. Check the address.", "url") from None
     for info in found:
         if not safe_http.allowed(ipaddress.ip_address(info[4][0].split("%", 1)[0])):
             raise WebhookError(
                 f"{parts.hostname} is a private or local address. firsthand sends webhooks only to public "
-                "internet addresses, so nobody can use them to reach this server's own network."
+                "internet addresses, so nobody can use them to reach this server's own network.",
+                "url",
             )
     return url
 
@@ -51,7 +58,7 @@ def check_url(url: str) -> str:
 def clean_events(events) -> list[str]:
     chosen = [name for name in EVENTS if name in set(events or ())]
     if not chosen:
-        raise WebhookError("Choose at least one event to send.")
+        raise WebhookError("Choose at least one event to send.", "events")
     return chosen
 
 

@@ -29,7 +29,7 @@ def webhooks(request, membership):
                 membership, form.cleaned_data["url"], form.cleaned_data["events"], form.cleaned_data["description"]
             )
         except operations.WebhookError as refusal:
-            form.add_error("url" if "address" in str(refusal) or "found" in str(refusal) else None, str(refusal))
+            form.add_error(refusal.field, str(refusal))
         else:
             # Shown once, on the next page, then gone from the session: only the encrypted copy stays.
             request.session[SECRET_SESSION_KEY] = {"endpoint": endpoint.pk, "secret": secret}
@@ -60,7 +60,7 @@ def endpoint(request, membership, endpoint_id):
                 enabled=data["enabled"],
             )
         except operations.WebhookError as refusal:
-            form.add_error(None, str(refusal))
+            form.add_error(refusal.field, str(refusal))
         else:
             messages.success(request, "Webhook saved.")
             return redirect("webhooks:endpoint", slug=membership.workspace.slug, endpoint_id=endpoint.pk)

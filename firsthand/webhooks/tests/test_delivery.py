@@ -309,3 +309,16 @@ def test_the_secret_is_stored_encrypted(team, endpoint_at, receiver):
     assert receiver.secrets["/hook"].startswith("whsec_")
     assert receiver.secrets["/hook"] not in stored
     assert Endpoint.objects.get(pk=endpoint.pk).secret == receiver.secrets["/hook"]
+
+
+def test_the_log_keeps_a_month_of_finished_deliveries_and_everything_still_being_tried(team, endpoint_at, emit_one):
+    endpoint = endpoint_at("/hook", status=500)
+    emit_one()
+    emit_one()
+    engine.send_due_now(WORKER)
+    old_failed, old_retrying = Delivery.objects.filter(endpoint=endpoint)
+    Delivery.objects.filter(pk=old_failed.pk).update(state=State.FAILED)
+    Delivery.objects.filter(endpoint=endpoint).update(created_at=timezone.now() - timedelta(days=31))
+    emit_one()
+    assert engine.prune() == 1
+    assert set(Delivery.objects.values_list("state", flat=True)) == {State.RETRYING, State.PENDING}
