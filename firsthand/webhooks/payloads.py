@@ -41,15 +41,11 @@ def post_event(kind: str, post, deliveries=(), **extra) -> None:
     emit(post.workspace, kind, {**post_data(post, deliveries), **extra})
 
 
-def conversation_data(conversation) -> dict:
-    slug = conversation.workspace.slug
+def conversation_data(conversation, slug: str | None = None, pk: int | None = None) -> dict:
+    pk = pk or conversation.pk
+    path = reverse("inbox:conversation", kwargs={"slug": slug or conversation.workspace.slug, "conversation_id": pk})
     return {
-        "conversation": {
-            "id": conversation.pk,
-            "kind": conversation.kind,
-            "account_id": conversation.account_id,
-            "url": link(reverse("inbox:conversation", kwargs={"slug": slug, "conversation_id": conversation.pk})),
-        }
+        "conversation": {"id": pk, "kind": conversation.kind, "account_id": conversation.account_id, "url": link(path)}
     }
 
 
@@ -58,36 +54,16 @@ def conversation_event(kind: str, conversation, **extra) -> None:
 
 
 def conversations_created(new: dict, threads: dict) -> None:
-    """Filing's batch: `new` maps (account, key) to the conversations it inserted, `threads` to their rows."""
+    """Filing's batch: `new` maps (account, key) to the conversations it inserted, `threads` to their rows
+    (which hold the ids); one emit per workspace, so a batch of 500 looks at the endpoints once."""
     from firsthand.team.models import Workspace
 
-    by_workspace: dict[int, list[dict]] = {}
+    by_workspace: dict[int, list] = {}
     for key, conversation in new.items():
-        by_workspace.setdefault(conversation.workspace_id, []).append(
-            {"conversation_id": threads[key].pk, "kind": conversation.kind, "account_id": conversation.account_id}
-        )
+        by_workspace.setdefault(conversation.workspace_id, []).append((conversation, threads[key].pk))
     for workspace in Workspace.objects.filter(pk__in=by_workspace):
-        rows = by_workspace[workspace.pk]
-        for row in rows:
-            path = reverse(
-                "inbox:conversation", kwargs={"slug": workspace.slug, "conversation_id": row["conversation_id"]}
-            )
-            row.update(url=link(path))
-        emit_many(
-            workspace,
-            "conversation.created",
-            [
-                {
-                    "conversation": {
-                        "id": r["conversation_id"],
-                        "kind": r["kind"],
-                        "account_id": r["account_id"],
-                        "url": r["url"],
-                    }
-                }
-                for r in rows
-            ],
-        )
+        made = [conversation_data(c, workspace.slug, pk) for c, pk in by_workspace[workspace.pk]]
+        emit_many(workspace, "conversation.created", made)
 
 
 def escalation_event(kind: str, escalation) -> None:
