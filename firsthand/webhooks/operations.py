@@ -34,7 +34,11 @@ def check_url(url: str) -> str:
     """The address, if firsthand may send to it: http(s), a name that resolves, and only to public addresses.
     Checked again at every delivery (a name may later resolve elsewhere); this is so a mistake shows at once."""
     url = (url or "").strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 # a port out of range raises here, with the other malformed addresses
+    except ValueError:
+        raise WebhookError("That is not a web address firsthand can read. Check it.", "url") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise WebhookError("Enter a full web address starting with https:// (or http://).", "url")
     if parts.username or parts.password:

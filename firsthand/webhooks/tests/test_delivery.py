@@ -289,6 +289,9 @@ def test_a_private_address_is_refused_at_creation(team, settings):
             operations.create_endpoint(team.membership("owner"), url, ["post.published"])
     with pytest.raises(operations.WebhookError, match="starting with https://"):
         operations.create_endpoint(team.membership("owner"), "ftp://example.com/", ["post.published"])
+    for malformed in ("http://[::1", "http://example.com:99999/"):
+        with pytest.raises(operations.WebhookError, match="not a web address"):
+            operations.create_endpoint(team.membership("owner"), malformed, ["post.published"])
     assert not Endpoint.objects.exists()
 
 
