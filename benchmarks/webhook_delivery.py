@@ -207,7 +207,11 @@ def main():
         f"all in {finished_in:.1f} s"
     )
     if database:
+        import psycopg
+
         connection.close()
+        with psycopg.connect(args.database, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE "{database}" WITH (FORCE)')
     print(json.dumps(result))
 
 
