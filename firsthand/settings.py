@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "firsthand.insights",
     "firsthand.api",
     "firsthand.practice",
+    "firsthand.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -169,6 +170,11 @@ UNDO_SECONDS = env_int("FIRSTHAND_UNDO_SECONDS", 30)
 API_REQUESTS_PER_MINUTE = env_int("FIRSTHAND_API_REQUESTS_PER_MINUTE", 120)
 # The first wait before retrying a post after a passing failure; it doubles with each attempt.
 PUBLISH_RETRY_BASE_SECONDS = env_int("FIRSTHAND_PUBLISH_RETRY_BASE_SECONDS", 5)
+# Outgoing webhooks (webhooks/engine.py): how long an endpoint has to answer, how many deliveries are in flight
+# at once per worker, and after how many failed attempts in a row an endpoint is marked failing.
+WEBHOOK_TIMEOUT_SECONDS = env_int("FIRSTHAND_WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_CONCURRENCY = env_int("FIRSTHAND_WEBHOOK_CONCURRENCY", 8)
+WEBHOOK_FAILING_AFTER = env_int("FIRSTHAND_WEBHOOK_FAILING_AFTER", 5)
 
 # --- Networks ----------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/v1/", api.urls),  # django-ninja's own namespace ("rest"), so at the top level
     path("", include("firsthand.api.urls")),
     path("", include("firsthand.practice.urls")),
+    path("", include("firsthand.webhooks.urls")),
     path("", include("firsthand.web.urls")),
 ]
 

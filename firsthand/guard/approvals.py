@@ -14,6 +14,7 @@ from firsthand.publishing.models import Post
 from firsthand.publishing.states import State
 from firsthand.team import scope
 from firsthand.team.permissions import Capability, Role
+from firsthand.webhooks import payloads as webhooks
 
 
 class ApprovalError(Exception):
@@ -69,6 +70,7 @@ def request_approval(membership, post, deliveries, moments, reasons) -> None:
         post_url(post),
         kind="approval.asked",
     )
+    webhooks.post_event("approval.asked", post, deliveries, reasons=list(reasons))
 
 
 def awaiting(post):
@@ -110,6 +112,7 @@ def approve(membership, post) -> None:
             post_url(post),
             kind="approval.decided",
         )
+        webhooks.post_event("approval.decided", post, deliveries, decision="approved", by=str(membership.user))
 
 
 def send_back(membership, post, comment: str) -> None:
@@ -141,6 +144,7 @@ def send_back(membership, post, comment: str) -> None:
             post_url(post),
             kind="approval.decided",
         )
+        webhooks.post_event("approval.decided", post, deliveries, decision="sent_back", by=str(membership.user))
 
 
 def tell_overdue() -> int:

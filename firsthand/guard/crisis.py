@@ -13,6 +13,7 @@ from firsthand.notices.send import notify
 from firsthand.publishing.models import Delivery
 from firsthand.publishing.states import State
 from firsthand.team import scope
+from firsthand.webhooks import payloads as webhooks
 
 
 class CrisisError(Exception):
@@ -55,6 +56,7 @@ def pause(membership, reason: str, account=None) -> Pause:
     people = [m.user for m in membership.workspace.memberships.select_related("user") if m.user != membership.user]
     url = reverse("guard:pause", kwargs={"slug": membership.workspace.slug})
     notify(membership.workspace, people, f"{membership.user} paused {what}: {reason}", url, kind="publishing.paused")
+    webhooks.pause_event("publishing.paused", made)
     return made
 
 
@@ -98,6 +100,7 @@ def resume(membership, pause: Pause, *, overdue: str, when: datetime | None = No
             pause=pause.pk,
             overdue=overdue,
         )
+        webhooks.pause_event("publishing.resumed", pause)
     return moved
 
 

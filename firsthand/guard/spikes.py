@@ -17,6 +17,7 @@ from django.utils import timezone
 from firsthand.guard.models import SpikeAlert
 from firsthand.notices.send import notify
 from firsthand.team.permissions import Capability
+from firsthand.webhooks import payloads as webhooks
 
 BASELINE_DAYS = 14
 MIN_COUNT = 5
@@ -89,6 +90,7 @@ def tell(account, alert, now):
         reverse("guard:pause", kwargs={"slug": workspace.slug}),
         kind="spike.negative",
     )
+    webhooks.spike_event(account, alert)
 
 
 def check_all(now=None) -> int:

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from firsthand.inbox.models import ResponseTargets
+from firsthand.webhooks import payloads as webhooks
 
 
 def business_seconds(
@@ -103,5 +104,6 @@ def tell_overdue(now: datetime | None = None) -> int:
             url,
             kind="conversation.overdue",
         )
+        webhooks.conversation_event("conversation.overdue", conversation)
         told += 1
     return told

@@ -9,6 +9,7 @@ from firsthand.inbox.models import Escalation
 from firsthand.notices.send import notify
 from firsthand.team import scope
 from firsthand.team.permissions import Role
+from firsthand.webhooks import payloads as webhooks
 
 
 class EscalationError(Exception):
@@ -46,6 +47,7 @@ def escalate(membership, conversation, question: str) -> Escalation:
             url(conversation),
             kind="escalation.asked",
         )
+        webhooks.escalation_event("escalation.asked", asked)
     return asked
 
 
@@ -76,6 +78,7 @@ def answer(membership, escalation: Escalation, text: str) -> None:
             url(conversation),
             kind="escalation.answered",
         )
+        webhooks.escalation_event("escalation.answered", Escalation.objects.get(pk=escalation.pk))
 
 
 def waiting_for(user, workspace):

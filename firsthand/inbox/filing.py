@@ -16,6 +16,7 @@ from django.utils import timezone
 from firsthand.inbox.bulk import fetch_rows, insert_objects, insert_rows, listed, update_rows
 from firsthand.inbox.models import Conversation, Interaction, Person, RawEvent
 from firsthand.networks.models import ConnectedAccount
+from firsthand.webhooks import payloads as webhooks
 
 CONVERSATION_KINDS = {"mention", "reply", "comment", "quote", "message"}
 MAX_TEXT = 20_000
@@ -290,6 +291,7 @@ def file_items(items: list[tuple], accounts: dict) -> int:
     if new:
         insert_objects(Conversation, new.values(), ignore_conflicts=True)
         threads.update(threads_of([p for p in placed if (p[0].account_id, p[-1]) in new]))
+        webhooks.conversations_created(new, threads)
     rows, touched = [], {}
     before = {thread.pk: changeable(thread) for thread in threads.values()}
     for raw, item, labels, _, _, key in placed:

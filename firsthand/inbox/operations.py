@@ -15,6 +15,7 @@ from firsthand.practice import operations as practice
 from firsthand.publishing.counting import count
 from firsthand.team import scope
 from firsthand.team.permissions import Capability
+from firsthand.webhooks import payloads as webhooks
 
 
 class ReplyError(Exception):
@@ -177,6 +178,7 @@ def send(conversation: Conversation, text: str, *, author, approved_by=None) -> 
             created_at=now,
         )
         Conversation.objects.filter(pk=conversation.pk, first_response_at=None).update(first_response_at=now)
+        webhooks.conversation_event("conversation.answered", conversation, answer={"id": item.pk, "text": text[:140]})
         Conversation.objects.filter(pk=conversation.pk).update(
             last_response_at=now, awaiting_since=None, overdue_told_at=None
         )
@@ -337,7 +339,11 @@ def set_status(membership, conversation: Conversation, status: str) -> None:
     if status not in Conversation.Status.values:
         raise ReplyError("Unknown status.")
     scope.require(membership, conversation.account_id)
-    Conversation.objects.filter(pk=conversation.pk).update(status=status)
+    if (
+        Conversation.objects.filter(pk=conversation.pk).exclude(status=status).update(status=status)
+        and status == "done"
+    ):
+        webhooks.conversation_event("conversation.done", conversation)
 
 
 def assign(membership, conversation: Conversation, member) -> None:

@@ -21,6 +21,7 @@ from firsthand.networks import registry
 from firsthand.networks.base import Media, NetworkError, OutgoingPost
 from firsthand.publishing.models import Delivery, LinkSettings, PostMedia
 from firsthand.publishing.states import State
+from firsthand.webhooks import payloads as webhooks
 
 logger = logging.getLogger("firsthand.publishing")
 
@@ -142,6 +143,7 @@ def publish_one(delivery: Delivery, worker_id: str, link_settings=None) -> None:
         delivery=delivery.pk,
         url=url,
     )
+    webhooks.post_event("post.published", delivery.post, [delivery])
 
 
 def media_for(delivery: Delivery) -> tuple[Media, ...]:
@@ -184,6 +186,7 @@ def fail(delivery: Delivery, worker_id: str, reason: str) -> None:
             actor=delivery.post.author,
             delivery=delivery.pk,
         )
+        webhooks.post_event("post.failed", delivery.post, [delivery])
         from firsthand.publishing.alerts import tell_about_failure
 
         tell_about_failure(delivery, reason)
@@ -201,6 +204,7 @@ def unconfirmed(delivery: Delivery, worker_id: str, why: str = "") -> None:
             workspace=delivery.post.workspace,
             delivery=delivery.pk,
         )
+        webhooks.post_event("post.unconfirmed", delivery.post, [delivery])
 
 
 def network_failed(delivery: Delivery, worker_id: str, error: NetworkError) -> None:
@@ -279,12 +283,14 @@ class PublishingLoop:
         from firsthand.insights.followers import engine as follower_audits
         from firsthand.insights.rollups import engine as insights_counts
         from firsthand.publishing.feeds import operations as feeds
+        from firsthand.webhooks import engine as webhook_engine
 
         next_inbox = next_streams = next_counts = 0.0
         while not self.stopped.is_set():
             try:
                 close_old_connections()
                 busy = run_once(self.worker_id)
+                busy += ingest.guarded(partial(webhook_engine.run_once, self.worker_id))  # sends, never waits
                 # Every couple of seconds, or at once when a live stream rings, the same thread reads
                 # the inbox and tells the authors of posts that reached their time still waiting for
                 # approval.
@@ -310,6 +316,7 @@ class PublishingLoop:
                 logger.exception("the publishing loop failed; starting again in 5 seconds")
                 self.stopped.wait(5)
         self.streams.close()
+        webhook_engine.stop()
         connection.close()
 
     def stop(self, timeout: float = 30):

@@ -14,6 +14,7 @@ from firsthand.publishing.checks import check_for_account
 from firsthand.publishing.models import Delivery, LinkSettings, MediaFile, Post, PostMedia
 from firsthand.publishing.states import DELETABLE_STATES, EDITABLE_STATES, State
 from firsthand.team import scope
+from firsthand.webhooks import payloads as webhooks
 
 
 class PublishingError(Exception):
@@ -256,6 +257,7 @@ def send_on(
         due_at=min(moments.values()).isoformat(),
         **which,
     )
+    webhooks.post_event("post.scheduled", post, deliveries)
     return SCHEDULED
 
 

@@ -28,6 +28,7 @@ class Capability(StrEnum):
     SETTINGS = "settings"  # workspace settings: name, time zone, brand rules
     PAUSE = "pause"  # the crisis switch: stop and resume all publishing
     MANAGE_APPS = "manage_apps"  # the business's developer apps on networks: client ids and secrets
+    MANAGE_WEBHOOKS = "manage_webhooks"  # outgoing webhooks: where events go, their secrets, the delivery log
 
     @property
     def label(self) -> str:
@@ -39,7 +40,9 @@ ROLE_CHOICES = [(role.value, role.label) for role in Role]
 C = Capability
 MATRIX: dict[Role, frozenset[Capability]] = {
     Role.OWNER: frozenset(Capability),
-    Role.MANAGER: frozenset({C.VIEW, C.DRAFT, C.PUBLISH, C.APPROVE, C.REPLY, C.MANAGE_ACCOUNTS, C.SETTINGS, C.PAUSE}),
+    Role.MANAGER: frozenset(
+        {C.VIEW, C.DRAFT, C.PUBLISH, C.APPROVE, C.REPLY, C.MANAGE_ACCOUNTS, C.SETTINGS, C.PAUSE, C.MANAGE_WEBHOOKS}
+    ),
     Role.STAFF: frozenset({C.VIEW, C.DRAFT, C.PUBLISH, C.REPLY}),
     Role.VIEWER: frozenset({C.VIEW}),
 }
@@ -56,6 +59,7 @@ REFUSALS: dict[Capability, str] = {
     C.SETTINGS: "Only owners and managers change workspace settings.",
     C.PAUSE: "Only owners and managers pause and resume publishing. Tell one of them now if something is wrong.",
     C.MANAGE_APPS: "Only the workspace's owners enter the business's developer app keys. Ask an owner.",
+    C.MANAGE_WEBHOOKS: "Only owners and managers manage webhooks.",
 }
 
 ROLE_SUMMARIES: dict[Role, str] = {

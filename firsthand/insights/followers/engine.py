@@ -26,6 +26,7 @@ from firsthand.judge import judge
 from firsthand.networks import registry
 from firsthand.networks.base import NetworkError
 from firsthand.networks.models import ConnectedAccount
+from firsthand.webhooks import payloads as webhooks
 
 logger = logging.getLogger("firsthand.insights")
 
@@ -191,6 +192,7 @@ def finish(audit: FollowerAudit, worker_id: str, target: AuditState, error: str 
         if not updated:
             logger.info("audit %s: no longer ours (cancelled or taken over)", audit.pk)
             return False
+        webhooks.audit_finished(audit, target, error)
         if target == AuditState.DONE:
             done = FollowerAudit.objects.get(pk=audit.pk)
             FollowerSnapshot.objects.create(

@@ -109,6 +109,7 @@ def build(team) -> Shop:
     phone = PushSubscription.objects.create(
         workspace=workspace, user=team.owner, endpoint="https://203.0.113.7/push/fuzz", label="Phone", **push_keys
     )
+    hook, hook_delivery, their_hook, their_hook_delivery = webhook_rows(workspace, elsewhere_of(team))
 
     elsewhere = Membership.objects.get(user=team.outsider)
     their_account = connect_sandbox_account(elsewhere.workspace, "elsewhere-ltd", by=team.outsider)
@@ -166,6 +167,8 @@ def build(team) -> Shop:
         "feed_id": [feed.pk],
         "run_id": [run.pk for run in runs],
         "subscription_id": [phone.pk],
+        "endpoint_id": [hook.pk],
+        "webhook_delivery_id": [hook_delivery.pk],
     }
     other = {
         "post_id": their_post.pk,
@@ -181,5 +184,34 @@ def build(team) -> Shop:
         "media_id": their_image.pk,
         "run_id": practice.start(elsewhere, "troll", seed=1).pk,
         "subscription_id": their_phone.pk,
+        "endpoint_id": their_hook.pk,
+        "webhook_delivery_id": their_hook_delivery.pk,
     }
     return Shop(slug=workspace.slug, other_slug=elsewhere.workspace.slug, real=real, other=other)
+
+
+def elsewhere_of(team):
+    from firsthand.team.models import Membership
+
+    return Membership.objects.get(user=team.outsider).workspace
+
+
+def webhook_rows(workspace, elsewhere):
+    """An endpoint with one delivery in each workspace (made directly: creating one through the operations
+    resolves its address, and the fuzz test reaches nothing)."""
+    from firsthand.webhooks import signing
+    from firsthand.webhooks.models import Delivery, Endpoint
+    from firsthand.webhooks.states import State
+
+    rows = []
+    for place in (workspace, elsewhere):
+        endpoint = Endpoint(workspace=place, url="https://hooks.example.com/firsthand", events=["post.published"])
+        endpoint.secret = signing.new_secret()
+        endpoint.save()
+        payload = {"type": "post.published", "timestamp": "2026-12-01T09:00:00Z", "data": {"workspace": place.slug}}
+        delivery = Delivery.objects.create(
+            endpoint=endpoint, event_id=signing.new_event_id(), kind="post.published", payload=payload,
+            state=State.FAILED, attempts=10, response_status=500, error="Answered 500 Internal Server Error.",
+        )  # fmt: skip
+        rows += [endpoint, delivery]
+    return rows

@@ -5,6 +5,7 @@ from firsthand.networks import crypto
 from firsthand.networks.mastodon.models import MastodonInstance
 from firsthand.networks.models import ConnectedAccount, NetworkApp
 from firsthand.team.models import TotpDevice
+from firsthand.webhooks.models import Endpoint
 
 # Every encrypted column: (rows that have one, its field, how to name a row that cannot be decrypted).
 ENCRYPTED = [
@@ -27,6 +28,11 @@ ENCRYPTED = [
         lambda: TotpDevice.objects.all(),
         "secret_encrypted",
         lambda device: f"The authenticator app secret of user {device.user_id}",
+    ),
+    (
+        lambda: Endpoint.objects.all(),
+        "secret_encrypted",
+        lambda endpoint: f"The signing secret of webhook {endpoint.pk} ({endpoint.url})",
     ),
 ]
 
