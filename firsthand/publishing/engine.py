@@ -277,6 +277,7 @@ class PublishingLoop:
         from firsthand.guard.approvals import tell_overdue
         from firsthand.inbox import ingest, streams
         from firsthand.insights.followers import engine as follower_audits
+        from firsthand.insights.posts import engine as post_figures
 
         next_inbox = next_streams = 0.0
         while not self.stopped.is_set():
@@ -293,6 +294,8 @@ class PublishingLoop:
                     ingest.guarded(tell_overdue)
                     # Follower audits: a few seconds of paging at most per tick (insights/followers/engine.py).
                     busy += ingest.guarded(partial(follower_audits.run_once, self.worker_id))
+                    # Published posts' figures for Insights → Posts (insights/posts/engine.py).
+                    ingest.guarded(post_figures.run_once)
                 if time.monotonic() >= next_streams:
                     next_streams = time.monotonic() + streams.TICK_SECONDS
                     ingest.guarded(self.streams.tick)
