@@ -62,8 +62,9 @@ def rows(membership, period, order: str = "replies"):
             inbox_replies=inbox_replies(),
             **{
                 name: Subquery(figures.values(name)[:1])
-                for name in ("replies", "likes", "reposts", "quotes", "clicks", "fetched_at", "error")
+                for name in ("replies", "likes", "reposts", "quotes", "clicks", "fetched_at")
             },
+            figures_error=Subquery(figures.values("error")[:1]),  # Delivery has an `error` of its own
         )
     )
     if order == "newest":

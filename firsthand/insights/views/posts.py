@@ -112,7 +112,7 @@ def export(table: str, membership, found: Found):
                 r.quotes,
                 r.clicks,
                 r.fetched_at.isoformat() if r.fetched_at else "",
-                r.error,
+                r.figures_error,
             ]  # fmt: skip
             for r in found.rows
         )
