@@ -169,3 +169,49 @@ def trend(weeks: list[dict]) -> str:
         height,
         parts,
     )
+
+
+def hour_bars(by_hour: list[int], marked: list[int], what: str) -> str:
+    """24 bars, one per hour of the day, the `marked` hours (the suggested queue slots) in the brand's
+    colour and the others pale: readable on a phone where the weekday × hour grid is too fine."""
+    width, height, bottom, left = 640, 180, 26, 8
+    slot = (width - left) / 24
+    scale = (height - bottom - 22) / max(max(by_hour), 1)
+    parts = []
+    for hour, n in enumerate(by_hour):
+        x, h = left + hour * slot + slot * 0.12, max(n * scale, 1 if n else 0)
+        parts.append(
+            format_html(
+                '<rect x="{}" y="{}" width="{}" height="{}" rx="2" fill="{}"><title>{}:00–{}:59: {} {}</title></rect>',
+                num(x),
+                num(height - bottom - h),
+                num(slot * 0.76),
+                num(h),
+                "#4f46e5" if hour in marked else "#c7d2fe",
+                f"{hour:02d}",
+                f"{hour:02d}",
+                n,
+                what,
+            )  # fmt: skip
+        )
+        if n and hour in marked:
+            parts.append(
+                format_html(
+                    '<text x="{}" y="{}" text-anchor="middle" class="chart-axis">{}</text>',
+                    num(x + slot * 0.38),
+                    num(height - bottom - h - 5),
+                    n,
+                )  # fmt: skip
+            )
+    for hour in range(0, 24, 3):
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="middle" class="chart-axis">{}</text>',
+                num(left + hour * slot + slot / 2),
+                height - 6,
+                f"{hour:02d}",
+            )  # fmt: skip
+        )
+    base = height - bottom
+    parts.append(format_html('<line x1="0" y1="{}" x2="{}" y2="{}" class="chart-base"/>', base, width, base))
+    return svg(f"{what.capitalize()} by hour of the day; the table below holds the same figures.", width, height, parts)

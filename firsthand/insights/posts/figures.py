@@ -127,10 +127,14 @@ def reply_hours(membership, period) -> list[list[int]]:
     return grid
 
 
+def by_hour(grid: list[list[int]]) -> list[int]:
+    return [sum(row[hour] for row in grid) for hour in range(24)]
+
+
 def suggested_hours(grid: list[list[int]], count: int = 3) -> list[int]:
     """The hours of the day that brought the most replies, busiest first; none when too few replies to say."""
-    by_hour = [sum(row[hour] for row in grid) for hour in range(24)]
-    if sum(by_hour) < 5:
+    counts = by_hour(grid)
+    if sum(counts) < 5:
         return []
-    ranked = sorted((hour for hour in range(24) if by_hour[hour]), key=lambda hour: (-by_hour[hour], hour))
+    ranked = sorted((hour for hour in range(24) if counts[hour]), key=lambda hour: (-counts[hour], hour))
     return ranked[:count]

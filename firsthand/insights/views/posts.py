@@ -16,7 +16,7 @@ from firsthand.team.permissions import Capability
 from firsthand.team.views.workspaces import _Echo, safe_cell
 
 TABLES = ["posts", "hours"]
-SORTS = [("replies", "Most replies"), ("likes", "Most likes"), ("reposts", "Most reposts"), ("newest", "Newest")]
+SORTS = [("replies", "Replies"), ("likes", "Likes"), ("reposts", "Reposts"), ("newest", "Newest")]
 
 
 class Found:
@@ -83,9 +83,11 @@ def posts(request, membership):
         "sorts": SORTS,
         "notes": availability(accounts, engine.refused([a.pk for a in accounts])),
         "heatmap": charts.heatmap(grid, WEEKDAYS) if grid and any(map(any, grid)) else "",
+        "hour_chart": charts.hour_bars(figures.by_hour(grid), suggested, "replies") if grid else "",
+        "hour_totals": figures.by_hour(grid) if grid else [],
         "hours": list(zip(WEEKDAYS, grid, strict=True)) if grid else [],
         "hour_range": [f"{h:02d}" for h in range(24)],
-        "suggested": [f"{h:02d}:00" for h in suggested],
+        "suggested": [f"{h:02d}:00" for h in sorted(suggested)],  # as a day runs, to copy into queue times
         "queue_link": reverse("publishing:queue_times", kwargs={"slug": membership.workspace.slug}),
     }
     return render_tab(request, "posts", "insights/posts.html", context)
