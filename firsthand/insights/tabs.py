@@ -15,4 +15,5 @@ TABS = [
     Tab("conversations", "Conversations", "insights:conversations"),
     Tab("posts", "Posts", "insights:posts"),
     Tab("followers", "Followers", "insights:followers"),
+    Tab("settings", "Settings", "insights:settings"),
 ]

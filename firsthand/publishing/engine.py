@@ -278,6 +278,7 @@ class PublishingLoop:
         from firsthand.inbox import ingest, streams
         from firsthand.insights.followers import engine as follower_audits
         from firsthand.insights.posts import engine as post_figures
+        from firsthand.insights.report import weekly as weekly_report
 
         next_inbox = next_streams = 0.0
         while not self.stopped.is_set():
@@ -296,6 +297,7 @@ class PublishingLoop:
                     busy += ingest.guarded(partial(follower_audits.run_once, self.worker_id))
                     # Published posts' figures for Insights → Posts (insights/posts/engine.py).
                     ingest.guarded(post_figures.run_once)
+                    ingest.guarded(weekly_report.run_once)  # Monday's email of last week's Insights report
                 if time.monotonic() >= next_streams:
                     next_streams = time.monotonic() + streams.TICK_SECONDS
                     ingest.guarded(self.streams.tick)
