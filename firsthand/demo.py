@@ -77,9 +77,20 @@ def create_demo(password: str) -> Workspace:
         )
         Membership.objects.create(user=user, workspace=workspace, role=role)
     create_invite(owner_membership, role=Role.STAFF, email="new.baker@demo.firsthand.example")
+    add_demo_snippets(owner_membership)
     add_demo_posts(owner_membership, Membership.objects.get(workspace=workspace, role=Role.STAFF))
     add_demo_followers(workspace)
     return workspace
+
+
+def add_demo_snippets(owner) -> None:
+    from firsthand.publishing.snippets import save_snippet
+
+    save_snippet(
+        owner, kind="text", name="Allergens", text="Contains gluten. Made in a kitchen that uses nuts and sesame."
+    )
+    save_snippet(owner, kind="text", name="Opening hours", text="Open Tue–Sun, 7:30 till 4. Closed Mondays.")
+    save_snippet(owner, kind="hashtags", name="Bread tags", text="sourdough realbread harbourbakery bakerylife")
 
 
 def add_demo_followers(workspace) -> None:

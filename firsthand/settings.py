@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "firsthand.guard",
     "firsthand.inbox",
     "firsthand.insights",
+    "firsthand.api",
 ]
 
 MIDDLEWARE = [
@@ -163,6 +164,8 @@ WORKER_HEARTBEAT_SECONDS = env_int("FIRSTHAND_WORKER_HEARTBEAT_SECONDS", 10)
 PUBLISH_CLAIM_SECONDS = env_int("FIRSTHAND_PUBLISH_CLAIM_SECONDS", 60)
 # "Publish now" waits this long, so a post sent by mistake can be taken back.
 UNDO_SECONDS = env_int("FIRSTHAND_UNDO_SECONDS", 30)
+# Requests one API token may make in a minute (counted in the database, across every web process).
+API_REQUESTS_PER_MINUTE = env_int("FIRSTHAND_API_REQUESTS_PER_MINUTE", 120)
 # The first wait before retrying a post after a passing failure; it doubles with each attempt.
 PUBLISH_RETRY_BASE_SECONDS = env_int("FIRSTHAND_PUBLISH_RETRY_BASE_SECONDS", 5)
 

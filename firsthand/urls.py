@@ -1,5 +1,6 @@
 from django.urls import include, path, register_converter
 
+from firsthand.api.rest import api
 from firsthand.system.views import healthz
 from firsthand.web.params import IdConverter
 
@@ -14,6 +15,8 @@ urlpatterns = [
     path("", include("firsthand.guard.urls")),
     path("", include("firsthand.inbox.urls")),
     path("", include("firsthand.insights.urls")),
+    path("api/v1/", api.urls),  # django-ninja's own namespace ("rest"), so at the top level
+    path("", include("firsthand.api.urls")),
     path("", include("firsthand.web.urls")),
 ]
 

@@ -27,11 +27,16 @@ KEPT = ("spam",)
 JUDGED = ("question", "complaint", "offensive", "negative", "positive")
 
 
-def waiting(workspace=None, limit: int | None = None) -> int:
-    """How many customer messages still wait for the accurate judgements (counted up to `limit`)."""
+def waiting(workspace=None, limit: int | None = None, membership=None) -> int:
+    """How many customer messages still wait for the accurate judgements (counted up to `limit`), of the
+    accounts `membership` may see when given."""
     items = Interaction.objects.filter(relabelled_at=None, direction=Interaction.Direction.IN)
     if workspace is not None:
         items = items.filter(conversation__workspace=workspace)
+    if membership is not None:
+        from firsthand.team import scope
+
+        items = scope.within(membership, items, "conversation__account")
     return items[:limit].count() if limit else items.count()
 
 

@@ -167,8 +167,12 @@ def remove_tag(membership, conversation, name: str) -> None:
     conversation.tags.filter(name=name).delete()
 
 
-def workspace_tags(workspace) -> list[str]:
-    return list(Tag.objects.filter(workspace=workspace).values_list("name", flat=True).distinct().order_by("name"))
+def workspace_tags(membership) -> list[str]:
+    """The tags this member has seen: a member limited to some accounts learns none from the others'."""
+    from firsthand.team import scope
+
+    tags = scope.within(membership, Tag.objects.filter(workspace=membership.workspace), "conversation__account")
+    return list(tags.values_list("name", flat=True).distinct().order_by("name"))
 
 
 # --- saved views ----------------------------------------------------------------------------

@@ -1,20 +1,20 @@
 from django.urls import path
 
-from firsthand.inbox.views import pages, targets, together
+from firsthand.inbox.views import actions, pages, targets, together
 
 app_name = "inbox"
 
 urlpatterns = [
     path("w/<slug:slug>/inbox/", pages.inbox, name="inbox"),
-    path("w/<slug:slug>/inbox/simulate/", pages.simulate, name="simulate"),
-    path("w/<slug:slug>/inbox/set-aside/retry/", pages.retry_set_aside, name="retry_set_aside"),
+    path("w/<slug:slug>/inbox/simulate/", actions.simulate, name="simulate"),
+    path("w/<slug:slug>/inbox/set-aside/retry/", actions.retry_set_aside, name="retry_set_aside"),
     path("w/<slug:slug>/settings/response-targets/", targets.targets, name="targets"),
     path("w/<slug:slug>/inbox/<id:conversation_id>/", pages.conversation, name="conversation"),
-    path("w/<slug:slug>/inbox/answers/<id:answer_id>/<str:decision>/", pages.decide_answer, name="decide_answer"),
-    path("w/<slug:slug>/inbox/<id:conversation_id>/ask/", pages.escalate, name="escalate"),
+    path("w/<slug:slug>/inbox/answers/<id:answer_id>/<str:decision>/", actions.decide_answer, name="decide_answer"),
+    path("w/<slug:slug>/inbox/<id:conversation_id>/ask/", actions.escalate, name="escalate"),
     path(
         "w/<slug:slug>/inbox/<id:conversation_id>/ask/<id:escalation_id>/answer/",
-        pages.answer_escalation,
+        actions.answer_escalation,
         name="answer_escalation",
     ),
     path("w/<slug:slug>/inbox/<id:conversation_id>/presence/", together.presence, name="presence"),
@@ -31,5 +31,5 @@ urlpatterns = [
         together.delete_saved_reply,
         name="delete_saved_reply",
     ),
-    path("w/<slug:slug>/inbox/<id:conversation_id>/<str:what>/", pages.change, name="change"),
+    path("w/<slug:slug>/inbox/<id:conversation_id>/<str:what>/", actions.change, name="change"),
 ]

@@ -23,7 +23,7 @@ from firsthand.networks import oauth2
 from firsthand.networks.forms import NetworkAppForm
 from firsthand.networks.models import NetworkApp
 from firsthand.networks.views import AlreadyConnected, attach
-from firsthand.team.access import membership_or_404, require, workspace_view
+from firsthand.team.access import require, returning_member, workspace_view
 from firsthand.team.permissions import Capability
 
 # network → the module with ABOUT (what the set-up page explains), app_for(), authorization_url() and finish()
@@ -148,8 +148,9 @@ def callback(request, network):
             request, f"That {about['label']} sign-in was not started here or has already been used. Start again."
         )
         return redirect("web:home")
-    membership = membership_or_404(request.user, started["workspace"])
-    require(membership, Capability.MANAGE_ACCOUNTS)  # still allowed now, not only when it started
+    membership, refusal = returning_member(request, started["workspace"], Capability.MANAGE_ACCOUNTS)
+    if refusal:
+        return refusal
     back = redirect("networks:accounts", slug=membership.workspace.slug)
     if request.GET.get("error") or not request.GET.get("code"):
         reason = request.GET.get("error_description") or request.GET.get("error") or "no code came back"

@@ -14,7 +14,7 @@ from firsthand.networks.models import ACCOUNT_COLOURS, ConnectedAccount
 from firsthand.networks.sandbox.connector import SandboxConnector
 from firsthand.publishing.operations import unschedule_account
 from firsthand.team import scope
-from firsthand.team.access import membership_or_404, require, workspace_view
+from firsthand.team.access import returning_member, workspace_view
 from firsthand.team.permissions import Capability
 
 
@@ -201,8 +201,9 @@ def mastodon_callback(request):
     if started is None:
         messages.error(request, "That Mastodon sign-in was not started here or has already been used. Start again.")
         return redirect("web:home")
-    membership = membership_or_404(request.user, started["workspace"])
-    require(membership, Capability.MANAGE_ACCOUNTS)  # still allowed now, not only when it started
+    membership, refusal = returning_member(request, started["workspace"], Capability.MANAGE_ACCOUNTS)
+    if refusal:
+        return refusal
     back = redirect("networks:accounts", slug=membership.workspace.slug)
     if request.GET.get("error") or not request.GET.get("code"):
         reason = request.GET.get("error_description") or request.GET.get("error") or "no code came back"

@@ -279,6 +279,7 @@ class PublishingLoop:
         from firsthand.insights.followers import engine as follower_audits
         from firsthand.insights.posts import engine as post_figures
         from firsthand.insights.report import weekly as weekly_report
+        from firsthand.publishing.feeds import operations as feeds
 
         next_inbox = next_streams = 0.0
         while not self.stopped.is_set():
@@ -295,6 +296,7 @@ class PublishingLoop:
                     ingest.guarded(tell_overdue)
                     # Follower audits: a few seconds of paging at most per tick (insights/followers/engine.py).
                     busy += ingest.guarded(partial(follower_audits.run_once, self.worker_id))
+                    busy += ingest.guarded(feeds.run_once)  # RSS/Atom feeds due a check (publishing/feeds)
                     # Published posts' figures for Insights → Posts (insights/posts/engine.py).
                     ingest.guarded(post_figures.run_once)
                     ingest.guarded(weekly_report.run_once)  # Monday's email of last week's Insights report

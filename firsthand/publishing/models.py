@@ -96,6 +96,10 @@ class MediaFile(models.Model):
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
+    # The library's description, offered again whenever the image is reused (a post keeps its own copy).
+    alt_text = models.CharField(max_length=1500, blank=True)
+    # Taken out of the library while published posts still show it: the file stays for their history.
+    removed_at = models.DateTimeField(null=True, blank=True)
 
     EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp"}
 
@@ -172,3 +176,28 @@ class Delivery(models.Model):
         self.state = target
         for name, value in fields.items():
             setattr(self, name, value)
+
+
+class Snippet(models.Model):
+    """A block of text the team puts into posts again and again: a sign-off, an allergen line, a hashtag group."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", "Snippet"
+        HASHTAGS = "hashtags", "Hashtag group"
+
+    workspace = models.ForeignKey("team.Workspace", on_delete=models.CASCADE, related_name="snippets")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.TEXT)
+    name = models.CharField(max_length=80)
+    text = models.TextField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [models.UniqueConstraint(fields=["workspace", "name"], name="one_snippet_name_per_workspace")]
+
+    def __str__(self):
+        return self.name
+
+
+from firsthand.publishing.feeds.models import Feed, FeedEntry  # noqa: E402,F401 (the app's models, kept beside their code)

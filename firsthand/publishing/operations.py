@@ -11,8 +11,8 @@ from firsthand.audit.log import record
 from firsthand.guard.verdict import Refused, review
 from firsthand.networks import registry
 from firsthand.publishing.checks import check_for_account
-from firsthand.publishing.models import Delivery, LinkSettings, Post, PostMedia
-from firsthand.publishing.states import EDITABLE_STATES, State
+from firsthand.publishing.models import Delivery, LinkSettings, MediaFile, Post, PostMedia
+from firsthand.publishing.states import DELETABLE_STATES, EDITABLE_STATES, State
 from firsthand.team import scope
 
 
@@ -78,6 +78,9 @@ def save_post(
                     for n, (media, alt) in enumerate(images)
                 ]
             )
+            for media, alt in images:  # the library learns a description the first time one is written
+                if alt.strip():
+                    MediaFile.objects.filter(pk=media.pk, alt_text="").update(alt_text=alt.strip()[:1500])
         keep = {account.pk for account in accounts}
         post.deliveries.exclude(account_id__in=keep).delete()
         for account in accounts:
@@ -86,6 +89,21 @@ def save_post(
             )
         back_to_drafts(membership, post)
     return post
+
+
+def delete_draft(membership, post: Post) -> None:
+    """Delete a post nothing of which is waiting to go out or gone out (drafts and held copies only)."""
+    scope.require_post(membership, post)
+    with transaction.atomic():
+        if post.deliveries.select_for_update().exclude(state__in=DELETABLE_STATES).exists():
+            raise PublishingError("Only drafts and held posts can be deleted. Move the post back to drafts first.")
+        post.delete()
+        record(
+            "publishing.draft_deleted",
+            f"{membership.user} deleted a draft: “{post.text[:60]}”",
+            actor=membership.user,
+            workspace=membership.workspace,
+        )
 
 
 def back_to_drafts(membership, post: Post) -> None:

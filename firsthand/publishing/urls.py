@@ -1,6 +1,7 @@
 from django.urls import path
 
-from firsthand.publishing.views import calendar, compose, media, posts, queue, settings
+from firsthand.publishing.feeds import views as feeds
+from firsthand.publishing.views import calendar, compose, library, media, posts, queue, settings, snippets
 
 app_name = "publishing"
 
@@ -11,10 +12,20 @@ urlpatterns = [
     path("w/<slug:slug>/calendar/", calendar.calendar, name="calendar"),
     path("w/<slug:slug>/media/upload/", media.upload, name="upload"),
     path("w/<slug:slug>/media/<id:media_id>/", media.serve, name="media"),
+    path("w/<slug:slug>/library/", library.library_page, name="library"),
+    path("w/<slug:slug>/library/<id:media_id>/describe/", library.describe, name="library_describe"),
+    path("w/<slug:slug>/library/<id:media_id>/remove/", library.remove, name="library_remove"),
+    path("w/<slug:slug>/library/<id:media_id>/pick/", library.pick, name="library_pick"),
     path("w/<slug:slug>/posts/import/", posts.import_csv, name="import"),
     path("w/<slug:slug>/queue-times/", queue.queue_times, name="queue_times"),
     path("w/<slug:slug>/queue-times/<id:account_id>/", queue.set_queue_times, name="set_queue_times"),
     path("w/<slug:slug>/settings/links/", settings.link_settings, name="link_settings"),
+    path("w/<slug:slug>/settings/feeds/", feeds.feeds, name="feeds"),
+    path("w/<slug:slug>/settings/feeds/<id:feed_id>/<str:action>/", feeds.feed_action, name="feed_action"),
+    path("w/<slug:slug>/snippets/", snippets.snippet_list, name="snippets"),
+    path("w/<slug:slug>/snippets/new/", snippets.snippet_save, name="snippet_add"),
+    path("w/<slug:slug>/snippets/<id:snippet_id>/", snippets.snippet_save, name="snippet_change"),
+    path("w/<slug:slug>/snippets/<id:snippet_id>/delete/", snippets.snippet_delete, name="snippet_delete"),
     path("w/<slug:slug>/posts/<id:post_id>/", posts.post_detail, name="post"),
     path("w/<slug:slug>/posts/<id:post_id>/edit/", compose.compose, name="edit"),
     path("w/<slug:slug>/posts/<id:post_id>/delete/", posts.delete_draft, name="delete"),

@@ -77,6 +77,21 @@ def workspace_view(capability: Capability):
     return decorate
 
 
+def returning_member(request, slug: str, capability: Capability):
+    """(membership, None) or (None, a redirect) for a view a network sends a person back to (an OAuth callback).
+
+    It cannot sit behind `workspace_view`, as the workspace is in the session rather than the address; it is
+    checked as that path checks, now and not only when the sign-in started: a role taken away or a
+    two-factor policy set in between holds here too.
+    """
+    membership = membership_or_404(request.user, slug)
+    refusal = two_factor_refusal(request, membership)
+    if refusal:
+        return None, refusal
+    require(membership, capability)
+    return membership, None
+
+
 def two_factor_refusal(request, membership: Membership):
     """A redirect to the account page when the workspace requires a second factor this member lacks."""
     if not twofactor.is_covered(membership) or twofactor.is_enabled(request.user):

@@ -102,6 +102,36 @@ class InviteForm(forms.Form):
         help_text="Only this address can accept the invite. Leave empty for a link anyone you give it to can use.",
     )
     role = forms.ChoiceField(choices=role_choices_with_summaries, initial=Role.STAFF)
+    access = forms.ChoiceField(
+        choices=[("all", "All accounts"), ("some", "Only these accounts")], required=False, initial="all"
+    )
+    accounts = IdsField(queryset=None, required=False)
+
+    def __init__(self, *args, workspace, **kwargs):
+        super().__init__(*args, **kwargs)
+        from firsthand.networks.models import ConnectedAccount
+
+        self.fields["accounts"].queryset = ConnectedAccount.objects.connected().filter(workspace=workspace)
+        self.fields["accounts"].error_messages["invalid_choice"] = "One of those accounts isn't connected here."
+        self.fields["accounts"].error_messages["invalid_pk_value"] = "One of those accounts isn't connected here."
+
+    @property
+    def chosen_ids(self) -> list[str]:
+        """The ticked accounts as sent, to tick them again when the form comes back with an error."""
+        return self.data.getlist("accounts") if self.is_bound and hasattr(self.data, "getlist") else []
+
+    def clean(self):
+        data = super().clean()
+        if data.get("access") != "some":
+            data["accounts"] = []
+        elif "accounts" in data and not data["accounts"]:
+            raise forms.ValidationError("Tick at least one account, or choose All accounts.")
+        elif data.get("role") in (Role.OWNER, Role.MANAGER):
+            raise forms.ValidationError(
+                "Owners and managers always reach every account: invite them as staff or viewer to limit them."
+            )
+        data.pop("access", None)
+        return data
 
 
 class RoleForm(forms.Form):

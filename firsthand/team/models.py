@@ -180,6 +180,10 @@ class Invite(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     email_status = models.CharField(max_length=16, choices=EmailStatus.choices, default=EmailStatus.NOT_SENT)
     email_error = models.TextField(blank=True)
+    # The accounts the new member will work on, as Membership's: given at once on joining, so a staff
+    # member meant for the bakery's account never has a first moment with every account.
+    all_accounts = models.BooleanField(default=True)
+    limited_to_accounts = models.ManyToManyField("networks.ConnectedAccount", blank=True, related_name="+")
 
     objects = InviteQuerySet.as_manager()
 

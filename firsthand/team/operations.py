@@ -74,22 +74,36 @@ def create_workspace(user: User, name: str, *, timezone_name: str = "UTC", is_de
 # --- Invites ---------------------------------------------------------------------------
 
 
-def create_invite(actor: Membership, *, role: str, email: str = "") -> Invite:
+def create_invite(actor: Membership, *, role: str, email: str = "", accounts=()) -> Invite:
+    """An invite link; `accounts`, when given, limits the staff member or viewer it makes to them."""
+    require(actor, Capability.MANAGE_TEAM)
     workspace = actor.workspace
     email = email.strip().lower()
+    accounts = list(accounts)
     if email and Membership.objects.filter(workspace=workspace, user__email__iexact=email).exists():
         raise TeamError(f"{email} is already a member of {workspace}.")
-    invite = Invite.objects.create(workspace=workspace, email=email, role=role, created_by=actor.user)
-    who = email or "someone with the link"
-    record(
-        "team.invite_created",
-        f"{actor.user} invited {who} as {Role(role).label.lower()}",
-        actor=actor.user,
-        workspace=workspace,
-        invite_id=invite.pk,
-        role=role,
-        email=email,
-    )
+    if accounts and role not in (Role.STAFF, Role.VIEWER):
+        raise TeamError("Owners and managers always reach every account: invite them as staff or viewer to limit them.")
+    if any(account.workspace_id != workspace.pk for account in accounts):
+        raise TeamError("One of those accounts isn't this workspace's.")
+    with transaction.atomic():
+        invite = Invite.objects.create(
+            workspace=workspace, email=email, role=role, created_by=actor.user, all_accounts=not accounts
+        )
+        invite.limited_to_accounts.set(accounts)
+        who = email or "someone with the link"
+        handles = sorted(account.handle for account in accounts)
+        record(
+            "team.invite_created",
+            f"{actor.user} invited {who} as {Role(role).label.lower()}"
+            + (f", limited to {', '.join(handles)}" if handles else ""),
+            actor=actor.user,
+            workspace=workspace,
+            invite_id=invite.pk,
+            role=role,
+            email=email,
+            accounts=handles,
+        )
     return invite
 
 
@@ -123,7 +137,11 @@ def accept_invite(token: str, user: User) -> Membership:
         )
         if not claimed:
             raise TeamError("This invite link has already been used. Each link works once; ask for a new one.")
-        membership = Membership.objects.create(user=user, workspace=invite.workspace, role=invite.role)
+        membership = Membership.objects.create(
+            user=user, workspace=invite.workspace, role=invite.role, all_accounts=invite.all_accounts
+        )
+        if not invite.all_accounts:  # an account disconnected since leaves fewer, never every one
+            membership.limited_to_accounts.set(invite.limited_to_accounts.all())
         record(
             "team.invite_accepted",
             f"{user} joined as {Role(invite.role).label.lower()}",

@@ -7,11 +7,11 @@ from firsthand.guard.checks import check as guard_check
 from firsthand.guard.verdict import AskFirst
 from firsthand.networks.limits import LIMITS
 from firsthand.networks.models import ConnectedAccount
-from firsthand.publishing import operations
+from firsthand.publishing import library, operations
 from firsthand.publishing.checks import check_for_account
 from firsthand.publishing.forms import ComposeForm
 from firsthand.publishing.links import tag_links, utm_params
-from firsthand.publishing.models import LinkSettings, MediaFile, Post
+from firsthand.publishing.models import LinkSettings, MediaFile, Post, Snippet
 from firsthand.publishing.states import EDITABLE_STATES, State
 from firsthand.team import scope
 from firsthand.team.access import workspace_view
@@ -86,6 +86,8 @@ def compose(request, membership, post_id=None):
         "can_publish": membership.can(Capability.PUBLISH),
         "utm_enabled": bool(getattr(LinkSettings.for_workspace(workspace), "utm_enabled", False)),
         "has_mastodon": any(account.network == "mastodon" for account in accounts),
+        "snippets": Snippet.objects.filter(workspace=workspace),
+        "library": list(library.search(membership)[:12]),
         "checks": checks_from(
             request.POST if request.method == "POST" else None, accounts, post, workspace, author=request.user
         ),

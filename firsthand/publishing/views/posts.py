@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from firsthand.audit.log import record
 from firsthand.guard.crisis import CrisisError, active_pauses
 from firsthand.guard.verdict import AskFirst
 from firsthand.publishing import importer, operations
@@ -164,20 +163,10 @@ def delete_draft(request, membership, post_id):
         scope.posts_within(membership, Post.objects.all()), pk=post_id, workspace=membership.workspace
     )
     try:
-        scope.require_post(membership, post)
-    except scope.OutOfReach as refusal:
+        operations.delete_draft(membership, post)
+    except (scope.OutOfReach, operations.PublishingError) as refusal:
         messages.error(request, str(refusal))
         return redirect("publishing:post", slug=membership.workspace.slug, post_id=post.pk)
-    if post.deliveries.exclude(state__in=DELETABLE_STATES).exists():
-        messages.error(request, "Only drafts and held posts can be deleted here. Move the post back to drafts first.")
-        return redirect("publishing:post", slug=membership.workspace.slug, post_id=post.pk)
-    post.delete()
-    record(
-        "publishing.draft_deleted",
-        f"{request.user} deleted a draft: “{post.text[:60]}”",
-        actor=request.user,
-        workspace=membership.workspace,
-    )
     messages.success(request, "Draft deleted.")
     return redirect("publishing:calendar", slug=membership.workspace.slug)
 

@@ -5,65 +5,24 @@ member works on @bakery only; what belongs to @owner-personal is a 404 for them,
 outsider, or a refusal that says why when they can see part of it (a post to both accounts).
 """
 
-from dataclasses import dataclass
-
 import pytest
-from django.urls import reverse
 
 from firsthand.audit.models import AuditEvent
-from firsthand.inbox import ingest
-from firsthand.inbox.models import Conversation, Interaction, Note, SavedView
-from firsthand.inbox.tests.test_ingest import customer_says
-from firsthand.networks.models import ConnectedAccount
 from firsthand.networks.testing import connect_sandbox_account
-from firsthand.notices.models import Notice
 from firsthand.publishing import operations as publishing
 from firsthand.publishing.importer import import_posts
 from firsthand.publishing.models import Delivery, Post
 from firsthand.publishing.states import State
 from firsthand.team import operations, scope
 from firsthand.team.models import Membership
+from firsthand.team.tests.limited_shop import make_shop, url
 
 pytestmark = pytest.mark.django_db
 
 
-@dataclass
-class Shop:
-    bakery: ConnectedAccount
-    personal: ConnectedAccount
-    bakery_talk: Conversation
-    personal_talk: Conversation
-    bakery_post: Post
-    personal_post: Post
-    both_post: Post
-
-
-def arrive(account, text, handle):
-    customer_says(account, text, handle=handle)
-    ingest.poll(account)
-    ingest.process_pending()
-    return Conversation.objects.get(account=account)
-
-
 @pytest.fixture
 def shop(team):
-    owner = team.membership("owner")
-    bakery = connect_sandbox_account(team.workspace, "bakery", by=team.owner)
-    personal = connect_sandbox_account(team.workspace, "owner-personal", by=team.owner)
-    operations.limit_accounts(owner, team.membership("staff"), [bakery])
-    return Shop(
-        bakery=bakery,
-        personal=personal,
-        bakery_talk=arrive(bakery, "Are you open on Sunday?", "ann"),
-        personal_talk=arrive(personal, "Dinner tonight at eight?", "bo"),
-        bakery_post=publishing.save_post(owner, accounts=[bakery], text="Fresh rye this morning"),
-        personal_post=publishing.save_post(owner, accounts=[personal], text="My holiday photos"),
-        both_post=publishing.save_post(owner, accounts=[bakery, personal], text="We are hiring"),
-    )
-
-
-def url(name, team, **kwargs):
-    return reverse(name, kwargs={"slug": team.workspace.slug, **kwargs})
+    return make_shop(team)
 
 
 # --- the team page ----------------------------------------------------------------------------
@@ -263,161 +222,55 @@ def test_csv_import_refuses_a_row_for_another_account(team, shop):
     assert not Post.objects.filter(text__in=["Rye", "Mine"]).exists()
 
 
-# --- the inbox ---------------------------------------------------------------------------------
+# --- invites that carry the limit ----------------------------------------------------------------
 
 
-def test_inbox_list_search_and_badge_hold_only_the_allowed_accounts(team, shop, client_for):
-    response = client_for(team.staff).get(url("inbox:inbox", team))
-    html = response.content.decode()
-    assert "Are you open on Sunday?" in html and "Dinner tonight" not in html
-    assert response.context["waiting_conversations"] == "1"
-    searched = client_for(team.staff).get(url("inbox:inbox", team) + "?q=dinner").content.decode()
-    assert "Dinner tonight" not in searched
-    named = client_for(team.staff).get(url("inbox:inbox", team) + f"?account={shop.personal.pk}").content.decode()
-    assert "Dinner tonight" not in named
-    assert client_for(team.viewer).get(url("inbox:inbox", team)).context["waiting_conversations"] == "2"
-
-
-def test_saved_views_about_another_account_are_not_offered(team, shop, client_for):
-    SavedView.objects.create(workspace=team.workspace, name="Private", query=f"account={shop.personal.pk}")
-    SavedView.objects.create(workspace=team.workspace, name="Bakery", query=f"account={shop.bakery.pk}")
-    html = client_for(team.staff).get(url("inbox:inbox", team)).content.decode()
-    assert "Bakery" in html and "Private" not in html
-    assert "Private" in client_for(team.manager).get(url("inbox:inbox", team)).content.decode()
-
-
-def conversation_doors(team, talk):
-    """Every door onto one conversation, as (method, url, data)."""
-    item = Interaction.objects.filter(conversation=talk).first()
-    return [
-        ("get", url("inbox:conversation", team, conversation_id=talk.pk), {}),
-        ("post", url("inbox:conversation", team, conversation_id=talk.pk), {"text": "Hello"}),
-        ("post", url("inbox:change", team, conversation_id=talk.pk, what="done"), {}),
-        ("post", url("inbox:change", team, conversation_id=talk.pk, what="hide"), {}),
-        ("post", url("inbox:change", team, conversation_id=talk.pk, what="assign"), {}),
-        ("post", url("inbox:escalate", team, conversation_id=talk.pk), {"question": "Refund?"}),
-        ("post", url("inbox:note", team, conversation_id=talk.pk), {"note": "Called her"}),
-        ("post", url("inbox:tag", team, conversation_id=talk.pk, action="add"), {"tag": "vip"}),
-        ("post", url("inbox:presence", team, conversation_id=talk.pk), {}),
-        ("post", url("inbox:like", team, conversation_id=talk.pk, item_id=item.pk), {}),
-        ("post", url("inbox:hide_item", team, conversation_id=talk.pk, item_id=item.pk), {}),
-        ("get", url("inbox:person", team, person_id=talk.person_id), {}),
-    ]
-
-
-def test_every_door_onto_another_accounts_conversation_is_a_404(team, shop, client_for):
-    client = client_for(team.staff)
-    for method, address, data in conversation_doors(team, shop.personal_talk):
-        assert getattr(client, method)(address, data).status_code == 404, address
-    talk = Conversation.objects.get(pk=shop.personal_talk.pk)
-    assert talk.status == Conversation.Status.OPEN and not talk.notes.exists() and not talk.tags.exists()
-    assert not talk.items.filter(direction="out").exists()
-
-
-def test_every_door_onto_the_allowed_accounts_conversation_opens(team, shop, client_for):
-    client = client_for(team.staff)
-    for method, address, data in conversation_doors(team, shop.bakery_talk):
-        assert getattr(client, method)(address, data).status_code in (200, 302), address
-    assert Note.objects.filter(conversation=shop.bakery_talk).exists()
-
-
-def test_a_conversation_is_assigned_only_to_someone_who_can_open_it(team, shop, client_for):
-    staff = team.membership("staff")
-    client_for(team.manager).post(
-        url("inbox:change", team, conversation_id=shop.personal_talk.pk, what="assign"),
-        {"member": staff.pk},
-        follow=True,
-    )
-    assert Conversation.objects.get(pk=shop.personal_talk.pk).assignee is None
-    client_for(team.manager).post(
-        url("inbox:change", team, conversation_id=shop.bakery_talk.pk, what="assign"), {"member": staff.pk}
-    )
-    assert Conversation.objects.get(pk=shop.bakery_talk.pk).assignee == team.staff
-
-
-def test_a_note_does_not_tell_a_member_who_cannot_open_the_conversation(team, shop, client_for):
-    client_for(team.manager).post(
-        url("inbox:note", team, conversation_id=shop.personal_talk.pk), {"note": "@staff look"}
-    )
-    assert not Notice.objects.filter(user=team.staff).exists()
-    client_for(team.manager).post(url("inbox:note", team, conversation_id=shop.bakery_talk.pk), {"note": "@staff look"})
-    assert Notice.objects.filter(user=team.staff).exists()
-
-
-# --- accounts, the home page, accounts connected later --------------------------------------------
-
-
-def test_accounts_page_and_home_count_only_the_allowed_accounts(team, shop, client_for):
-    accounts = client_for(team.staff).get(url("networks:accounts", team)).content.decode()
-    assert "@bakery" in accounts and "@owner-personal" not in accounts
-    assert client_for(team.staff).get(url("web:workspace_home", team)).context["account_count"] == 1
-    assert client_for(team.viewer).get(url("web:workspace_home", team)).context["account_count"] == 2
-
-
-def test_an_account_connected_later_reaches_all_accounts_members_but_not_limited_ones(team, shop, client_for):
-    later = connect_sandbox_account(team.workspace, "new-shop", by=team.owner)
-    talk = arrive(later, "Do you deliver?", "cy")
-    viewer, staff = client_for(team.viewer), None
-    assert viewer.get(url("inbox:conversation", team, conversation_id=talk.pk)).status_code == 200
-    staff = client_for(team.staff)
-    assert staff.get(url("inbox:conversation", team, conversation_id=talk.pk)).status_code == 404
-    assert "@new-shop" not in staff.get(url("publishing:compose", team)).content.decode()
-    assert scope.may_use(team.membership("viewer"), later) and not scope.may_use(team.membership("staff"), later)
-
-
-def test_a_limited_viewer_sees_only_their_accounts(team, shop, client_for):
-    operations.limit_accounts(team.membership("owner"), team.membership("viewer"), [shop.personal])
-    html = client_for(team.viewer).get(url("inbox:inbox", team)).content.decode()
-    assert "Dinner tonight" in html and "Are you open on Sunday?" not in html
-
-
-def test_an_image_of_another_accounts_post_is_not_served(team, shop, client_for, settings, tmp_path):
-    from firsthand.publishing import media
-    from firsthand.publishing.tests.test_media import image_file
-
-    settings.MEDIA_ROOT = tmp_path
-    owner = team.membership("owner")
-    private = media.store(team.workspace, team.owner, image_file("beach.png"))
-    shared = media.store(team.workspace, team.owner, image_file("loaf.png"))
-    publishing.save_post(owner, accounts=[shop.personal], text="Beach", images=[(private, "")])
-    publishing.save_post(owner, accounts=[shop.bakery], text="Loaf", images=[(shared, "")])
-    staff = client_for(team.staff)
-    assert staff.get(url("publishing:media", team, media_id=private.pk)).status_code == 404
-    assert staff.get(url("publishing:media", team, media_id=shared.pk)).status_code == 200
-    assert client_for(team.viewer).get(url("publishing:media", team, media_id=private.pk)).status_code == 200
-
-
-def test_an_overdue_conversation_is_not_told_to_an_assignee_limited_to_other_accounts(team, shop):
-    from datetime import time
-
-    from firsthand.inbox.clocks import tell_overdue
-    from firsthand.inbox.models import ResponseTargets
-
-    ResponseTargets.objects.update_or_create(
-        workspace=team.workspace,
-        defaults={"open_days": "0123456", "opens_at": time(0), "closes_at": time(23, 59, 59)},
-    )
-    long_ago = shop.personal_talk.awaiting_since.replace(year=2020)
-    Conversation.objects.filter(pk=shop.personal_talk.pk).update(assignee=team.staff, awaiting_since=long_ago)
-    Conversation.objects.filter(pk=shop.bakery_talk.pk).update(overdue_told_at=long_ago)
-    assert tell_overdue() == 1
-    assert not Notice.objects.filter(user=team.staff).exists()
-    assert Notice.objects.filter(user=team.owner).exists()
-
-
-def test_the_home_page_counts_and_lists_only_the_allowed_accounts(team, shop, client_for):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from firsthand.web.today import today_for
+def test_an_invite_limited_to_one_account_makes_a_member_limited_from_the_first_click(team, shop, client):
+    from firsthand.team.models import Invite, User
+    from firsthand.team.tests.test_invites import PASSWORD, invite_url
 
     owner = team.membership("owner")
-    soon = timezone.now() + timedelta(days=1)
-    publishing.schedule(owner, shop.bakery_post, soon)
-    publishing.schedule(owner, shop.personal_post, soon)
-    staff_today, owner_today = today_for(team.membership("staff")), today_for(owner)
-    assert staff_today.inbox.waiting == "1" and owner_today.inbox.waiting == "2"
-    assert [going.post for going in staff_today.next_posts] == [shop.bakery_post]
-    home = client_for(team.staff).get(url("web:workspace_home", team)).content.decode()
-    assert "Fresh rye this morning" in home and "My holiday photos" not in home
+    invite = operations.create_invite(owner, role="staff", email="nia@corner.example", accounts=[shop.bakery])
+    assert not invite.all_accounts and list(invite.limited_to_accounts.all()) == [shop.bakery]
+    assert AuditEvent.objects.filter(action="team.invite_created", summary__contains="limited to @bakery").exists()
+    page = client.get(invite_url(invite)).content.decode()
+    assert "to work on <strong>@bakery</strong>" in page
+    client.post(invite_url(invite), {"name": "Nia", "email": "nia@corner.example", "password": PASSWORD})
+    nia = Membership.objects.get(user=User.objects.get(email="nia@corner.example"))
+    assert not nia.all_accounts and list(nia.limited_to_accounts.all()) == [shop.bakery]
+    inbox = client.get(url("inbox:inbox", team)).content.decode()
+    assert "Are you open on Sunday?" in inbox and "Dinner tonight" not in inbox
+    assert Invite.objects.get(pk=invite.pk).accepted_at
+
+
+def test_the_team_page_invites_with_a_limit_and_refuses_one_for_a_manager(team, shop, client_for):
+    from firsthand.team.models import Invite
+
+    client = client_for(team.owner)
+    made = client.post(
+        url("team:invite_create", team),
+        {"email": "sam@corner.example", "role": "staff", "access": "some", "accounts": [shop.bakery.pk]},
+    )
+    assert made.status_code == 302
+    invite = Invite.objects.get(email="sam@corner.example")
+    assert list(invite.limited_to_accounts.all()) == [shop.bakery]
+    assert "only <strong>@bakery</strong>" in client.get(url("team:team", team)).content.decode()
+    refused = client.post(
+        url("team:invite_create", team),
+        {"email": "max@corner.example", "role": "manager", "access": "some", "accounts": [shop.bakery.pk]},
+    )
+    assert refused.status_code == 400 and "Owners and managers always reach every account" in refused.content.decode()
+    empty = client.post(
+        url("team:invite_create", team), {"email": "x@corner.example", "role": "staff", "access": "some"}
+    )
+    assert empty.status_code == 400 and "Tick at least one account" in empty.content.decode()
+    assert not Invite.objects.filter(email__in=["max@corner.example", "x@corner.example"]).exists()
+    everything = client.post(url("team:invite_create", team), {"email": "al@corner.example", "role": "staff"})
+    assert everything.status_code == 302 and Invite.objects.get(email="al@corner.example").all_accounts
+
+
+def test_an_invite_cannot_be_limited_to_another_workspaces_account(team, shop):
+    elsewhere = team.outsider.memberships.get().workspace
+    foreign = connect_sandbox_account(elsewhere, "elsewhere", by=team.outsider)
+    with pytest.raises(operations.TeamError, match="isn't this workspace's"):
+        operations.create_invite(team.membership("owner"), role="staff", accounts=[foreign])

@@ -19,7 +19,7 @@ from firsthand.web.links import absolute_url, base_url_for
 
 def invites_with_links(request, workspace):
     base_url = base_url_for(request)
-    invites = list(workspace.invites.pending().select_related("created_by"))
+    invites = list(workspace.invites.pending().select_related("created_by").prefetch_related("limited_to_accounts"))
     for invite in invites:
         invite.link = absolute_url("team:invite", base_url, token=invite.token)
     return invites
@@ -39,7 +39,7 @@ def team_page(request, membership, invite_form=None, status=200):
         "invite_days": settings.INVITE_VALID_DAYS,
         "members": members,
         "invites": invites_with_links(request, workspace),
-        "invite_form": invite_form or InviteForm(),
+        "invite_form": invite_form or InviteForm(workspace=workspace),
         "role_choices": ROLE_CHOICES,
         "workspace_accounts": workspace_accounts(workspace),
         "email_configured": settings.EMAIL_CONFIGURED,
@@ -66,7 +66,7 @@ def team(request, membership):
 @require_POST
 @workspace_view(Capability.MANAGE_TEAM)
 def invite(request, membership):
-    form = InviteForm(request.POST)
+    form = InviteForm(request.POST, workspace=membership.workspace)
     if not form.is_valid():
         return team_page(request, membership, invite_form=form, status=400)
     try:

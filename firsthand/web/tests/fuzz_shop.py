@@ -90,6 +90,12 @@ def build(team) -> Shop:
     item = Interaction.objects.filter(conversation=talk).order_by("pk").first()
     sandbox_post = SandboxPost.objects.filter(account=SandboxAccount.objects.get(pk=int(brand.remote_id))).first()
     device = Device.objects.create(user=team.owner, agent="Firefox on Linux", ip="127.0.0.1")
+    from firsthand.api import operations as api_operations
+
+    api_token, _secret = api_operations.create(owner, name="Website chat", role="staff")
+    from firsthand.publishing.snippets import save_snippet
+
+    snippet = save_snippet(staff, kind="hashtags", name="Bread tags", text="sourdough realbread")
 
     elsewhere = Membership.objects.get(user=team.outsider)
     their_account = connect_sandbox_account(elsewhere.workspace, "elsewhere-ltd", by=team.outsider)
@@ -105,6 +111,8 @@ def build(team) -> Shop:
     )
     file_customers(their_account)
     their_talk = Conversation.objects.get(workspace=elsewhere.workspace)
+    their_token, _secret = api_operations.create(elsewhere, name="Their bot", role="viewer")
+    their_snippet = save_snippet(elsewhere, kind="text", name="Theirs", text="Elsewhere's sign-off")
 
     members = {p: team.membership(p).pk for p in ("owner", "manager", "staff", "viewer")}
     real = {
@@ -133,6 +141,8 @@ def build(team) -> Shop:
         ],
         "uidb64": [urlsafe_base64_encode(force_bytes(team.owner.pk))],
         "note_id": [note.pk],
+        "token_id": [api_token.pk],
+        "snippet_id": [snippet.pk],
     }
     other = {
         "post_id": their_post.pk,
@@ -142,5 +152,7 @@ def build(team) -> Shop:
         "member_id": elsewhere.pk,
         "item_id": Interaction.objects.filter(conversation=their_talk).first().pk,
         "person_id": their_talk.person_id,
+        "token_id": their_token.pk,
+        "snippet_id": their_snippet.pk,
     }
     return Shop(slug=workspace.slug, other_slug=elsewhere.workspace.slug, real=real, other=other)

@@ -330,3 +330,15 @@ def test_an_open_port_and_a_closed_one_give_the_same_answer(team, client_for):
     assert open_port.visits == 1
     assert said[0].replace(str(open_port.port), "PORT") == said[1].replace(str(closed_port.port), "PORT")
     assert "could not reach that address" in said[0]
+
+
+def test_a_two_factor_policy_set_while_the_owner_was_on_the_server_holds_at_the_callback(server, team, client_for):
+    from firsthand.team.models import TwoFactorPolicy, Workspace
+
+    server.approving_as = server.user("cornercafe")
+    client = client_for(team.owner)
+    url = start_connecting(client, team.workspace, server)
+    Workspace.objects.filter(pk=team.workspace.pk).update(two_factor_policy=TwoFactorPolicy.MANAGERS)
+    response = come_back(client, url)
+    assert response.status_code == 302 and response["Location"] == reverse("team:account") + "#two-factor"
+    assert not ConnectedAccount.objects.filter(network="mastodon").exists()

@@ -319,3 +319,17 @@ def test_the_api_version_is_pinned_in_one_place():
 def test_pkce_challenge_is_the_s256_of_the_verifier():
     attempt = oauth2.Attempt(state="s", code_verifier="dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")
     assert attempt.code_challenge == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"  # RFC 7636, appendix B
+
+
+def test_a_two_factor_policy_set_while_the_owner_was_on_x_holds_at_the_callback(server, team, client_for):
+    from firsthand.team.models import TwoFactorPolicy, Workspace
+
+    server.new_user("cornercafe")
+    server.approving_as = "cornercafe"
+    client = client_for(team.owner)
+    save_keys(client, team.workspace)
+    url = start_connecting(client, team.workspace)
+    Workspace.objects.filter(pk=team.workspace.pk).update(two_factor_policy=TwoFactorPolicy.EVERYONE)
+    response = come_back(client, url)
+    assert response.status_code == 302 and response["Location"] == reverse("team:account") + "#two-factor"
+    assert not ConnectedAccount.objects.filter(network="x").exists()

@@ -89,6 +89,28 @@
   tick();
   setInterval(tick, 1000);
 
+  // <button data-insert="#textarea" data-text="...">: put a snippet into a post where the cursor is, with a
+  // space or a new line between it and the words around it; the input event lets the live check count it.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-insert]");
+    if (!button) return;
+    var target = document.querySelector(button.getAttribute("data-insert"));
+    if (!target) return;
+    var text = button.getAttribute("data-text");
+    var start = target.selectionStart == null ? target.value.length : target.selectionStart;
+    var end = target.selectionEnd == null ? start : target.selectionEnd;
+    var before = target.value.slice(0, start), after = target.value.slice(end);
+    var gap = text.indexOf("\n") >= 0 || /^#/.test(text) ? "\n\n" : " ";
+    if (before && !/\s$/.test(before)) text = (/^#/.test(text) && !/\n$/.test(before) ? gap : " ") + text;
+    if (after && !/^\s/.test(after)) text = text + " ";
+    target.value = before + text + after;
+    target.focus();
+    target.setSelectionRange(before.length + text.length, before.length + text.length);
+    target.dispatchEvent(new Event("input", { bubbles: true }));
+    var menu = button.closest("details");
+    if (menu) menu.removeAttribute("open");
+  });
+
   // <button data-fill="#textarea" data-text="...">: put a saved reply into the answer box, ready to edit.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-fill]");
