@@ -183,6 +183,7 @@ def add_demo_posts(owner, staff) -> None:
             remote_ids=[published.remote_id],
             remote_url=published.url,
         )
+    add_demo_post_history(owner, brand, news)
     from firsthand.networks.sandbox.models import SandboxAccount, SandboxEvent
 
     remote = SandboxAccount.objects.get(pk=int(brand.remote_id))
@@ -217,3 +218,64 @@ def add_demo_posts(owner, staff) -> None:
 
     failed_delivery = Delivery.objects.get(post=failed)
     tell_about_failure(failed_delivery, failed_delivery.error)
+
+
+PAST_POSTS = [
+    # (days ago, local hour, account: 0 the bakery, 1 its news, text, replies customers wrote)
+    (3, 8, 0, "Pumpkin loaves are back for the season. Only 20 a day!", 6),
+    (5, 12, 1, "Lunch menu this week: leek soup, rye toast and a brownie for £7.", 2),
+    (6, 18, 0, "Which cake should we bake for Friday: lemon drizzle or carrot? Tell us below.", 9),
+    (8, 7, 0, "Doors open at 7 tomorrow for the early birds. Coffee is on.", 1),
+    (10, 13, 1, "Our flour now comes from a mill 20 miles away: https://example.com/our-flour", 3),
+    (12, 19, 0, "Photo of the day: the first croissants of winter.", 5),
+    (15, 9, 1, "Reminder: card only at the market stall this weekend.", 0),
+    (18, 17, 0, "We're closed for a private event on Thursday evening. Sorry!", 4),
+]
+PAST_REPLIES = [
+    "Can I order one for Saturday?",
+    "Lemon drizzle, every time.",
+    "Do you have a gluten-free option?",
+    "Looks wonderful!",
+    "What time do you close?",
+    "Carrot cake please!",
+]
+
+
+def add_demo_post_history(owner, brand, news) -> None:
+    """Three weeks of published posts with customers' replies at the hours people answer, so Insights →
+    Posts has figures from the first minute (the worker reads their likes and reposts from the sandbox)."""
+    import random
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from firsthand.networks.base import OutgoingPost
+    from firsthand.networks.sandbox.connector import SandboxConnector
+    from firsthand.networks.sandbox.models import SandboxEvent, SandboxPost
+    from firsthand.publishing import operations
+    from firsthand.publishing.models import Delivery
+    from firsthand.publishing.states import State
+
+    chance = random.Random(18)  # nosec B311 # the demo's made-up replies, the same on every demo
+    zone = ZoneInfo(owner.workspace.timezone)
+    today = datetime.now(zone).date()
+    connector = SandboxConnector()
+    customers = ["jess-m", "tom-h", "ana-r", "priya-k", "sam-o", "marta-b", "dev-n", "holly-w"]
+    for days_ago, hour, which, text, replies in PAST_POSTS:
+        account = (brand, news)[which]
+        post = operations.save_post(owner, accounts=[account], text=text)
+        delivery = post.deliveries.get()
+        published = connector.publish(account, OutgoingPost(text=text, idempotency_key=delivery.part_key(0)))
+        moment = datetime.combine(today - timedelta(days=days_ago), time(hour, 5), tzinfo=zone)
+        SandboxPost.objects.filter(remote_id=published.remote_id).update(created_at=moment, like_count=replies * 2)
+        Delivery.objects.filter(pk=delivery.pk).update(
+            state=State.PUBLISHED, due_at=moment, published_at=moment,
+            remote_ids=[published.remote_id], remote_url=published.url,
+        )  # fmt: skip
+        remote_post = SandboxPost.objects.get(remote_id=published.remote_id)
+        for n in range(replies):
+            handle = customers[n % len(customers)]
+            SandboxEvent.objects.create(
+                account=remote_post.account, kind="reply", post=remote_post, author_handle=handle,
+                author_name=handle.split("-")[0].title(), text=chance.choice(PAST_REPLIES),
+                created_at=moment + timedelta(minutes=chance.randint(10, 240)),
+            )  # fmt: skip

@@ -13,5 +13,7 @@ class Tab:
 TABS = [
     Tab("overview", "Overview", "insights:overview"),
     Tab("conversations", "Conversations", "insights:conversations"),
+    Tab("posts", "Posts", "insights:posts"),
     Tab("followers", "Followers", "insights:followers"),
+    Tab("settings", "Settings", "insights:settings"),
 ]

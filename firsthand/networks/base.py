@@ -70,6 +70,18 @@ class RemotePost:
 
 
 @dataclass(frozen=True)
+class PostMetrics:
+    """What the network counts on one of the account's own posts. None where its API does not give that
+    figure (shown as a dash, never as 0): quotes are kept apart from reposts so nothing is counted twice."""
+
+    replies: int | None = None
+    likes: int | None = None
+    reposts: int | None = None  # reposts, boosts, retweets, shares
+    quotes: int | None = None
+    clicks: int | None = None  # link clicks
+
+
+@dataclass(frozen=True)
 class Interaction:
     remote_id: str
     kind: str  # mention, reply, comment, quote, like, follow, message
@@ -166,8 +178,27 @@ class Connector(Protocol):
     # in the network's words; a rate limit a transient one with retry_at.
     def list_followers(self, account, cursor: str = "") -> FollowerPage: ...
 
+    # Optional: post_metrics(account, remote_ids) -> {remote_id: PostMetrics}, for Insights → Posts, on
+    # networks in registry.POST_METRICS. A post the network no longer has is left out of the answer.
+    # Always call it through post_metrics() below, which says why in the network's stead where it cannot.
+
     def like(self, account, remote_id: str) -> None:
         """Like (favourite) someone's post or message as the account: a quick thank-you."""
 
     def refresh_credentials(self, account) -> dict | None:
         """New credentials to store, or None when nothing needed refreshing."""
+
+
+def post_metrics(connector, account, remote_ids: list[str]) -> dict[str, PostMetrics]:
+    """The connector's post_metrics(); where it has none, a permanent NetworkError saying why, in words
+    for the team (registry.NO_POST_METRICS), so the Posts tab shows the reason instead of zeros."""
+    from firsthand.networks import registry
+
+    if not hasattr(connector, "post_metrics"):
+        reason = registry.NO_POST_METRICS.get(
+            connector.network,
+            f"{registry.NETWORK_LABELS.get(connector.network, connector.network)}'s API "
+            "does not give figures for posts in firsthand yet.",
+        )
+        raise NetworkError(reason, transient=False)
+    return connector.post_metrics(account, list(remote_ids))

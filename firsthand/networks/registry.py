@@ -34,6 +34,25 @@ NO_FOLLOWER_LIST = {
     "pinterest": "Pinterest's API does not give an account's list of followers.",
 }
 
+# Networks whose connector has post_metrics(): replies, likes, reposts (and clicks where given) per post, for
+# Insights → Posts. What each gives: sandbox all five (simulated); Bluesky replies, likes, reposts, quotes
+# (getPosts); Mastodon replies, favourites, boosts (Status entity); X replies, likes, retweets, quotes
+# (public_metrics). Link clicks are given by none of these without a paid or analytics-scoped access.
+POST_METRICS = {"sandbox", "bluesky", "mastodon", "x"}
+NO_POST_METRICS = {
+    "facebook": "Facebook gives a Page post's figures only through Page Insights, which firsthand does not ask "
+    "access to yet; replies are counted from the inbox.",
+    "instagram": "Instagram gives a post's figures only through Instagram Insights, which firsthand does not ask "
+    "access to yet; comments are counted from the inbox.",
+    "threads": "Threads gives a post's figures only through the threads_manage_insights permission, which "
+    "firsthand does not ask for yet; replies are counted from the inbox.",
+    "linkedin": "LinkedIn gives an organisation post's figures only to approved Community Management apps; "
+    "comments are counted from the inbox.",
+    "youtube": "YouTube does not publish posts through its API, so there are no posts to measure.",
+    "pinterest": "Pinterest gives a Pin's figures only through its analytics scope, which firsthand does not ask "
+    "for yet.",
+}
+
 NETWORK_LABELS = {
     "sandbox": "Sandbox",
     "bluesky": "Bluesky",

@@ -281,6 +281,8 @@ class PublishingLoop:
         from firsthand.guard.approvals import tell_overdue
         from firsthand.inbox import ingest, streams
         from firsthand.insights.followers import engine as follower_audits
+        from firsthand.insights.posts import engine as post_figures
+        from firsthand.insights.report import weekly as weekly_report
         from firsthand.insights.rollups import engine as insights_counts
         from firsthand.publishing.feeds import operations as feeds
         from firsthand.webhooks import engine as webhook_engine
@@ -302,6 +304,9 @@ class PublishingLoop:
                     # Follower audits: a few seconds of paging at most per tick (insights/followers/engine.py).
                     busy += ingest.guarded(partial(follower_audits.run_once, self.worker_id))
                     busy += ingest.guarded(feeds.run_once)  # RSS/Atom feeds due a check (publishing/feeds)
+                    # Published posts' figures for Insights → Posts (insights/posts/engine.py).
+                    ingest.guarded(post_figures.run_once)
+                    ingest.guarded(weekly_report.run_once)  # Monday's email of last week's Insights report
                 if time.monotonic() >= next_counts:
                     # Insights' hourly counts: pages count the messages past their mark live, so a
                     # slower beat only makes that live part a little longer (insights/rollups/engine.py).

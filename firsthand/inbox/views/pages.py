@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from firsthand.inbox import operations, search, together
 from firsthand.inbox.clocks import overdue, waited
@@ -50,6 +51,9 @@ def filtered(membership, params):
         conversations = labelled(conversations, params["label"])
     if an_id(params.get("account", "")):
         conversations = conversations.filter(account_id=an_id(params["account"]))
+    if an_id(params.get("post", "")):
+        # Replies to one published post (Insights → Posts leads here from a post's reply count).
+        conversations = conversations.filter(post_id=an_id(params["post"]))
     if params.get("network"):
         # Any text: an unknown network matches nothing, as an unknown tag does.
         conversations = conversations.filter(account__network=params["network"][:32])
@@ -167,8 +171,21 @@ def inbox(request, membership):
         "without_window": without(request.GET, "since", "until", "kind", "by", "weekday", "hour"),
         "network_filter": request.GET.get("network", "")[:32],
         "without_network": without(request.GET, "network"),
+        "post_filter": post_filter(membership, request.GET.get("post", "")),
+        "without_post": without(request.GET, "post"),
     }
     return render(request, "inbox/inbox.html", context)
+
+
+def post_filter(membership, raw: str) -> str:
+    """The chip's words for the `post` filter: the start of the post's text, if the member may see it."""
+    from firsthand.publishing.models import Delivery
+
+    if not an_id(raw):
+        return ""
+    delivery = scope.within(membership, Delivery.objects.filter(post__workspace=membership.workspace))
+    found = delivery.select_related("post").filter(pk=an_id(raw)).first()
+    return f"Replies to “{Truncator(found.text()).chars(40)}”" if found else "Replies to a post"
 
 
 def without(params, *keys) -> str:

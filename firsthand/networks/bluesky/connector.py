@@ -30,6 +30,7 @@ from firsthand.networks.base import (
     InteractionPage,
     NetworkError,
     OutgoingPost,
+    PostMetrics,
     PublishedPost,
     RemotePost,
 )
@@ -142,6 +143,24 @@ class BlueskyConnector:
             like_count=view.like_count or 0,
             reply_count=view.reply_count or 0,
         )
+
+    def post_metrics(self, account, remote_ids: list[str]) -> dict[str, PostMetrics]:
+        # Reference: https://docs.bsky.app/docs/api/app-bsky-feed-get-posts (up to 25 at-uris a call;
+        # a post that is gone is left out of `posts`; PostView has replyCount, repostCount, likeCount,
+        # quoteCount). Bluesky gives no click counts.
+        client = self.client(account)
+        found = {}
+        for start in range(0, len(remote_ids), 25):
+            with calling("reading the posts' figures"):
+                posts = client.get_posts(remote_ids[start : start + 25]).posts
+            for view in posts:
+                found[view.uri] = PostMetrics(
+                    replies=view.reply_count or 0,
+                    likes=view.like_count or 0,
+                    reposts=view.repost_count or 0,
+                    quotes=view.quote_count or 0,
+                )
+        return found
 
     def like(self, account, remote_id: str) -> None:
         client = self.client(account)

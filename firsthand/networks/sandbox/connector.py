@@ -5,11 +5,12 @@ that dies after the sandbox created a post leaves exactly the situation a
 real network leaves: a post that exists out there and is not yet recorded here.
 """
 
+import hashlib
 import random
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from firsthand.networks.base import (
@@ -19,6 +20,7 @@ from firsthand.networks.base import (
     NetworkError,
     NetworkLimits,
     OutgoingPost,
+    PostMetrics,
     PublishedPost,
     RemotePost,
 )
@@ -201,8 +203,41 @@ class SandboxConnector:
         from firsthand.networks.sandbox.followers import follower_page
 
         remote = self._account(account)
-        # The same faults as publishing, read as a follower list's: a rate limit or a 503 is worth
-        # waiting for; "content refused" stands for a network that will not list followers at all.
+        self._reading_faults(remote, "The sandbox does not let this account read its followers.")
+        return follower_page(remote, cursor)
+
+    def post_metrics(self, account, remote_ids: list[str]) -> dict[str, PostMetrics]:
+        """Figures made up from each post's id, so the same post shows the same figures on every read,
+        growing with the post's age for its first two days as real ones do. Replies and quotes are the
+        sandbox's events on the post; likes add the ones really given (SandboxPost.like_count)."""
+        remote = self._account(account)
+        self._reading_faults(remote, "The sandbox does not give figures for this account's posts.")
+        posts = SandboxPost.objects.filter(account=remote, remote_id__in=remote_ids, deleted_at=None)
+        events = {}
+        for post_id, kind, n in (
+            SandboxEvent.objects.filter(post__in=posts, kind__in=["reply", "quote"])
+            .values_list("post__remote_id", "kind")
+            .annotate(n=Count("pk"))
+        ):
+            events.setdefault(post_id, {})[kind] = n
+        now = timezone.now()
+        found = {}
+        for post in posts:
+            seed = int(hashlib.sha256(post.remote_id.encode()).hexdigest()[:12], 16)
+            grown = min(1.0, max((now - post.created_at).total_seconds(), 0) / 172800)
+            counted = events.get(post.remote_id, {})
+            found[post.remote_id] = PostMetrics(
+                replies=counted.get("reply", 0),  # people's replies, not the account's own thread parts
+                likes=post.like_count + round((seed % 60) * grown),
+                reposts=round((seed // 60 % 15) * grown),
+                quotes=counted.get("quote", 0),
+                clicks=round((seed // 900 % 40) * grown) if "http" in post.text else 0,
+            )
+        return found
+
+    def _reading_faults(self, remote: SandboxAccount, refusal: str) -> None:
+        """The same faults as publishing, read as a read's: a rate limit or a 503 is worth waiting for;
+        "content refused" stands for a network that will not give this at all, in `refusal`'s words."""
         fault = self._fault(remote)
         if fault == SandboxFault.Kind.RATE_LIMITED:
             reset = timezone.now() + timedelta(seconds=self._last_fault_reset)
@@ -215,8 +250,7 @@ class SandboxConnector:
             SandboxAccount.objects.filter(pk=remote.pk).update(token_revoked=True)
             raise NetworkError("The sandbox refused the access token (revoked).", transient=False, auth=True)
         if fault == SandboxFault.Kind.INVALID_CONTENT:
-            raise NetworkError("The sandbox does not let this account read its followers.", transient=False)
-        return follower_page(remote, cursor)
+            raise NetworkError(refusal, transient=False)
 
     def refresh_credentials(self, account) -> dict | None:
         self._account(account)  # raises when revoked

@@ -38,6 +38,7 @@ from firsthand.networks.base import (
     InteractionPage,
     NetworkError,
     OutgoingPost,
+    PostMetrics,
     PublishedPost,
     RemotePost,
 )
@@ -190,6 +191,27 @@ class XConnector:
             like_count=int(metrics.get("like_count", 0)),
             reply_count=int(metrics.get("reply_count", 0)),
         )
+
+    def post_metrics(self, account, remote_ids: list[str]) -> dict[str, PostMetrics]:
+        # Reference: https://docs.x.com/x-api/posts/get-posts-by-ids (up to 100 ids a call; a deleted
+        # post comes back in `errors`, not `data`) and https://docs.x.com/x-api/fundamentals/metrics
+        # (public_metrics: reply_count, like_count, retweet_count, quote_count). Link clicks are in
+        # non_public_metrics, for the author's posts of the last 30 days only: not asked for here.
+        found = {}
+        for start in range(0, len(remote_ids), 100):
+            with calling("reading the posts' figures"):
+                response = self.client(account).get_tweets(
+                    remote_ids[start : start + 100], tweet_fields=["public_metrics"], user_auth=False
+                )
+            for tweet in response.data or []:
+                metrics = tweet.public_metrics or {}
+                found[str(tweet.id)] = PostMetrics(
+                    replies=int(metrics.get("reply_count", 0)),
+                    likes=int(metrics.get("like_count", 0)),
+                    reposts=int(metrics.get("retweet_count", 0)),
+                    quotes=int(metrics.get("quote_count", 0)),
+                )
+        return found
 
     def like(self, account, remote_id: str) -> None:
         with calling("liking the post", writes=True):

@@ -11,6 +11,7 @@ response shapes; each route names the page it follows:
   GET  /2/users/me                  x-api/users/get-my-user
   POST /2/tweets                    x-api/posts/create-post (text, reply.in_reply_to_tweet_id, media.media_ids)
   GET/DELETE /2/tweets/:id          x-api/posts/get-post-by-id, x-api/posts/delete-post
+  GET  /2/tweets?ids=               x-api/posts/get-posts-by-ids (up to 100; the missing ones in "errors")
   GET  /2/users/:id/tweets          x-api/users/get-posts (start_time)
   GET  /2/users/:id/mentions        x-api/users/get-mentions (since_id, max_results, pagination_token,
                                     newest first, meta.newest_id / next_token, includes.users)
@@ -79,6 +80,8 @@ class FakeX(LoopbackServer, XWorld):
                 return self.send(request, 200, {"data": self.users[user]})
             case ("POST", ["2", "tweets"]):
                 return self.create_tweet(request, user, body)
+            case ("GET", ["2", "tweets"]):
+                return self.get_tweets(request, query.get("ids", ""))
             case ("GET", ["2", "tweets", tweet_id]):
                 return self.get_tweet(request, tweet_id)
             case ("DELETE", ["2", "tweets", tweet_id]):
@@ -209,6 +212,18 @@ class FakeX(LoopbackServer, XWorld):
                 request, 503, {"title": "Service Unavailable", "detail": "Service Unavailable", "status": 503}
             )
         return self.send(request, 201, {"data": {"id": tweet_id, "text": text, "edit_history_tweet_ids": [tweet_id]}})
+
+    def get_tweets(self, request, ids: str):
+        wanted = [i for i in ids.split(",") if i]
+        if not 1 <= len(wanted) <= 100:
+            return self.send(request, 400, {"title": "Invalid Request", "detail": "ids: 1 to 100", "status": 400})
+        found = [self.tweets[i] for i in wanted if i in self.tweets]
+        errors = [
+            {"value": i, "detail": f"Could not find tweet with id: [{i}].", "title": "Not Found Error"}
+            for i in wanted
+            if i not in self.tweets
+        ]
+        return self.send(request, 200, {**({"data": found} if found else {}), **({"errors": errors} if errors else {})})
 
     def get_tweet(self, request, tweet_id):
         if tweet_id not in self.tweets:

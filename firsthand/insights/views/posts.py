@@ -1,0 +1,133 @@
+"""Insights → Posts: each published post's figures, the best and the worst, and when replies come."""
+
+import csv
+from urllib.parse import urlencode
+
+from django.http import StreamingHttpResponse
+from django.urls import reverse
+
+from firsthand.insights import charts, filters
+from firsthand.insights.conversations import WEEKDAYS
+from firsthand.insights.posts import engine, figures
+from firsthand.insights.views.common import render_tab
+from firsthand.networks import registry
+from firsthand.team.access import workspace_view
+from firsthand.team.permissions import Capability
+from firsthand.team.views.workspaces import _Echo, safe_cell
+
+TABLES = ["posts", "hours"]
+SORTS = [("replies", "Replies"), ("likes", "Likes"), ("reposts", "Reposts"), ("newest", "Newest")]
+
+
+class Found:
+    """The page's figures for a member and a period, with where each leads in the inbox."""
+
+    def __init__(self, membership, period, order: str):
+        self.membership, self.period = membership, period
+        self.inbox = reverse("inbox:inbox", kwargs={"slug": membership.workspace.slug})
+        self.rows = list(figures.rows(membership, period, order))
+        for row in self.rows:
+            row.engagement = figures.engagement(row)
+            row.replies_link = f"{self.inbox}?{urlencode({'status': 'all', 'post': row.pk})}"
+
+    def hours(self):
+        return figures.reply_hours(self.membership, self.period)
+
+
+def availability(accounts, reasons: dict) -> list[dict]:
+    """Per network the team posts on: what its API gives, or why there are no figures (its own words)."""
+    notes, seen = [], set()
+    for account in accounts:
+        refusal = reasons.get(account.pk, "")
+        key = (account.network, refusal)
+        if key in seen:
+            continue
+        seen.add(key)
+        label = registry.NETWORK_LABELS.get(account.network, account.network)
+        if account.network not in registry.POST_METRICS:
+            notes.append({"network": label, "text": registry.NO_POST_METRICS.get(account.network, ""), "bad": True})
+        elif refusal:
+            notes.append({"network": label, "text": f"{account.handle}: {refusal}", "bad": True})
+    return notes
+
+
+@workspace_view(Capability.VIEW)
+def posts(request, membership):
+    period = filters.parse(membership, request.GET)
+    order = request.GET.get("sort", "replies")
+    order = order if order in figures.ORDERS else "replies"
+    found = Found(membership, period, order)
+    if request.GET.get("format") == "csv":
+        return export(request.GET.get("table", ""), membership, found)
+    accounts = list(filters.accounts_for(membership))
+    if period.account:
+        accounts = [period.account]
+    elif period.network:
+        accounts = [a for a in accounts if a.network == period.network]
+    best, worst = figures.best_and_worst(found.rows)
+    grid = found.hours() if found.rows else []
+    suggested = figures.suggested_hours(grid) if grid else []
+    own = urlencode(period.own_query())
+    context = {
+        "period": period,
+        "own_query": own,
+        "accounts": filters.accounts_for(membership),
+        "networks": sorted(set(filters.accounts_for(membership).values_list("network", flat=True))),
+        "presets": [("7", "7 days"), ("30", "30 days"), ("90", "90 days")],
+        "rows": found.rows[: figures.SHOWN],
+        "more_rows": max(len(found.rows) - figures.SHOWN, 0),
+        "total": figures.totals(found.rows),
+        "best": best,
+        "worst": worst,
+        "sort": order,
+        "sorts": SORTS,
+        "notes": availability(accounts, engine.refused([a.pk for a in accounts])),
+        "heatmap": charts.heatmap(grid, WEEKDAYS) if grid and any(map(any, grid)) else "",
+        "hour_chart": charts.hour_bars(figures.by_hour(grid), suggested, "replies") if grid else "",
+        "hour_totals": figures.by_hour(grid) if grid else [],
+        "hours": list(zip(WEEKDAYS, grid, strict=True)) if grid else [],
+        "hour_range": [f"{h:02d}" for h in range(24)],
+        "suggested": [f"{h:02d}:00" for h in sorted(suggested)],  # as a day runs, to copy into queue times
+        "queue_link": reverse("publishing:queue_times", kwargs={"slug": membership.workspace.slug}),
+    }
+    return render_tab(request, "posts", "insights/posts.html", context)
+
+
+def export(table: str, membership, found: Found):
+    """One table as CSV; a cell starting with = + - @ gets a quote so a spreadsheet shows it as text."""
+    if table not in TABLES:
+        table = "posts"
+    if table == "posts":
+        header = ["published (UTC)", "account", "network", "text", "url", "replies in the inbox", "replies (network)",
+                  "likes", "reposts", "quotes", "clicks", "figures read (UTC)", "why not"]  # fmt: skip
+        rows = (
+            [
+                r.published_at.isoformat(),
+                r.account.handle,
+                r.account.network,
+                r.text(),
+                r.remote_url,
+                r.inbox_replies,
+                r.replies,
+                r.likes,
+                r.reposts,
+                r.quotes,
+                r.clicks,
+                r.fetched_at.isoformat() if r.fetched_at else "",
+                r.figures_error,
+            ]  # fmt: skip
+            for r in found.rows
+        )
+    else:
+        header = ["weekday", *(f"{h:02d}" for h in range(24))]
+        rows = ([name, *row] for name, row in zip(WEEKDAYS, found.hours(), strict=True))
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield writer.writerow(header)
+        for row in rows:
+            yield writer.writerow(["" if cell is None else safe_cell(cell) for cell in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{membership.workspace.slug}-posts-{table}.csv"'
+    return response
