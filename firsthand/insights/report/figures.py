@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from firsthand.inbox.window import KIND_NAMES, KINDS
 from firsthand.insights import conversations
 from firsthand.insights.posts import figures as post_figures
+from firsthand.insights.responses import response_times
 
 
 @dataclass
@@ -40,7 +41,7 @@ def gather(membership, period) -> Report:
     report.messages = conversations.totals(report.days)
     report.kinds = [(KIND_NAMES[kind], report.messages[kind]) for kind in KINDS]
     if report.messages["total"]:
-        responses = conversations.response_times(membership, period)
+        responses = response_times(membership, period)
         report.answered = {
             "conversations": responses["conversations"],
             "answered": responses["answered"],
