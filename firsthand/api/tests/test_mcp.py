@@ -12,9 +12,8 @@ from django.utils import timezone
 from firsthand.api import operations as tokens
 from firsthand.guard import crisis
 from firsthand.guard.models import ApprovalPolicy, BrandRules
-from firsthand.inbox import ingest
-from firsthand.inbox.models import Conversation, Interaction, PendingAnswer
-from firsthand.networks.sandbox.models import SandboxAccount, SandboxEvent, SandboxPost
+from firsthand.inbox.models import Interaction, PendingAnswer
+from firsthand.networks.sandbox.models import SandboxPost
 from firsthand.publishing import engine
 from firsthand.publishing.models import Delivery, Post
 from firsthand.publishing.states import State
@@ -63,20 +62,6 @@ def tool(rpc):
         return body["result"]
 
     return call
-
-
-@pytest.fixture
-def talk(team, account):
-    SandboxEvent.objects.create(
-        account=SandboxAccount.objects.get(pk=int(account.remote_id)),
-        kind="message",
-        author_handle="tom",
-        author_name="Tom",
-        text="Do you have gluten-free bread on Saturdays?",
-    )
-    ingest.poll(account)
-    ingest.process_pending()
-    return Conversation.objects.get()
 
 
 def test_initialize_negotiates_the_clients_version_or_offers_the_servers_newest(team, account, token_for, rpc):

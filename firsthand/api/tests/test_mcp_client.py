@@ -14,9 +14,8 @@ from mcp.client.streamable_http import streamable_http_client
 
 from firsthand.guard import crisis
 from firsthand.guard.models import ApprovalPolicy
-from firsthand.inbox import ingest
-from firsthand.inbox.models import Conversation, PendingAnswer
-from firsthand.networks.sandbox.models import SandboxAccount, SandboxEvent, SandboxPost
+from firsthand.inbox.models import PendingAnswer
+from firsthand.networks.sandbox.models import SandboxPost
 from firsthand.publishing import engine
 from firsthand.publishing.models import Delivery
 from firsthand.publishing.states import State
@@ -36,22 +35,8 @@ async def session_run(url: str, secret: str, work):
             return hello, await work(session)
 
 
-def a_customer_asks(account) -> Conversation:
-    SandboxEvent.objects.create(
-        account=SandboxAccount.objects.get(pk=int(account.remote_id)),
-        kind="message",
-        author_handle="tom",
-        author_name="Tom",
-        text="Do you have gluten-free bread on Saturdays?",
-    )
-    ingest.poll(account)
-    ingest.process_pending()
-    return Conversation.objects.get()
-
-
-def test_a_staff_assistant_reads_answers_schedules_and_reads_insights(team, account, token_for, live_server):
+def test_a_staff_assistant_reads_answers_schedules_and_reads_insights(team, account, talk, token_for, live_server):
     ApprovalPolicy.objects.update_or_create(workspace=team.workspace, defaults={"staff_answers": True})
-    talk = a_customer_asks(account)
 
     async def work(session):
         done = {"tools": await session.list_tools()}
