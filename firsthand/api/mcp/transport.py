@@ -18,6 +18,10 @@ What it answers:
   valid, answers a result with isError and the reason, so the assistant can read it and correct itself.
 - Never a 500: an unexpected failure is logged and answered -32603.
 
+The Origin check the transport spec asks for guards servers that trust a browser's cookies or a local
+port; this one trusts nothing but the bearer token on each request (cookies are ignored), which a page in
+a browser cannot read. Accept is not insisted on: the answer is always JSON, which every client takes.
+
 Only the handshake-era protocol versions are offered (initialize, then requests). A client that first
 probes the newer stateless `server/discover` gets -32601 and falls back to initialize, as the SDK's does.
 
@@ -113,7 +117,7 @@ def endpoint(request):
         return refuse_http(400, f"MCP-Protocol-Version {version[:40]} is not one this server speaks.")
     try:
         message = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # RecursionError: 256 KB of "[" nests deeper than the parser goes
         return rpc_error(None, types.PARSE_ERROR, "The request body is not valid JSON.", status=400)
     return answer(who, message, version or VERSION_WITHOUT_HEADER)
 

@@ -223,6 +223,9 @@ def test_no_token_a_made_up_one_or_a_revoked_one_is_401(team, account, token_for
         ('{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"arguments": {}}}', 200, -32602),
         ('{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": 5}}', 200, -32602),
         ('"ping"', 400, -32600),
+        ("[" * 100_000, 400, -32700),
+        (b"\xff\xfe{}", 400, -32700),
+        ('{"jsonrpc": "2.0", "id": null, "method": "ping"}', 400, -32600),
     ],
 )
 def test_malformed_json_rpc_gets_its_json_rpc_error_never_a_server_error(team, token_for, send, body, status, code):
