@@ -102,7 +102,8 @@ def endpoint(request):
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
-    if length > JSON_BODY_LIMIT:
+    # A chunked body has no length to read in advance: it is measured once read (Django caps what it reads).
+    if length > JSON_BODY_LIMIT or (not length and len(request.body) > JSON_BODY_LIMIT):
         return refuse_http(413, f"The request body is larger than {JSON_BODY_LIMIT // 1024} KB.")
     wait = operations.seconds_to_wait(who.token)
     if wait:
