@@ -91,13 +91,13 @@ class ToolSpec:
         )
 
     def call(self, who, arguments: Strict) -> dict:
-        """The REST endpoint's answer, through its own output schema: the same JSON, to the byte."""
+        """The REST endpoint's answer, through its own output schema: the same fields, values and types."""
         require(who, self.needs)
         return self.output.model_validate(self.run(who, arguments)).model_dump(mode="json")
 
 
 def schedule_post(who, args: SchedulePostArgs) -> dict:
-    # write() asks for the publish capability too, and keeps nothing the guard refuses.
+    # write() asks for the draft and publish capabilities again, and keeps nothing the guard refuses.
     return write(who, PostIn(**args.model_dump(), then="schedule"))
 
 
@@ -159,7 +159,7 @@ TOOLS = [
         'published. The answer\'s outcome is "scheduled" or "awaiting_approval".',
         arguments=SchedulePostArgs,
         output=PostOut,
-        needs=Capability.DRAFT,
+        needs=Capability.PUBLISH,
         run=schedule_post,
         read_only=False,
     ),

@@ -131,7 +131,7 @@ def test_a_viewer_token_is_refused_the_writing_tools(team, talk, account, token_
     answered = tool(secret, "draft_answer", conversation_id=talk.pk, text="Hello")
     assert answered["isError"] is True and "Viewers" in answered["content"][0]["text"]
     scheduled = tool(secret, "schedule_post", accounts=[account.pk], text="Fresh rye")
-    assert scheduled["isError"] is True and "Viewers" in scheduled["content"][0]["text"]
+    assert scheduled["isError"] is True and "can't publish" in scheduled["content"][0]["text"]
     assert not Post.objects.exists() and not PendingAnswer.objects.exists() and not SandboxPost.objects.exists()
 
 

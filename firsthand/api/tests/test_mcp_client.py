@@ -95,5 +95,5 @@ def test_the_sdk_client_falls_back_from_discover_to_initialize_and_a_viewer_is_r
     tools, refused, (discovered, initialized, version) = anyio.run(connect)
     assert discovered is None and initialized is not None and version == "2025-11-25"
     assert "schedule_post" not in {t.name for t in tools.tools}
-    assert refused.is_error is True and "Viewers" in refused.content[0].text
+    assert refused.is_error is True and "can't publish" in refused.content[0].text
     assert not Delivery.objects.exists()
