@@ -159,11 +159,18 @@ def test_an_offensive_post_from_staff_waits_and_never_publishes(team, account, t
     assert not SandboxPost.objects.exists()
 
 
-def test_an_offensive_post_from_an_owner_asks_for_anyway_first(team, account, token_for, tool):
+def test_an_offensive_post_from_an_owner_asks_first_and_the_crisis_switch_holds_it(team, account, token_for, tool):
     secret = token_for("owner")
     asked = tool(secret, "schedule_post", accounts=[account.pk], text="Our rivals are f*cking idiots")
     assert asked["isError"] is True and '"anyway": true' in asked["content"][0]["text"]
     assert not Post.objects.exists()
+    # Said yes to, it is scheduled; the crisis switch then holds it all the same.
+    anyway = tool(secret, "schedule_post", accounts=[account.pk], text="Our rivals are f*cking idiots", anyway=True)
+    assert anyway["structuredContent"]["outcome"] == "scheduled"
+    crisis.pause(team.membership("manager"), "A complaint is going viral")
+    engine.run_once("w1")
+    assert Delivery.objects.get(post_id=anyway["structuredContent"]["id"]).state == State.HELD
+    assert not SandboxPost.objects.exists()
 
 
 def test_the_crisis_switch_holds_a_post_scheduled_through_mcp(team, account, token_for, tool):
