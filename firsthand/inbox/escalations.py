@@ -40,9 +40,11 @@ def escalate(membership, conversation, question: str) -> Escalation:
             workspace=conversation.workspace,
             conversation=conversation.pk,
         )
+        # An owner asking is not told of their own question; a program with an owner's token is asking them.
+        by_program = getattr(membership, "token", None) is not None
         notify(
             conversation.workspace,
-            [u for u in owners(conversation.workspace) if u != membership.user],
+            [u for u in owners(conversation.workspace) if by_program or u != membership.user],
             f"{membership.user} asks you about {conversation.person}: {question[:200]}",
             url(conversation),
             kind="escalation.asked",

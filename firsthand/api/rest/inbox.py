@@ -123,7 +123,11 @@ def conversation_of(who, conversation_id: int) -> Conversation:
 @router.get("/conversations", response=with_errors({200: ConversationPage}), summary="List conversations")
 def list_conversations(request, filters: Query[Filters]):
     """The inbox's order and filters: waiting ones first, the most urgent first."""
-    who = principal(request)
+    return conversations_page(principal(request), filters)
+
+
+def conversations_page(who, filters: Filters) -> dict:
+    """One page of the inbox as `who` sees it; the MCP tool list_conversations answers with it too."""
     params = {k: v for k, v in filters.dict().items() if v not in (None, False, "")}
     if filters.escalated:
         params["escalated"] = "1"
@@ -136,7 +140,10 @@ def list_conversations(request, filters: Query[Filters]):
 @router.get("/conversations/{conversation_id}", response=with_errors({200: ConversationDetail}))
 def get_conversation(request, conversation_id: Id):
     """A conversation with its messages, oldest first, and the answers waiting for approval."""
-    who = principal(request)
+    return conversation_detail(principal(request), conversation_id)
+
+
+def conversation_detail(who, conversation_id: int) -> dict:
     talk = conversation_of(who, conversation_id)
     items = talk.items.order_by("created_at", "pk")
     waiting = talk.pending_answers.filter(state=PendingAnswer.State.WAITING).order_by("created_at")
@@ -162,7 +169,11 @@ def get_conversation(request, conversation_id: Id):
 @router.post("/conversations/{conversation_id}/answer", response=with_errors({200: AnswerOut}))
 def answer(request, conversation_id: Id, data: AnswerIn):
     """Answer the customer as the business's account; it may wait for an approver instead (`outcome`)."""
-    who = principal(request)
+    return answer_as(principal(request), conversation_id, data)
+
+
+def answer_as(who, conversation_id: int, data: AnswerIn) -> dict:
+    """operations.reply decides whether it is sent or waits for approval; the MCP tool draft_answer calls this."""
     require(who, Capability.REPLY)
     talk = conversation_of(who, conversation_id)
     try:

@@ -33,7 +33,10 @@ class AccountOut(Strict):
 @router.get("/accounts", response=with_errors({200: list[AccountOut]}), tags=["accounts"], summary="List accounts")
 def list_accounts(request):
     """The connected accounts this token may use."""
-    who = principal(request)
+    return accounts_of(principal(request))
+
+
+def accounts_of(who) -> list[dict]:
     accounts = insight_filters.accounts_for(who).filter(disconnected_at=None)
     return [
         {
@@ -165,7 +168,10 @@ class InsightsOut(Strict):
 @router.get("/insights/conversations", response=with_errors({200: InsightsOut}), tags=["insights"])
 def conversation_figures(request, period: Query[PeriodIn]):
     """Customers' messages per day by kind, and how many conversations were answered, as Insights shows them."""
-    who = principal(request)
+    return figures_for(principal(request), period)
+
+
+def figures_for(who, period: PeriodIn) -> dict:
     params = {k: str(v) for k, v in period.dict().items() if v is not None}
     # Days are the workspace's, as on its Insights page.
     with timezone.override(workspace_zone(who.workspace)):

@@ -1,7 +1,10 @@
 import pytest
 
 from firsthand.api import operations
+from firsthand.inbox import ingest
+from firsthand.inbox.models import Conversation
 from firsthand.networks.sandbox import connector as sandbox_connector
+from firsthand.networks.sandbox.models import SandboxAccount, SandboxEvent
 from firsthand.networks.testing import connect_sandbox_account
 
 
@@ -13,6 +16,21 @@ def repeatable_faults():
 @pytest.fixture
 def account(team):
     return connect_sandbox_account(team.workspace, "corner-cafe", by=team.owner)
+
+
+@pytest.fixture
+def talk(team, account):
+    """A customer's question in the inbox, filed as the worker files it."""
+    SandboxEvent.objects.create(
+        account=SandboxAccount.objects.get(pk=int(account.remote_id)),
+        kind="message",
+        author_handle="tom",
+        author_name="Tom",
+        text="Do you have gluten-free bread on Saturdays?",
+    )
+    ingest.poll(account)
+    ingest.process_pending()
+    return Conversation.objects.get()
 
 
 @pytest.fixture
