@@ -13,6 +13,7 @@ from firsthand.inbox import operations as inbox
 from firsthand.inbox.models import PendingAnswer
 from firsthand.insights import conversations as figures
 from firsthand.insights import filters as insight_filters
+from firsthand.insights.responses import response_times
 from firsthand.publishing.models import Post
 from firsthand.team import scope
 from firsthand.team.access import require, workspace_zone
@@ -177,7 +178,7 @@ def figures_for(who, period: PeriodIn) -> dict:
     with timezone.override(workspace_zone(who.workspace)):
         asked = insight_filters.parse(who, params)
         days = figures.per_day(who, asked)
-        answered = figures.response_times(who, asked)
+        answered = response_times(who, asked)
     return {
         "since": asked.since.isoformat(),
         "until": asked.until.isoformat(),
