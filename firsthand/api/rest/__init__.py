@@ -6,7 +6,7 @@ page is off: it loads Swagger UI from a CDN, and firsthand loads nothing from el
 
 from ninja import NinjaAPI
 
-from firsthand.api.rest import inbox, posts, workspace
+from firsthand.api.rest import inbox, posts, webhooks, workspace
 from firsthand.api.rest.base import TokenAuth, install_error_handlers
 
 api = NinjaAPI(
@@ -26,3 +26,4 @@ install_error_handlers(api)
 api.add_router("/", posts.router)
 api.add_router("/", inbox.router)
 api.add_router("/", workspace.router)
+api.add_router("/", webhooks.router)
