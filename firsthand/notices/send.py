@@ -10,6 +10,9 @@ def notify(workspace, users, message: str, url: str = "", *, kind: str = "") -> 
     from notices/push/events.py) by Web Push on the devices where they chose that kind."""
     if kind:
         check(kind)  # a misspelt kind would silently reach nobody's phone
+    # A notice holds 1,000 characters; a message quoting a person's text (a pause's reason) may be longer,
+    # and PostgreSQL refuses the row (breaking the caller's transaction) where SQLite would keep it whole.
+    message = message if len(message) <= 1000 else message[:999] + "…"
     users = {user for user in users if user is not None and user.is_active}
     Notice.objects.bulk_create([Notice(workspace=workspace, user=user, message=message, url=url) for user in users])
     if settings.EMAIL_CONFIGURED and users:

@@ -252,3 +252,11 @@ def test_the_same_browser_subscribing_again_keeps_its_choices(team, service, cli
 def test_a_misspelt_kind_is_a_programming_error_not_a_silent_nothing(team):
     with pytest.raises(ValueError):
         notify(team.workspace, [team.owner], "x", kind="escalation.created")
+
+
+def test_a_message_longer_than_a_notice_holds_is_cut_not_refused(team):
+    from firsthand.notices.models import Notice
+    from firsthand.notices.send import notify
+
+    notify(team.workspace, [team.owner], "Paused: " + "x" * 5000)
+    assert len(Notice.objects.get(user=team.owner).message) == 1000
