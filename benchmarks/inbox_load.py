@@ -288,6 +288,23 @@ def percentile(values, share):
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
+def use_at_once(teammate, port, cookies, world, args) -> tuple[dict, list]:
+    """Every signed-in teammate clicking through `teammate` at once for --seconds: (results, errors)."""
+    results, errors = {}, []
+    stop_at = time.monotonic() + args.seconds
+    threads = [
+        threading.Thread(
+            target=teammate, args=(f"http://127.0.0.1:{port}", cookie, world, args, n, stop_at, results, errors)
+        )
+        for n, cookie in enumerate(cookies)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
+
+
 def main():
     args = arguments()
     rng = random.Random(args.seed)
@@ -303,19 +320,7 @@ def main():
         port = free_port()
         server = start_server(args, env, port)
         try:
-            results, errors = {}, []
-            stop_at = time.monotonic() + args.seconds
-            threads = [
-                threading.Thread(
-                    target=teammate,
-                    args=(f"http://127.0.0.1:{port}", cookie, world, args, n, stop_at, results, errors),
-                )
-                for n, cookie in enumerate(cookies)
-            ]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+            results, errors = use_at_once(teammate, port, cookies, world, args)
         finally:
             server.terminate()
             server.wait(timeout=30)

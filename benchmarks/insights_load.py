@@ -16,7 +16,6 @@ Target (issue 18): p95 < 100 ms on SQLite and on PostgreSQL at 1,000,000 interac
 import argparse
 import random
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -152,19 +151,7 @@ def main():
         port = inbox_load.free_port()
         server = inbox_load.start_server(args, env, port)
         try:
-            results, errors = {}, []
-            stop_at = time.monotonic() + args.seconds
-            threads = [
-                threading.Thread(
-                    target=teammate,
-                    args=(f"http://127.0.0.1:{port}", cookie, world, args, n, stop_at, results, errors),
-                )
-                for n, cookie in enumerate(cookies)
-            ]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+            results, errors = inbox_load.use_at_once(teammate, port, cookies, world, args)
         finally:
             server.terminate()
             server.wait(timeout=30)
