@@ -80,6 +80,9 @@ def create_demo(password: str) -> Workspace:
     add_demo_snippets(owner_membership)
     add_demo_posts(owner_membership, Membership.objects.get(workspace=workspace, role=Role.STAFF))
     add_demo_followers(workspace)
+    from firsthand.demo_inbox import settle
+
+    settle(workspace)  # the old replies answered by the team, the fresh ones waiting
     return workspace
 
 
