@@ -21,7 +21,9 @@ from django.utils import timezone
 
 # What the team answers to each of the demo's past replies (demo.PAST_REPLIES); None: praise, marked done.
 ANSWERS = {
-    "Can I order one for Saturday?": "Yes! Send us a message with your name and how many, and we'll keep them at the counter.",
+    "Can I order one for Saturday?": (
+        "Yes! Send us a message with your name and how many, and we'll keep them at the counter."
+    ),
     "Lemon drizzle, every time.": "Lemon drizzle is winning so far. Thank you for voting!",
     "Do you have a gluten-free option?": (
         "We bake a gluten-free seeded loaf on Fridays and Saturdays. It's made in a kitchen that uses wheat, "

@@ -55,3 +55,13 @@ def test_a_new_demo_has_notices_only_for_recent_things(fresh_demo):
     notices = list(Notice.objects.filter(user=owner, workspace=fresh_demo))
     assert 1 <= len(notices) <= 4, [n.message for n in notices]
     assert sum("waited past your response target" in n.message for n in notices) == 1
+
+
+def test_the_demos_insights_overview_shows_who_answered_instead_of_an_empty_promise(fresh_demo, client):
+    from django.urls import reverse
+
+    owner = Membership.objects.get(workspace=fresh_demo, role=Role.OWNER).user
+    client.force_login(owner)
+    body = client.get(reverse("insights:overview", args=[fresh_demo.slug])).content.decode()
+    assert "Who answered customers" in body and "Sam Rivera" in body and "Marco Rossi" in body
+    assert "Those figures appear once conversations come in" not in body
