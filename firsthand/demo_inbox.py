@@ -33,17 +33,16 @@ ANSWERS = {
     "What time do you close?": "We close at 4, Tuesday to Sunday. Closed Mondays.",
     "Carrot cake please!": "Carrot cake it is, then: on the counter from 10 on Friday.",
 }
-OPENS, CLOSES = time(8, 0), time(17, 30)  # when the demo's team answers
 
 
-def answer_moment(asked: datetime, zone: ZoneInfo, chance: random.Random) -> datetime:
-    """When a small team would have answered: 10–80 minutes later in the working day; an evening or night
-    message the next morning."""
+def answer_moment(asked: datetime, zone: ZoneInfo, chance: random.Random, opens: time, closes: time) -> datetime:
+    """When a small team would have answered: 10–80 minutes later in its opening hours (the response
+    targets'); an evening or night message the next morning after opening, so no answer times 0 minutes."""
     local = asked.astimezone(zone)
-    if local.time() >= CLOSES:
-        start = datetime.combine(local.date() + timedelta(days=1), OPENS, tzinfo=zone)
-    elif local.time() < OPENS:
-        start = datetime.combine(local.date(), OPENS, tzinfo=zone)
+    if local.time() >= closes:
+        start = datetime.combine(local.date() + timedelta(days=1), opens, tzinfo=zone)
+    elif local.time() < opens:
+        start = datetime.combine(local.date(), opens, tzinfo=zone)
     else:
         start = local
     return start + timedelta(minutes=chance.randint(10, 80))
@@ -52,7 +51,7 @@ def answer_moment(asked: datetime, zone: ZoneInfo, chance: random.Random) -> dat
 def settle(workspace) -> None:
     """File what the demo's customers wrote, answer the old messages, leave the fresh ones waiting."""
     from firsthand.inbox import ingest, operations
-    from firsthand.inbox.models import Conversation, Interaction
+    from firsthand.inbox.models import Conversation, Interaction, ResponseTargets
     from firsthand.networks.sandbox.models import SandboxPost
     from firsthand.team.models import Membership
     from firsthand.team.permissions import Role
@@ -63,6 +62,8 @@ def settle(workspace) -> None:
     team = {m.role: m for m in Membership.objects.filter(workspace=workspace).select_related("user", "workspace")}
     answerers = [team[Role.STAFF], team[Role.MANAGER], team[Role.STAFF], team[Role.OWNER]]
     zone = ZoneInfo(workspace.timezone)
+    targets = ResponseTargets.for_workspace(workspace)  # unsaved, it holds the defaults as text ("09:00")
+    opens, closes = (time.fromisoformat(str(value)) for value in (targets.opens_at, targets.closes_at))
     chance = random.Random(21)  # nosec B311 # the demo's answer delays, the same on every demo
     now = timezone.now()
     old = list(
@@ -91,7 +92,8 @@ def settle(workspace) -> None:
             continue  # held for approval: it waits, as it would for the team
         # The answer went out just now; it gets the moment the team would have sent it, and so does its
         # copy on the sandbox, so the response times and the network's thread read as a real history.
-        moment = min(answer_moment(conversation.last_inbound_at, zone, chance), now - timedelta(minutes=5))
+        moment = answer_moment(conversation.last_inbound_at, zone, chance, opens, closes)
+        moment = min(moment, now - timedelta(minutes=5))
         Interaction.objects.filter(pk=sent.pk).update(created_at=moment)
         Conversation.objects.filter(pk=conversation.pk).update(first_response_at=moment, last_response_at=moment)
         SandboxPost.objects.filter(remote_id=sent.remote_id).update(created_at=moment)
