@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
+from firsthand.inbox.window import WEEKDAY_NAMES, a_number
 from firsthand.insights import charts, filters
 from firsthand.insights.conversations import WEEKDAYS
 from firsthand.insights.posts import engine, figures
@@ -22,10 +23,10 @@ SORTS = [("replies", "Replies"), ("likes", "Likes"), ("reposts", "Reposts"), ("n
 class Found:
     """The page's figures for a member and a period, with where each leads in the inbox."""
 
-    def __init__(self, membership, period, order: str):
+    def __init__(self, membership, period, order: str, moment=None):
         self.membership, self.period = membership, period
         self.inbox = reverse("inbox:inbox", kwargs={"slug": membership.workspace.slug})
-        self.rows = list(figures.rows(membership, period, order))
+        self.rows = list(figures.rows(membership, period, order, moment))
         for row in self.rows:
             row.engagement = figures.engagement(row)
             row.replies_link = f"{self.inbox}?{urlencode({'status': 'all', 'post': row.pk})}"
@@ -56,7 +57,8 @@ def posts(request, membership):
     period = filters.parse(membership, request.GET)
     order = request.GET.get("sort", "replies")
     order = order if order in figures.ORDERS else "replies"
-    found = Found(membership, period, order)
+    moment = published_moment(request.GET)
+    found = Found(membership, period, order, moment)
     if request.GET.get("format") == "csv":
         return export(request.GET.get("table", ""), membership, found)
     accounts = list(filters.accounts_for(membership))
@@ -89,8 +91,25 @@ def posts(request, membership):
         "hour_range": [f"{h:02d}" for h in range(24)],
         "suggested": [f"{h:02d}:00" for h in sorted(suggested)],  # as a day runs, to copy into queue times
         "queue_link": reverse("publishing:queue_times", kwargs={"slug": membership.workspace.slug}),
+        "moment": describe_moment(moment),
     }
+    if moment:
+        context["own_query"] = urlencode({**period.own_query(), "weekday": moment[0], "hour": moment[1]})
+        context["without_moment"] = own
     return render_tab(request, "posts", "insights/posts.html", context)
+
+
+def published_moment(params) -> tuple[int, int] | None:
+    """`weekday` (ISO, Monday is 1) and `hour` together: the posts that went out in that local hour of the
+    week. One without the other, or anything unreadable, filters nothing."""
+    weekday, hour = a_number(params.get("weekday", ""), 1, 7), a_number(params.get("hour", ""), 0, 23)
+    return (weekday, hour) if weekday is not None and hour is not None else None
+
+
+def describe_moment(moment) -> str:
+    if not moment:
+        return ""
+    return f"Published on {WEEKDAY_NAMES[moment[0] - 1]}, {moment[1]:02d}:00–{moment[1]:02d}:59"
 
 
 def export(table: str, membership, found: Found):
