@@ -79,11 +79,14 @@ def prepare(delivery, link_settings) -> None:
     """Decide whether the delivery's links go out short and make the codes it lacks; called by send_on (every
     door to "scheduled"), inside its transaction with the delivery locked, so each code is made once.
 
-    A code once made is reused on every later scheduling, retry and approval: the same link in the same
-    delivery always becomes the same /l/ address.
+    The setting is read when a draft is scheduled (a first time, or again after an edit or a move back to
+    drafts); a retry, an approval, a new time or a release keeps what was decided then, so the text checked
+    is the text sent, however the setting changed meanwhile. A code once made is reused every time: the same
+    link in the same delivery always becomes the same /l/ address.
     """
-    if not may_have_gone_out(delivery):
-        # Nothing of it is out there: the workspace's setting as it is now decides.
+    from firsthand.publishing.states import State
+
+    if delivery.state == State.DRAFT and not may_have_gone_out(delivery):
         decided = wanted(link_settings)
         if decided != delivery.shorten_links:
             delivery.shorten_links = decided
@@ -132,12 +135,13 @@ def preview_for(link_settings, known: dict[str, str] | None = None) -> Callable[
 
 
 def as_it_would_go(delivery, link_settings) -> list[str]:
-    """The delivery's parts as scheduling it now would send them, for the check before it is scheduled: short
-    links as the setting stands (a code not made yet counts as long as a real one), unless part of it may
-    be out already, which keeps its text as it was."""
+    """The delivery's parts as scheduling it now would send them, for the check before it is scheduled: for a
+    draft, short links as the setting stands (a code not made yet counts as long as a real one); otherwise
+    as decided when it was scheduled (prepare)."""
     from firsthand.publishing.links import rewrite_links, utm_params
+    from firsthand.publishing.states import State
 
-    if may_have_gone_out(delivery):
+    if delivery.state != State.DRAFT or may_have_gone_out(delivery):
         return delivery.outgoing_parts(link_settings)
     params = utm_params(link_settings, delivery.account, delivery.post.campaign)
     shorten = preview_for(link_settings, known_codes(delivery)) if wanted(link_settings) else None
