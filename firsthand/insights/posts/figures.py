@@ -13,14 +13,14 @@ A post belongs to the period it was published in; its figures are its totals to 
 counted once whatever the period, and summing rows counts nothing twice.
 """
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractHour, ExtractIsoWeekDay
 from django.utils import timezone
 
 from firsthand.inbox.models import Interaction
 from firsthand.insights.conversations import WEEKDAYS, narrowed
 from firsthand.insights.posts.models import PostFigures
-from firsthand.publishing.models import Delivery, ShortLinkDay
+from firsthand.publishing.models import Delivery, ShortLink, ShortLinkDay
 from firsthand.publishing.states import State
 
 ORDERS = {
@@ -77,6 +77,8 @@ def rows(membership, period, order: str = "replies"):
         .annotate(
             inbox_replies=inbox_replies(),
             own_clicks=own_clicks(),
+            # Only a post that has short links has a count of its own (its links may all have stayed as written).
+            has_short_links=Exists(ShortLink.objects.filter(delivery=OuterRef("pk"))),
             **{
                 name: Subquery(figures.values(name)[:1])
                 for name in ("replies", "likes", "reposts", "quotes", "clicks", "fetched_at")
@@ -115,7 +117,7 @@ def totals(all_rows: list) -> dict:
     for name in ("replies", "likes", "reposts", "quotes", "clicks"):
         values = [getattr(row, name) for row in all_rows if getattr(row, name) is not None]
         result[name] = sum(values) if values else None
-    shortened = [row for row in all_rows if row.shorten_links]
+    shortened = [row for row in all_rows if row.has_short_links]
     result["own_clicks"] = sum(row.own_clicks for row in shortened) if shortened else None
     result["shortened"] = len(shortened)
     result["measured"] = sum(1 for row in all_rows if row.fetched_at is not None)

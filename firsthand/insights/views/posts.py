@@ -121,7 +121,7 @@ def export(table: str, membership, found: Found):
                 r.reposts,
                 r.quotes,
                 r.clicks,
-                r.own_clicks if r.shorten_links else None,
+                r.own_clicks if r.has_short_links else None,
                 r.fetched_at.isoformat() if r.fetched_at else "",
                 r.figures_error,
             ]  # fmt: skip
