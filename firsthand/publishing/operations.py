@@ -12,6 +12,7 @@ from firsthand.guard.verdict import Refused, review
 from firsthand.networks import registry
 from firsthand.publishing.checks import check_for_account
 from firsthand.publishing.models import Delivery, LinkSettings, MediaFile, Post, PostMedia
+from firsthand.publishing.shortlinks import codes as shortlink_codes
 from firsthand.publishing.states import DELETABLE_STATES, EDITABLE_STATES, State
 from firsthand.team import scope
 from firsthand.webhooks import payloads as webhooks
@@ -132,9 +133,8 @@ def problems_with(post: Post, deliveries=None) -> list[str]:
     images = [attachment.media for attachment in post.images()]
     link_settings = LinkSettings.for_workspace(post.workspace)
     for delivery in post.deliveries.select_related("account") if deliveries is None else deliveries:
-        check = check_for_account(
-            delivery.account, delivery.outgoing_parts(link_settings), images, post.content_warning
-        )
+        parts = shortlink_codes.as_it_would_go(delivery, link_settings)
+        check = check_for_account(delivery.account, parts, images, post.content_warning)
         problems += [f"{delivery.account}: {problem}" for problem in check.problems]
     return problems
 
@@ -212,13 +212,18 @@ def send_on(
 
     # Every door to "scheduled" passes here, so a limited member's way round the others ends here too.
     scope.require(membership, *[delivery.account_id for delivery in deliveries])
+    link_settings = LinkSettings.for_workspace(post.workspace)
+    for delivery in deliveries:
+        # The short links (if the workspace wants them) are made here, once, and counted in the check below;
+        # a refusal further down rolls them back with everything else.
+        shortlink_codes.prepare(delivery, link_settings)
     problems = problems_with(post, deliveries)
     if problems:
         raise PublishingError(" ".join(problems))
-    link_settings = LinkSettings.for_workspace(post.workspace)
     try:
+        # The guard reads where links really lead (an allowed-domains rule must not see only our own address).
         ask_because = review(
-            membership, post, [(d, d.outgoing_parts(link_settings)) for d in deliveries], anyway=anyway
+            membership, post, [(d, d.outgoing_parts(link_settings, short=False)) for d in deliveries], anyway=anyway
         )
     except Refused as refusal:
         raise PublishingError(str(refusal)) from None
@@ -386,6 +391,7 @@ def delete_from_network(membership, delivery: Delivery) -> None:
             account.mark_needs_reconnect(error.message)
         raise PublishingError(f"{account.get_network_display()} did not delete it: {error.message}") from None
     Delivery.objects.filter(pk=delivery.pk, state=State.PUBLISHED).update(state=State.DELETED)
+    shortlink_codes.remove(delivery)  # its short links now lead nowhere: a 404, as for any unknown code
     record(
         "publishing.deleted",
         f"{membership.user} deleted the post on {account}",

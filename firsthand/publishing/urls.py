@@ -1,11 +1,13 @@
 from django.urls import path
 
 from firsthand.publishing.feeds import views as feeds
+from firsthand.publishing.shortlinks import views as shortlinks
 from firsthand.publishing.views import calendar, compose, library, media, posts, queue, settings, snippets
 
 app_name = "publishing"
 
 urlpatterns = [
+    path("l/<str:code>", shortlinks.follow, name="short_link"),
     path("w/<slug:slug>/compose/", compose.compose, name="compose"),
     path("w/<slug:slug>/compose/check/", compose.check, name="check"),
     path("w/<slug:slug>/compose/autosave/", compose.autosave, name="autosave"),

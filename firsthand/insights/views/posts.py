@@ -18,6 +18,7 @@ from firsthand.team.views.workspaces import _Echo, safe_cell
 
 TABLES = ["posts", "hours"]
 SORTS = [("replies", "Replies"), ("likes", "Likes"), ("reposts", "Reposts"), ("newest", "Newest")]
+CLICKS_SORT = ("clicks", "Clicks")  # offered once any post's links went out short
 
 
 class Found:
@@ -30,6 +31,11 @@ class Found:
         for row in self.rows:
             row.engagement = figures.engagement(row)
             row.replies_link = f"{self.inbox}?{urlencode({'status': 'all', 'post': row.pk})}"
+            # The own clicks lead to the post, where each of its short links is listed with its count.
+            row.clicks_link = (
+                reverse("publishing:post", kwargs={"slug": membership.workspace.slug, "post_id": row.post_id})
+                + f"#links-{row.pk}"
+            )
 
     def hours(self):
         return figures.reply_hours(self.membership, self.period)
@@ -67,6 +73,7 @@ def posts(request, membership):
     elif period.network:
         accounts = [a for a in accounts if a.network == period.network]
     best, worst = figures.best_and_worst(found.rows)
+    total = figures.totals(found.rows)
     grid = found.hours() if found.rows else []
     suggested = figures.suggested_hours(grid) if grid else []
     own = urlencode(period.own_query())
@@ -78,11 +85,11 @@ def posts(request, membership):
         "presets": [("7", "7 days"), ("30", "30 days"), ("90", "90 days")],
         "rows": found.rows[: figures.SHOWN],
         "more_rows": max(len(found.rows) - figures.SHOWN, 0),
-        "total": figures.totals(found.rows),
+        "total": total,
         "best": best,
         "worst": worst,
         "sort": order,
-        "sorts": SORTS,
+        "sorts": [*SORTS[:3], CLICKS_SORT, *SORTS[3:]] if total["shortened"] or order == "clicks" else SORTS,
         "notes": availability(accounts, engine.refused([a.pk for a in accounts])),
         "heatmap": charts.heatmap(grid, WEEKDAYS) if grid and any(map(any, grid)) else "",
         "hour_chart": charts.hour_bars(figures.by_hour(grid), suggested, "replies") if grid else "",
@@ -118,7 +125,8 @@ def export(table: str, membership, found: Found):
         table = "posts"
     if table == "posts":
         header = ["published (UTC)", "account", "network", "text", "url", "replies in the inbox", "replies (network)",
-                  "likes", "reposts", "quotes", "clicks", "figures read (UTC)", "why not"]  # fmt: skip
+                  "likes", "reposts", "quotes", "clicks", "clicks on own short links", "figures read (UTC)",
+                  "why not"]  # fmt: skip
         rows = (
             [
                 r.published_at.isoformat(),
@@ -132,6 +140,7 @@ def export(table: str, membership, found: Found):
                 r.reposts,
                 r.quotes,
                 r.clicks,
+                r.own_clicks if r.has_short_links else None,
                 r.fetched_at.isoformat() if r.fetched_at else "",
                 r.figures_error,
             ]  # fmt: skip
