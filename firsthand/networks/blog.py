@@ -75,9 +75,7 @@ def site_request(name: str, method: str, url: str, *, what: str, writes: bool = 
             return guarded.request(method, url, allow_redirects=method == "GET", **kwargs)
     except (requests.RequestException, ValueError, UnicodeError) as error:
         if safe_http.refused_in(error) or isinstance(error, requests.exceptions.InvalidURL | ValueError):
-            raise NetworkError(
-                f"{name}: firsthand {safe_http.UNREACHABLE} while {what}.", transient=False
-            ) from None
+            raise NetworkError(f"{name}: firsthand {safe_http.UNREACHABLE} while {what}.", transient=False) from None
         raise NetworkError(
             f"{name} could not be reached while {what}: {type(error).__name__}.",
             transient=True,

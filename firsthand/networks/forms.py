@@ -68,7 +68,9 @@ class WordPressConnectForm(forms.Form):
 class GhostConnectForm(forms.Form):
     prefix = "ghost"
     site = forms.CharField(
-        label="Site address", max_length=300, help_text="The Ghost site's address, for example https://news.cornercafe.com."
+        label="Site address",
+        max_length=300,
+        help_text="The Ghost site's address, for example https://news.cornercafe.com.",
     )
     admin_key = forms.CharField(
         label="Admin API key",

@@ -128,7 +128,13 @@ def sign_in(site_address: str, admin_key: str) -> dict:
     try:
         key_id, secret = parse_key(admin_key)
         site = normalise_site(site_address)
-        about = site_request(NAME, "GET", f"{site}/ghost/api/admin/site/", what="reading the site", headers={"Accept-Version": ACCEPT_VERSION})
+        about = site_request(
+            NAME,
+            "GET",
+            f"{site}/ghost/api/admin/site/",
+            what="reading the site",
+            headers={"Accept-Version": ACCEPT_VERSION},
+        )
     except ValueError as problem:
         raise SignInError(str(problem)) from None
     except NetworkError as problem:
@@ -138,7 +144,9 @@ def sign_in(site_address: str, admin_key: str) -> dict:
     except (ValueError, AttributeError):
         described = None
     if not isinstance(described, dict):
-        raise SignInError(f"{site} does not look like a Ghost site: it has no Ghost Admin API at {site}/ghost/api/admin/.")
+        raise SignInError(
+            f"{site} does not look like a Ghost site: it has no Ghost Admin API at {site}/ghost/api/admin/."
+        )
     credentials = {"site": site, "key_id": key_id, "secret": secret, "status": "published"}
     try:
         call(credentials, "GET", "posts/", what="checking the Admin API key", params={"limit": 1, "fields": "id"})
@@ -191,7 +199,9 @@ class GhostConnector:
             params={"source": "html"},
             json={"posts": [body]},
         )["posts"][0]
-        return PublishedPost(remote_id=created["id"], url=created.get("url", ""), published_at=datetime.now(timezone.utc))
+        return PublishedPost(
+            remote_id=created["id"], url=created.get("url", ""), published_at=datetime.now(timezone.utc)
+        )
 
     def upload(self, credentials: dict, item) -> str:
         with default_storage.open(item.path, "rb") as handle:
@@ -220,7 +230,12 @@ class GhostConnector:
             "GET",
             "posts/",
             what="looking for the post",
-            params={"filter": f"created_at:>'{since}'", "order": "created_at desc", "limit": 50, "fields": "id,title,url"},
+            params={
+                "filter": f"created_at:>'{since}'",
+                "order": "created_at desc",
+                "limit": 50,
+                "fields": "id,title,url",
+            },
         )["posts"]
         for found in posts:
             if lookup.digest(found.get("title", "")) == reserved["text"]:
@@ -262,5 +277,7 @@ class GhostConnector:
         return FollowerPage(profiles=[], cursor="")
 
     def refresh_credentials(self, account) -> dict | None:
-        call(account.credentials, "GET", "posts/", what="checking the Admin API key", params={"limit": 1, "fields": "id"})
+        call(
+            account.credentials, "GET", "posts/", what="checking the Admin API key", params={"limit": 1, "fields": "id"}
+        )
         return None

@@ -94,8 +94,13 @@ def problem_of(response) -> tuple[str, str]:
 
 
 def call(credentials: dict, method: str, path: str, *, what: str, writes=False, **kwargs):
-    headers = {"Authorization": basic(credentials["username"], credentials["app_password"]), **kwargs.pop("headers", {})}
-    response = site_request(NAME, method, credentials["api"] + path, what=what, writes=writes, headers=headers, **kwargs)
+    headers = {
+        "Authorization": basic(credentials["username"], credentials["app_password"]),
+        **kwargs.pop("headers", {}),
+    }
+    response = site_request(
+        NAME, method, credentials["api"] + path, what=what, writes=writes, headers=headers, **kwargs
+    )
     if response.status_code < 400:
         return response.json() if response.content else {}
     code, message = problem_of(response)
@@ -104,7 +109,11 @@ def call(credentials: dict, method: str, path: str, *, what: str, writes=False, 
             f"WordPress no longer accepts the application password ({message}); {AGAIN}.", transient=False, auth=True
         )
     if response.status_code == 429 or response.status_code >= 500:
-        wait = int(response.headers.get("Retry-After", "0") or 0) if response.headers.get("Retry-After", "").isdigit() else 0
+        wait = (
+            int(response.headers.get("Retry-After", "0") or 0)
+            if response.headers.get("Retry-After", "").isdigit()
+            else 0
+        )
         raise NetworkError(
             f"WordPress failed while {what}: {message}",
             transient=True,
@@ -147,7 +156,9 @@ def sign_in(site_address: str, username: str, app_password: str) -> dict:
         raise SignInError(f"{site} does not look like a WordPress site: it has no WordPress REST API at {root}.")
     credentials = {"api": root, "site": site, "username": username.strip(), "app_password": app_password.strip()}
     try:
-        me = call(credentials, "GET", "wp/v2/users/me", what="checking the application password", params={"context": "edit"})
+        me = call(
+            credentials, "GET", "wp/v2/users/me", what="checking the application password", params={"context": "edit"}
+        )
     except NetworkError as problem:
         if problem.auth:
             raise SignInError(
@@ -212,12 +223,16 @@ class WordPressConnector:
         if made.tags:
             body["tags"] = [self.tag_id(credentials, name) for name in made.tags]
         created = call(credentials, "POST", "wp/v2/posts", what="publishing the post", writes=True, json=body)
-        return PublishedPost(remote_id=str(created["id"]), url=created.get("link", ""), published_at=datetime.now(timezone.utc))
+        return PublishedPost(
+            remote_id=str(created["id"]), url=created.get("link", ""), published_at=datetime.now(timezone.utc)
+        )
 
     def upload(self, credentials: dict, item) -> dict:
         with default_storage.open(item.path, "rb") as handle:
             data = handle.read()
-        extension = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp"}.get(item.mime_type, "img")
+        extension = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp"}.get(
+            item.mime_type, "img"
+        )
         return call(
             credentials,
             "POST",
@@ -226,12 +241,17 @@ class WordPressConnector:
             writes=True,
             params={"alt_text": item.alt_text} if item.alt_text else None,
             data=data,
-            headers={"Content-Type": item.mime_type, "Content-Disposition": f'attachment; filename="firsthand.{extension}"'},
+            headers={
+                "Content-Type": item.mime_type,
+                "Content-Disposition": f'attachment; filename="firsthand.{extension}"',
+            },
         )
 
     def tag_id(self, credentials: dict, name: str) -> int:
         """The tag's id, made when the site has none of that name."""
-        for tag in call(credentials, "GET", "wp/v2/tags", what="looking up a tag", params={"search": name, "per_page": PAGE}):
+        for tag in call(
+            credentials, "GET", "wp/v2/tags", what="looking up a tag", params={"search": name, "per_page": PAGE}
+        ):
             if tag.get("name", "").lower() == name.lower():
                 return tag["id"]
         try:
@@ -255,11 +275,19 @@ class WordPressConnector:
             writes=True,
             json={"post": comment["post"], "parent": comment["id"], "content": content},
         )
-        return PublishedPost(remote_id=str(made["id"]), url=made.get("link", ""), published_at=datetime.now(timezone.utc))
+        return PublishedPost(
+            remote_id=str(made["id"]), url=made.get("link", ""), published_at=datetime.now(timezone.utc)
+        )
 
     def comment(self, credentials: dict, remote_id: str) -> dict:
         try:
-            return call(credentials, "GET", f"wp/v2/comments/{int(remote_id)}", what="reading the comment", params={"context": "edit"})
+            return call(
+                credentials,
+                "GET",
+                f"wp/v2/comments/{int(remote_id)}",
+                what="reading the comment",
+                params={"context": "edit"},
+            )
         except ValueError:
             raise NetworkError("That is not a WordPress comment.", transient=False) from None
 
@@ -301,7 +329,11 @@ class WordPressConnector:
     def fetch_post(self, account, remote_id: str) -> RemotePost:
         try:
             found = call(
-                account.credentials, "GET", f"wp/v2/posts/{int(remote_id)}", what="reading the post", params={"context": "edit"}
+                account.credentials,
+                "GET",
+                f"wp/v2/posts/{int(remote_id)}",
+                what="reading the post",
+                params={"context": "edit"},
             )
         except NetworkError as error:
             if getattr(error, "status", 0) in (404, 410):

@@ -53,7 +53,9 @@ class FakeGhost(LoopbackServer):
             return self.send(request, 404, {"errors": [{"message": "Resource not found", "type": "NotFoundError"}]})
         route = path[len(prefix) :]
         if route == "site/" and method == "GET":
-            return self.send(request, 200, {"site": {"title": "Corner Café News", "url": self.url + "/", "version": "5.96"}})
+            return self.send(
+                request, 200, {"site": {"title": "Corner Café News", "url": self.url + "/", "version": "5.96"}}
+            )
         problem = self.refused(request)
         if problem:
             return self.send(request, 401, {"errors": [{"message": problem, "type": "UnauthorizedError"}]})
@@ -69,7 +71,7 @@ class FakeGhost(LoopbackServer):
     def refused(self, request) -> str:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         if scheme != "Ghost" or not token:
-            return "Authorization header format is \"Authorization: Ghost [token]\""
+            return 'Authorization header format is "Authorization: Ghost [token]"'
         try:
             header = jwt.get_unverified_header(token)
             if header.get("kid") != self.key_id:
@@ -88,9 +90,33 @@ class FakeGhost(LoopbackServer):
         given = (body.get("posts") or [{}])[0]
         title = given.get("title", "")
         if not title:
-            return self.send(request, 422, {"errors": [{"message": "Validation error, cannot save post.", "context": "Value in [posts.title] cannot be blank.", "type": "ValidationError"}]})
+            return self.send(
+                request,
+                422,
+                {
+                    "errors": [
+                        {
+                            "message": "Validation error, cannot save post.",
+                            "context": "Value in [posts.title] cannot be blank.",
+                            "type": "ValidationError",
+                        }
+                    ]
+                },
+            )
         if len(title) > 255:
-            return self.send(request, 422, {"errors": [{"message": "Validation error, cannot save post.", "context": "Value in [posts.title] exceeds maximum length of 255 characters.", "type": "ValidationError"}]})
+            return self.send(
+                request,
+                422,
+                {
+                    "errors": [
+                        {
+                            "message": "Validation error, cannot save post.",
+                            "context": "Value in [posts.title] exceeds maximum length of 255 characters.",
+                            "type": "ValidationError",
+                        }
+                    ]
+                },
+            )
         made = secrets.token_hex(12)
         tags = [t if isinstance(t, str) else t.get("name", "") for t in given.get("tags", [])]
         self.tags.update(tags)
@@ -135,9 +161,9 @@ class FakeGhost(LoopbackServer):
 
     def upload(self, request, body):
         if "file" not in body or not isinstance(body["file"], bytes):
-            return self.send(request, 422, {"errors": [{"message": "Please select an image.", "type": "ValidationError"}]})
+            return self.send(
+                request, 422, {"errors": [{"message": "Please select an image.", "type": "ValidationError"}]}
+            )
         self.images.append({"bytes": len(body["file"]), "purpose": body.get("purpose"), "ref": body.get("ref")})
         url = f"{self.url}/content/images/{len(self.images)}.png"
         self.send(request, 201, {"images": [{"url": url, "ref": body.get("ref")}]})
-
-

@@ -104,10 +104,14 @@ class FakeWordPress(LoopbackServer):
         raw = self.raw(request)
         user = self.signed_in(request)
         if user is False:
-            return self.fail(request, 401, "incorrect_password", "The provided password is an invalid application password.")
+            return self.fail(
+                request, 401, "incorrect_password", "The provided password is an invalid application password."
+            )
         route = path[len("/wp-json") :].rstrip("/") or "/"
         if route == "/":
-            return self.send(request, 200, {"name": "Corner Café", "url": self.url, "namespaces": ["oembed/1.0", "wp/v2"]})
+            return self.send(
+                request, 200, {"name": "Corner Café", "url": self.url, "namespaces": ["oembed/1.0", "wp/v2"]}
+            )
         if user is None and (method != "GET" or route == "/wp/v2/users/me"):
             return self.fail(request, 401, "rest_not_logged_in", "You are not currently logged in.")
         body = self.parsed(request, raw)
@@ -183,7 +187,9 @@ class FakeWordPress(LoopbackServer):
         if method == "POST":
             same = next((k for k, v in self.tags.items() if v.lower() == body["name"].lower()), None)
             if same is not None:
-                return self.fail(request, 400, "term_exists", "A term with the name provided already exists.", term_id=same)
+                return self.fail(
+                    request, 400, "term_exists", "A term with the name provided already exists.", term_id=same
+                )
             made = self.new_id()
             self.tags[made] = body["name"]
             return self.send(request, 201, {"id": made, "name": body["name"]})
@@ -197,7 +203,15 @@ class FakeWordPress(LoopbackServer):
             return self.fail(request, 400, "rest_upload_no_content_disposition", "No Content-Disposition supplied.")
         made = self.new_id()
         self.media[made] = {"bytes": len(body["file"]), "type": body["type"], "alt_text": query.get("alt_text", "")}
-        self.send(request, 201, {"id": made, "source_url": f"{self.url}/wp-content/uploads/{made}.png", "alt_text": self.media[made]["alt_text"]})
+        self.send(
+            request,
+            201,
+            {
+                "id": made,
+                "source_url": f"{self.url}/wp-content/uploads/{made}.png",
+                "alt_text": self.media[made]["alt_text"],
+            },
+        )
 
     def post_json(self, post: dict, context: str) -> dict:
         shown = {k: v for k, v in post.items() if k not in ("title", "content")}
@@ -272,11 +286,18 @@ class FakeWordPress(LoopbackServer):
     def create_comment(self, request, body, user):
         post = self.posts.get(int(body.get("post") or 0))
         if post is None:
-            return self.fail(request, 403, "rest_comment_invalid_post_id", "Sorry, you are not allowed to create this comment without a post.")
+            return self.fail(
+                request,
+                403,
+                "rest_comment_invalid_post_id",
+                "Sorry, you are not allowed to create this comment without a post.",
+            )
         parent = int(body.get("parent") or 0)
         if parent and (parent not in self.comments or self.comments[parent]["post"] != post["id"]):
             return self.fail(request, 400, "rest_comment_invalid_parent", "Invalid comment parent ID.")
-        made = self.reader_comments(post["id"], body.get("content", ""), parent=parent, author=self.user_ids[user], name="Corner Café")
+        made = self.reader_comments(
+            post["id"], body.get("content", ""), parent=parent, author=self.user_ids[user], name="Corner Café"
+        )
         self.send(request, 201, made)
 
     def one_comment(self, request, method, query, body, user, comment_id):

@@ -69,7 +69,9 @@ def scheduled(team, account, text, *, images=()):
 
 
 def test_text_becomes_a_title_escaped_paragraphs_links_and_tags():
-    made = blog_post("Rye is back\nFrom Monday <b>only</b>:\nsee https://cafe.example/rye.\n\nThanks & see you\n#bread #rye #bread")
+    made = blog_post(
+        "Rye is back\nFrom Monday <b>only</b>:\nsee https://cafe.example/rye.\n\nThanks & see you\n#bread #rye #bread"
+    )
     assert made.title == "Rye is back" and made.tags == ("bread", "rye")
     assert made.html == (
         "<p>From Monday &lt;b&gt;only&lt;/b&gt;:<br>"
@@ -107,7 +109,9 @@ def test_a_site_without_pretty_permalinks_is_reached_through_rest_route(team, cl
         ({}, "nobody", "abcd efgh ijkl mnop qrst uvwx", "did not accept that username and application password"),
     ],
 )
-def test_a_site_that_cannot_be_used_says_why_and_connects_nothing(team, client_for, fake_options, username, password, said):
+def test_a_site_that_cannot_be_used_says_why_and_connects_nothing(
+    team, client_for, fake_options, username, password, said
+):
     fake = FakeWordPress(**fake_options)
     try:
         page = connect(client_for(team.owner), team.workspace, fake.url, username, password)
