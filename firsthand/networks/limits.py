@@ -63,6 +63,7 @@ LIMITS = {
     "wordpress": NetworkLimits(
         label="WordPress",
         max_length=100_000,
+        titled=True,
         counting="graphemes",
         max_images=10,
         supports_threads=False,
@@ -71,6 +72,8 @@ LIMITS = {
     "ghost": NetworkLimits(
         label="Ghost",
         max_length=100_000,
+        titled=True,
+        max_title=255,
         counting="graphemes",
         max_images=10,
         supports_threads=False,

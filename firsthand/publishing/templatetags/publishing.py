@@ -17,3 +17,16 @@ def first_link(text: str) -> str:
 def link_domain(url: str) -> str:
     host = urlsplit(url).hostname or ""
     return host.removeprefix("www.")
+
+
+@register.filter
+def blog_title(text: str) -> str:
+    """A blog post's title: its first line (networks/blog.py)."""
+    lines = (text or "").strip().splitlines()
+    return lines[0].strip() if lines else ""
+
+
+@register.filter
+def blog_body(text: str) -> str:
+    """A blog post's text after the title line."""
+    return "\n".join((text or "").strip().splitlines()[1:]).strip()

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_POST
 
 from firsthand.guard.checks import check as guard_check
 from firsthand.guard.verdict import AskFirst
+from firsthand.networks import registry
 from firsthand.networks.limits import LIMITS
 from firsthand.networks.models import ConnectedAccount
 from firsthand.publishing import library, operations
@@ -86,6 +87,7 @@ def compose(request, membership, post_id=None):
         "can_publish": membership.can(Capability.PUBLISH),
         "utm_enabled": bool(getattr(LinkSettings.for_workspace(workspace), "utm_enabled", False)),
         "has_mastodon": any(account.network == "mastodon" for account in accounts),
+        "has_blog": any(registry.limits_for(account).titled for account in accounts),
         "snippets": Snippet.objects.filter(workspace=workspace),
         "library": list(library.search(membership)[:12]),
         "checks": checks_from(

@@ -163,3 +163,14 @@ def test_ghost_has_no_comments_and_the_accounts_page_says_so(site, blog, team, c
     assert "Ghost&#x27;s API has no comments" in page.content.decode()
     with pytest.raises(NetworkError, match="no comments"):
         ghost.publish(blog, OutgoingPost(text="a reply", idempotency_key="r", reply_to="abc"))
+
+
+def test_the_composer_shows_a_blog_post_with_its_title_and_refuses_a_title_ghost_cannot_take(blog, team, client_for):
+    client = client_for(team.owner)
+    page = client.get(reverse("publishing:compose", kwargs={"slug": team.workspace.slug})).content.decode()
+    assert "the first line is the post's title" in page
+    check = reverse("publishing:check", kwargs={"slug": team.workspace.slug})
+    shown = client.post(check, {"accounts": [blog.pk], "text": "Rye is back\nFrom Monday."}).content.decode()
+    assert '<p class="preview-title">Rye is back</p>' in shown and "too long" not in shown
+    long = client.post(check, {"accounts": [blog.pk], "text": "x" * 300 + "\nbody"}).content.decode()
+    assert "The title (the first line) is 45 too long for Ghost (300 of 255)." in long
