@@ -14,6 +14,7 @@ neighbours is refused as "could not reach that address", like a link card's page
 import html
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import requests
 
@@ -62,6 +63,17 @@ def blog_post(text: str) -> BlogPost:
             paragraphs.append("<p>" + "<br>".join(current) + "</p>")
             current = []
     return BlogPost(title=title, html="\n".join(paragraphs), tags=tags)
+
+
+def normalise_site(address: str) -> str:
+    """The address as scheme://host[/path] (https when none is written); ValueError when it is no address."""
+    address = address.strip()
+    if "://" not in address:
+        address = "https://" + address
+    parts = urlsplit(address)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("Write the site's address, for example https://blog.cornercafe.com.")
+    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
 
 
 def site_request(name: str, method: str, url: str, *, what: str, writes: bool = False, **kwargs) -> requests.Response:

@@ -43,7 +43,7 @@ from django.core.files.storage import default_storage
 
 from firsthand.networks import lookup
 from firsthand.networks.base import FollowerPage, InteractionPage, NetworkError, OutgoingPost, PublishedPost, RemotePost
-from firsthand.networks.blog import blog_post, site_request
+from firsthand.networks.blog import blog_post, normalise_site, site_request
 from firsthand.networks.limits import LIMITS
 
 NAME = "Ghost"
@@ -123,8 +123,6 @@ def call(credentials: dict, method: str, path: str, *, what: str, writes=False, 
 
 
 def sign_in(site_address: str, admin_key: str) -> dict:
-    from firsthand.networks.wordpress.connector import normalise_site
-
     try:
         key_id, secret = parse_key(admin_key)
         site = normalise_site(site_address)

@@ -53,29 +53,20 @@ from firsthand.networks.base import (
     PublishedPost,
     RemotePost,
 )
-from firsthand.networks.blog import blog_post, linked, site_request
+from firsthand.networks.blog import blog_post, linked, normalise_site, site_request
 from firsthand.networks.limits import LIMITS
 
 NAME = "WordPress"
 AGAIN = "connect the site again with a new application password"
 API_LINK = re.compile(r'<([^>]+)>\s*;\s*rel="https://api\.w\.org/"')
-AUTH_CODES = {"incorrect_password", "invalid_username", "invalid_email", "rest_not_logged_in", "rest_forbidden"}
+# A refused identity (401, or these codes); a user who may not do something gets 403 and WordPress's words instead.
+AUTH_CODES = {"incorrect_password", "invalid_username", "invalid_email", "rest_not_logged_in"}
 FIRST_READ = 20  # comments read at the first poll: the newest, not the site's whole history
 PAGE = 100  # the REST API's largest per_page
 
 
 class SignInError(Exception):
     """Why a site could not be connected, in words for the person connecting it."""
-
-
-def normalise_site(address: str) -> str:
-    address = address.strip()
-    if "://" not in address:
-        address = "https://" + address
-    parts = urlsplit(address)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("Write the site's address, for example https://blog.cornercafe.com.")
-    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
 
 
 def basic(username: str, app_password: str) -> str:
@@ -109,11 +100,8 @@ def call(credentials: dict, method: str, path: str, *, what: str, writes=False, 
             f"WordPress no longer accepts the application password ({message}); {AGAIN}.", transient=False, auth=True
         )
     if response.status_code == 429 or response.status_code >= 500:
-        wait = (
-            int(response.headers.get("Retry-After", "0") or 0)
-            if response.headers.get("Retry-After", "").isdigit()
-            else 0
-        )
+        retry = response.headers.get("Retry-After", "")
+        wait = int(retry) if retry.isdigit() else 0
         raise NetworkError(
             f"WordPress failed while {what}: {message}",
             transient=True,
@@ -161,10 +149,15 @@ def sign_in(site_address: str, username: str, app_password: str) -> dict:
         )
     except NetworkError as problem:
         if problem.auth:
+            over_http = (
+                " WordPress accepts application passwords only over HTTPS: write the address with https://."
+                if site.startswith("http://")
+                else ""
+            )
             raise SignInError(
                 "WordPress did not accept that username and application password. Use the username (not the "
                 "e-mail) and an application password made under Users → Profile → Application Passwords, "
-                "never the login password."
+                "never the login password." + over_http
             ) from None
         raise SignInError(problem.message) from None
     if not {"publish_posts", "upload_files"} <= {k for k, v in (me.get("capabilities") or {}).items() if v}:
@@ -286,7 +279,7 @@ class WordPressConnector:
                 "GET",
                 f"wp/v2/comments/{int(remote_id)}",
                 what="reading the comment",
-                params={"context": "edit"},
+                params={"context": "view"},
             )
         except ValueError:
             raise NetworkError("That is not a WordPress comment.", transient=False) from None
@@ -356,7 +349,8 @@ class WordPressConnector:
         WordPress compares `after` with each comment's local date. A second earlier is asked again, so
         comments sharing that second are not lost; the inbox keeps each comment once by its id."""
         credentials = account.credentials
-        params = {"context": "edit", "orderby": "date_gmt"}
+        # The view context: an Author may read comments, but only moderators in the edit context.
+        params = {"context": "view", "orderby": "date_gmt"}
         if cursor:
             earlier = datetime.fromisoformat(cursor) - timedelta(seconds=1)
             params.update(after=earlier.isoformat(), order="asc", per_page=PAGE)

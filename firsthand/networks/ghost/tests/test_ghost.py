@@ -170,7 +170,9 @@ def test_the_composer_shows_a_blog_post_with_its_title_and_refuses_a_title_ghost
     page = client.get(reverse("publishing:compose", kwargs={"slug": team.workspace.slug})).content.decode()
     assert "the first line is the post's title" in page
     check = reverse("publishing:check", kwargs={"slug": team.workspace.slug})
-    shown = client.post(check, {"accounts": [blog.pk], "text": "Rye is back\nFrom Monday.\n#bread #rye"}).content.decode()
+    shown = client.post(
+        check, {"accounts": [blog.pk], "text": "Rye is back\nFrom Monday.\n#bread #rye"}
+    ).content.decode()
     assert '<p class="preview-title">Rye is back</p>' in shown and "too long" not in shown
     assert "Tags: bread, rye" in shown and "#bread" not in shown
     long = client.post(check, {"accounts": [blog.pk], "text": "x" * 300 + "\nbody"}).content.decode()

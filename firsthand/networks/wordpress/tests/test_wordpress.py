@@ -118,6 +118,8 @@ def test_a_site_that_cannot_be_used_says_why_and_connects_nothing(
     finally:
         fake.stop()
     assert page.status_code == 400 and said in page.content.decode()
+    if "application password" in said:  # the fake is on http://, where WordPress refuses them
+        assert "only over HTTPS" in page.content.decode()
     assert not ConnectedAccount.objects.filter(network="wordpress").exists()
 
 
