@@ -275,12 +275,12 @@ class FakeWordPress(LoopbackServer):
     def comment_list(self, request, method, query, body, user):
         if method == "POST":
             return self.create_comment(request, body, user)
-        found = [c for c in self.comments.values() if c["status"] == "approved"]
+        found = [c for c in self.comments.values() if c.get("status", "approved") == "approved"]
         if "after" in query:
-            found = [c for c in found if c["date"] > query["after"][:19]]  # the local date, to the second
+            found = [c for c in found if c.get("date", "9") > query["after"][:19]]  # the local date, to the second
         if "post" in query:
-            found = [c for c in found if c["post"] == int(query["post"])]
-        found.sort(key=lambda c: (c["date_gmt"], c["id"]), reverse=query.get("order", "desc") == "desc")
+            found = [c for c in found if c.get("post") == int(query["post"])]
+        found.sort(key=lambda c: (c.get("date_gmt", ""), c.get("id", 0)), reverse=query.get("order", "desc") == "desc")
         self.send(request, 200, found[: int(query.get("per_page", 10))])
 
     def create_comment(self, request, body, user):
