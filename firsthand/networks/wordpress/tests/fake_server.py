@@ -54,6 +54,7 @@ class FakeWordPress(LoopbackServer):
         self.tags: dict[int, str] = {12: "bread"}
         self.next_id = 100
         self.lose_next_post_answer = False
+        self.refuse_posts: tuple[int, str, str] | None = None  # (status, code, message) for every new post
         self.requests: list[tuple[str, str]] = []
         self.start()
 
@@ -233,6 +234,8 @@ class FakeWordPress(LoopbackServer):
         self.send(request, 200, [self.post_json(p, query.get("context", "view")) for p in found])
 
     def create_post(self, request, body, user):
+        if self.refuse_posts:
+            return self.fail(request, *self.refuse_posts)
         if not body.get("title") and not body.get("content"):
             return self.fail(request, 400, "empty_content", "Content, title, and excerpt are empty.")
         if body.get("featured_media") and body["featured_media"] not in self.media:

@@ -273,3 +273,26 @@ def test_an_image_is_uploaded_with_a_file_name_and_its_type(site, blog):
     made = wordpress.publish(blog, OutgoingPost(text="Teal\n", idempotency_key="i", media=(image,)))
     featured = site.media[site.posts[int(made.remote_id)]["featured_media"]]
     assert featured["type"] == "image/png" and featured["bytes"] == default_storage.open(image.path).size
+
+
+def test_a_user_who_may_no_longer_publish_fails_the_post_in_wordpress_words_without_a_reconnect(site, blog, team):
+    site.refuse_posts = (403, "rest_cannot_create", "Sorry, you are not allowed to create posts as this user.")
+    delivery = scheduled(team, blog, "Demoted\nThe editor became a contributor.")
+    engine.run_once("w1")
+    delivery.refresh_from_db()
+    blog.refresh_from_db()
+    assert delivery.state == State.FAILED and "not allowed to create posts as this user" in delivery.error
+    assert not blog.needs_reconnect
+
+
+def test_a_site_that_fails_is_tried_again_and_asked_first(site, blog, team):
+    site.refuse_posts = (500, "internal_server_error", "There has been a critical error on this website.")
+    delivery = scheduled(team, blog, "Busy day\nThe host was down.")
+    engine.run_once("w1")
+    delivery.refresh_from_db()
+    assert delivery.state == State.RETRYING and delivery.needs_reconcile  # a 500 after a write: maybe made
+    site.refuse_posts = None
+    Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+    engine.run_once("w2")
+    delivery.refresh_from_db()
+    assert delivery.state == State.PUBLISHED and len(site.posts) == 1
