@@ -205,6 +205,13 @@ def connect_ghost(request, membership):
 
 
 def attach_blog(request, membership, network: str, found: dict, is_brand: bool):
+    # Signing in again after a revoked password keeps what the account was set to (drafts, category).
+    before = ConnectedAccount.objects.filter(
+        workspace=membership.workspace, network=network, remote_id=found["remote_id"]
+    ).first()
+    if before is not None and before.credentials_encrypted:
+        kept = {k: v for k, v in before.credentials.items() if k in ("status", "category")}
+        found = {**found, "credentials": {**found["credentials"], **kept}}
     try:
         attach(
             request,

@@ -210,6 +210,20 @@ def test_a_wrong_password_later_fails_the_post_and_asks_to_reconnect(site, blog,
     assert blog.needs_reconnect and site.posts == {}
 
 
+def test_signing_in_again_after_a_revoked_password_keeps_the_account_and_its_settings(site, blog, team, client_for):
+    client = client_for(team.owner)
+    client.post(
+        reverse("networks:update", kwargs={"slug": team.workspace.slug, "account_id": blog.pk}),
+        {"colour": blog.colour, "is_brand": "on", "blog_status": "draft", "category": "4"},
+    )
+    site.users["editor"] = "a new application password"
+    health.check(blog)
+    assert connect(client, team.workspace, site.url, password="a new application password").status_code == 302
+    again = ConnectedAccount.objects.get(network="wordpress")
+    assert again.pk == blog.pk and not again.needs_reconnect
+    assert again.credentials["status"] == "draft" and again.credentials["category"] == "4"
+
+
 def test_the_health_check_notices_a_revoked_password_and_new_categories(site, blog):
     site.categories[40] = "Events"
     health.check(blog)
