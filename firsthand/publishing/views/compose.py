@@ -5,6 +5,7 @@ from django.views.decorators.http import require_POST
 
 from firsthand.guard.checks import check as guard_check
 from firsthand.guard.verdict import AskFirst
+from firsthand.networks import registry
 from firsthand.networks.limits import LIMITS
 from firsthand.networks.models import ConnectedAccount
 from firsthand.publishing import library, operations
@@ -89,6 +90,7 @@ def compose(request, membership, post_id=None):
         "utm_enabled": bool(getattr(link_settings, "utm_enabled", False)),
         "short_links": shortlink_codes.wanted(link_settings),
         "has_mastodon": any(account.network == "mastodon" for account in accounts),
+        "has_blog": any(registry.limits_for(account).titled for account in accounts),
         "snippets": Snippet.objects.filter(workspace=workspace),
         "library": list(library.search(membership)[:12]),
         "checks": checks_from(
