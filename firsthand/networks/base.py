@@ -126,6 +126,7 @@ class NetworkLimits:
     supports_threads: bool = True
     can_look_up_by_key: bool = True  # whether a lost answer can be reconciled
     publishes: bool = True  # False where the API only answers (YouTube: no community posts through the API)
+    comment_max_length: int = 0  # a first comment's limit where it differs from a post's (0: the same)
 
 
 class Stream(Protocol):
