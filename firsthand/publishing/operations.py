@@ -162,6 +162,9 @@ def comment_problems(delivery: Delivery, link_settings=None) -> list[str]:
     return check_comment(delivery.account, delivery.outgoing_comment(link_settings))
 
 
+# Where a first comment is a post of its own, answering the post (networks/registry.FIRST_COMMENTS).
+SELF_REPLY_COMMENTS = {"sandbox", "bluesky", "mastodon", "x"}
+
 SCHEDULABLE = (State.DRAFT, State.SCHEDULED, State.FAILED, State.AWAITING_APPROVAL)
 
 
@@ -404,8 +407,11 @@ def delete_from_network(membership, delivery: Delivery) -> None:
     account = delivery.account
     connector = registry.connector(account.network)
     try:
-        # Replies first, so no part of the thread is left answering a post that is gone.
-        for remote_id in reversed(delivery.remote_ids):
+        # Replies first, so no part of the thread is left answering a post that is gone. A first comment
+        # that is a post of its own (a self-reply) goes too; a comment on Facebook, Instagram, LinkedIn or
+        # Threads goes with the post it is under.
+        own_reply = delivery.comment_remote_id if account.network in SELF_REPLY_COMMENTS else ""
+        for remote_id in [own_reply] * bool(own_reply) + list(reversed(delivery.remote_ids)):
             connector.delete(account, remote_id)
     except NetworkError as error:
         if error.auth:

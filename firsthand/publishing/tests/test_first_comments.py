@@ -279,3 +279,12 @@ def test_the_composer_says_which_networks_take_no_first_comment(team, account, c
     other_network(team, "pinterest", "corner-pins")
     page = client_for(team.owner).get(reverse("publishing:compose", kwargs={"slug": team.workspace.slug}))
     assert "Pinterest&#x27;s API has no way to comment on a Pin" in page.content.decode()
+
+
+def test_deleting_the_post_from_the_network_takes_its_self_reply_comment_too(team, account):
+    delivery = scheduled(team, account)
+    engine.run_once("w1")
+    delivery.refresh_from_db()
+    operations.delete_from_network(team.membership("owner"), delivery)
+    assert SandboxPost.objects.filter(deleted_at=None).count() == 0
+    assert SandboxPost.objects.count() == 2
