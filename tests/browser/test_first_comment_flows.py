@@ -45,7 +45,7 @@ def test_a_post_with_a_library_image_a_snippet_and_a_first_comment_goes_out_with
     page.get_by_text("Add a first comment under the post").click()
     comment = page.get_by_label("First comment", exact=True)
     comment.fill("Hungry already? ")
-    page.locator("#first-comment").get_by_text("Insert a snippet or hashtags").click()
+    page.get_by_text("Insert a snippet in the comment").click()
     page.locator("#first-comment").get_by_role("button", name="Order line").click()
     expect(comment).to_have_value("Hungry already? Order ahead at corner.example/order")
 
