@@ -30,21 +30,25 @@ def review(membership, post, deliveries, *, anyway: bool = False) -> list[str]:
     rules = BrandRules.for_workspace(post.workspace)
     blocked, needs_approval = [], []
     with transaction.atomic():
-        for delivery, parts in deliveries:
+        # Each entry: (delivery, its parts) or (delivery, its parts, its first comment), which is checked
+        # like a part, its findings saying they are about the comment.
+        for delivery, parts, *comment in deliveries:
             Finding.objects.filter(delivery=delivery).delete()
-            for part in parts:
+            texts = [(part, "") for part in parts] + [(text, "In the first comment: ") for text in comment if text]
+            for part, where in texts:
                 for found in checks.check(part, delivery.account, rules=rules, post=post):
+                    reason = where + found.reason
                     Finding.objects.create(
                         delivery=delivery,
                         kind=found.kind,
                         severity=found.severity,
-                        reason=found.reason[:500],
-                        start=found.start,
-                        end=found.end,
+                        reason=reason[:500],
+                        start=None if where else found.start,
+                        end=None if where else found.end,
                     )
                     target = blocked if found.severity == checks.BLOCK else needs_approval
                     if found.severity != checks.WARN:
-                        target.append(f"{delivery.account.handle}: {found.reason}")
+                        target.append(f"{delivery.account.handle}: {reason}")
     if blocked:
         raise Refused("This post can't go out: " + "; ".join(dict.fromkeys(blocked)) + ".")
     needs_approval = list(dict.fromkeys(needs_approval))

@@ -129,6 +129,7 @@ class NetworkLimits:
     # Blogs: the first line is the post's title (networks/blog.py), at most max_title characters (0: no limit).
     titled: bool = False
     max_title: int = 0
+    comment_max_length: int = 0  # a first comment's limit where it differs from a post's (0: the same)
 
 
 class Stream(Protocol):

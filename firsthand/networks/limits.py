@@ -5,10 +5,11 @@ app.bsky.feed.post lexicon (text maxGraphemes 300, maxLength 3000 bytes) and app
 (4 images of at most 1,000,000 bytes); Mastodon, POST /api/v1/statuses (500 characters by default, 4
 images); LinkedIn, the Posts API commentary (3,000 characters); Facebook, a Page post (63,206 characters);
 Instagram, the Content Publishing API (caption 2,200 characters, media required); Threads, the Threads API
-(500 characters); WordPress and Ghost, blog posts (no length limit that matters to a post: 100,000 characters
-is firsthand's own cap; a Ghost title 255; images as the site's upload limit allows, commonly 8 MB in PHP's and
-Ghost's defaults); Pinterest, API v5 pins (description 500 characters, title 100, an image required, up to 5
-in a carousel); YouTube, comments (10,000 characters; nothing published).
+(500 characters); LinkedIn comments 1,250 characters (the limit LinkedIn's comment box and the tools
+built on socialActions/{urn}/comments hold); WordPress and Ghost, blog posts (no length limit that matters to
+a post: 100,000 characters is firsthand's own cap; a Ghost title 255; images as the site's upload limit
+allows, commonly 8 MB in PHP's and Ghost's defaults); Pinterest, API v5 pins (description 500 characters,
+title 100, an image required, up to 5 in a carousel); YouTube, comments (10,000 characters; nothing published).
 """
 
 from firsthand.networks.base import NetworkLimits
@@ -24,7 +25,12 @@ LIMITS = {
         label="Mastodon", max_length=500, counting="mastodon", max_images=4, max_image_bytes=16 * MB
     ),
     "linkedin": NetworkLimits(
-        label="LinkedIn", max_length=3000, counting="graphemes", max_images=9, max_image_bytes=10 * MB
+        label="LinkedIn",
+        max_length=3000,
+        counting="graphemes",
+        max_images=9,
+        max_image_bytes=10 * MB,
+        comment_max_length=1250,  # a comment's message, shorter than a post's commentary
     ),
     "facebook": NetworkLimits(
         label="Facebook", max_length=63206, counting="graphemes", max_images=10, max_image_bytes=10 * MB

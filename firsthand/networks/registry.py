@@ -59,6 +59,16 @@ NO_POST_METRICS = {
     "ghost": "Ghost gives a post's figures only in Ghost Admin's own analytics, not through the Admin API.",
 }
 
+# Networks where a published post can get a first comment (or a follow-up) from the account itself, sent
+# through the connector's publish() with reply_to set to the post, the way threads and inbox answers go:
+# a comment on Facebook (graph-api/reference/object/comments), Instagram (ig-media/comments) and LinkedIn
+# (socialActions/{urn}/comments); a reply on Threads (reply_to_id); a self-reply on Bluesky, Mastodon and X.
+FIRST_COMMENTS = {"sandbox", "bluesky", "mastodon", "x", "facebook", "instagram", "linkedin", "threads"}
+NO_FIRST_COMMENT = {
+    "pinterest": "Pinterest's API has no way to comment on a Pin, so there is no first comment there.",
+    "youtube": "YouTube's API does not publish posts, so there is nothing to comment on.",
+}
+
 NETWORK_LABELS = {
     "sandbox": "Sandbox",
     "bluesky": "Bluesky",

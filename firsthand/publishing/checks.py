@@ -75,3 +75,18 @@ def check_for_account(account, parts: list[str], images=(), content_warning: str
     if account.needs_reconnect:
         problems.append(f"{account} needs reconnecting before it can post: {account.health_reason}")
     return AccountCheck(account=account, parts=checked, problems=problems)
+
+
+def check_comment(account, text: str) -> list[str]:
+    """A first comment counted against the network's limit: a post's, or a comment's where it differs
+    (LinkedIn's comments are shorter than its posts)."""
+    if not text:
+        return []
+    limits = registry.limits_for(account)
+    limit = limits.comment_max_length or limits.max_length
+    measured = count(text, limits.counting, limit)
+    if measured.fits:
+        return []
+    return [
+        f"The first comment is {measured.length - limit} too long for {limits.label} ({measured.length} of {limit})."
+    ]

@@ -20,7 +20,7 @@ from firsthand.audit.log import record
 from firsthand.networks import registry
 from firsthand.networks.base import Media, NetworkError, OutgoingPost
 from firsthand.publishing.models import Delivery, LinkSettings, PostMedia
-from firsthand.publishing.states import State
+from firsthand.publishing.states import CommentState, State
 from firsthand.webhooks import payloads as webhooks
 
 logger = logging.getLogger("firsthand.publishing")
@@ -126,6 +126,9 @@ def publish_one(delivery: Delivery, worker_id: str, link_settings=None) -> None:
     except NetworkError as error:
         network_failed(delivery, worker_id, error)
         return
+    # The first comment waits in the same row, recorded in the same UPDATE: it is sent only once the post
+    # is known to be out, as its own step (publishing/comments.py), so it never makes the post go twice.
+    has_comment = bool(delivery.comment_text()) and delivery.comment_state == CommentState.NONE
     if not finish(
         delivery,
         worker_id,
@@ -135,6 +138,7 @@ def publish_one(delivery: Delivery, worker_id: str, link_settings=None) -> None:
         remote_ids=remote_ids,
         remote_url=url,
         needs_reconcile=False,
+        **({"comment_state": CommentState.PENDING, "comment_attempts": 0} if has_comment else {}),
     ):
         return
     record(
@@ -146,6 +150,10 @@ def publish_one(delivery: Delivery, worker_id: str, link_settings=None) -> None:
         url=url,
     )
     webhooks.post_event("post.published", delivery.post, [delivery])
+    if has_comment:
+        from firsthand.publishing import comments
+
+        comments.run_once(worker_id, only=delivery.pk)  # straight away: the comment belongs right under it
 
 
 def media_for(delivery: Delivery) -> tuple[Media, ...]:
@@ -250,10 +258,13 @@ def network_failed(delivery: Delivery, worker_id: str, error: NetworkError) -> N
 
 
 def run_once(worker_id: str, batch: int = 100) -> int:
+    from firsthand.publishing import comments
+
     ids = claim(worker_id, batch)
     if ids:
         publish_claimed(ids, worker_id)
-    return len(ids)
+    # First comments waiting to retry, or left by a worker that died: their post is already out.
+    return len(ids) + comments.run_once(worker_id, batch)
 
 
 class PublishingLoop:

@@ -2,6 +2,7 @@ from datetime import date, time
 
 from django import forms
 
+from firsthand.networks.registry import FIRST_COMMENTS, NO_FIRST_COMMENT
 from firsthand.publishing.clock import (
     CLOCK_HELP,
     OUT_OF_RANGE,
@@ -50,6 +51,13 @@ class ComposeForm(forms.Form):
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6, "placeholder": "What do you want to say?"}), required=False, strip=False
     )
+    first_comment = forms.CharField(
+        required=False,
+        strip=False,
+        label="First comment",
+        help_text="Sent under the post once it is published: a link, hashtags, a follow-up.",
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Leave empty for none"}),
+    )
     campaign = forms.CharField(
         max_length=100, required=False, help_text="Tags this post's links (utm_campaign), e.g. spring-menu"
     )
@@ -88,6 +96,14 @@ class ComposeForm(forms.Form):
                 label=f"Version for {account.handle}",
                 widget=forms.Textarea(attrs={"rows": 4, "placeholder": "Leave empty to use the main text"}),
             )
+        for account in accounts:
+            if account.network in FIRST_COMMENTS:
+                self.fields[f"comment_{account.pk}"] = forms.CharField(
+                    required=False,
+                    strip=False,
+                    label=f"First comment for {account.handle}",
+                    widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Leave empty to use the first comment"}),
+                )
         self.ambiguous_choices = None
         self.due = None
 
@@ -99,6 +115,24 @@ class ComposeForm(forms.Form):
             account.pk: self.cleaned_data.get(f"variant_{account.pk}", "")
             for account in self.fields["accounts"].queryset
         }
+
+    def comment_variants(self) -> dict[int, str]:
+        return {
+            account.pk: self.cleaned_data.get(f"comment_{account.pk}", "")
+            for account in self.fields["accounts"].queryset
+            if f"comment_{account.pk}" in self.fields
+        }
+
+    def comment_fields(self):
+        accounts = self.fields["accounts"].queryset
+        return [
+            (account, self[f"comment_{account.pk}"]) for account in accounts if f"comment_{account.pk}" in self.fields
+        ]
+
+    def no_comment_networks(self) -> list[str]:
+        """Why some of the accounts offered get no first comment, once per network."""
+        networks = dict.fromkeys(a.network for a in self.fields["accounts"].queryset if a.network not in FIRST_COMMENTS)
+        return [NO_FIRST_COMMENT.get(n, f"{n} takes no first comment.") for n in networks]
 
     def variant_fields(self):
         return [(account, self[f"variant_{account.pk}"]) for account in self.fields["accounts"].queryset]

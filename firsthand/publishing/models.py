@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from firsthand.publishing.states import State, check_move
+from firsthand.publishing.states import CommentState, State, check_comment_move, check_move
 
 AUDIENCES = [
     ("public", "Everyone"),
@@ -21,6 +21,9 @@ class Post(models.Model):
     text = models.TextField(blank=True)
     # Further parts of a thread, each published as a reply to the one before.
     follow_ups = models.JSONField(default=list, blank=True)
+    # Sent as a comment on (or a self-reply to) the post once it is published, on networks that allow it
+    # (networks/registry.FIRST_COMMENTS); an account's own version is Delivery.comment_variant.
+    first_comment = models.TextField(blank=True)
     scheduled_for = models.DateTimeField(null=True, blank=True)
     campaign = models.CharField(max_length=100, blank=True, help_text="utm_campaign for this post's links")
     # Where a network has them (Mastodon): the text readers click through, and who sees the post.
@@ -152,6 +155,16 @@ class Delivery(models.Model):
     # Its links go out as the business's own short links (shortlinks/). Decided when it is scheduled, and
     # never changed once any of it may have reached the network, so every attempt sends the same text.
     shorten_links = models.BooleanField(default=False)
+    # The first comment: its own step once the post is published (publishing/comments.py). While it is
+    # being sent it holds claimed_by/claimed_until, which the published post no longer needs.
+    comment_variant = models.TextField(blank=True, help_text="this account's own first comment")
+    comment_state = models.CharField(max_length=10, choices=CommentState.choices, default="", blank=True)
+    comment_attempts = models.PositiveIntegerField(default=0)
+    comment_next_at = models.DateTimeField(null=True, blank=True)
+    comment_needs_reconcile = models.BooleanField(default=False)
+    comment_remote_id = models.CharField(max_length=300, blank=True)
+    comment_sent_at = models.DateTimeField(null=True, blank=True)
+    comment_error = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -184,6 +197,32 @@ class Delivery(models.Model):
 
     def part_key(self, index: int) -> str:
         return f"{self.key}-{index}"
+
+    @property
+    def comment_key(self) -> str:
+        return f"{self.key}-comment"
+
+    def comment_text(self) -> str:
+        """The first comment this account sends: its own, or the post's; none where its network has no way
+        to comment (the composer says so there)."""
+        from firsthand.networks.registry import FIRST_COMMENTS
+
+        if self.account.network not in FIRST_COMMENTS:
+            return ""
+        return (self.comment_variant.strip() or self.post.first_comment).strip()
+
+    def outgoing_comment(self, link_settings=None) -> str:
+        """The first comment as it will be sent, with campaign tags on its links like the post's."""
+        from firsthand.publishing.links import tag_links, utm_params
+
+        text = self.comment_text()
+        return tag_links(text, utm_params(link_settings, self.account, self.post.campaign)) if text else ""
+
+    def move_comment(self, target: CommentState, **fields) -> None:
+        check_comment_move(self.comment_state, target)
+        self.comment_state = target
+        for name, value in fields.items():
+            setattr(self, name, value)
 
     def move(self, target: State, **fields) -> None:
         """Change state in memory after checking the graph; the caller saves."""

@@ -37,13 +37,18 @@ def save_post(
     campaign: str = "",
     content_warning: str = "",
     audience: str = "public",
+    first_comment: str = "",
+    comment_variants=None,
     post: Post | None = None,
 ) -> Post:
     """Create or update a draft for these accounts; nothing is scheduled yet.
 
-    `images` is a list of (MediaFile, alt text); None leaves a post's images as they are.
+    `images` is a list of (MediaFile, alt text); None leaves a post's images as they are. `first_comment`
+    goes under the post once it is published, on the networks that allow it; `comment_variants` maps an
+    account's id to its own first comment.
     """
     variants = variants or {}
+    comment_variants = comment_variants or {}
     follow_ups = [part for part in follow_ups if part.strip()]
     if not accounts:
         raise PublishingError("Choose at least one account to post to.")
@@ -68,6 +73,7 @@ def save_post(
             # What an approver approved was the text before this edit: the edited post asks again.
             post.approved_by, post.approved_at, post.approval_overdue_told_at = None, None, None
         post.follow_ups = follow_ups
+        post.first_comment = first_comment.strip()
         post.campaign = campaign.strip()
         post.content_warning = content_warning.strip()[:500]
         post.audience = audience if audience in {"public", "unlisted", "followers"} else "public"
@@ -87,7 +93,12 @@ def save_post(
         post.deliveries.exclude(account_id__in=keep).delete()
         for account in accounts:
             Delivery.objects.update_or_create(
-                post=post, account=account, defaults={"variant_text": variants.get(account.pk, "").strip()}
+                post=post,
+                account=account,
+                defaults={
+                    "variant_text": variants.get(account.pk, "").strip(),
+                    "comment_variant": comment_variants.get(account.pk, "").strip(),
+                },
             )
         back_to_drafts(membership, post)
     return post
@@ -136,8 +147,23 @@ def problems_with(post: Post, deliveries=None) -> list[str]:
         parts = shortlink_codes.as_it_would_go(delivery, link_settings)
         check = check_for_account(delivery.account, parts, images, post.content_warning)
         problems += [f"{delivery.account}: {problem}" for problem in check.problems]
+        problems += [f"{delivery.account}: {problem}" for problem in comment_problems(delivery, link_settings)]
     return problems
 
+
+def comment_problems(delivery: Delivery, link_settings=None) -> list[str]:
+    """The first comment counted against the network's limit, like a part of the post; an account's own
+    first comment on a network that takes none is refused rather than silently dropped."""
+    from firsthand.publishing.checks import check_comment
+
+    network = delivery.account.network
+    if delivery.comment_variant.strip() and network not in registry.FIRST_COMMENTS:
+        return [registry.NO_FIRST_COMMENT.get(network, f"{network} takes no first comment in firsthand.")]
+    return check_comment(delivery.account, delivery.outgoing_comment(link_settings))
+
+
+# Where a first comment is a post of its own, answering the post (networks/registry.FIRST_COMMENTS).
+SELF_REPLY_COMMENTS = {"sandbox", "bluesky", "mastodon", "x"}
 
 SCHEDULABLE = (State.DRAFT, State.SCHEDULED, State.FAILED, State.AWAITING_APPROVAL)
 
@@ -223,7 +249,10 @@ def send_on(
     try:
         # The guard reads where links really lead (an allowed-domains rule must not see only our own address).
         ask_because = review(
-            membership, post, [(d, d.outgoing_parts(link_settings, short=False)) for d in deliveries], anyway=anyway
+            membership,
+            post,
+            [(d, d.outgoing_parts(link_settings, short=False), d.outgoing_comment(link_settings)) for d in deliveries],
+            anyway=anyway,
         )
     except Refused as refusal:
         raise PublishingError(str(refusal)) from None
@@ -383,8 +412,11 @@ def delete_from_network(membership, delivery: Delivery) -> None:
     account = delivery.account
     connector = registry.connector(account.network)
     try:
-        # Replies first, so no part of the thread is left answering a post that is gone.
-        for remote_id in reversed(delivery.remote_ids):
+        # Replies first, so no part of the thread is left answering a post that is gone. A first comment
+        # that is a post of its own (a self-reply) goes too; a comment on Facebook, Instagram, LinkedIn or
+        # Threads goes with the post it is under.
+        own_reply = delivery.comment_remote_id if account.network in SELF_REPLY_COMMENTS else ""
+        for remote_id in [own_reply] * bool(own_reply) + list(reversed(delivery.remote_ids)):
             connector.delete(account, remote_id)
     except NetworkError as error:
         if error.auth:
@@ -455,3 +487,41 @@ def _own_account(membership, account) -> None:
     if account.workspace_id != membership.workspace.pk or account.disconnected_at is not None:
         raise PublishingError("That account isn't connected to this workspace.")
     scope.require(membership, account)
+
+
+def retry_comment(membership, delivery: Delivery) -> None:
+    """Send a failed first comment again, and only it: the post is out and stays as it is. The comment
+    passes the guard again (the rules may have changed since); a lost answer is looked for before sending."""
+    from firsthand.guard.checks import BLOCK
+    from firsthand.guard.checks import check as guard_check
+    from firsthand.publishing.states import CommentState
+
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().select_related("account", "post__workspace").get(pk=delivery.pk)
+        scope.require(membership, delivery.account)
+        if delivery.state != State.PUBLISHED or delivery.comment_state != CommentState.FAILED:
+            raise PublishingError("Only a first comment that failed, under a published post, can be tried again.")
+        if not delivery.remote_ids:
+            raise PublishingError(
+                f"The post's id on {delivery.account.get_network_display()} is not known (it was marked as "
+                "published by hand), so there is nothing to put the comment under."
+            )
+        if delivery.account.needs_reconnect:
+            raise PublishingError(f"{delivery.account} needs reconnecting first: {delivery.account.health_reason}")
+        text = delivery.outgoing_comment(LinkSettings.for_workspace(delivery.post.workspace))
+        blocked = [
+            found.reason for found in guard_check(text, delivery.account, post=delivery.post) if found.severity == BLOCK
+        ]
+        if blocked:
+            raise PublishingError("This first comment can't go out: " + "; ".join(blocked) + ".")
+        delivery.move_comment(CommentState.PENDING, comment_attempts=0, comment_next_at=None, comment_error="")
+        delivery.save(
+            update_fields=["comment_state", "comment_attempts", "comment_next_at", "comment_error", "updated_at"]
+        )
+        record(
+            "publishing.first_comment_retried",
+            f"{membership.user} retried the first comment on {delivery.account}",
+            actor=membership.user,
+            workspace=delivery.post.workspace,
+            delivery=delivery.pk,
+        )

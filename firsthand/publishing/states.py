@@ -58,3 +58,43 @@ class InvalidMove(Exception):
 def check_move(current: str, target: str) -> None:
     if State(target) not in TRANSITIONS[State(current)]:
         raise InvalidMove(current, target)
+
+
+class CommentState(models.TextChoices):
+    """A delivery's first comment: its own step, taken only once the post is published, so a comment that
+    fails is tried again (or given up on) without the post ever being sent twice."""
+
+    NONE = "", "No first comment"
+    PENDING = "pending", "Waiting to be sent"
+    SENDING = "sending", "Sending"
+    RETRYING = "retrying", "Waiting to retry"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+C = CommentState
+COMMENT_TRANSITIONS: dict[CommentState, frozenset[CommentState]] = {
+    # Set in the same UPDATE that records the post as published.
+    C.NONE: frozenset({C.PENDING, C.FAILED}),
+    C.PENDING: frozenset({C.SENDING}),
+    # From sending back to sending: a worker that died mid-attempt is replaced, and looks before sending.
+    C.SENDING: frozenset({C.SENT, C.RETRYING, C.FAILED, C.SENDING}),
+    C.RETRYING: frozenset({C.SENDING}),
+    # Someone fixed the cause (reconnected the account) and pressed Retry: the post itself stays as it is.
+    C.FAILED: frozenset({C.PENDING}),
+    C.SENT: frozenset(),
+}
+COMMENT_DUE = (C.PENDING, C.RETRYING)
+
+
+def check_comment_move(current: str, target: str) -> None:
+    if CommentState(target) not in COMMENT_TRANSITIONS[CommentState(current)]:
+        raise InvalidComment(current, target)
+
+
+class InvalidComment(Exception):
+    def __init__(self, current, target):
+        super().__init__(
+            f"A first comment that is {CommentState(current).label.lower()} cannot become "
+            f"{CommentState(target).label.lower()}."
+        )

@@ -53,6 +53,8 @@ class SchedulePostArgs(Strict):
     text: Text
     follow_ups: list[Text] = []
     variants: dict[str, Text] = {}  # account id → that account's own first part
+    first_comment: Text = ""  # sent under the post once published, where the network allows comments
+    comment_variants: dict[str, Text] = {}  # account id → that account's own first comment
     media: list[MediaIn] = []
     campaign: Text = ""
     content_warning: Text = ""

@@ -44,6 +44,8 @@ class PostIn(Strict):
     text: Text = ""
     follow_ups: list[Text] = []
     variants: dict[str, Text] = {}  # account id → that account's own first part
+    first_comment: Text = ""  # sent under the post once published, where the network allows comments
+    comment_variants: dict[str, Text] = {}  # account id → that account's own first comment
     media: list[MediaIn] = []
     campaign: Text = ""
     content_warning: Text = ""
@@ -69,6 +71,11 @@ class DeliveryOut(Strict):
     published_at: datetime | None
     remote_url: str
     error: str
+    comment_variant: str
+    first_comment: str  # what this account sends as its first comment; empty for none
+    comment_state: str  # "", pending, sending, retrying, sent or failed
+    comment_error: str
+    comment_remote_id: str  # the comment's id on the network, once sent
     findings: list[FindingOut]
 
 
@@ -76,6 +83,7 @@ class PostOut(Strict):
     id: int
     text: str
     follow_ups: list[str]
+    first_comment: str
     campaign: str
     content_warning: str
     audience: str
@@ -104,11 +112,12 @@ class MediaOut(Strict):
 
 
 def shaped(post: Post, who, outcome: str | None = None) -> dict:
-    deliveries = scope.within(who, post.deliveries.select_related("account").prefetch_related("findings"))
+    deliveries = scope.within(who, post.deliveries.select_related("account", "post").prefetch_related("findings"))
     return {
         "id": post.pk,
         "text": post.text,
         "follow_ups": list(post.follow_ups or []),
+        "first_comment": post.first_comment,
         "campaign": post.campaign,
         "content_warning": post.content_warning,
         "audience": post.audience,
@@ -130,6 +139,11 @@ def shaped(post: Post, who, outcome: str | None = None) -> dict:
                 "published_at": d.published_at,
                 "remote_url": d.remote_url,
                 "error": d.error,
+                "comment_variant": d.comment_variant,
+                "first_comment": d.comment_text(),
+                "comment_state": d.comment_state,
+                "comment_error": d.comment_error,
+                "comment_remote_id": d.comment_remote_id,
                 "findings": [{"severity": f.severity, "reason": f.reason} for f in d.findings.all()],
             }
             for d in deliveries
@@ -172,6 +186,11 @@ def write(who, data: PostIn) -> dict:
         if not key.isascii() or not key.isdigit() or int(key) not in wanted:
             raise ApiError(422, "invalid", f"variants: “{key[:20]}” is not one of the post's account ids.")
         variants[int(key)] = text
+    comment_variants = {}
+    for key, text in data.comment_variants.items():
+        if not key.isascii() or not key.isdigit() or int(key) not in wanted:
+            raise ApiError(422, "invalid", f"comment_variants: “{key[:20]}” is not one of the post's account ids.")
+        comment_variants[int(key)] = text
     found = {m.pk: m for m in MediaFile.objects.filter(workspace=who.workspace, pk__in=[m.id for m in data.media])}
     if len(found) != len({m.id for m in data.media}):
         raise ApiError(422, "unknown_media", "One of the media ids is not an upload of this workspace.")
@@ -189,6 +208,8 @@ def write(who, data: PostIn) -> dict:
                 campaign=data.campaign,
                 content_warning=data.content_warning,
                 audience=data.audience,
+                first_comment=data.first_comment,
+                comment_variants=comment_variants,
             )
             outcome = go_on(who, post, data.then, data.at, data.anyway)
     except (operations.PublishingError, AskFirst, scope.OutOfReach) as error:

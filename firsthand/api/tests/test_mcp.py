@@ -261,3 +261,13 @@ def test_an_oversized_body_is_413_and_the_rate_limit_is_shared_with_the_rest_api
     assert call(secret, "get", "/accounts").status_code == 200
     assert [send(secret, ping).status_code for _ in range(3)] == [200, 200, 429]
     assert 1 <= int(send(secret, ping)["Retry-After"]) <= 60
+
+
+def test_schedule_post_takes_a_first_comment_the_guard_checks(team, account, token_for, tool):
+    BrandRules.objects.update_or_create(workspace=team.workspace, defaults={"banned_phrases": "cheapest in town"})
+    refused = tool(
+        token_for("owner"), "schedule_post", accounts=[account.pk], text="Rye", first_comment="The cheapest in town!"
+    )
+    assert refused["isError"] is True and "In the first comment" in refused["content"][0]["text"]
+    result = tool(token_for("owner"), "schedule_post", accounts=[account.pk], text="Rye", first_comment="Order ahead")
+    assert result["structuredContent"]["deliveries"][0]["first_comment"] == "Order ahead"

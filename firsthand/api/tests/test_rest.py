@@ -214,3 +214,37 @@ def test_over_the_rate_limit_is_429_with_retry_after(team, account, token_for, c
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
     assert 1 <= int(answers[-1]["Retry-After"]) <= 60
     assert call(token_for("owner"), "get", "/accounts").status_code == 200  # counted per token
+
+
+def test_a_post_with_a_first_comment_through_the_api_publishes_both_once(team, account, token_for, call):
+    other = connect_sandbox_account(team.workspace, "corner-cafe-news", by=team.owner)
+    body = {
+        "accounts": [account.pk, other.pk],
+        "text": "Open late today",
+        "first_comment": "Menu: https://corner.example/menu",
+        "comment_variants": {str(other.pk): "News menu: https://corner.example/news"},
+        "then": "schedule",
+    }
+    created = call(token_for("owner"), "post", "/posts", body).json()
+    assert created["first_comment"] == "Menu: https://corner.example/menu"
+    engine.run_once("w1")
+    post = call(token_for("owner"), "get", f"/posts/{created['id']}").json()
+    sent = {d["account_id"]: (d["first_comment"], d["comment_state"]) for d in post["deliveries"]}
+    assert sent == {
+        account.pk: ("Menu: https://corner.example/menu", "sent"),
+        other.pk: ("News menu: https://corner.example/news", "sent"),
+    }
+    assert {d["comment_remote_id"] for d in post["deliveries"]} == set(
+        SandboxPost.objects.exclude(reply_to=None).values_list("remote_id", flat=True)
+    )
+
+
+def test_an_offensive_first_comment_through_the_api_waits_and_a_stranger_account_key_is_refused(
+    team, account, token_for, call
+):
+    body = new_post(account, first_comment="Our rivals are f*cking idiots", then="schedule")
+    post = call(token_for("staff"), "post", "/posts", body).json()
+    assert post["outcome"] == "awaiting_approval"
+    assert any(f["reason"].startswith("In the first comment:") for f in post["deliveries"][0]["findings"])
+    response = call(token_for("owner"), "post", "/posts", new_post(account, comment_variants={"99999": "x"}))
+    assert response.status_code == 422 and "comment_variants" in response.json()["error"]["message"]

@@ -57,7 +57,9 @@ class InstagramConnector:
 
     def publish(self, account, post: OutgoingPost) -> PublishedPost:
         ig_user, token = self.ig(account)
-        if post.reply_to:  # an answer to a comment (or a follow-up part: a comment on our own media)
+        if post.reply_to:  # an answer to a comment (or a follow-up part or first comment: on our own media)
+            # Reserved like a post, so a retry after a lost answer looks under the media first.
+            lookup.reserve(account, post.idempotency_key, post.text, post.reply_to)
             path = (
                 f"{post.reply_to}/replies" if not self._is_media(token, post.reply_to) else f"{post.reply_to}/comments"
             )
@@ -112,6 +114,8 @@ class InstagramConnector:
         if reserved is None:
             return None
         ig_user, token = self.ig(account)
+        if reserved.get("parent"):
+            return self.find_comment(token, ig_user, reserved)
         recent = call(
             "GET",
             f"{ig_user}/media",
@@ -125,6 +129,26 @@ class InstagramConnector:
                 and graph.moment(media.get("timestamp")).timestamp() >= reserved["at"] - 60
             ):
                 return PublishedPost(remote_id=media["id"], url=media.get("permalink", ""))
+        return None
+
+    def find_comment(self, token, ig_user, reserved) -> PublishedPost | None:
+        """The account's own comment with the reserved text under its media (ig-media/comments, paged by
+        cursors.after); a first comment is among a post's earliest, so a few pages are enough. Answers to
+        someone's comment are not looked for (ig-comment/replies lists no author id): they are sent again."""
+        parent = reserved["parent"]
+        if not self._is_media(token, parent):
+            return None
+        params = {"fields": COMMENT_FIELDS, "limit": 50}
+        for _page in range(5):
+            found = call("GET", f"{parent}/comments", token, what="looking for the comment", params=params)
+            for comment in found.get("data", []):
+                mine = (comment.get("from") or {}).get("id") == ig_user
+                if mine and lookup.digest(comment.get("text", "")) == reserved["text"]:
+                    return PublishedPost(remote_id=comment["id"], url="")
+            after = ((found.get("paging") or {}).get("cursors") or {}).get("after")
+            if not after or not found.get("data"):
+                return None
+            params = {**params, "after": after}
         return None
 
     def delete(self, account, remote_id: str) -> None:

@@ -75,9 +75,11 @@ class LinkedInConnector:
     def publish(self, account, post: OutgoingPost) -> PublishedPost:
         org, token = self.org(account)
         commentary = escape(post.text)
-        lookup.reserve(account, post.idempotency_key, commentary, post.reply_to)
         if post.reply_to:
+            # A comment's message is plain text (not "little text"), so its words are reserved as they go.
+            lookup.reserve(account, post.idempotency_key, post.text, post.reply_to)
             return self.comment(org, token, post.reply_to, post.text)
+        lookup.reserve(account, post.idempotency_key, commentary)
         body = {
             "author": org,
             "commentary": commentary,
@@ -142,9 +144,11 @@ class LinkedInConnector:
 
     def find_published(self, account, idempotency_key: str) -> PublishedPost | None:
         reserved = lookup.reservation(account, idempotency_key)
-        if reserved is None or reserved.get("parent"):
-            return None  # comments cannot be listed by author: a retried comment is sent again
+        if reserved is None:
+            return None
         org, token = self.org(account)
+        if reserved.get("parent"):
+            return self.find_comment(org, token, reserved)
         recent = call(
             "GET", "posts", token, what="looking for the post", params={"author": org, "q": "author", "count": 20}
         ).json()
@@ -153,6 +157,34 @@ class LinkedInConnector:
                 return PublishedPost(
                     remote_id=element["id"], url=f"https://www.linkedin.com/feed/update/{element['id']}/"
                 )
+        return None
+
+    def find_comment(self, org, token, reserved) -> PublishedPost | None:
+        """The page's own comment with the reserved words under its post (comments-api: GET
+        socialActions/{urn}/comments gives each comment's actor). An answer under someone's comment is not
+        looked for (it would mean reading every comment's replies): that one is sent again."""
+        post_urn, comment_urn = split_ref(reserved["parent"])
+        if comment_urn:
+            return None
+        start = 0
+        for _page in range(5):  # a first comment is among a post's earliest
+            found = call(
+                "GET",
+                f"socialActions/{urn_path(post_urn)}/comments",
+                token,
+                what="looking for the comment",
+                params={"start": start, "count": 50},
+            ).json()
+            elements = found.get("elements", [])
+            for element in elements:
+                text = (element.get("message") or {}).get("text", "")
+                if element.get("actor") == org and lookup.digest(text) == reserved["text"]:
+                    return PublishedPost(
+                        remote_id=comment_ref(post_urn, element.get("commentUrn") or element["id"]), url=""
+                    )
+            if len(elements) < 50:
+                return None
+            start += len(elements)
         return None
 
     def delete(self, account, remote_id: str) -> None:

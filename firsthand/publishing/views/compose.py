@@ -1,3 +1,5 @@
+import dataclasses
+
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,10 +10,12 @@ from firsthand.guard.verdict import AskFirst
 from firsthand.networks import registry
 from firsthand.networks.limits import LIMITS
 from firsthand.networks.models import ConnectedAccount
+from firsthand.networks.registry import FIRST_COMMENTS, NO_FIRST_COMMENT
 from firsthand.publishing import library, operations
 from firsthand.publishing.checks import check_for_account
+from firsthand.publishing.counting import count
 from firsthand.publishing.forms import ComposeForm
-from firsthand.publishing.links import rewrite_links, utm_params
+from firsthand.publishing.links import rewrite_links, tag_links, utm_params
 from firsthand.publishing.models import LinkSettings, MediaFile, Post, Snippet
 from firsthand.publishing.shortlinks import codes as shortlink_codes
 from firsthand.publishing.states import EDITABLE_STATES, State
@@ -43,8 +47,10 @@ def initial_for(post: Post | None):
     }
     for n, part in enumerate(post.follow_ups):
         initial[f"follow_up_{n}"] = part
+    initial["first_comment"] = post.first_comment
     for delivery in post.deliveries.all():
         initial[f"variant_{delivery.account_id}"] = delivery.variant_text
+        initial[f"comment_{delivery.account_id}"] = delivery.comment_variant
     return initial
 
 
@@ -136,6 +142,8 @@ def save_from_form(request, membership, form, post):
                 campaign=data.get("campaign", ""),
                 content_warning=data.get("content_warning", ""),
                 audience=data.get("audience") or "public",
+                first_comment=data.get("first_comment", ""),
+                comment_variants=form.comment_variants(),
                 post=post,
             )
             anyway = request.POST.get("anyway") == "1"
@@ -171,11 +179,15 @@ def checks_from(data, accounts, post=None, workspace=None, author=None):
         follow_ups = [data.get(f"follow_up_{n}", "") for n in range(3)]
         variants = {a.pk: data.get(f"variant_{a.pk}", "") for a in accounts}
         images = [media for media, _alt in chosen_images(data, workspace)]
+        first_comment = data.get("first_comment", "")
+        comments = {a.pk: data.get(f"comment_{a.pk}", "") for a in accounts}
     elif post is not None:
         chosen_ids = {d.account_id for d in post.deliveries.all()}
         text, follow_ups = post.text, post.follow_ups
         variants = {d.account_id: d.variant_text for d in post.deliveries.all()}
         images = [media for media, _alt in stored_images(post)]
+        first_comment = post.first_comment
+        comments = {d.account_id: d.comment_variant for d in post.deliveries.all()}
     else:
         return []
     follow_ups = [part for part in follow_ups if part.strip()]
@@ -200,9 +212,30 @@ def checks_from(data, accounts, post=None, workspace=None, author=None):
             findings = [
                 found for part in destinations for found in guard_check(part, account, post=post, author=author)
             ]
+            comment = comment_preview(account, comments.get(account.pk, ""), first_comment, params)
+            if comment["text"]:
+                for found in guard_check(comment["text"], account, post=post, author=author):
+                    findings.append(
+                        dataclasses.replace(found, reason=f"In the first comment: {found.reason}", start=None, end=None)
+                    )
             shown = list(zip(check.parts, parts, destinations, strict=True))
-            results.append((check, shown, images, findings))
+            results.append((check, shown, images, findings, comment))
     return results
+
+
+def comment_preview(account, own: str, shared: str, params) -> dict:
+    """The first comment as this account would send it, counted as publishing will count it; or why its
+    network takes none."""
+    if account.network not in FIRST_COMMENTS:
+        why = NO_FIRST_COMMENT.get(account.network, "") if (own.strip() or shared.strip()) else ""
+        return {"text": "", "unsupported": why}
+    text = tag_links((own.strip() or shared).strip(), params)
+    if not text:
+        return {"text": ""}
+    limits = registry.limits_for(account)
+    limit = limits.comment_max_length or limits.max_length
+    length = count(text, limits.counting, limit).length
+    return {"text": text, "length": length, "limit": limit, "fits": length <= limit, "remaining": limit - length}
 
 
 def choices_shown(form):
@@ -217,6 +250,7 @@ def choices_shown(form):
         "chosen_ids": chosen,
         "has_follow_ups": any(values.get(f"follow_up_{n}") for n in range(3)),
         "has_variants": any(str(key).startswith("variant_") and value for key, value in values.items()),
+        "has_comment_variants": any(str(key).startswith("comment_") and value for key, value in values.items()),
     }
 
 
@@ -251,6 +285,8 @@ def autosave(request, membership):
             campaign=request.POST.get("campaign", ""),
             content_warning=request.POST.get("content_warning", ""),
             audience=request.POST.get("audience", "public"),
+            first_comment=request.POST.get("first_comment", ""),
+            comment_variants={a.pk: request.POST.get(f"comment_{a.pk}", "") for a in chosen},
             post=post,
         )
     except (operations.PublishingError, scope.OutOfReach) as error:

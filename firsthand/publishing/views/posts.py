@@ -66,6 +66,7 @@ def post_detail(request, membership, post_id):
         # Keep the page live while something is about to happen.
         "live": any(
             d.state in (State.PUBLISHING, State.RETRYING)
+            or d.comment_state in ("pending", "sending", "retrying")
             or (d.state == State.SCHEDULED and d.due_at <= timezone.now() + timedelta(minutes=2))
             for d in deliveries
         ),
@@ -135,6 +136,11 @@ def delivery_action(request, membership, delivery_id, action):
             messages.success(
                 request,
                 f"Trying {delivery.account} again now." if outcome == operations.SCHEDULED else SENT_FOR_APPROVAL,
+            )
+        elif action == "retry-comment":
+            operations.retry_comment(membership, delivery)
+            messages.success(
+                request, f"Sending the first comment on {delivery.account} again; the post stays as it is."
             )
         elif action == "confirm":
             operations.resolve_unconfirmed(membership, delivery, it_was_published=True)

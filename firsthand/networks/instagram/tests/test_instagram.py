@@ -292,3 +292,35 @@ def test_a_direct_message_through_the_webhook_and_the_poll_is_kept_once(meta, sh
     assert list(RawEvent.objects.values_list("remote_id", flat=True)) == [f"m:{mid}"]
     ingest.process_pending()
     assert Conversation.objects.get().kind == "message"
+
+
+def test_a_first_comment_goes_under_the_media_and_a_lost_one_is_found_not_sent_twice(meta, shop, team):
+    from datetime import timedelta
+
+    from firsthand.publishing import comments
+    from firsthand.publishing.states import CommentState
+
+    post = Post.objects.create(
+        workspace=team.workspace, author=team.owner, text="Fresh sourdough", first_comment="#sourdough #bakery"
+    )
+    image = MediaFile.objects.create(
+        workspace=team.workspace, file=picture(), mime_type="image/jpeg", size=100, width=30, height=20
+    )
+    PostMedia.objects.create(post=post, media=image)
+    delivery = Delivery.objects.create(post=post, account=shop, state=State.SCHEDULED, due_at=timezone.now())
+    engine.run_once("w1")
+    delivery.refresh_from_db()
+    assert delivery.comment_state == CommentState.SENT, delivery.comment_error
+    media_id = delivery.remote_ids[0]
+    mine = [meta.objects[c] for c in meta.comments[media_id]]
+    assert [(c["text"], c["from"]["id"]) for c in mine] == [("#sourdough #bakery", shop.remote_id)]
+
+    # A worker that died after Instagram made the comment, before firsthand recorded it.
+    Delivery.objects.filter(pk=delivery.pk).update(
+        comment_state=CommentState.SENDING, comment_remote_id="", claimed_until=timezone.now() - timedelta(seconds=1)
+    )
+    meta.ig_comment(media_id, "a_customer", "#sourdough #bakery")  # the same words from someone else
+    comments.run_once("w2")
+    delivery.refresh_from_db()
+    assert delivery.comment_state == CommentState.SENT and delivery.comment_remote_id == mine[0]["id"]
+    assert len(meta.comments[media_id]) == 2  # nothing sent again

@@ -33,6 +33,7 @@ class FakeLinkedIn(LoopbackServer):
         self.codes, self.tokens = {}, set()
         self.daily_limit_reached = False
         self.lose_next_post_answer = False
+        self.lose_next_comment_answer = False  # the comment is made, the answer is a 504
         self.requests: list[tuple[str, str, dict]] = []
         self.start()
 
@@ -175,6 +176,9 @@ class FakeLinkedIn(LoopbackServer):
                     "created": {"time": int(time.time() * 1000)},
                 }
                 self.comments.setdefault(urn, []).append(made)
+                if self.lose_next_comment_answer:
+                    self.lose_next_comment_answer = False
+                    return self.fail(request, 504, "Gateway Timeout", 0)
                 return self.send(request, 201, made)
             case ("POST", ["reactions"]):
                 self.reactions.append((query.get("actor"), body["root"], body["reactionType"]))

@@ -170,3 +170,24 @@ def test_comments_are_read_in_pages_and_never_twice(li, shop):
     fourth = linkedin.list_replies(shop, made, third.cursor)
     texts = [i.text for page in (first, second, third) for i in page.items]
     assert texts == [f"comment {n}" for n in range(120)] and fourth.items == []
+
+
+def test_a_first_comment_whose_answer_was_lost_is_found_under_the_post_not_sent_twice(li, shop, team):
+    from firsthand.publishing.states import CommentState
+
+    post = Post.objects.create(
+        workspace=team.workspace, author=team.owner, text="We're hiring (bakers)", first_comment="Apply: corner.example"
+    )
+    delivery = Delivery.objects.create(post=post, account=shop, state=State.SCHEDULED, due_at=timezone.now())
+    li.lose_next_comment_answer = True
+    engine.run_once("w1")
+    delivery.refresh_from_db()
+    assert delivery.state == State.PUBLISHED
+    assert delivery.comment_state == CommentState.RETRYING and delivery.comment_needs_reconcile
+    Delivery.objects.filter(pk=delivery.pk).update(comment_next_at=timezone.now())
+    engine.run_once("w2")
+    delivery.refresh_from_db()
+    assert delivery.comment_state == CommentState.SENT, delivery.comment_error
+    made = li.comments[delivery.remote_ids[0]]
+    assert [c["message"]["text"] for c in made] == ["Apply: corner.example"]
+    assert delivery.comment_remote_id == f"{delivery.remote_ids[0]}|{made[0]['commentUrn']}"

@@ -342,3 +342,36 @@ def test_a_two_factor_policy_set_while_the_owner_was_on_the_server_holds_at_the_
     response = come_back(client, url)
     assert response.status_code == 302 and response["Location"] == reverse("team:account") + "#two-factor"
     assert not ConnectedAccount.objects.filter(network="mastodon").exists()
+
+
+def test_a_first_comment_is_a_self_reply_sent_once_though_its_answer_was_lost(server, shop, team, monkeypatch):
+    from firsthand.publishing import comments
+    from firsthand.publishing.states import CommentState
+
+    brand, account = shop
+    post = Post.objects.create(
+        workspace=team.workspace,
+        author=team.owner,
+        text="New menu today",
+        first_comment="See it: https://corner.example",
+    )
+    delivery = Delivery.objects.create(post=post, account=account, state=State.SCHEDULED, due_at=timezone.now())
+    with monkeypatch.context() as patched:
+        patched.setattr(comments, "run_once", lambda *args, **kwargs: 0)  # the comment goes on the next tick
+        engine.run_once("w1")
+    server.lose_next_status_answer = True  # the comment's answer, this time
+    engine.run_once("w2")
+    delivery.refresh_from_db()
+    assert delivery.state == State.PUBLISHED
+    assert delivery.comment_state == CommentState.RETRYING and delivery.comment_needs_reconcile
+    Delivery.objects.filter(pk=delivery.pk).update(comment_next_at=timezone.now())
+    engine.run_once("w3")
+    delivery.refresh_from_db()
+    assert delivery.comment_state == CommentState.SENT, delivery.comment_error
+    # Mastodon answered the retry's Idempotency-Key with the status it had made: one post, one comment.
+    assert [s["text_for_test"] for s in server.statuses.values()] == [
+        "New menu today",
+        "See it: https://corner.example",
+    ]
+    comment = server.statuses[delivery.comment_remote_id]
+    assert comment["in_reply_to_id"] == delivery.remote_ids[0]  # a self-reply, not naming the shop itself

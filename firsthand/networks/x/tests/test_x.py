@@ -333,3 +333,32 @@ def test_a_two_factor_policy_set_while_the_owner_was_on_x_holds_at_the_callback(
     response = come_back(client, url)
     assert response.status_code == 302 and response["Location"] == reverse("team:account") + "#two-factor"
     assert not ConnectedAccount.objects.filter(network="x").exists()
+
+
+def test_a_first_comment_is_a_self_reply_found_before_retrying_after_a_lost_answer(server, shop, team, monkeypatch):
+    from firsthand.publishing import comments
+    from firsthand.publishing.states import CommentState
+
+    account = shop
+    post = Post.objects.create(
+        workspace=team.workspace,
+        author=team.owner,
+        text="Spring menu is out",
+        first_comment="Full menu: corner.example",
+    )
+    delivery = Delivery.objects.create(post=post, account=account, state=State.SCHEDULED, due_at=timezone.now())
+    with monkeypatch.context() as patched:
+        patched.setattr(comments, "run_once", lambda *args, **kwargs: 0)  # the comment goes on the next tick
+        engine.run_once("w1")
+    server.lose_next_tweet_answer = True  # X makes the reply, but answers 503
+    engine.run_once("w2")
+    delivery.refresh_from_db()
+    assert delivery.state == State.PUBLISHED and delivery.comment_state == CommentState.RETRYING
+    Delivery.objects.filter(pk=delivery.pk).update(comment_next_at=timezone.now())
+    engine.run_once("w3")
+    delivery.refresh_from_db()
+    assert delivery.comment_state == CommentState.SENT, delivery.comment_error
+    assert [t["text"] for t in server.posts_by("cornercafe")] == ["Spring menu is out", "Full menu: corner.example"]
+    reply = server.tweets[delivery.comment_remote_id]
+    assert reply["text"] == "Full menu: corner.example"
+    assert {"type": "replied_to", "id": delivery.remote_ids[0]} in reply.get("referenced_tweets", [])
