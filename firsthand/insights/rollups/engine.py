@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from firsthand.inbox.models import Interaction
 from firsthand.inbox.window import KINDS, day_start, has_label, of_kind
-from firsthand.insights.rollups import waits
-from firsthand.insights.rollups.models import HourlyCount, RollupMark
+from firsthand.insights.rollups import answers, waits
+from firsthand.insights.rollups.models import AnswerCount, HourlyCount, RollupMark
 
 logger = logging.getLogger("firsthand.insights")
 
@@ -57,7 +57,8 @@ def refresh(workspace_id: int, zone: str, batch: int) -> int:
             return 0  # another worker is counting this workspace now
         if mark.zone != zone:
             HourlyCount.objects.filter(workspace_id=workspace_id).delete()
-            mark.zone, mark.last_pk, mark.relabels_seen = zone, 0, None
+            AnswerCount.objects.filter(workspace_id=workspace_id).delete()
+            mark.zone, mark.last_pk, mark.relabels_seen, mark.answers_pk = zone, 0, None, 0
         items = Interaction.objects.filter(conversation__workspace_id=workspace_id, direction=Interaction.Direction.IN)
         upto = next_mark(mark.last_pk, batch)
         now = timezone.now()
@@ -70,6 +71,7 @@ def refresh(workspace_id: int, zone: str, batch: int) -> int:
         counted = upto - mark.last_pk
         mark.workspace_id = workspace_id
         counted += waits.refresh(mark, zone, batch)
+        counted += answers.refresh(mark, batch)
         mark.last_pk, mark.relabels_seen, mark.refreshed_at, mark.error = upto, now, now, ""
         mark.save()
     return counted if counted > 0 else 0
