@@ -14,7 +14,7 @@ import zoneinfo
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 
@@ -121,6 +121,7 @@ def recount(workspace_id: int, items, first, last) -> None:
         .annotate(
             total=Count("pk"),
             negative=Count("pk", filter=has_label("negative")),
+            replies=Count("pk", filter=Q(conversation__post__isnull=False)),
             **{kind: Count("pk", filter=of_kind(kind)) for kind in KINDS},
         )
     )
@@ -134,6 +135,7 @@ def recount(workspace_id: int, items, first, last) -> None:
                 hour=row["hour"],
                 total=row["total"],
                 negative=row["negative"],
+                replies=row["replies"],
                 **{kind: row[kind] for kind in KINDS},
             )
             for row in rows

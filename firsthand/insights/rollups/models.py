@@ -17,6 +17,7 @@ class HourlyCount(models.Model):
     praise = models.PositiveIntegerField(default=0)
     other = models.PositiveIntegerField(default=0)
     negative = models.PositiveIntegerField(default=0)
+    replies = models.PositiveIntegerField(default=0)  # of them, replies to the business's own posts
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["account", "day", "hour"], name="one_count_per_account_hour")]
