@@ -9,7 +9,8 @@ conversations (a teammate's reply 20 minutes after the customer's last message),
 "who speaks" have answers to count. Before the server starts, the Insights rollups are brought up to date
 once, as a running worker keeps them (--no-rollup measures the live queries alone). Then U signed-in
 teammates open Insights → Overview, Conversations for 7 and 90 days (also filtered by an account and by a
-network; "who answered" is on it), Posts, Followers and the home page for --seconds. Prints p50/p95/p99 per page; the last line is JSON.
+network; "who answered" is on it), Posts, Followers and the home page for --seconds. Prints p50/p95/p99
+per page; the last line is JSON.
 Target (issue 18): p95 < 100 ms on SQLite and on PostgreSQL at 1,000,000 interactions and 20 users.
 """
 

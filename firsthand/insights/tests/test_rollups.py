@@ -307,3 +307,19 @@ def test_histograms_hold_exactly_the_stored_waits_per_day_minute_and_answerer(te
     counts = {(c.day, *(getattr(c, k) for k in keys)): c.n for c in WaitCount.objects.all()}
     assert counts == waits and sum(counts.values()) == 6
     assert not WaitCount.objects.values(*keys, "day").annotate(k=Count("pk")).filter(k__gt=1).exists()
+
+
+def test_kept_figures_follow_a_new_owner_and_new_targets_at_once(team, client_for, history):
+    from firsthand.inbox.models import ResponseTargets
+    from firsthand.team.models import Membership
+
+    engine.run_once()
+    client = client_for(team.viewer)
+    assert speakers(client, team, **PERIOD)[3] == 33  # the owner wrote one of three answers
+    Membership.objects.filter(workspace=team.workspace, user=team.staff).update(role="owner")
+    assert speakers(client, team, **PERIOD)[3] == 100
+    staff = {row["key"]: row for row in responses(client, team, **PERIOD)[0]["person"]}[team.staff.name]
+    assert staff["first_within"] == 100
+    ResponseTargets.objects.update_or_create(workspace=team.workspace, defaults={"first_response_minutes": 30})
+    staff = {row["key"]: row for row in responses(client, team, **PERIOD)[0]["person"]}[team.staff.name]
+    assert staff["first_within"] == 50
