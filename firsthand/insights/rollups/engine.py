@@ -142,3 +142,28 @@ def recount(workspace_id: int, items, first, last) -> None:
         ],
         batch_size=2000,
     )
+
+
+def forget(workspace_ids=None) -> None:
+    """Drop the rollups (of these workspaces, or all) and their marks: pages count live until the next
+    runs have built them again from the raw interactions."""
+    from firsthand.insights.rollups.models import AnswerCount, Wait, WaitCount
+
+    with transaction.atomic():
+        for model in (HourlyCount, AnswerCount, Wait, WaitCount, RollupMark):
+            rows = model.objects.all()
+            if workspace_ids is not None:
+                rows = rows.filter(workspace_id__in=workspace_ids)
+            rows.delete()
+
+
+def rebuild(workspace_ids=None) -> int:
+    """Build the rollups again from the start, now (the command `rebuild_insights`); returns how many ids
+    the runs went past."""
+    forget(workspace_ids)
+    done = 0
+    while True:
+        counted = run_once(batch=BUILD_BATCH)
+        if not counted:
+            return done
+        done += counted

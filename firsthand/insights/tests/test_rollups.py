@@ -323,3 +323,28 @@ def test_kept_figures_follow_a_new_owner_and_new_targets_at_once(team, client_fo
     ResponseTargets.objects.update_or_create(workspace=team.workspace, defaults={"first_response_minutes": 30})
     staff = {row["key"]: row for row in responses(client, team, **PERIOD)[0]["person"]}[team.staff.name]
     assert staff["first_within"] == 50
+
+
+def test_the_rebuild_command_makes_the_same_rollups_again(team, client_for, history):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from firsthand.insights.rollups.models import AnswerCount, WaitCount
+
+    def rows():
+        return [
+            sorted(tuple(v for k, v in row.items() if k != "id") for row in model.objects.values())
+            for model in (HourlyCount, AnswerCount, WaitCount)
+        ]
+
+    engine.run_once()
+    built = rows()
+    client = client_for(team.viewer)
+    figures_before = speakers(client, team, **PERIOD), responses(client, team, **PERIOD)
+    HourlyCount.objects.update(total=0)  # damaged by hand: the rebuild does not trust what is there
+    call_command("rebuild_insights", workspace=team.workspace.slug)
+    assert rows() == built and all(built)
+    cache.clear()
+    assert (speakers(client, team, **PERIOD), responses(client, team, **PERIOD)) == figures_before
+    with pytest.raises(CommandError, match="No workspace has the slug nowhere"):
+        call_command("rebuild_insights", workspace="nowhere")
