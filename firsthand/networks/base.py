@@ -126,6 +126,9 @@ class NetworkLimits:
     supports_threads: bool = True
     can_look_up_by_key: bool = True  # whether a lost answer can be reconciled
     publishes: bool = True  # False where the API only answers (YouTube: no community posts through the API)
+    # Blogs: the first line is the post's title (networks/blog.py), at most max_title characters (0: no limit).
+    titled: bool = False
+    max_title: int = 0
 
 
 class Stream(Protocol):

@@ -50,6 +50,37 @@ class MastodonConnectForm(forms.Form):
             raise forms.ValidationError(str(problem)) from None
 
 
+class WordPressConnectForm(forms.Form):
+    prefix = "wordpress"
+    site = forms.CharField(
+        label="Site address", max_length=300, help_text="The blog's address, for example https://blog.cornercafe.com."
+    )
+    username = forms.CharField(max_length=60, help_text="The WordPress username (not the e-mail address).")
+    app_password = forms.CharField(
+        label="Application password",
+        max_length=100,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text="Made in WordPress under Users → Profile → Application Passwords. Never the login password.",
+    )
+    is_brand = forms.BooleanField(required=False, initial=True, label="This is the business's own account")
+
+
+class GhostConnectForm(forms.Form):
+    prefix = "ghost"
+    site = forms.CharField(
+        label="Site address",
+        max_length=300,
+        help_text="The Ghost site's address, for example https://news.cornercafe.com.",
+    )
+    admin_key = forms.CharField(
+        label="Admin API key",
+        max_length=200,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text="Ghost Admin → Settings → Integrations → Add custom integration: the Admin API key (id:secret).",
+    )
+    is_brand = forms.BooleanField(required=False, initial=True, label="This is the business's own account")
+
+
 class AccountForm(forms.ModelForm):
     colour = forms.ChoiceField(choices=[(c, c) for c in ACCOUNT_COLOURS], widget=forms.RadioSelect)
 

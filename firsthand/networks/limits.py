@@ -5,7 +5,9 @@ app.bsky.feed.post lexicon (text maxGraphemes 300, maxLength 3000 bytes) and app
 (4 images of at most 1,000,000 bytes); Mastodon, POST /api/v1/statuses (500 characters by default, 4
 images); LinkedIn, the Posts API commentary (3,000 characters); Facebook, a Page post (63,206 characters);
 Instagram, the Content Publishing API (caption 2,200 characters, media required); Threads, the Threads API
-(500 characters); Pinterest, API v5 pins (description 500 characters, title 100, an image required, up to 5
+(500 characters); WordPress and Ghost, blog posts (no length limit that matters to a post: 100,000 characters
+is firsthand's own cap; a Ghost title 255; images as the site's upload limit allows, commonly 8 MB in PHP's and
+Ghost's defaults); Pinterest, API v5 pins (description 500 characters, title 100, an image required, up to 5
 in a carousel); YouTube, comments (10,000 characters; nothing published).
 """
 
@@ -56,5 +58,25 @@ LIMITS = {
     ),
     "threads": NetworkLimits(
         label="Threads", max_length=500, counting="graphemes", max_images=10, max_image_bytes=8 * MB
+    ),
+    # Blogs: one post, no threads; the first line is the title (networks/blog.py).
+    "wordpress": NetworkLimits(
+        label="WordPress",
+        max_length=100_000,
+        titled=True,
+        counting="graphemes",
+        max_images=10,
+        supports_threads=False,
+        max_image_bytes=8 * MB,
+    ),
+    "ghost": NetworkLimits(
+        label="Ghost",
+        max_length=100_000,
+        titled=True,
+        max_title=255,
+        counting="graphemes",
+        max_images=10,
+        supports_threads=False,
+        max_image_bytes=8 * MB,
     ),
 }

@@ -16,6 +16,8 @@ CONNECTORS = {
     "youtube": "firsthand.networks.youtube.connector.YouTubeConnector",
     "threads": "firsthand.networks.threads.connector.ThreadsConnector",
     "pinterest": "firsthand.networks.pinterest.connector.PinterestConnector",
+    "wordpress": "firsthand.networks.wordpress.connector.WordPressConnector",
+    "ghost": "firsthand.networks.ghost.connector.GhostConnector",
 }
 
 # Networks whose connector has stream(): the inbox hears of new interactions as they happen.
@@ -32,6 +34,8 @@ NO_FOLLOWER_LIST = {
     "linkedin": "LinkedIn's API gives an organisation's follower count, not who the followers are.",
     "youtube": "YouTube's API does not give a channel's list of subscribers.",
     "pinterest": "Pinterest's API does not give an account's list of followers.",
+    "wordpress": "A WordPress site has readers, not followers firsthand can list.",
+    "ghost": "Ghost's members are the site's subscribers, not followers firsthand audits.",
 }
 
 # Networks whose connector has post_metrics(): replies, likes, reposts (and clicks where given) per post, for
@@ -51,6 +55,8 @@ NO_POST_METRICS = {
     "youtube": "YouTube does not publish posts through its API, so there are no posts to measure.",
     "pinterest": "Pinterest gives a Pin's figures only through its analytics scope, which firsthand does not ask "
     "for yet.",
+    "wordpress": "WordPress counts no views or likes through its REST API; comments are counted from the inbox.",
+    "ghost": "Ghost gives a post's figures only in Ghost Admin's own analytics, not through the Admin API.",
 }
 
 NETWORK_LABELS = {
@@ -64,6 +70,8 @@ NETWORK_LABELS = {
     "youtube": "YouTube",
     "threads": "Threads",
     "pinterest": "Pinterest",
+    "wordpress": "WordPress",
+    "ghost": "Ghost",
 }
 
 _instances = {}

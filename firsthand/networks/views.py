@@ -9,7 +9,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from firsthand.audit.log import record
-from firsthand.networks.forms import AccountForm, BlueskyConnectForm, MastodonConnectForm, SandboxConnectForm
+from firsthand.networks.forms import (
+    AccountForm,
+    BlueskyConnectForm,
+    GhostConnectForm,
+    MastodonConnectForm,
+    SandboxConnectForm,
+    WordPressConnectForm,
+)
 from firsthand.networks.models import ACCOUNT_COLOURS, ConnectedAccount
 from firsthand.networks.sandbox.connector import SandboxConnector
 from firsthand.publishing.operations import unschedule_account
@@ -18,7 +25,16 @@ from firsthand.team.access import returning_member, workspace_view
 from firsthand.team.permissions import Capability
 
 
-def accounts_page(request, membership, sandbox_form=None, bluesky_form=None, mastodon_form=None, status=200):
+def accounts_page(
+    request,
+    membership,
+    sandbox_form=None,
+    bluesky_form=None,
+    mastodon_form=None,
+    status=200,
+    wordpress_form=None,
+    ghost_form=None,
+):
     from firsthand.inbox.filing import set_aside
 
     # A member limited to some accounts (team/scope.py) sees only those; staff can't manage accounts anyway.
@@ -41,6 +57,8 @@ def accounts_page(request, membership, sandbox_form=None, bluesky_form=None, mas
             "sandbox_form": sandbox_form or SandboxConnectForm(),
             "bluesky_form": bluesky_form or BlueskyConnectForm(),
             "mastodon_form": mastodon_form or MastodonConnectForm(),
+            "wordpress_form": wordpress_form or WordPressConnectForm(),
+            "ghost_form": ghost_form or GhostConnectForm(),
             "can_manage": membership.can(Capability.MANAGE_ACCOUNTS),
             "account_colours": ACCOUNT_COLOURS,
         },
@@ -152,6 +170,64 @@ def connect_bluesky(request, membership):
     return redirect("networks:accounts", slug=workspace.slug)
 
 
+@require_POST
+@workspace_view(Capability.MANAGE_ACCOUNTS)
+def connect_wordpress(request, membership):
+    """A WordPress site: its address, a username and an application password, checked with the site."""
+    from firsthand.networks.wordpress.connector import SignInError, sign_in
+
+    form = WordPressConnectForm(request.POST)
+    if not form.is_valid():
+        return accounts_page(request, membership, wordpress_form=form, status=400)
+    try:
+        found = sign_in(form.cleaned_data["site"], form.cleaned_data["username"], form.cleaned_data["app_password"])
+    except SignInError as problem:
+        form.add_error(None, str(problem))
+        return accounts_page(request, membership, wordpress_form=form, status=400)
+    return attach_blog(request, membership, "wordpress", found, form.cleaned_data["is_brand"])
+
+
+@require_POST
+@workspace_view(Capability.MANAGE_ACCOUNTS)
+def connect_ghost(request, membership):
+    """A Ghost site: its address and an Admin API key, checked with the site."""
+    from firsthand.networks.ghost.connector import SignInError, sign_in
+
+    form = GhostConnectForm(request.POST)
+    if not form.is_valid():
+        return accounts_page(request, membership, ghost_form=form, status=400)
+    try:
+        found = sign_in(form.cleaned_data["site"], form.cleaned_data["admin_key"])
+    except SignInError as problem:
+        form.add_error(None, str(problem))
+        return accounts_page(request, membership, ghost_form=form, status=400)
+    return attach_blog(request, membership, "ghost", found, form.cleaned_data["is_brand"])
+
+
+def attach_blog(request, membership, network: str, found: dict, is_brand: bool):
+    # Signing in again after a revoked password keeps what the account was set to (drafts, category).
+    before = ConnectedAccount.objects.filter(
+        workspace=membership.workspace, network=network, remote_id=found["remote_id"]
+    ).first()
+    if before is not None and before.credentials_encrypted:
+        kept = {k: v for k, v in before.credentials.items() if k in ("status", "category")}
+        found = {**found, "credentials": {**found["credentials"], **kept}}
+    try:
+        attach(
+            request,
+            membership.workspace,
+            network=network,
+            remote_id=found["remote_id"],
+            handle=found["handle"],
+            display_name=found["display_name"],
+            credentials=found["credentials"],
+            is_brand=is_brand,
+        )
+    except AlreadyConnected as problem:
+        messages.error(request, str(problem))
+    return redirect("networks:accounts", slug=membership.workspace.slug)
+
+
 MASTODON_PENDING = "firsthand.mastodon_oauth"
 
 
@@ -240,6 +316,7 @@ def update(request, membership, account_id):
     if form.is_valid():
         form.save()
         choose_board(account, request.POST.get("board"))
+        choose_blog_settings(account, request.POST)
         messages.success(request, f"Saved {account}.")
     else:
         messages.error(request, "Choose one of the colours offered.")
@@ -254,6 +331,21 @@ def choose_board(account, board: str | None) -> None:
     if board in (credentials.get("boards") or {}):
         account.credentials = {**credentials, "board_id": board}
         account.save(update_fields=["credentials_encrypted"])
+
+
+def choose_blog_settings(account, data) -> None:
+    """WordPress and Ghost: publish at once or leave a draft to finish on the site; WordPress's category,
+    one of those the site listed (none: WordPress's default)."""
+    if account.network not in ("wordpress", "ghost") or "blog_status" not in data:
+        return
+    credentials = account.credentials
+    publish = "publish" if account.network == "wordpress" else "published"
+    changed = {"status": "draft" if data.get("blog_status") == "draft" else publish}
+    if account.network == "wordpress":
+        category = data.get("category") or None
+        changed["category"] = category if category in (credentials.get("categories") or {}) else None
+    account.credentials = {**credentials, **changed}
+    account.save(update_fields=["credentials_encrypted"])
 
 
 @require_POST

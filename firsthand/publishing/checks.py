@@ -51,6 +51,13 @@ def check_for_account(account, parts: list[str], images=(), content_warning: str
                 f"{where} is {measured.length - limits.max_length} too long for {limits.label} "
                 f"({measured.length} of {limits.max_length})."
             )
+    if limits.titled and parts and parts[0].strip():
+        title = parts[0].strip().splitlines()[0].strip()
+        if limits.max_title and len(title) > limits.max_title:
+            problems.append(
+                f"The title (the first line) is {len(title) - limits.max_title} too long for {limits.label} "
+                f"({len(title)} of {limits.max_title})."
+            )
     if len(parts) > 1 and not limits.supports_threads:
         problems.append(f"{limits.label} does not take threads.")
     if limits.requires_media and not images:

@@ -71,7 +71,9 @@ def claim(worker_id: str, batch: int = 100) -> list[int]:
 def publish_claimed(ids: list[int], worker_id: str) -> None:
     deliveries = (
         Delivery.objects.select_related("post", "account", "post__workspace")
-        .prefetch_related(Prefetch("post__attachments", queryset=PostMedia.objects.select_related("media")))
+        .prefetch_related(
+            Prefetch("post__attachments", queryset=PostMedia.objects.select_related("media")), "short_links"
+        )
         .filter(pk__in=ids, state=State.PUBLISHING, claimed_by=worker_id)
     )
     link_settings = {}  # per workspace, read once per batch

@@ -132,5 +132,17 @@ class ComposeForm(forms.Form):
 class LinkSettingsForm(forms.ModelForm):
     class Meta:
         model = LinkSettings
-        fields = ["utm_enabled", "utm_source", "utm_medium", "utm_campaign"]
+        fields = ["utm_enabled", "utm_source", "utm_medium", "utm_campaign", "short_links"]
         labels = {"utm_source": "utm_source", "utm_medium": "utm_medium", "utm_campaign": "utm_campaign"}
+
+    def clean_short_links(self):
+        from firsthand.publishing.shortlinks import codes
+
+        value = self.cleaned_data.get("short_links")
+        if value and not codes.available():
+            # The worker publishes with no browser to ask for the address, and a link must work for anyone.
+            raise forms.ValidationError(
+                "Short links need firsthand's public address: set FIRSTHAND_BASE_URL (e.g. https://social.example.com) "
+                "and restart firsthand, then turn them on."
+            )
+        return value

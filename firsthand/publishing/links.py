@@ -1,5 +1,6 @@
 """Campaign tags (UTM) on the links of outgoing posts, so the business sees which posts bring visitors."""
 
+from collections.abc import Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from firsthand.publishing.counting import links
@@ -15,13 +16,23 @@ def tag_url(url: str, params: dict[str, str]) -> str:
 
 
 def tag_links(text: str, params: dict[str, str]) -> str:
-    if not params or not any(params.values()):
+    return rewrite_links(text, params)
+
+
+def rewrite_links(text: str, params: dict[str, str], shorten: Callable[[str], str | None] | None = None) -> str:
+    """The text as it goes out: campaign tags on each link, then, where `shorten` gives one for the tagged
+    link, the business's own short link in its place (shortlinks/)."""
+    tagging = bool(params) and any(params.values())
+    if not tagging and shorten is None:
         return text
     # The links twitter-text finds, so a tag never lands inside `…/Primer_(film)` or on the CJK text after a
     # link; only links with a scheme, because tagging a bare domain would turn it into a path on most networks.
     pieces, position = [], 0
     for link in links(text, without_scheme=False):
-        pieces += [text[position : link.start], tag_url(link.url, params)]
+        url = tag_url(link.url, params) if tagging else link.url
+        if shorten is not None:
+            url = shorten(url) or url
+        pieces += [text[position : link.start], url]
         position = link.end
     return "".join(pieces) + text[position:]
 

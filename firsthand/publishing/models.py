@@ -61,6 +61,11 @@ class LinkSettings(models.Model):
     )
     utm_medium = models.CharField(max_length=100, default="social")
     utm_campaign = models.CharField(max_length=100, blank=True, help_text="used when a post names no campaign")
+    short_links = models.BooleanField(
+        "Shorten links to your own address and count their clicks",
+        default=False,
+        help_text="each account's copy of a post gets its own code when the post is scheduled",
+    )
 
     @classmethod
     def for_workspace(cls, workspace):
@@ -144,6 +149,9 @@ class Delivery(models.Model):
     remote_url = models.CharField(max_length=1000, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # Its links go out as the business's own short links (shortlinks/). Decided when it is scheduled, and
+    # never changed once any of it may have reached the network, so every attempt sends the same text.
+    shorten_links = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -160,12 +168,19 @@ class Delivery(models.Model):
     def parts(self) -> list[str]:
         return [self.text(), *self.post.follow_ups]
 
-    def outgoing_parts(self, link_settings=None) -> list[str]:
-        """The parts as they will be sent: with campaign tags on the links when the workspace wants them."""
-        from firsthand.publishing.links import tag_links, utm_params
+    def outgoing_parts(self, link_settings=None, *, short: bool = True) -> list[str]:
+        """The parts as they will be sent: with campaign tags on the links when the workspace wants them, and
+        each link replaced by its own short link when this delivery's links go out short.
+
+        `short=False` gives the links' real destinations, for the pre-publish check: a rule about where links
+        lead (allowed domains, a product link's disclosure) must see past the business's own short address.
+        """
+        from firsthand.publishing.links import rewrite_links, utm_params
+        from firsthand.publishing.shortlinks import codes
 
         params = utm_params(link_settings, self.account, self.post.campaign)
-        return [tag_links(part, params) for part in self.parts()]
+        shorten = codes.made_for(self) if short and self.shorten_links else None
+        return [rewrite_links(part, params, shorten) for part in self.parts()]
 
     def part_key(self, index: int) -> str:
         return f"{self.key}-{index}"
@@ -201,3 +216,4 @@ class Snippet(models.Model):
 
 
 from firsthand.publishing.feeds.models import Feed, FeedEntry  # noqa: E402,F401 (the app's models, kept beside their code)
+from firsthand.publishing.shortlinks.models import ShortLink, ShortLinkDay  # noqa: E402,F401

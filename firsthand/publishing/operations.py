@@ -12,6 +12,7 @@ from firsthand.guard.verdict import Refused, review
 from firsthand.networks import registry
 from firsthand.publishing.checks import check_for_account
 from firsthand.publishing.models import Delivery, LinkSettings, MediaFile, Post, PostMedia
+from firsthand.publishing.shortlinks import codes as shortlink_codes
 from firsthand.publishing.states import DELETABLE_STATES, EDITABLE_STATES, State
 from firsthand.team import scope
 from firsthand.webhooks import payloads as webhooks
@@ -132,9 +133,8 @@ def problems_with(post: Post, deliveries=None) -> list[str]:
     images = [attachment.media for attachment in post.images()]
     link_settings = LinkSettings.for_workspace(post.workspace)
     for delivery in post.deliveries.select_related("account") if deliveries is None else deliveries:
-        check = check_for_account(
-            delivery.account, delivery.outgoing_parts(link_settings), images, post.content_warning
-        )
+        parts = shortlink_codes.as_it_would_go(delivery, link_settings)
+        check = check_for_account(delivery.account, parts, images, post.content_warning)
         problems += [f"{delivery.account}: {problem}" for problem in check.problems]
     return problems
 
@@ -212,13 +212,18 @@ def send_on(
 
     # Every door to "scheduled" passes here, so a limited member's way round the others ends here too.
     scope.require(membership, *[delivery.account_id for delivery in deliveries])
+    link_settings = LinkSettings.for_workspace(post.workspace)
+    for delivery in deliveries:
+        # The short links (if the workspace wants them) are made here, once, and counted in the check below;
+        # a refusal further down rolls them back with everything else.
+        shortlink_codes.prepare(delivery, link_settings)
     problems = problems_with(post, deliveries)
     if problems:
         raise PublishingError(" ".join(problems))
-    link_settings = LinkSettings.for_workspace(post.workspace)
     try:
+        # The guard reads where links really lead (an allowed-domains rule must not see only our own address).
         ask_because = review(
-            membership, post, [(d, d.outgoing_parts(link_settings)) for d in deliveries], anyway=anyway
+            membership, post, [(d, d.outgoing_parts(link_settings, short=False)) for d in deliveries], anyway=anyway
         )
     except Refused as refusal:
         raise PublishingError(str(refusal)) from None
@@ -386,6 +391,7 @@ def delete_from_network(membership, delivery: Delivery) -> None:
             account.mark_needs_reconnect(error.message)
         raise PublishingError(f"{account.get_network_display()} did not delete it: {error.message}") from None
     Delivery.objects.filter(pk=delivery.pk, state=State.PUBLISHED).update(state=State.DELETED)
+    shortlink_codes.remove(delivery)  # its short links now lead nowhere: a 404, as for any unknown code
     record(
         "publishing.deleted",
         f"{membership.user} deleted the post on {account}",
@@ -393,3 +399,59 @@ def delete_from_network(membership, delivery: Delivery) -> None:
         workspace=delivery.post.workspace,
         delivery=delivery.pk,
     )
+
+
+def set_queue_times(membership, account, weekdays: list[int], times: list) -> None:
+    """Replace an account's weekly queue times with every pair of these weekdays (Monday is 0) and times."""
+    from firsthand.publishing.queue import set_slots
+    from firsthand.team.access import require
+    from firsthand.team.permissions import Capability
+
+    require(membership, Capability.MANAGE_ACCOUNTS)
+    _own_account(membership, account)
+    if bool(weekdays) != bool(times):
+        raise PublishingError("Choose both the days and the times (or neither, to empty the queue).")
+    with transaction.atomic():
+        set_slots(account, weekdays, times)
+        record(
+            "publishing.queue_times_changed",
+            f"{membership.user} set the queue times of {account}",
+            actor=membership.user,
+            workspace=membership.workspace,
+            account=account.pk,
+        )
+
+
+def add_queue_slot(membership, account, weekday: int, at, *, reason: str = "") -> bool:
+    """Add one weekly time to an account's queue (a suggested best time, say), keeping the others.
+    False when the account already posts then: nothing changes and nothing is logged."""
+    from firsthand.publishing.models import QueueSlot
+    from firsthand.team.access import require
+    from firsthand.team.permissions import Capability
+
+    require(membership, Capability.MANAGE_ACCOUNTS)
+    _own_account(membership, account)
+    if weekday not in range(7):
+        raise PublishingError("A queue time falls on a weekday from Monday (0) to Sunday (6).")
+    with transaction.atomic():
+        _slot, added = QueueSlot.objects.get_or_create(account=account, weekday=weekday, at=at)
+        if added:
+            day = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")[weekday]
+            record(
+                "publishing.queue_time_added",
+                f"{membership.user} added {day}s at {at:%H:%M} to the queue of {account}"
+                + (f" ({reason})" if reason else ""),
+                actor=membership.user,
+                workspace=membership.workspace,
+                account=account.pk,
+                weekday=weekday,
+                at=f"{at:%H:%M}",
+            )
+    return added
+
+
+def _own_account(membership, account) -> None:
+    """A connected account of the member's workspace and within their reach, or a refusal."""
+    if account.workspace_id != membership.workspace.pk or account.disconnected_at is not None:
+        raise PublishingError("That account isn't connected to this workspace.")
+    scope.require(membership, account)

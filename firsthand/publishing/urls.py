@@ -1,11 +1,13 @@
 from django.urls import path
 
 from firsthand.publishing.feeds import views as feeds
+from firsthand.publishing.shortlinks import views as shortlinks
 from firsthand.publishing.views import calendar, compose, library, media, posts, queue, settings, snippets
 
 app_name = "publishing"
 
 urlpatterns = [
+    path("l/<str:code>", shortlinks.follow, name="short_link"),
     path("w/<slug:slug>/compose/", compose.compose, name="compose"),
     path("w/<slug:slug>/compose/check/", compose.check, name="check"),
     path("w/<slug:slug>/compose/autosave/", compose.autosave, name="autosave"),
@@ -19,6 +21,7 @@ urlpatterns = [
     path("w/<slug:slug>/posts/import/", posts.import_csv, name="import"),
     path("w/<slug:slug>/queue-times/", queue.queue_times, name="queue_times"),
     path("w/<slug:slug>/queue-times/<id:account_id>/", queue.set_queue_times, name="set_queue_times"),
+    path("w/<slug:slug>/queue-times/<id:account_id>/suggested/", queue.add_suggested_slot, name="add_suggested_slot"),
     path("w/<slug:slug>/settings/links/", settings.link_settings, name="link_settings"),
     path("w/<slug:slug>/settings/feeds/", feeds.feeds, name="feeds"),
     path("w/<slug:slug>/settings/feeds/<id:feed_id>/<str:action>/", feeds.feed_action, name="feed_action"),

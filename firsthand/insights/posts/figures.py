@@ -6,31 +6,37 @@ post): exact, and each count leads to those very messages. The network's own rep
 is shown beside it; it may include replies the inbox never read (before the account was connected,
 hidden, or the account's own thread parts). Likes, reposts, quotes and clicks are the network's only.
 
+Clicks on the business's own short links (publishing/shortlinks/) are firsthand's own count, shown beside
+the network's where a post's links went out short: every click since it was published, bots' previews not.
+
 A post belongs to the period it was published in; its figures are its totals to date, so a post is
 counted once whatever the period, and summing rows counts nothing twice.
 """
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractHour, ExtractIsoWeekDay
 from django.utils import timezone
 
 from firsthand.inbox.models import Interaction
 from firsthand.insights.conversations import WEEKDAYS, after_mark, counted_up_to, narrowed, rolled
 from firsthand.insights.posts.models import PostFigures
-from firsthand.publishing.models import Delivery
+from firsthand.publishing.models import Delivery, ShortLink, ShortLinkDay
 from firsthand.publishing.states import State
 
 ORDERS = {
     "replies": "-inbox_replies",
     "likes": "-likes",
     "reposts": "-reposts",
+    "clicks": "-own_clicks",
     "newest": "-published_at",
 }
 SHOWN = 200  # rows on the page; the CSV has them all
 
 
-def published(membership, period):
-    """The period's published posts on the accounts asked for and within the member's reach."""
+def published(membership, period, moment=None):
+    """The period's published posts on the accounts asked for and within the member's reach; with
+    `moment` (ISO weekday, hour), only those that went out in that local hour of the week (where a best
+    time's "9 posts published Tuesdays 10:00–10:59" leads)."""
     start, end = period.bounds()
     rows = Delivery.objects.filter(
         post__workspace=membership.workspace,
@@ -38,6 +44,12 @@ def published(membership, period):
         published_at__gte=start,
         published_at__lt=end,
     )
+    if moment:
+        zone = timezone.get_current_timezone()
+        rows = rows.annotate(
+            published_weekday=ExtractIsoWeekDay("published_at", tzinfo=zone),
+            published_hour=ExtractHour("published_at", tzinfo=zone),
+        ).filter(published_weekday=moment[0], published_hour=moment[1])
     return narrowed(membership, period, rows, "account")
 
 
@@ -53,13 +65,28 @@ def inbox_replies():
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def rows(membership, period, order: str = "replies"):
+def own_clicks():
+    """Clicks on the delivery's own short links, all days together, as a subquery (like inbox_replies)."""
+    counted = (
+        ShortLinkDay.objects.filter(link__delivery=OuterRef("pk"))
+        .order_by()
+        .values("link__delivery")
+        .annotate(n=Sum("clicks"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def rows(membership, period, order: str = "replies", moment=None):
     figures = PostFigures.objects.filter(delivery=OuterRef("pk"))
     found = (
-        published(membership, period)
+        published(membership, period, moment)
         .select_related("account", "post")
         .annotate(
             inbox_replies=inbox_replies(),
+            own_clicks=own_clicks(),
+            # Only a post that has short links has a count of its own (its links may all have stayed as written).
+            has_short_links=Exists(ShortLink.objects.filter(delivery=OuterRef("pk"))),
             **{
                 name: Subquery(figures.values(name)[:1])
                 for name in ("replies", "likes", "reposts", "quotes", "clicks", "fetched_at")
@@ -98,6 +125,9 @@ def totals(all_rows: list) -> dict:
     for name in ("replies", "likes", "reposts", "quotes", "clicks"):
         values = [getattr(row, name) for row in all_rows if getattr(row, name) is not None]
         result[name] = sum(values) if values else None
+    shortened = [row for row in all_rows if row.has_short_links]
+    result["own_clicks"] = sum(row.own_clicks for row in shortened) if shortened else None
+    result["shortened"] = len(shortened)
     result["measured"] = sum(1 for row in all_rows if row.fetched_at is not None)
     return result
 

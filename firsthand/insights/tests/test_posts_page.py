@@ -108,7 +108,9 @@ def test_the_hours_replies_come_are_drawn_with_their_table_and_suggest_queue_slo
     )  # fmt: skip
     body = page(client_for(team.owner), team).content.decode()
     assert "<svg" in body and "The table behind the chart" in body
-    assert "Suggested queue slots: <strong>12:00" in body
+    assert "Replies come most at <strong>12:00" in body
+    # The suggested queue slots themselves, per account with their figures, are where queue times are set.
+    assert reverse("publishing:queue_times", args=[team.workspace.slug]) in body and "Best times to post" in body
     assert figures.suggested_hours([[0] * 24 for _ in range(7)]) == []  # no replies: no suggestion
 
 

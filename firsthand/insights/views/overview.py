@@ -1,5 +1,6 @@
 from django.db.models import Count
 
+from firsthand.insights import conversations, filters
 from firsthand.insights.views.common import render_tab
 from firsthand.publishing.models import Delivery
 from firsthand.publishing.states import State
@@ -19,4 +20,15 @@ def overview(request, membership):
         .annotate(posts=Count("pk"))
         .order_by("-posts", "post__author__name")
     )
-    return render_tab(request, "overview", "insights/overview.html", {"voices": voices, "total": published.count()})
+    # The last 30 days of answers at a glance (the Conversations tab has the rest): who answered customers.
+    period = filters.parse(membership, {})
+    speakers = conversations.who_speaks(membership, period)
+    messages = conversations.messages(membership, period).count()
+    context = {
+        "voices": voices,
+        "total": published.count(),
+        "speakers": speakers,
+        "customer_messages": messages,
+        "period": period,
+    }
+    return render_tab(request, "overview", "insights/overview.html", context)

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
+from firsthand.inbox.window import WEEKDAY_NAMES, a_number
 from firsthand.insights import charts, filters
 from firsthand.insights.conversations import WEEKDAYS
 from firsthand.insights.posts import engine, figures
@@ -17,18 +18,24 @@ from firsthand.team.views.workspaces import _Echo, safe_cell
 
 TABLES = ["posts", "hours"]
 SORTS = [("replies", "Replies"), ("likes", "Likes"), ("reposts", "Reposts"), ("newest", "Newest")]
+CLICKS_SORT = ("clicks", "Clicks")  # offered once any post's links went out short
 
 
 class Found:
     """The page's figures for a member and a period, with where each leads in the inbox."""
 
-    def __init__(self, membership, period, order: str):
+    def __init__(self, membership, period, order: str, moment=None):
         self.membership, self.period = membership, period
         self.inbox = reverse("inbox:inbox", kwargs={"slug": membership.workspace.slug})
-        self.rows = list(figures.rows(membership, period, order))
+        self.rows = list(figures.rows(membership, period, order, moment))
         for row in self.rows:
             row.engagement = figures.engagement(row)
             row.replies_link = f"{self.inbox}?{urlencode({'status': 'all', 'post': row.pk})}"
+            # The own clicks lead to the post, where each of its short links is listed with its count.
+            row.clicks_link = (
+                reverse("publishing:post", kwargs={"slug": membership.workspace.slug, "post_id": row.post_id})
+                + f"#links-{row.pk}"
+            )
 
     def hours(self):
         return figures.reply_hours(self.membership, self.period)
@@ -56,7 +63,8 @@ def posts(request, membership):
     period = filters.parse(membership, request.GET)
     order = request.GET.get("sort", "replies")
     order = order if order in figures.ORDERS else "replies"
-    found = Found(membership, period, order)
+    moment = published_moment(request.GET)
+    found = Found(membership, period, order, moment)
     if request.GET.get("format") == "csv":
         return export(request.GET.get("table", ""), membership, found)
     accounts = list(filters.accounts_for(membership))
@@ -65,6 +73,7 @@ def posts(request, membership):
     elif period.network:
         accounts = [a for a in accounts if a.network == period.network]
     best, worst = figures.best_and_worst(found.rows)
+    total = figures.totals(found.rows)
     grid = found.hours() if found.rows else []
     suggested = figures.suggested_hours(grid) if grid else []
     own = urlencode(period.own_query())
@@ -76,11 +85,11 @@ def posts(request, membership):
         "presets": [("7", "7 days"), ("30", "30 days"), ("90", "90 days")],
         "rows": found.rows[: figures.SHOWN],
         "more_rows": max(len(found.rows) - figures.SHOWN, 0),
-        "total": figures.totals(found.rows),
+        "total": total,
         "best": best,
         "worst": worst,
         "sort": order,
-        "sorts": SORTS,
+        "sorts": [*SORTS[:3], CLICKS_SORT, *SORTS[3:]] if total["shortened"] or order == "clicks" else SORTS,
         "notes": availability(accounts, engine.refused([a.pk for a in accounts])),
         "heatmap": charts.heatmap(grid, WEEKDAYS) if grid and any(map(any, grid)) else "",
         "hour_chart": charts.hour_bars(figures.by_hour(grid), suggested, "replies") if grid else "",
@@ -89,8 +98,25 @@ def posts(request, membership):
         "hour_range": [f"{h:02d}" for h in range(24)],
         "suggested": [f"{h:02d}:00" for h in sorted(suggested)],  # as a day runs, to copy into queue times
         "queue_link": reverse("publishing:queue_times", kwargs={"slug": membership.workspace.slug}),
+        "moment": describe_moment(moment),
     }
+    if moment:
+        context["own_query"] = urlencode({**period.own_query(), "weekday": moment[0], "hour": moment[1]})
+        context["without_moment"] = own
     return render_tab(request, "posts", "insights/posts.html", context)
+
+
+def published_moment(params) -> tuple[int, int] | None:
+    """`weekday` (ISO, Monday is 1) and `hour` together: the posts that went out in that local hour of the
+    week. One without the other, or anything unreadable, filters nothing."""
+    weekday, hour = a_number(params.get("weekday", ""), 1, 7), a_number(params.get("hour", ""), 0, 23)
+    return (weekday, hour) if weekday is not None and hour is not None else None
+
+
+def describe_moment(moment) -> str:
+    if not moment:
+        return ""
+    return f"Published on {WEEKDAY_NAMES[moment[0] - 1]}, {moment[1]:02d}:00–{moment[1]:02d}:59"
 
 
 def export(table: str, membership, found: Found):
@@ -99,7 +125,8 @@ def export(table: str, membership, found: Found):
         table = "posts"
     if table == "posts":
         header = ["published (UTC)", "account", "network", "text", "url", "replies in the inbox", "replies (network)",
-                  "likes", "reposts", "quotes", "clicks", "figures read (UTC)", "why not"]  # fmt: skip
+                  "likes", "reposts", "quotes", "clicks", "clicks on own short links", "figures read (UTC)",
+                  "why not"]  # fmt: skip
         rows = (
             [
                 r.published_at.isoformat(),
@@ -113,6 +140,7 @@ def export(table: str, membership, found: Found):
                 r.reposts,
                 r.quotes,
                 r.clicks,
+                r.own_clicks if r.has_short_links else None,
                 r.fetched_at.isoformat() if r.fetched_at else "",
                 r.figures_error,
             ]  # fmt: skip

@@ -2,6 +2,7 @@
 """Train every firsthand judgement from ../shared/data and write the model files beside this package.
 
     python -m firsthand.judge.training.train [--data ../shared/data] [--out firsthand/judge/models]
+                                             [--light-only] [--only complaint,question,...]
 
 What each head reads is in judge/heads.py; "light" heads leave the sentence encoder out (the inbox's
 fast path), "accurate" heads add it. The encoder itself is made by training/encoder.py and the
@@ -42,6 +43,8 @@ ASKS = {"QUE", "REQ"}
 LIGHT_SENTIMENT = ("ngrams", "valence")
 LIGHT_COMPLAINT = ("ngrams", "valence", "complaint", "question", "complaint_score")
 LIGHT_QUESTION = ("ngrams", "question", "question_score")
+HEADS = ("offensive", "follower", "sentiment", "complaint", "question")
+HEADS += ("sentiment_accurate", "complaint_accurate", "question_accurate")
 
 
 def read(folder: Path, split: str):
@@ -243,7 +246,16 @@ def main():
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--out", type=Path, default=MODELS)
     parser.add_argument("--light-only", action="store_true", help="skip the heads that read the sentence encoder")
+    parser.add_argument(
+        "--only",
+        type=lambda text: [name.strip() for name in text.split(",") if name.strip()],
+        default=list(HEADS),
+        help=f"train these heads only, comma-separated (of {', '.join(HEADS)}); metrics.json keeps the others' figures",
+    )
     args = parser.parse_args()
+    unknown = sorted(set(args.only) - set(HEADS))
+    if unknown:
+        parser.error(f"no head called {', '.join(unknown)}; the heads are {', '.join(HEADS)}")
     from firsthand.judge import encoder
 
     encoder.THREADS = 2
@@ -254,6 +266,8 @@ def main():
     metrics.pop("sentiment_blend", None)
 
     def timed(name, train, *extra):
+        if name not in args.only:
+            return
         started = time.monotonic()
         metrics[name] = train(args.data, args.out, *extra)
         print(f"{name}: {time.monotonic() - started:.0f} s {json.dumps(metrics[name])}", file=sys.stderr, flush=True)

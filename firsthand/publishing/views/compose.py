@@ -5,13 +5,15 @@ from django.views.decorators.http import require_POST
 
 from firsthand.guard.checks import check as guard_check
 from firsthand.guard.verdict import AskFirst
+from firsthand.networks import registry
 from firsthand.networks.limits import LIMITS
 from firsthand.networks.models import ConnectedAccount
 from firsthand.publishing import library, operations
 from firsthand.publishing.checks import check_for_account
 from firsthand.publishing.forms import ComposeForm
-from firsthand.publishing.links import tag_links, utm_params
+from firsthand.publishing.links import rewrite_links, utm_params
 from firsthand.publishing.models import LinkSettings, MediaFile, Post, Snippet
+from firsthand.publishing.shortlinks import codes as shortlink_codes
 from firsthand.publishing.states import EDITABLE_STATES, State
 from firsthand.team import scope
 from firsthand.team.access import workspace_view
@@ -73,6 +75,7 @@ def compose(request, membership, post_id=None):
             return redirect("publishing:post", slug=workspace.slug, post_id=post.pk)
     accounts = workspace_accounts(membership)
     form = ComposeForm(request.POST or None, accounts=accounts, workspace=workspace, initial=initial_for(post))
+    link_settings = LinkSettings.for_workspace(workspace)
     if request.method == "POST" and form.is_valid():
         saved = save_from_form(request, membership, form, post)
         if saved is not None:
@@ -84,8 +87,10 @@ def compose(request, membership, post_id=None):
         "post": post,
         "accounts": accounts,
         "can_publish": membership.can(Capability.PUBLISH),
-        "utm_enabled": bool(getattr(LinkSettings.for_workspace(workspace), "utm_enabled", False)),
+        "utm_enabled": bool(getattr(link_settings, "utm_enabled", False)),
+        "short_links": shortlink_codes.wanted(link_settings),
         "has_mastodon": any(account.network == "mastodon" for account in accounts),
+        "has_blog": any(registry.limits_for(account).titled for account in accounts),
         "snippets": Snippet.objects.filter(workspace=workspace),
         "library": list(library.search(membership)[:12]),
         "checks": checks_from(
@@ -178,14 +183,25 @@ def checks_from(data, accounts, post=None, workspace=None, author=None):
     campaign = (data.get("campaign", "") if data is not None else post.campaign) or ""
     # Saved as operations.save_post saves it, so the live count is the one publishing will check.
     content_warning = (data.get("content_warning", "") if data is not None else post.content_warning).strip()[:500]
+    # Codes already made (a scheduled post being edited) are shown as they are; others as a placeholder as long.
+    known = {}
+    if post is not None and shortlink_codes.wanted(link_settings):
+        known = {d.account_id: shortlink_codes.known_codes(d) for d in post.deliveries.all()}
     results = []
     for account in accounts:
         if account.pk in chosen_ids:
             params = utm_params(link_settings, account, campaign)
-            parts = [tag_links(part, params) for part in [variants.get(account.pk, "").strip() or text, *follow_ups]]
+            written = [variants.get(account.pk, "").strip() or text, *follow_ups]
+            # Counted as they go out (short links and all); checked by the guard where they really lead.
+            destinations = [rewrite_links(part, params) for part in written]
+            shorten = shortlink_codes.preview_for(link_settings, known.get(account.pk))
+            parts = [rewrite_links(part, params, shorten) for part in written] if shorten else destinations
             check = check_for_account(account, parts, images, content_warning)
-            findings = [found for part in parts for found in guard_check(part, account, post=post, author=author)]
-            results.append((check, list(zip(check.parts, parts, strict=True)), images, findings))
+            findings = [
+                found for part in destinations for found in guard_check(part, account, post=post, author=author)
+            ]
+            shown = list(zip(check.parts, parts, destinations, strict=True))
+            results.append((check, shown, images, findings))
     return results
 
 

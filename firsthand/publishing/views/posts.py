@@ -2,6 +2,8 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
+from django.db.models import Prefetch, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +15,7 @@ from firsthand.guard.verdict import AskFirst
 from firsthand.publishing import importer, operations
 from firsthand.publishing.clock import TimeProblem, requested_moment
 from firsthand.publishing.models import Delivery, Post
+from firsthand.publishing.shortlinks.models import ShortLink
 from firsthand.publishing.states import DELETABLE_STATES, EDITABLE_STATES, InvalidMove, State
 from firsthand.team import scope
 from firsthand.team.access import workspace_view
@@ -28,7 +31,15 @@ def post_detail(request, membership, post_id):
         workspace=membership.workspace,
     )
     # A limited member sees only their accounts' copies, and changes the post only when all are theirs.
-    deliveries = list(scope.within(membership, post.deliveries.select_related("account").order_by("account__handle")))
+    counted = ShortLink.objects.annotate(total=Coalesce(Sum("days__clicks"), 0))
+    deliveries = list(
+        scope.within(
+            membership,
+            post.deliveries.select_related("account")
+            .prefetch_related(Prefetch("short_links", queryset=counted))
+            .order_by("account__handle"),
+        )
+    )
     elsewhere = post.deliveries.count() - len(deliveries)
     context = {
         "elsewhere": elsewhere,

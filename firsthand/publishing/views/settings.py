@@ -5,6 +5,7 @@ from firsthand.audit.log import record
 from firsthand.publishing.forms import LinkSettingsForm
 from firsthand.publishing.links import tag_url, utm_params
 from firsthand.publishing.models import LinkSettings
+from firsthand.publishing.shortlinks import codes
 from firsthand.team.access import workspace_view
 from firsthand.team.permissions import Capability
 
@@ -18,7 +19,8 @@ def link_settings(request, membership):
         form.save()
         record(
             "publishing.link_settings_changed",
-            f"{request.user} changed how links are tagged",
+            f"{request.user} changed how links are tagged"
+            + (" (short links on)" if form.cleaned_data["short_links"] else " (short links off)"),
             actor=request.user,
             workspace=workspace,
         )
@@ -32,6 +34,12 @@ def link_settings(request, membership):
     return render(
         request,
         "publishing/link_settings.html",
-        {"active": "settings", "form": form, "example": example},
+        {
+            "active": "settings",
+            "form": form,
+            "example": example,
+            "short_available": codes.available(),
+            "short_example": codes.url_for("k7m3q9td") if codes.available() else "",
+        },
         status=400 if form.errors else 200,
     )

@@ -110,6 +110,10 @@ def build(team) -> Shop:
         workspace=workspace, user=team.owner, endpoint="https://203.0.113.7/push/fuzz", label="Phone", **push_keys
     )
     hook, hook_delivery, their_hook, their_hook_delivery = webhook_rows(workspace, elsewhere_of(team))
+    from firsthand.publishing.shortlinks.models import ShortLink
+
+    # A short link of a published post (/l/<code>, open to anyone): followed, it redirects and counts a click.
+    short_link = ShortLink.objects.create(delivery=published, code="k7m3q9td", target="https://harbour.example/menu")
 
     elsewhere = Membership.objects.get(user=team.outsider)
     their_account = connect_sandbox_account(elsewhere.workspace, "elsewhere-ltd", by=team.outsider)
@@ -169,6 +173,7 @@ def build(team) -> Shop:
         "subscription_id": [phone.pk],
         "endpoint_id": [hook.pk],
         "webhook_delivery_id": [hook_delivery.pk],
+        "code": [short_link.code],
     }
     other = {
         "post_id": their_post.pk,
