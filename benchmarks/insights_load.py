@@ -9,7 +9,8 @@ conversations (a teammate's reply 20 minutes after the customer's last message),
 "who speaks" have answers to count. Before the server starts, the Insights rollups are brought up to date
 once, as a running worker keeps them (--no-rollup measures the live queries alone). Then U signed-in
 teammates open Insights → Overview, Conversations for 7 and 90 days (also filtered by an account and by a
-network), Followers and the home page for --seconds. Prints p50/p95/p99 per page; the last line is JSON.
+network; "who answered" is on it), Posts, Followers and the home page for --seconds. Prints p50/p95/p99
+per page; the last line is JSON.
 Target (issue 18): p95 < 100 ms on SQLite and on PostgreSQL at 1,000,000 interactions and 20 users.
 """
 
@@ -110,8 +111,9 @@ def teammate(base, cookie, world, args, seed, stop_at, results, errors):
         ),
         ("conv 90d network", lambda: (conversations, {"period": "90", "network": "sandbox"})),
         ("followers", lambda: (f"{insights}followers/", {})),
+        ("posts 90d", lambda: (f"{insights}posts/", {"period": "90"})),
     ]
-    weights = [4, 2, 3, 2, 2, 1, 1]
+    weights = [4, 2, 3, 2, 2, 1, 1, 1]
     with httpx.Client(cookies={"sessionid": cookie}, timeout=120) as client:
         time.sleep(rng.uniform(0, args.think))
         while time.monotonic() < stop_at:

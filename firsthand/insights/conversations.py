@@ -6,19 +6,21 @@ the same filters, lists exactly the conversations behind it.
 
 Counting happens in the database (GROUP BY with conditional counts), one query per figure. Messages per
 day and the heatmap sum the worker's hourly counts (insights/rollups) up to their mark and count the
-messages past it live; response times are in responses.py; topics cut phrases from the newest messages'
+messages past it live, and "who answered" sums the daily answer counts the same way; response times are
+in responses.py; topics cut phrases from the newest messages'
 text in Python (topics.py).
 """
 
 from datetime import timedelta
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
 from django.utils import timezone
 
 from firsthand.inbox.models import Conversation, Interaction
 from firsthand.inbox.window import KINDS, has_label, of_kind
-from firsthand.insights.rollups.models import HourlyCount, RollupMark
+from firsthand.insights.rollups.models import AnswerCount, HourlyCount, RollupMark
+from firsthand.networks.models import ConnectedAccount
 from firsthand.team import scope
 
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -165,8 +167,18 @@ def waiting_longest(membership, period, limit: int = 5):
     return list(waiting.select_related("person", "account").order_by("awaiting_since")[:limit])
 
 
+def answered_up_to(membership) -> int:
+    """The id up to which the answer counts hold every answer of the workspace, on days in the page's
+    zone; 0 when they are not there."""
+    zone = timezone.get_current_timezone().key
+    mark = RollupMark.objects.filter(workspace=membership.workspace, zone=zone).values_list("answers_pk", flat=True)
+    return next(iter(mark), 0)
+
+
 def who_speaks(membership, period) -> dict:
-    """Answers sent in the period by person and account, the owners' share, and approvals by approver."""
+    """Answers sent in the period by person and account, the owners' share, and approvals by approver:
+    the worker's daily answer counts up to their mark, and the answers after it counted live."""
+    from firsthand.team.models import User
     from firsthand.team.permissions import Role
 
     start, end = period.bounds()
@@ -177,19 +189,50 @@ def who_speaks(membership, period) -> dict:
         created_at__lt=end,
     )
     answers = narrowed(membership, period, answers, "conversation__account")
-    owners = list(membership.workspace.memberships.filter(role=Role.OWNER).values_list("user_id", flat=True))
-    by_person = list(
-        answers.values("author_id", "author__name", "conversation__account_id", "conversation__account__handle")
-        .annotate(answers=Count("pk"))
-        .order_by("-answers", "author__name")
-    )
-    approvals = list(
-        answers.exclude(approved_by=None).values("approved_by__name").annotate(n=Count("pk")).order_by("-n")
-    )
-    counted = answers.aggregate(total=Count("pk"), owners=Count("pk", filter=Q(author_id__in=owners)))
+    mark = answered_up_to(membership)
+    # (author, account) -> answers; approver -> answers
+    people, approvers = {}, {}
+    if mark:
+        counted = AnswerCount.objects.filter(
+            workspace=membership.workspace, day__gte=period.since, day__lte=period.until
+        )
+        rows = narrowed(membership, period, counted, "account").values("author_id", "account_id", "approver_id")
+        rows = rows.annotate(n=Sum("n")).values_list("author_id", "account_id", "approver_id", "n")
+        ids = list(Interaction.objects.filter(pk__gt=mark).values_list("pk", flat=True)[: TAIL_MOST + 1])
+        answers = answers.filter(pk__gt=mark) if len(ids) > TAIL_MOST else answers.filter(pk__in=ids)
+    else:
+        rows = []
+    live = answers.values("author_id", "conversation__account_id", "approved_by_id").annotate(n=Count("pk"))
+    for author, account, approver, n in [*rows, *live.values_list(
+        "author_id", "conversation__account_id", "approved_by_id", "n"
+    )]:  # fmt: skip
+        people[author, account] = people.get((author, account), 0) + n
+        if approver is not None:
+            approvers[approver] = approvers.get(approver, 0) + n
+    names = dict(User.objects.filter(pk__in={a for a, _ in people} | set(approvers)).values_list("pk", "name"))
+    handles = dict(scope.within(
+        membership, ConnectedAccount.objects.filter(workspace=membership.workspace), "pk"
+    ).values_list("pk", "handle"))  # fmt: skip
+    by_person = [
+        {
+            "author_id": author,
+            "author__name": names.get(author),
+            "conversation__account_id": account,
+            "conversation__account__handle": handles.get(account, ""),
+            "answers": n,
+        }
+        for (author, account), n in people.items()
+        if n
+    ]
+    by_person.sort(key=lambda row: (-row["answers"], row["author__name"] is None, row["author__name"] or ""))
+    approvals = [{"approved_by__name": names.get(pk), "n": n} for pk, n in approvers.items() if n]
+    approvals.sort(key=lambda row: -row["n"])
+    owners = set(membership.workspace.memberships.filter(role=Role.OWNER).values_list("user_id", flat=True))
+    total = sum(people.values())
+    by_owners = sum(n for (author, _account), n in people.items() if author in owners)
     return {
         "by_person": by_person,
         "approvals": approvals,
-        "total": counted["total"],
-        "owner_share": share(counted["owners"], counted["total"]),
+        "total": total,
+        "owner_share": share(by_owners, total),
     }

@@ -3,20 +3,21 @@
 A wait starts with the customer's first message since our last answer (the clock
 `Conversation.awaiting_since` keeps) and ends with our next answer. Timing a wait in opening hours is a
 loop over days (inbox.clocks), so the worker does it once per wait (insights.Wait, rollups/waits.py) and
-the page only counts stored waits by their shown minute, in the database. Conversations with an item
-past the worker's mark are walked live instead, so the figures are exact between the worker's runs.
+counts them per local day by shown minute (insights.WaitCount); the page sums those histograms over the
+period's days. Conversations with an item past the worker's mark are walked live instead (their stored
+waits taken back out of the sums), so the figures are exact between the worker's runs.
 Percentiles are read from those per-minute counts: the nearest rank in whole minutes is the whole
 minute of the nearest rank, rounding keeping the order.
 """
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from firsthand.inbox.clocks import business_seconds
 from firsthand.inbox.models import Interaction, ResponseTargets
 from firsthand.insights.conversations import messages, narrowed, share
-from firsthand.insights.rollups.models import RollupMark, Wait
-from firsthand.insights.rollups.waits import basis
+from firsthand.insights.rollups.models import RollupMark, Wait, WaitCount
+from firsthand.insights.rollups.waits import counts_basis
 
 NOT_RECORDED = "not recorded (answered elsewhere, or has left)"
 
@@ -95,32 +96,32 @@ def response_times(membership, period) -> dict:
             cell["minutes"][minute] = cell["minutes"].get(minute, 0) + n
             cell["within"] += within
 
-    mark = RollupMark.objects.filter(workspace=workspace, waits_basis=basis(workspace, zone)).first()
+    mark = RollupMark.objects.filter(workspace=workspace, counts_basis=counts_basis(workspace, zone)).first()
     tail = None
     if mark and mark.waits_pk:
         start, end = period.bounds()
-        # Conversations the worker has not seen whole yet: walked live below, their stored waits left out.
+        # Conversations the worker has not seen whole yet: walked live below, their stored waits taken out.
         # Read first, on the id alone (see conversations.after_mark): other workspaces' are left out below.
         tail = set(Interaction.objects.filter(pk__gt=mark.waits_pk).values_list("conversation_id", flat=True))
-        stored = narrowed(
-            membership,
-            period,
-            Wait.objects.filter(workspace=workspace, started__gte=start, started__lt=end).exclude(
-                conversation_id__in=tail
-            ),
-            "account",
-        )
-        within = Q(first=True, seconds__lte=target["first"]) | Q(first=False, seconds__lte=target["next"])
-        rows = stored.values("author_id", "account__handle", "account__network", "first", "minutes").annotate(
-            n=Count("pk"), within=Count("pk", filter=within)
-        )
-        for row in rows:
-            opened += row["n"] if row["first"] else 0
+        counted = WaitCount.objects.filter(workspace=workspace, day__gte=period.since, day__lte=period.until)
+        groups_of = ("author_id", "account__handle", "account__network", "first", "minutes")
+        rows = narrowed(membership, period, counted, "account").values(*groups_of)
+        rows = [(row, 1) for row in rows.annotate(n=Sum("n"), within=Sum("within"))]
+        if tail:
+            within = Q(first=True, seconds__lte=target["first"]) | Q(first=False, seconds__lte=target["next"])
+            stored = Wait.objects.filter(
+                workspace=workspace, started__gte=start, started__lt=end, conversation_id__in=tail
+            )
+            stored = narrowed(membership, period, stored, "account").values(*groups_of)
+            rows += [(row, -1) for row in stored.annotate(n=Count("pk"), within=Count("pk", filter=within))]
+        for row, sign in rows:
+            n = sign * row["n"]
+            opened += n if row["first"] else 0
             if row["minutes"] is None:  # not answered yet
                 continue
-            answered += row["n"] if row["first"] else 0
+            answered += n if row["first"] else 0
             add(row["author_id"], row["account__handle"], row["account__network"], row["first"], row["minutes"],
-                row["n"], row["within"])  # fmt: skip
+                n, sign * row["within"])  # fmt: skip
     walked = live_waits(membership, period, tail) if tail is None or tail else []
     for _conversation, handle, network, started, at, author, first in walked:
         opened += first
@@ -130,6 +131,11 @@ def response_times(membership, period) -> dict:
         seconds = business_seconds(started, at, targets, zone)
         clock = "first" if first else "next"
         add(author, handle, network, first, round(seconds / 60), 1, int(seconds <= target[clock]))
+    for rows in groups.values():
+        # A key whose every wait was taken back out above (its conversation is walked live and is not in
+        # the period any more, or was answered by someone else) is no row, as live.
+        for key in [k for k, cells in rows.items() if not any(sum(c["minutes"].values()) for c in cells.values())]:
+            del rows[key]
     names = dict(User.objects.filter(pk__in=[k for k in groups["person"] if k]).values_list("pk", "name"))
     tables = {}
     for group, rows in groups.items():

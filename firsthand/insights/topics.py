@@ -4,25 +4,19 @@ Each phrase is counted once per message ("refund refund refund" is one customer 
 are dropped at a phrase's edges ("the delivery" is "delivery"), and a phrase inside a longer one that
 counts as many messages is left out, so "gluten free" does not also show as "gluten" and "free".
 The messages are read in Python, the newest first and at most MOST_READ of them (about 0.1 s a kind);
-the result is kept in the cache under the newest message's id and the latest relabelling, so it is
-worked out again only when a message arrives or changes kind, not on every view by every teammate.
+the result is kept in the cache (insights.kept) until a message arrives or changes kind, not worked out
+on every view by every teammate.
 """
 
-import hashlib
 import re
 from collections import Counter
 
-from django.core.cache import cache
-from django.db.models import Max
-
-from firsthand.inbox.models import Interaction
 from firsthand.inbox.window import of_kind
 from firsthand.insights.conversations import messages
-from firsthand.team import scope
+from firsthand.insights.kept import kept
 
 WORDS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 MOST_READ = 5000
-KEEP_SECONDS = 15 * 60
 STOP = frozenset(
     """a about above after again all also am an and any are aren't as at be because been before being below
     between both but by can can't could did do does doing don't down during each few for from further get got
@@ -53,35 +47,9 @@ def phrases(text: str) -> set[str]:
     return found
 
 
-def version() -> tuple:
-    """What changes when any message arrives or is relabelled (two index-only lookups)."""
-    newest = Interaction.objects.aggregate(n=Max("pk"))["n"]
-    relabelled = Interaction.objects.aggregate(t=Max("relabelled_at"))["t"]
-    return newest, relabelled and relabelled.isoformat()
-
-
 def topics(membership, period, kind: str, limit: int = 10) -> list[dict]:
     """The most frequent phrases in this kind of message, each with its count and two examples."""
-    ids = scope.account_ids(membership)
-    what = repr(
-        (
-            membership.workspace_id,
-            kind,
-            limit,
-            f"{period.since}",
-            f"{period.until}",
-            period.account and period.account.pk,
-            period.network,
-            ids and sorted(ids),
-            version(),
-        )
-    )
-    key = "insights-topics:" + hashlib.sha256(what.encode()).hexdigest()  # short, and no spaces for memcached
-    found = cache.get(key)
-    if found is None:
-        found = count(membership, period, kind, limit)
-        cache.set(key, found, KEEP_SECONDS)
-    return found
+    return kept("topics", membership, period, lambda: count(membership, period, kind, limit), kind, limit)
 
 
 def count(membership, period, kind: str, limit: int) -> list[dict]:

@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce, ExtractHour, ExtractIsoWeekDay
 from django.utils import timezone
 
 from firsthand.inbox.models import Interaction
-from firsthand.insights.conversations import WEEKDAYS, narrowed
+from firsthand.insights.conversations import WEEKDAYS, after_mark, counted_up_to, narrowed, rolled
 from firsthand.insights.posts.models import PostFigures
 from firsthand.publishing.models import Delivery, ShortLink, ShortLinkDay
 from firsthand.publishing.states import State
@@ -133,22 +133,18 @@ def totals(all_rows: list) -> dict:
 
 
 def reply_hours(membership, period) -> list[list[int]]:
-    """Replies to the business's own posts by local weekday (rows, Monday first) and hour they were written."""
+    """Replies to the business's own posts by local weekday (rows, Monday first) and hour they were written:
+    the worker's hourly counts up to their mark, the replies after it counted live (as conversations.hours)."""
     zone = timezone.get_current_timezone()
-    start, end = period.bounds()
-    items = Interaction.objects.filter(
-        conversation__workspace=membership.workspace,
-        conversation__post__isnull=False,
-        direction=Interaction.Direction.IN,
-        created_at__gte=start,
-        created_at__lt=end,
-    )
-    items = narrowed(membership, period, items, "conversation__account")
     grid = [[0] * 24 for _ in WEEKDAYS]
+    mark = counted_up_to(membership)
+    if mark:
+        for row in rolled(membership, period).values("day", "hour").annotate(n=Sum("replies")):
+            grid[row["day"].weekday()][row["hour"]] += row["n"] or 0
     counted = (
-        items.annotate(
-            weekday=ExtractIsoWeekDay("created_at", tzinfo=zone), hour=ExtractHour("created_at", tzinfo=zone)
-        )
+        after_mark(membership, period, mark)
+        .filter(conversation__post__isnull=False)
+        .annotate(weekday=ExtractIsoWeekDay("created_at", tzinfo=zone), hour=ExtractHour("created_at", tzinfo=zone))
         .values("weekday", "hour")
         .annotate(n=Count("pk"))
     )

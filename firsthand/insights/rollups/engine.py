@@ -14,14 +14,14 @@ import zoneinfo
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 
 from firsthand.inbox.models import Interaction
 from firsthand.inbox.window import KINDS, day_start, has_label, of_kind
-from firsthand.insights.rollups import waits
-from firsthand.insights.rollups.models import HourlyCount, RollupMark
+from firsthand.insights.rollups import answers, waits
+from firsthand.insights.rollups.models import AnswerCount, HourlyCount, RollupMark
 
 logger = logging.getLogger("firsthand.insights")
 
@@ -57,7 +57,8 @@ def refresh(workspace_id: int, zone: str, batch: int) -> int:
             return 0  # another worker is counting this workspace now
         if mark.zone != zone:
             HourlyCount.objects.filter(workspace_id=workspace_id).delete()
-            mark.zone, mark.last_pk, mark.relabels_seen = zone, 0, None
+            AnswerCount.objects.filter(workspace_id=workspace_id).delete()
+            mark.zone, mark.last_pk, mark.relabels_seen, mark.answers_pk = zone, 0, None, 0
         items = Interaction.objects.filter(conversation__workspace_id=workspace_id, direction=Interaction.Direction.IN)
         upto = next_mark(mark.last_pk, batch)
         now = timezone.now()
@@ -70,6 +71,7 @@ def refresh(workspace_id: int, zone: str, batch: int) -> int:
         counted = upto - mark.last_pk
         mark.workspace_id = workspace_id
         counted += waits.refresh(mark, zone, batch)
+        counted += answers.refresh(mark, batch)
         mark.last_pk, mark.relabels_seen, mark.refreshed_at, mark.error = upto, now, now, ""
         mark.save()
     return counted if counted > 0 else 0
@@ -119,6 +121,7 @@ def recount(workspace_id: int, items, first, last) -> None:
         .annotate(
             total=Count("pk"),
             negative=Count("pk", filter=has_label("negative")),
+            replies=Count("pk", filter=Q(conversation__post__isnull=False)),
             **{kind: Count("pk", filter=of_kind(kind)) for kind in KINDS},
         )
     )
@@ -132,9 +135,35 @@ def recount(workspace_id: int, items, first, last) -> None:
                 hour=row["hour"],
                 total=row["total"],
                 negative=row["negative"],
+                replies=row["replies"],
                 **{kind: row[kind] for kind in KINDS},
             )
             for row in rows
         ],
         batch_size=2000,
     )
+
+
+def forget(workspace_ids=None) -> None:
+    """Drop the rollups (of these workspaces, or all) and their marks: pages count live until the next
+    runs have built them again from the raw interactions."""
+    from firsthand.insights.rollups.models import AnswerCount, Wait, WaitCount
+
+    with transaction.atomic():
+        for model in (HourlyCount, AnswerCount, Wait, WaitCount, RollupMark):
+            rows = model.objects.all()
+            if workspace_ids is not None:
+                rows = rows.filter(workspace_id__in=workspace_ids)
+            rows.delete()
+
+
+def rebuild(workspace_ids=None) -> int:
+    """Build the rollups again from the start, now (the command `rebuild_insights`); returns how many ids
+    the runs went past."""
+    forget(workspace_ids)
+    done = 0
+    while True:
+        counted = run_once(batch=BUILD_BATCH)
+        if not counted:
+            return done
+        done += counted

@@ -17,6 +17,7 @@ class HourlyCount(models.Model):
     praise = models.PositiveIntegerField(default=0)
     other = models.PositiveIntegerField(default=0)
     negative = models.PositiveIntegerField(default=0)
+    replies = models.PositiveIntegerField(default=0)  # of them, replies to the business's own posts
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["account", "day", "hour"], name="one_count_per_account_hour")]
@@ -59,5 +60,52 @@ class RollupMark(models.Model):
     # The waits hold every conversation whose items all have ids up to `waits_pk`, timed in `waits_basis`.
     waits_pk = models.BigIntegerField(default=0)
     waits_basis = models.CharField(max_length=200, blank=True)
+    # The per-day wait histograms (WaitCount) count the waits as stored, against the targets in `counts_basis`.
+    counts_basis = models.CharField(max_length=250, blank=True)
+    # The answer counts hold every answer with an id up to `answers_pk`, on days in `zone`.
+    answers_pk = models.BigIntegerField(default=0)
     refreshed_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=500, blank=True)
+
+
+class AnswerCount(models.Model):
+    """Our answers on one account on one local day (RollupMark.zone), by who wrote them and who let them go
+    out: "who answered" and "approvals by approver" sum these. Holds exactly the answers with ids up to
+    RollupMark.answers_pk; newer ones are counted live on top. A teammate who is removed becomes None here
+    as on the answer itself (SET_NULL on both)."""
+
+    workspace = models.ForeignKey("team.Workspace", on_delete=models.CASCADE, related_name="+")
+    account = models.ForeignKey("networks.ConnectedAccount", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "day"], name="insights_answers_by_day")]
+
+
+class WaitCount(models.Model):
+    """The stored waits (Wait) that began on one local day, counted by account, answerer, clock and shown
+    minute: a histogram per day. Medians and 90th percentiles read from it are exact in whole minutes (the
+    minute the page shows is the stored wait's own rounded minute, so nothing is lost by counting per
+    minute); `within` counts those within the target (RollupMark.counts_basis) to the second. `minutes`
+    None: not answered yet. Rewritten for every day a rewritten wait began on, in the same transaction."""
+
+    workspace = models.ForeignKey("team.Workspace", on_delete=models.CASCADE, related_name="+")
+    account = models.ForeignKey("networks.ConnectedAccount", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    first = models.BooleanField()
+    minutes = models.IntegerField(null=True, blank=True)
+    n = models.PositiveIntegerField(default=0)
+    within = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "day"], name="insights_waitcounts_by_day")]

@@ -159,3 +159,25 @@ def test_a_network_that_gives_no_figures_is_named_with_its_reason(team, client_f
     exported = page(client_for(team.owner), team, format="csv", table="posts")
     (row,) = list(csv.DictReader(io.StringIO(b"".join(exported.streaming_content).decode())))
     assert row["likes"] == "" and "LinkedIn gives" in row["why not"]
+
+
+def test_reply_hours_from_the_workers_counts_equal_the_live_count(team, client_for, history, shop):
+    from firsthand.insights.rollups import engine as rollups
+    from firsthand.insights.rollups.models import HourlyCount
+    from firsthand.networks.sandbox.models import SandboxAccount, SandboxEvent
+
+    cafe, _ = shop
+    client = client_for(team.owner)
+    # A customer's message that answers no post of ours: counted in messages, never in replies.
+    SandboxEvent.objects.create(account=SandboxAccount.objects.get(pk=int(cafe.remote_id)), kind="mention",
+                                author_handle="zed", author_name="Zed", text="Hello there")  # fmt: skip
+    file_replies()
+    live = page(client, team).context["hours"]
+    assert sum(sum(row) for _, row in live) == 4
+    rollups.run_once()
+    assert sum(HourlyCount.objects.values_list("replies", flat=True)) == 4
+    assert sum(HourlyCount.objects.values_list("total", flat=True)) == 5
+    assert page(client, team).context["hours"] == live
+    # The page sums the stored counts: change one, the figure follows.
+    HourlyCount.objects.filter(replies=3).update(replies=7)
+    assert sum(sum(row) for _, row in page(client, team).context["hours"]) == 8
