@@ -23,7 +23,9 @@ def test_serve_demo_is_healthy_and_the_demo_owner_signs_in(tmp_path):
         assert health.status_code == 200
         assert health.json()["status"] in ("ok", "degraded")  # the details are for signed-in owners
 
-        password = re.search(r"password (\S+)\)", server.output).group(1)
+        password = server.wait_for(r"password (\S+)\)").group(1)
+        # The sign-in details are the last thing printed, below the address, where a new user looks.
+        assert server.output.index("serving at") < server.output.index("Sign in as any of these")
         client = signed_in_client(server.url, "owner@demo.firsthand.example", password)
         home = client.get("/", follow_redirects=True)
         assert home.status_code == 200 and "Harbour Bakery" in home.text
@@ -242,7 +244,7 @@ def test_a_running_demo_is_backed_up_restored_into_a_new_data_dir_and_served(tmp
     live, restored, backup_file = tmp_path / "live", tmp_path / "restored", tmp_path / "backup.tar.gz"
     server = Server(live, "--demo")
     try:
-        password = re.search(r"password (\S+)\)", server.output).group(1)
+        password = server.wait_for(r"password (\S+)\)").group(1)
         made = run("backup", backup_file, "--data-dir", live)  # while it serves and its worker writes
         assert made.returncode == 0, made.stderr
     finally:

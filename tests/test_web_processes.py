@@ -39,7 +39,7 @@ def test_three_web_processes_serve_one_port_and_stop_together(tmp_path):
         assert "by 3 web processes" in server.output
         copies = copies_of(server.popen.pid)
         assert len(copies) == 2 and all(running(pid) for pid in copies)
-        password = re.search(r"password (\S+)\)", server.output).group(1)
+        password = server.wait_for(r"password (\S+)\)").group(1)
         # Signed in through one process, the session works in whichever answers next (it is in the database).
         client = signed_in_client(server.url, "owner@demo.firsthand.example", password)
         for _ in range(30):

@@ -69,6 +69,22 @@ def hold_due(now: datetime | None = None) -> int:
     return Delivery.objects.filter(due & paused_filter()).update(state=State.HELD, claimed_by="", claimed_until=None)
 
 
+def held_summary(workspace, overdue: str, moved: int, when: datetime | None) -> str:
+    """What became of the held posts, as a sentence on the workspace's clock: "2 held posts moved to Fri 4 Dec,
+    09:00" (the audit log shows it as written, so it must not be raw UTC)."""
+    from zoneinfo import ZoneInfo
+
+    if overdue == "keep":
+        return "the held posts stay held"
+    if not moved:
+        return "no post was held"
+    posts = "1 held post" if moved == 1 else f"{moved} held posts"
+    if overdue == "now":
+        return f"{posts} sent now"
+    local = when.astimezone(ZoneInfo(workspace.timezone))
+    return f"{posts} moved to {local:%a} {local.day} {local:%b}, {local:%H:%M} ({workspace.timezone})"
+
+
 def resume(membership, pause: Pause, *, overdue: str, when: datetime | None = None) -> int:
     """End a pause. `overdue` says what happens to held posts whose time has passed: now, at `when`, or stay held."""
     if overdue not in ("now", "at", "keep"):
@@ -91,10 +107,9 @@ def resume(membership, pause: Pause, *, overdue: str, when: datetime | None = No
             target = timezone.now() if overdue == "now" else when
             moved = send_held_on(membership, held, target)
         what = f"publishing for {pause.account}" if pause.account_id else "all publishing"
-        choice = {"now": "sent now", "at": f"moved to {when:%Y-%m-%d %H:%M} UTC" if when else "", "keep": "kept held"}
         record(
             "guard.resumed",
-            f"{membership.user} resumed {what}; {moved} held post(s) {choice[overdue]}",
+            f"{membership.user} resumed {what}; " + held_summary(membership.workspace, overdue, moved, when),
             actor=membership.user,
             workspace=membership.workspace,
             pause=pause.pk,

@@ -35,15 +35,14 @@ def serve(args) -> None:
     call_command("migrate", interactive=False, verbosity=0)
     statistics.refresh()
 
+    demo_lines = []
     if args.demo:
         from firsthand.demo import DemoRefused, ensure_demo
 
         try:
-            lines = ensure_demo(force=args.force)
+            demo_lines = ensure_demo(force=args.force)
         except DemoRefused as error:
             sys.exit(f"firsthand: {error}")
-        for line in lines:
-            print(line, flush=True)
 
     processes, helpers = max(args.web_processes, 1), []
     try:
@@ -86,6 +85,9 @@ def serve(args) -> None:
             customers.start()
         processes_note = f" by {processes} web processes" if processes > 1 else ""
         print(f"firsthand: serving at {url}/{processes_note} (Ctrl-C to stop)", flush=True)
+        # The sign-in details come last, below everything an install and a start print, where they are seen.
+        for line in demo_lines:
+            print(line, flush=True)
         server.run()
     except KeyboardInterrupt:
         print("\nfirsthand: stopping…", flush=True)

@@ -25,7 +25,7 @@ def no_sideways_scroll(page, what):
 
 @pytest.mark.parametrize("viewport_name", ["phone", "desktop"])
 def test_owner_audits_the_bakerys_followers_and_sees_the_share_that_looks_bought(demo, new_page, viewport_name):
-    password = re.search(r"password (\S+)\)", demo.output).group(1)
+    password = demo.wait_for(r"password (\S+)\)").group(1)
     page = new_page(PHONE if viewport_name == "phone" else DESKTOP)
     sign_in(page, demo.url, "owner@demo.firsthand.example", password)
     page.goto(demo.url + "/")

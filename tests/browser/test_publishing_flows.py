@@ -97,6 +97,9 @@ def test_drag_a_scheduled_post_to_another_day_on_the_calendar(shop, new_page):
 
     page.goto(f"{shop.url}/w/shop/calendar/?view=week&day={day.isoformat()}")
     slot = page.locator(f'[data-day="{day.isoformat()}"] .slot')
+    # Week columns are narrow: a handle stays on one line and is cut with an ellipsis, never broken mid-word.
+    shape = "e => { const s = getComputedStyle(e); return [s.whiteSpace, s.textOverflow, e.getClientRects().length]; }"
+    assert slot.locator(".slot-account").evaluate(shape) == ["nowrap", "ellipsis", 1]
     slot.drag_to(page.locator(f'[data-day="{target.isoformat()}"]'))
     expect(page.locator(f'[data-day="{target.isoformat()}"] .slot')).to_contain_text("11:00")
     expect(page.locator(f'[data-day="{day.isoformat()}"] .slot')).to_have_count(0)

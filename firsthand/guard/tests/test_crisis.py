@@ -1,4 +1,5 @@
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -66,7 +67,8 @@ def test_held_posts_survive_worker_restarts_and_resume_as_chosen(team, account):
     assert moved == 2
     engine.run_once("w2")
     assert SandboxPost.objects.count() == 2
-    assert AuditEvent.objects.filter(action="guard.resumed", actor=team.manager).exists()
+    resumed = AuditEvent.objects.get(action="guard.resumed", actor=team.manager)
+    assert resumed.summary.endswith("resumed all publishing; 2 held posts sent now"), resumed.summary
 
 
 def test_resuming_can_keep_held_posts_or_move_them_to_a_time(team, account):
@@ -81,6 +83,15 @@ def test_resuming_can_keep_held_posts_or_move_them_to_a_time(team, account):
     crisis.resume(team.membership("owner"), pause, overdue="at", when=later)
     delivery.refresh_from_db()
     assert delivery.state == State.SCHEDULED and delivery.due_at == later
+    # The audit log shows the summary as written: on the workspace's clock, a sentence, not raw UTC.
+    summaries = list(AuditEvent.objects.filter(action="guard.resumed").order_by("pk").values_list("summary", flat=True))
+    local = later.astimezone(ZoneInfo(team.workspace.timezone))
+    assert summaries[0].endswith("resumed all publishing; the held posts stay held")
+    assert summaries[1].endswith(
+        f"resumed all publishing; 1 held post moved to {local:%a} {local.day} {local:%b}, {local:%H:%M} "
+        f"({team.workspace.timezone})"
+    )
+    assert "UTC" not in summaries[1] or team.workspace.timezone == "UTC"
 
 
 @pytest.mark.parametrize(
