@@ -206,7 +206,36 @@ def retry_set_aside(workspace=None) -> int:
     aside = RawEvent.objects.filter(processed_at__isnull=False).exclude(error="")
     if workspace is not None:
         aside = aside.filter(account__workspace=workspace)
+    read_again(aside.filter(payload__has_key="reader").exclude(payload__reader=""))
     return aside.update(processed_at=None, error="")
+
+
+def read_again(unread) -> None:
+    """Items of a polled page their reader could not read are read again with today's reader: one a fix
+    has mended takes its place as the Interaction it is; one still unreadable stays as it was."""
+    from importlib import import_module
+
+    from firsthand.inbox.ingest import payload_of
+    from firsthand.networks.base import Unreadable, read_one
+
+    for raw in unread.only("pk", "account_id", "payload").iterator():
+        module, _, name = str(raw.payload.get("reader")).partition(":")
+        if not module.startswith("firsthand.networks."):
+            continue  # only a network's reader is ever called by name
+        try:
+            read = import_module(module)
+            for part in name.split("."):
+                read = getattr(read, part)
+        except (ImportError, AttributeError):
+            continue  # the reader was renamed: the item stays set aside, with its reason
+        args = raw.payload.get("args") if isinstance(raw.payload.get("args"), list) else []
+        item = read_one(read, raw.payload.get("item"), *args)
+        if isinstance(item, Unreadable):
+            continue
+        if RawEvent.objects.filter(account_id=raw.account_id, remote_id=item.remote_id[:255]).exists():
+            RawEvent.objects.filter(pk=raw.pk).delete()  # it came again since, readable, and is kept under its id
+        else:
+            RawEvent.objects.filter(pk=raw.pk).update(remote_id=item.remote_id[:255], payload=payload_of(item))
 
 
 def our_posts(items) -> dict:

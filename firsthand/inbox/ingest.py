@@ -23,7 +23,7 @@ from firsthand.inbox.bulk import insert_rows
 from firsthand.inbox.filing import process_pending
 from firsthand.inbox.models import AccountCursor, PostWatch, RawEvent
 from firsthand.networks import registry
-from firsthand.networks.base import NetworkError
+from firsthand.networks.base import NetworkError, Unreadable
 from firsthand.networks.models import ConnectedAccount
 
 logger = logging.getLogger("firsthand.inbox")
@@ -37,6 +37,15 @@ def payload_of(item) -> dict:
     data = {name: storable(getattr(item, name)) for name in field_names(type(item))}
     data["created_at"] = item.created_at.isoformat()
     return data
+
+
+def stored(item) -> dict:
+    """What a page's item is kept as: an Interaction's fields; or, for an item its reader could not read
+    (networks/base.py read_each), the item whole with the reason, which filing sets aside for the owners
+    to see and retry_set_aside reads again after a fix."""
+    if isinstance(item, Unreadable):
+        return {"unread": item.reason, "item": item.raw, "reader": item.reader, "args": storable(list(item.args))}
+    return payload_of(item)
 
 
 MAX_DEPTH = 64
@@ -114,7 +123,7 @@ def read_page(account, place, every: int, read, *args) -> int:
         place.update(error=reason, next_poll_at=timezone.now() + timedelta(seconds=every * 4))
         return 0
     now = timezone.now()
-    events = [(account.pk, item.remote_id[:255], payload_of(item), now, "") for item in page.items]
+    events = [(account.pk, storable(item.remote_id)[:255], stored(item), now, "") for item in page.items]
     extra = {"limitation": page.limitation[:500]} if place.model is AccountCursor else {}
     with transaction.atomic():
         insert_rows(RawEvent, RAW_EVENT_COLUMNS, events, ignore_conflicts=True)

@@ -6,9 +6,14 @@ it gave one) or not (permanent), whether the account's credentials are the
 cause, and whether the network may have acted although the call failed.
 """
 
+import hashlib
+import json
+import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Protocol
+
+logger = logging.getLogger("firsthand.networks")
 
 
 class NetworkError(Exception):
@@ -93,6 +98,105 @@ class Interaction:
     raw: dict = field(default_factory=dict)
     # For direct messages: the network's id of the private conversation, where answers go.
     thread: str | None = None
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """One item of a page that its reader could not turn into an Interaction (a shape the network's API
+    does not document, or a reader's bug). The inbox stores it raw with the reason, filing sets it aside
+    for the owners to see, and every other item of the page is stored and the cursor moves all the same.
+    `reader` ("module:name") and `args` are kept when the item is plain JSON, so a retry after a fix
+    reads it again with the mended reader (firsthand.inbox.filing.retry_set_aside)."""
+
+    remote_id: str
+    raw: object
+    reason: str
+    reader: str = ""
+    args: tuple = ()
+    # Sorts before every real item; never used as the item's time.
+    created_at: datetime = datetime.min.replace(tzinfo=timezone.utc)
+
+
+def read_each(read, raws, *args) -> list:
+    """read(raw, *args) → Interaction for each raw item of a page: what fails for one item becomes an
+    Unreadable with its reason, and the others are read all the same. Every connector reads its pages
+    through this (or read_one), so one odd item never holds up the page it came in."""
+    return [read_one(read, raw, *args) for raw in raws]
+
+
+def read_one(read, raw, *args):
+    try:
+        return checked(read(raw, *args))
+    except Exception as problem:  # whatever the shape, this item only
+        logger.warning("a %s item could not be read", getattr(read, "__qualname__", read), exc_info=problem)
+        try:
+            plain = as_plain(raw)
+            again = isinstance(raw, dict) and plain == raw and is_json(args)
+            remote_id = unread_id(raw, plain)
+        except Exception:  # an object that will not even say what it holds: its type is kept
+            plain, again = f"({type(raw).__name__})", False
+            remote_id = unread_id(None, [plain, str(problem)])
+        return Unreadable(
+            remote_id=remote_id,
+            raw=plain,
+            reason=f"firsthand could not read this item from the network ({type(problem).__name__}: "
+            f"{str(problem)[:200]})",
+            reader=f"{read.__module__}:{read.__qualname__}" if again and hasattr(read, "__qualname__") else "",
+            args=args if again else (),
+        )
+
+
+TEXT_FIELDS = ("remote_id", "kind", "author_handle", "author_name", "text")
+
+
+def checked(item) -> Interaction:
+    """An Interaction whose fields are what the inbox stores (a reader that let a number or a list through
+    fails here, for this item, not later for the whole page)."""
+    if not isinstance(item, Interaction):
+        raise TypeError(f"the reader gave {type(item).__name__}, not an Interaction")
+    for name in TEXT_FIELDS:
+        if not isinstance(getattr(item, name), str):
+            raise TypeError(f"{name} is {type(getattr(item, name)).__name__}, not text")
+    if not item.remote_id:
+        raise ValueError("the item has no id")
+    if not isinstance(item.created_at, datetime) or item.created_at.tzinfo is None:
+        raise TypeError("created_at is not a time with its zone")
+    for name in ("in_reply_to", "thread"):
+        if getattr(item, name) is not None and not isinstance(getattr(item, name), str):
+            raise TypeError(f"{name} is {type(getattr(item, name)).__name__}, not text")
+    return item
+
+
+def as_plain(raw):
+    """The raw item as JSON can hold it: a client library's object as its data (tweepy's .data, atproto's
+    model_dump()), anything else as the inbox stores it."""
+    from firsthand.inbox.ingest import storable
+
+    if hasattr(raw, "model_dump"):
+        try:
+            raw = raw.model_dump(mode="json")
+        except Exception:  # an odd model is kept as its text
+            raw = str(raw)
+    elif isinstance(getattr(raw, "data", None), dict):
+        raw = raw.data
+    return storable(raw)
+
+
+def is_json(value) -> bool:
+    try:
+        return json.loads(json.dumps(value)) == list(value)
+    except (TypeError, ValueError):
+        return False
+
+
+def unread_id(raw, plain) -> str:
+    """The network's id for the item where one can be found, so a re-read page keeps it once; else a
+    digest of what it holds."""
+    found = raw.get("id") if isinstance(raw, dict) else getattr(raw, "uri", None) or getattr(raw, "id", None)
+    if isinstance(found, str | int) and not isinstance(found, bool) and str(found).strip():
+        return f"unread:{str(found)[:200]}"
+    digest = hashlib.sha256(json.dumps(plain, sort_keys=True, default=str).encode()).hexdigest()[:32]
+    return f"unread:{digest}"
 
 
 @dataclass(frozen=True)

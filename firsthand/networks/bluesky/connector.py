@@ -33,6 +33,7 @@ from firsthand.networks.base import (
     PostMetrics,
     PublishedPost,
     RemotePost,
+    read_each,
 )
 from firsthand.networks.bluesky import cards
 from firsthand.networks.bluesky.session import calling, new_client, utc
@@ -266,7 +267,7 @@ class BlueskyConnector:
                 "top_uris": top_uris,
             }
         did = account.credentials["did"]
-        items = [self.interaction(n, did) for n in reversed(found) if n.reason in KINDS]
+        items = read_each(self.interaction, [n for n in reversed(found) if n.reason in KINDS], did)
         return InteractionPage(items=items, cursor=json.dumps(state))
 
     @staticmethod

@@ -31,6 +31,7 @@ from firsthand.networks.base import (
     OutgoingPost,
     PublishedPost,
     RemotePost,
+    read_each,
 )
 from firsthand.networks.facebook import graph, messenger
 from firsthand.networks.facebook.graph import call
@@ -171,11 +172,11 @@ class FacebookConnector:
         if cursor:
             params["after"] = cursor
         found = call("GET", f"{remote_id}/comments", token, what="reading comments", params=params)
-        items = [
-            comment_item(comment, remote_id)
-            for comment in found.get("data", [])
-            if (comment.get("from") or {}).get("id") != page_id  # the Page's own answers
-        ]
+        items = read_each(
+            comment_item,
+            [c for c in found.get("data", []) if (c.get("from") or {}).get("id") != page_id],  # not the Page's own
+            remote_id,
+        )
         after = ((found.get("paging") or {}).get("cursors") or {}).get("after")
         return InteractionPage(items=items, cursor=after or cursor)
 

@@ -9,7 +9,7 @@ messenger-platform/reference/send-api (POST /{page}/messages: recipient, messagi
 import json
 from datetime import datetime, timezone
 
-from firsthand.networks.base import Interaction, InteractionPage, NetworkError, PublishedPost
+from firsthand.networks.base import Interaction, InteractionPage, NetworkError, PublishedPost, read_one
 from firsthand.networks.facebook import graph
 
 MESSAGE_FIELDS = "messages.limit(25){id,message,from,created_time}"
@@ -40,8 +40,8 @@ def read(call, page_id: str, token: str, cursor: str, *, platform: str, own: set
             if sender.get("id") in own or (cursor and message["created_time"] <= cursor):
                 continue
             newest = max(newest or "", message["created_time"])
-            items.append(message_item(message, sender))
-    items.sort(key=lambda i: i.created_at)
+            items.append(read_one(message_item, message, sender))
+    items.sort(key=lambda i: i.created_at)  # an unreadable item sorts first
     return InteractionPage(items=items, cursor=newest or "")
 
 

@@ -33,6 +33,7 @@ from firsthand.networks.base import (
     OutgoingPost,
     PublishedPost,
     RemotePost,
+    read_each,
 )
 from firsthand.networks.facebook import graph, messenger
 from firsthand.networks.limits import LIMITS
@@ -203,20 +204,11 @@ class InstagramConnector:
         if cursor:
             params["after"] = cursor
         found = call("GET", f"{remote_id}/comments", token, what="reading comments", params=params)
-        items = [
-            Interaction(
-                remote_id=comment["id"],
-                kind="comment",
-                author_handle=comment.get("username") or (comment.get("from") or {}).get("username", "someone"),
-                author_name="",
-                text=comment.get("text", ""),
-                created_at=graph.moment(comment.get("timestamp")),
-                in_reply_to=remote_id,
-                raw=comment,
-            )
-            for comment in found.get("data", [])
-            if (comment.get("from") or {}).get("id") != ig_user
-        ]
+        items = read_each(
+            comment_item,
+            [comment for comment in found.get("data", []) if (comment.get("from") or {}).get("id") != ig_user],
+            remote_id,
+        )
         after = ((found.get("paging") or {}).get("cursors") or {}).get("after")
         return InteractionPage(items=items, cursor=after or cursor)
 
@@ -237,3 +229,16 @@ class InstagramConnector:
         ig_user, token = self.ig(account)
         call("GET", ig_user, token, what="checking the account's access", params={"fields": "id"})
         return None
+
+
+def comment_item(comment: dict, media_id: str) -> Interaction:
+    return Interaction(
+        remote_id=comment["id"],
+        kind="comment",
+        author_handle=comment.get("username") or (comment.get("from") or {}).get("username", "someone"),
+        author_name="",
+        text=comment.get("text", ""),
+        created_at=graph.moment(comment.get("timestamp")),
+        in_reply_to=media_id,
+        raw=comment,
+    )

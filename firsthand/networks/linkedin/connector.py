@@ -28,6 +28,7 @@ from firsthand.networks.base import (
     OutgoingPost,
     PublishedPost,
     RemotePost,
+    read_each,
 )
 from firsthand.networks.limits import LIMITS
 from firsthand.networks.linkedin.rest import call, urn_path
@@ -240,22 +241,7 @@ class LinkedInConnector:
             params={"start": start, "count": 50},
         ).json()
         elements = found.get("elements", [])
-        items = [
-            Interaction(
-                remote_id=comment_ref(remote_id, element.get("commentUrn") or element["id"]),
-                kind="comment",
-                author_handle=element.get("actor", "").rsplit(":", 1)[-1] or "someone",
-                author_name="A LinkedIn member",
-                text=(element.get("message") or {}).get("text", ""),
-                created_at=datetime.fromtimestamp(
-                    ((element.get("created") or {}).get("time") or 0) / 1000, timezone.utc
-                ),
-                in_reply_to=remote_id,
-                raw=element,
-            )
-            for element in elements
-            if element.get("actor") != org
-        ]
+        items = read_each(comment_item, [element for element in elements if element.get("actor") != org], remote_id)
         return InteractionPage(items=items, cursor=str(start + len(elements)))
 
     def list_interactions(self, account, cursor: str = "") -> InteractionPage:
@@ -279,3 +265,16 @@ class LinkedInConnector:
         org, token = self.org(account)
         call("GET", f"organizations/{org.rsplit(':', 1)[-1]}", token, what="checking the page's access")
         return None
+
+
+def comment_item(element: dict, post_id: str) -> Interaction:
+    return Interaction(
+        remote_id=comment_ref(post_id, element.get("commentUrn") or element["id"]),
+        kind="comment",
+        author_handle=element.get("actor", "").rsplit(":", 1)[-1] or "someone",
+        author_name="A LinkedIn member",
+        text=(element.get("message") or {}).get("text", ""),
+        created_at=datetime.fromtimestamp(((element.get("created") or {}).get("time") or 0) / 1000, timezone.utc),
+        in_reply_to=post_id,
+        raw=element,
+    )

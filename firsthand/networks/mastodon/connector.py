@@ -37,6 +37,7 @@ from firsthand.networks.base import (
     PostMetrics,
     PublishedPost,
     RemotePost,
+    read_each,
 )
 from firsthand.networks.limits import LIMITS
 
@@ -311,7 +312,7 @@ class MastodonConnector:
             newest = str(page[-1]["id"])
             if len(page) < PAGE_SIZE:
                 break
-        items = [self.interaction(n) for n in found if n.get("type") in NOTIFICATION_KINDS]
+        items = read_each(self.interaction, [n for n in found if n.get("type") in NOTIFICATION_KINDS])
         return InteractionPage(items=items, cursor="" if newest == "0" else newest)
 
     @staticmethod

@@ -23,6 +23,7 @@ from firsthand.networks.base import (
     PostMetrics,
     PublishedPost,
     RemotePost,
+    read_each,
 )
 from firsthand.networks.sandbox.models import SandboxAccount, SandboxEvent, SandboxFault, SandboxPost
 
@@ -173,21 +174,7 @@ class SandboxConnector:
             events = events.filter(pk__gt=int(cursor))
         # Rows rather than model instances: the inbox benchmark reads a crisis spike through this page.
         rows = list(events.values_list(*self.PAGE_FIELDS)[:100])
-        page = [
-            Interaction(
-                remote_id=remote_id,
-                kind=kind,
-                author_handle=handle,
-                author_name=name,
-                text=text,
-                created_at=created_at,
-                in_reply_to=post_remote_id,
-                raw={"id": pk, "kind": kind, "text": text},
-                thread=handle if kind == SandboxEvent.Kind.MESSAGE else None,
-            )
-            for pk, remote_id, kind, handle, name, text, created_at, post_remote_id in rows
-        ]
-        return InteractionPage(items=page, cursor=str(rows[-1][0]) if rows else cursor)
+        return InteractionPage(items=read_each(event_item, rows), cursor=str(rows[-1][0]) if rows else cursor)
 
     def send_message(self, account, thread: str, text: str) -> PublishedPost:
         remote = self._account(account)
@@ -296,3 +283,18 @@ class SandboxConnector:
                 self._last_fault_reset = fault.reset_seconds
                 return fault.kind
         return None
+
+
+def event_item(row) -> Interaction:
+    pk, remote_id, kind, handle, name, text, created_at, post_remote_id = row
+    return Interaction(
+        remote_id=remote_id,
+        kind=kind,
+        author_handle=handle,
+        author_name=name,
+        text=text,
+        created_at=created_at,
+        in_reply_to=post_remote_id,
+        raw={"id": pk, "kind": kind, "text": text},
+        thread=handle if kind == SandboxEvent.Kind.MESSAGE else None,
+    )

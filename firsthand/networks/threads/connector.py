@@ -29,6 +29,7 @@ from firsthand.networks.base import (
     OutgoingPost,
     PublishedPost,
     RemotePost,
+    read_each,
 )
 from firsthand.networks.facebook import graph
 from firsthand.networks.limits import LIMITS
@@ -173,20 +174,9 @@ class ThreadsConnector:
         if cursor:
             params["after"] = cursor
         found = call("GET", f"{remote_id}/conversation", token, what="reading replies", params=params)
-        items = [
-            Interaction(
-                remote_id=reply["id"],
-                kind="reply",
-                author_handle=reply.get("username", "someone"),
-                author_name="",
-                text=reply.get("text", ""),
-                created_at=graph.moment(reply.get("timestamp")),
-                in_reply_to=remote_id,
-                raw=reply,
-            )
-            for reply in found.get("data", [])
-            if not reply.get("is_reply_owned_by_me")
-        ]
+        items = read_each(
+            reply_item, [reply for reply in found.get("data", []) if not reply.get("is_reply_owned_by_me")], remote_id
+        )
         after = ((found.get("paging") or {}).get("cursors") or {}).get("after")
         return InteractionPage(items=items, cursor=after or cursor)
 
@@ -221,8 +211,9 @@ class ThreadsConnector:
             logger.warning(
                 "more than %s mentions of %s since the last poll; the oldest are skipped", 50 * MENTION_PAGES, account
             )
-        items = sorted((mention_item(m) for m in found if m.get("id")), key=lambda item: item.created_at)
-        newest = max((int(item.created_at.timestamp()) for item in items), default=0)
+        items = sorted(read_each(mention_item, [m for m in found if m.get("id")]), key=lambda item: item.created_at)
+        read = [item for item in items if isinstance(item, Interaction)]  # the cursor is a time: read items only
+        newest = max((int(item.created_at.timestamp()) for item in read), default=0)
         return InteractionPage(items=items, cursor=str(newest) if newest else cursor)
 
     def list_followers(self, account, cursor: str = "") -> FollowerPage:
@@ -255,6 +246,19 @@ class ThreadsConnector:
         user, token = self.user(account)
         call("GET", "me", token, what="checking the account's access", params={"fields": "id"})
         return None
+
+
+def reply_item(reply: dict, post_id: str) -> Interaction:
+    return Interaction(
+        remote_id=reply["id"],
+        kind="reply",
+        author_handle=reply.get("username", "someone"),
+        author_name="",
+        text=reply.get("text", ""),
+        created_at=graph.moment(reply.get("timestamp")),
+        in_reply_to=post_id,
+        raw=reply,
+    )
 
 
 def mention_item(mention: dict) -> Interaction:

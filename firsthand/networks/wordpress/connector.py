@@ -52,6 +52,7 @@ from firsthand.networks.base import (
     OutgoingPost,
     PublishedPost,
     RemotePost,
+    read_each,
 )
 from firsthand.networks.blog import blog_post, linked, normalise_site, site_request
 from firsthand.networks.limits import LIMITS
@@ -362,11 +363,12 @@ class WordPressConnector:
             (c for c in found if isinstance(c, dict) and isinstance(c.get("id"), int)),
             key=lambda c: (str(c.get("date_gmt") or ""), c["id"]),
         )
-        items = [self.interaction(c) for c in found if c.get("author") != credentials.get("user_id")]
+        items = read_each(self.interaction, [c for c in found if c.get("author") != credentials.get("user_id")])
         dates = [c["date"] for c in found if isinstance(c.get("date"), str)]
         return InteractionPage(items=items, cursor=dates[-1] if dates else cursor)
 
-    def interaction(self, comment: dict) -> Interaction:
+    @staticmethod
+    def interaction(comment: dict) -> Interaction:
         at = gmt(comment.get("date_gmt"))
         # WordPress renders quotes and dashes as entities (&#8217;): the inbox shows the characters.
         text = html.unescape(re.sub(r"<[^>]+>", "", rendered(comment.get("content")))).strip()

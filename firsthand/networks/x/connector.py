@@ -41,6 +41,8 @@ from firsthand.networks.base import (
     PostMetrics,
     PublishedPost,
     RemotePost,
+    read_each,
+    read_one,
 )
 from firsthand.networks.limits import LIMITS
 from firsthand.networks.x.client import calling, sdk_client
@@ -258,8 +260,7 @@ class XConnector:
                     user_auth=False,
                 )
             users.update({str(u.id): u for u in (response.includes or {}).get("users", [])})
-            for tweet in response.data or []:
-                found.append(self._mention(tweet, users))
+            found += read_each(self._mention, response.data or [], users)
             meta = response.meta or {}
             if not token and meta.get("newest_id"):
                 state["mentions_top"] = max(int(meta["newest_id"]), int(state.get("mentions_top") or 0))
@@ -271,7 +272,8 @@ class XConnector:
             state["mentions_since"] = str(state.pop("mentions_top"))
         return found
 
-    def _mention(self, tweet, users) -> Interaction:
+    @staticmethod
+    def _mention(tweet, users) -> Interaction:
         author = users.get(str(tweet.author_id))
         replied = next((ref.id for ref in tweet.referenced_tweets or [] if ref.type == "replied_to"), None)
         quoted = next((ref.id for ref in tweet.referenced_tweets or [] if ref.type == "quoted"), None)
@@ -285,6 +287,20 @@ class XConnector:
             # The conversation's root is the post that started the thread: ours when people reply to us.
             in_reply_to=str(tweet.conversation_id or replied or quoted or "") or None,
             raw=dict(tweet.data),
+        )
+
+    @staticmethod
+    def _message(event, users) -> Interaction:
+        sender = users.get(str(event.sender_id))
+        return Interaction(
+            remote_id=f"dm:{event.id}",
+            kind="message",
+            author_handle=sender.username if sender else str(event.sender_id),
+            author_name=sender.name if sender else "",
+            text=event.text or "",
+            created_at=when(event.created_at),
+            thread=str(event.sender_id),
+            raw=dict(event.data),
         )
 
     def _messages(self, client, account, state: dict) -> list[Interaction]:
@@ -318,19 +334,7 @@ class XConnector:
                 newest = max(newest, int(event.id))
                 if str(event.sender_id) == me:
                     continue  # our own answers
-                sender = users.get(str(event.sender_id))
-                found.append(
-                    Interaction(
-                        remote_id=f"dm:{event.id}",
-                        kind="message",
-                        author_handle=sender.username if sender else str(event.sender_id),
-                        author_name=sender.name if sender else "",
-                        text=event.text or "",
-                        created_at=when(event.created_at),
-                        thread=str(event.sender_id),
-                        raw=dict(event.data),
-                    )
-                )
+                found.append(read_one(self._message, event, users))
             else:
                 token = (response.meta or {}).get("next_token")
             if not token:

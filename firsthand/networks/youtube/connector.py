@@ -30,6 +30,7 @@ from firsthand.networks.base import (
     OutgoingPost,
     PublishedPost,
     RemotePost,
+    read_one,
 )
 from firsthand.networks.limits import LIMITS
 
@@ -177,14 +178,15 @@ class YouTubeConnector:
                         older_reached = older_reached or comment is top
                         continue
                     newest = max(newest or "", snippet["publishedAt"])
-                    items.append(self._item(comment, thread["snippet"].get("videoId"), reply=comment is not top))
+                    items.append(read_one(self.item, comment, thread["snippet"].get("videoId"), comment is not top))
             token = page.get("nextPageToken")
             if not token or older_reached:
                 break
         items.sort(key=lambda i: i.created_at)
         return InteractionPage(items=items, cursor=newest or "")
 
-    def _item(self, comment: dict, video_id, reply: bool) -> Interaction:
+    @staticmethod
+    def item(comment: dict, video_id, reply: bool) -> Interaction:
         snippet = comment["snippet"]
         author = (snippet.get("authorChannelId") or {}).get("value") or snippet.get("authorDisplayName", "someone")
         return Interaction(
