@@ -38,8 +38,7 @@ def account(request):
             else:
                 messages.success(
                     request,
-                    f"Your profile is saved. To finish changing your email, open the link we sent to "
-                    f"{change.new_email}. Until then you keep using {before}.",
+                    f"Profile saved. To finish changing your email, open the link we sent to {change.new_email}.",
                 )
                 return redirect("team:account")
     elif request.method == "POST":
