@@ -18,7 +18,9 @@ PARAMETER = re.compile(rf"(?i)(\b{SECRET_NAME}=)[^&\s\"'#<>]+")
 FIELD = re.compile(rf"(?i)([\"']{SECRET_NAME}[\"']\s*:\s*[\"'])[^\"']+")
 SCHEME = re.compile(r"(?i)(\b(?:bearer|oauth|basic)\s+)[\w.~+/=-]{8,}")
 # Routes with a secret in the path (team/urls.py, networks/urls.py): the last segment goes.
-SECRET_PATH = re.compile(r"(/(?:password/reset/[^/\s]+|setup|invite|networks/media)/)[^/\s?#\"'<>]+")
+SECRET_PATH = re.compile(
+    r"(/(?:password/reset/[^/\s]+|setup|invite|account/email/confirm|networks/media)/)[^/\s?#\"'<>]+"
+)
 
 
 def redact(text: str) -> str:

@@ -4,6 +4,7 @@ from django.utils.translation import ngettext
 
 from firsthand.team import throttle
 from firsthand.team.models import TIMEZONE_CHOICES, TwoFactorPolicy, User, Workspace
+from firsthand.team.operations import ADDRESS_TAKEN
 from firsthand.team.permissions import ROLE_CHOICES, ROLE_SUMMARIES, Role
 from firsthand.web.params import IdsField
 
@@ -203,7 +204,8 @@ class AccountForm(forms.ModelForm):
         required=False,
         strip=False,
         label="Your password",
-        help_text="Needed only to change your email: it is where a password reset goes.",
+        help_text="Needed only to change your email: it is where a password reset goes. "
+        "We send a link to the new address to confirm it.",
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
@@ -215,7 +217,7 @@ class AccountForm(forms.ModelForm):
     def clean_email(self):
         email = self.cleaned_data["email"].lower()
         if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError("Another account uses this email.")
+            raise forms.ValidationError(ADDRESS_TAKEN)
         return email
 
     def clean(self):

@@ -228,6 +228,36 @@ class Invite(models.Model):
         return Role(self.role).label
 
 
+class EmailChange(models.Model):
+    """A new email address someone asked for, waiting for the link sent to it to be opened.
+
+    One per person: asking again replaces it. The link carries a signature (SECRET_KEY, timestamped) of
+    the user's id and this row's nonce; opening it deletes the row, so a link works once, and a resend
+    gives a new nonce, so only the latest link works.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="email_change")
+    new_email = models.EmailField()
+    nonce = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe)
+    sent_at = models.DateTimeField(default=now)
+    expires_at = models.DateTimeField()
+
+    SIGNING_SALT = "firsthand.team.email_change"
+
+    def renew(self):
+        self.nonce = secrets.token_urlsafe()
+        self.sent_at = timezone.now()
+        self.expires_at = self.sent_at + timedelta(hours=settings.EMAIL_CHANGE_VALID_HOURS)
+
+    @property
+    def token(self) -> str:
+        return signing.dumps({"u": self.user_id, "n": self.nonce}, salt=self.SIGNING_SALT, compress=False)
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+
 class SetupToken(models.Model):
     """The one-time link that creates the first owner. Only its hash is kept."""
 

@@ -6,10 +6,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from firsthand.audit.log import record
-from firsthand.team import twofactor
+from firsthand.team import operations, twofactor
 from firsthand.team.devices import DEVICE_SESSION_KEY
 from firsthand.team.forms import AccountForm
+from firsthand.team.models import EmailChange
 from firsthand.team.views.twofactor import take_fresh_codes
+from firsthand.web.links import base_url_for
 
 
 @login_required
@@ -22,11 +24,23 @@ def account(request):
         profile_form = AccountForm(request.POST, instance=request.user, prefix="profile", request=request)
         if profile_form.is_valid():
             before = profile_form.email_before
-            user = profile_form.save()
-            if user.email != before.lower():
-                record("team.email_changed", f"{user} changed their email", actor=user, old=before, new=user.email)
-            messages.success(request, "Your profile is saved.")
-            return redirect("team:account")
+            new_email = profile_form.cleaned_data["email"]
+            user = profile_form.save(commit=False)
+            user.email = before  # the new address waits for its link (operations.request_email_change)
+            user.save(update_fields=["name", "personal_handles"])
+            if new_email == before.lower():
+                messages.success(request, "Your profile is saved.")
+                return redirect("team:account")
+            try:
+                change = operations.request_email_change(user, new_email, base_url=base_url_for(request))
+            except operations.TeamError as error:
+                profile_form.add_error("email", str(error))
+            else:
+                messages.success(
+                    request,
+                    f"Profile saved. To finish changing your email, open the link we sent to {change.new_email}.",
+                )
+                return redirect("team:account")
     elif request.method == "POST":
         password_form = PasswordChangeForm(request.user, request.POST, prefix="password")
         if password_form.is_valid():
@@ -47,6 +61,7 @@ def account(request):
             "password_form": password_form,
             "memberships": memberships,
             "devices": request.user.devices.all(),
+            "email_change": EmailChange.objects.filter(user=request.user).first(),
             "this_device": request.session.get(DEVICE_SESSION_KEY),
             **two_factor_context(request),
         },
@@ -88,4 +103,35 @@ def end_device(request, device_id):
     if device.pk == request.session.get(DEVICE_SESSION_KEY):
         return redirect("team:login")
     messages.info(request, f"{device} is signed out.")
+    return redirect("team:account")
+
+
+@login_required
+def confirm_email(request, token):
+    """The link sent to a new address: opened by the person who asked (signed in, or after signing in)."""
+    try:
+        email = operations.confirm_email_change(request.user, token)
+    except operations.EmailChangeRefused as error:
+        return render(request, "team/email_change_invalid.html", {"reason": str(error)}, status=error.status)
+    messages.success(request, f"Your email is now {email}.")
+    return redirect("team:account")
+
+
+@require_POST
+@login_required
+def resend_email_change(request):
+    try:
+        change = operations.resend_email_change(request.user, base_url=base_url_for(request))
+    except operations.TeamError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"A new link is on its way to {change.new_email}. Earlier links no longer work.")
+    return redirect("team:account")
+
+
+@require_POST
+@login_required
+def cancel_email_change(request):
+    operations.cancel_email_change(request.user)
+    messages.info(request, "The email change is cancelled. Links already sent no longer work.")
     return redirect("team:account")
