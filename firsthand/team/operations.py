@@ -5,6 +5,7 @@ and writes the audit log. Views and commands call these; nothing else
 changes memberships.
 """
 
+import logging
 import secrets
 from datetime import timedelta
 
@@ -20,6 +21,8 @@ from firsthand.team import scope, throttle
 from firsthand.team.access import require
 from firsthand.team.models import EmailChange, Invite, Membership, SetupToken, TwoFactorPolicy, User, Workspace
 from firsthand.team.permissions import Capability, Role
+
+logger = logging.getLogger(__name__)
 
 
 class TeamError(Exception):
@@ -161,8 +164,12 @@ def _send_email_change_mails(change: EmailChange, base_url: str, *, notify_old: 
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 recipient_list=[user.email],
             )
-        except Exception:  # nosec B110 # the change still needs the new address's link; the notice is a courtesy
-            pass
+        except Exception as error:  # the change still needs the new address's link; the notice is a courtesy
+            logger.warning(
+                "The notice of an email change to %s's old address could not be sent (%s)",
+                user.pk,
+                describe_mail_error(error),
+            )
 
 
 def confirm_email_change(user: User, token: str) -> str:
