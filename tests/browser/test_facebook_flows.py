@@ -43,7 +43,7 @@ def test_set_up_facebook_connect_a_page_and_see_the_webhook_to_give_meta(meta_sh
     page.get_by_role("button", name="Continue to Facebook").click()
     page.get_by_role("link", name="Continue to Facebook").click()
     expect(page.get_by_text("Connected Corner Café on Facebook")).to_be_visible()
-    expect(page.locator("#connect .network-card")).to_have_count(10)  # the sandbox and nine networks
+    expect(page.locator("#connect .network-card")).to_have_count(12)  # the sandbox and eleven networks
     screenshot(page, "accounts-desktop")
 
     phone = new_page(PHONE)
