@@ -3,8 +3,8 @@ from django.contrib.auth import authenticate, password_validation
 from django.utils.translation import ngettext
 
 from firsthand.team import throttle
+from firsthand.team.email_change import ADDRESS_TAKEN
 from firsthand.team.models import TIMEZONE_CHOICES, TwoFactorPolicy, User, Workspace
-from firsthand.team.operations import ADDRESS_TAKEN
 from firsthand.team.permissions import ROLE_CHOICES, ROLE_SUMMARIES, Role
 from firsthand.web.params import IdsField
 

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from firsthand.audit.log import record
-from firsthand.team import operations, twofactor
+from firsthand.team import email_change, operations, twofactor
 from firsthand.team.devices import DEVICE_SESSION_KEY
 from firsthand.team.forms import AccountForm
 from firsthand.team.models import EmailChange
@@ -26,13 +26,13 @@ def account(request):
             before = profile_form.email_before
             new_email = profile_form.cleaned_data["email"]
             user = profile_form.save(commit=False)
-            user.email = before  # the new address waits for its link (operations.request_email_change)
+            user.email = before  # the new address waits for its link (email_change.request_email_change)
             user.save(update_fields=["name", "personal_handles"])
             if new_email == before.lower():
                 messages.success(request, "Your profile is saved.")
                 return redirect("team:account")
             try:
-                change = operations.request_email_change(user, new_email, base_url=base_url_for(request))
+                change = email_change.request_email_change(user, new_email, base_url=base_url_for(request))
             except operations.TeamError as error:
                 profile_form.add_error("email", str(error))
             else:
@@ -110,8 +110,8 @@ def end_device(request, device_id):
 def confirm_email(request, token):
     """The link sent to a new address: opened by the person who asked (signed in, or after signing in)."""
     try:
-        email = operations.confirm_email_change(request.user, token)
-    except operations.EmailChangeRefused as error:
+        email = email_change.confirm_email_change(request.user, token)
+    except email_change.EmailChangeRefused as error:
         return render(request, "team/email_change_invalid.html", {"reason": str(error)}, status=error.status)
     messages.success(request, f"Your email is now {email}.")
     return redirect("team:account")
@@ -121,7 +121,7 @@ def confirm_email(request, token):
 @login_required
 def resend_email_change(request):
     try:
-        change = operations.resend_email_change(request.user, base_url=base_url_for(request))
+        change = email_change.resend_email_change(request.user, base_url=base_url_for(request))
     except operations.TeamError as error:
         messages.error(request, str(error))
     else:
@@ -132,6 +132,6 @@ def resend_email_change(request):
 @require_POST
 @login_required
 def cancel_email_change(request):
-    operations.cancel_email_change(request.user)
+    email_change.cancel_email_change(request.user)
     messages.info(request, "The email change is cancelled. Links already sent no longer work.")
     return redirect("team:account")
