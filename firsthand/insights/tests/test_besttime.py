@@ -18,7 +18,7 @@ from firsthand.insights.posts.models import PostFigures
 from firsthand.insights.rollups import engine as rollups
 from firsthand.insights.rollups.models import HourlyCount
 from firsthand.networks.testing import connect_sandbox_account
-from firsthand.publishing import operations
+from firsthand.publishing import operations, queue_times
 from firsthand.publishing.models import Delivery, Post, QueueSlot
 from firsthand.publishing.states import State
 from firsthand.team.models import Workspace
@@ -224,10 +224,10 @@ def test_only_those_who_edit_queue_times_may_add_one(team, shop, client_for):
     for persona in ("staff", "viewer"):
         assert client_for(team.user(persona)).post(address, {"weekday": "1", "hour": "10"}).status_code == 403
         with pytest.raises(PermissionDenied):
-            operations.add_queue_slot(team.membership(persona), shop, 1, time(10))
+            queue_times.add_queue_slot(team.membership(persona), shop, 1, time(10))
     assert client_for(team.outsider).post(address, {"weekday": "1", "hour": "10"}).status_code == 404
     assert not QueueSlot.objects.exists()
-    assert operations.add_queue_slot(team.membership("owner"), shop, 1, time(10))
+    assert queue_times.add_queue_slot(team.membership("owner"), shop, 1, time(10))
     other = connect_sandbox_account(Workspace.objects.get(name="Elsewhere Ltd"), "elsewhere", by=team.outsider)
     with pytest.raises(operations.PublishingError):
-        operations.add_queue_slot(team.membership("owner"), other, 1, time(10))
+        queue_times.add_queue_slot(team.membership("owner"), other, 1, time(10))

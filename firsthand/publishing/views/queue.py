@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from firsthand.inbox.window import a_number
 from firsthand.networks.models import ConnectedAccount
 from firsthand.publishing import operations, queue
+from firsthand.publishing import queue_times as slots
 from firsthand.publishing.models import QueueSlot
 from firsthand.team import scope
 from firsthand.team.access import workspace_view
@@ -68,7 +69,7 @@ def set_queue_times(request, membership, account_id):
     weekdays = sorted({int(d) for d in request.POST.getlist("weekday") if d in {str(n) for n in range(7)}})
     try:
         times = queue.parse_times(request.POST.get("times", ""))
-        operations.set_queue_times(membership, account, weekdays, times)
+        slots.set_queue_times(membership, account, weekdays, times)
     except (ValueError, operations.PublishingError) as problem:
         messages.error(request, f"{account}: {problem} Nothing was changed.")
         return back(membership, account)
@@ -88,7 +89,7 @@ def add_suggested_slot(request, membership, account_id):
         return back(membership, account)
     day = queue.WEEKDAYS[weekday]
     try:
-        added = operations.add_queue_slot(membership, account, weekday, time(hour), reason="a suggested best time")
+        added = slots.add_queue_slot(membership, account, weekday, time(hour), reason="a suggested best time")
     except (operations.PublishingError, PermissionDenied) as problem:
         messages.error(request, f"{account}: {problem}")
         return back(membership, account)
