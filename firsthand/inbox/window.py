@@ -45,6 +45,16 @@ def of_kind(kind: str, field: str = "labels") -> Q:
     }[kind]
 
 
+def kind_of(labels) -> str:
+    """`of_kind` for one item's labels read into Python: the kind whose filter would keep it."""
+    found = {label for label in labels if isinstance(label, str)} if isinstance(labels, list) else set()
+    if "complaint" in found:
+        return "complaint"
+    if "question" in found:
+        return "question"
+    return "praise" if "positive" in found else "other"
+
+
 def a_date(value) -> date | None:
     """A YYYY-MM-DD date, or None for anything else (never an exception: these come from addresses)."""
     if not isinstance(value, str) or len(value) != 10:

@@ -7,8 +7,8 @@ the same filters, lists exactly the conversations behind it.
 Counting happens in the database (GROUP BY with conditional counts), one query per figure. Messages per
 day and the heatmap sum the worker's hourly counts (insights/rollups) up to their mark and count the
 messages past it live, and "who answered" sums the daily answer counts the same way; response times are
-in responses.py; topics cut phrases from the newest messages'
-text in Python (topics.py).
+in responses.py; topics count the phrases the worker cut from each complaint and question once, and cut
+only the messages past its mark (topics.py).
 """
 
 from datetime import timedelta

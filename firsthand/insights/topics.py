@@ -3,17 +3,21 @@
 Each phrase is counted once per message ("refund refund refund" is one customer asking once), stop-words
 are dropped at a phrase's edges ("the delivery" is "delivery"), and a phrase inside a longer one that
 counts as many messages is left out, so "gluten free" does not also show as "gluten" and "free".
-The messages are read in Python, the newest first and at most MOST_READ of them (about 0.1 s a kind);
-the result is kept in the cache (insights.kept) until a message arrives or changes kind, not worked out
-on every view by every teammate.
+At most the newest MOST_READ messages of a kind are counted. Their phrases are cut once per message by the
+worker (insights.rollups.topics) and read here as stored lines; only the messages past its mark are cut
+on the view. The result is kept in the cache (insights.kept) until a message arrives or changes kind.
 """
 
 import re
 from collections import Counter
 
+from django.db.models import Q
+
+from firsthand.inbox.models import Interaction
 from firsthand.inbox.window import of_kind
-from firsthand.insights.conversations import messages
+from firsthand.insights.conversations import TAIL_MOST, messages, narrowed
 from firsthand.insights.kept import kept
+from firsthand.insights.rollups.models import RollupMark, TopicMessage
 
 WORDS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 MOST_READ = 5000
@@ -53,18 +57,13 @@ def topics(membership, period, kind: str, limit: int = 10) -> list[dict]:
 
 
 def count(membership, period, kind: str, limit: int) -> list[dict]:
-    rows = list(
-        messages(membership, period)
-        .filter(of_kind(kind))
-        .order_by("-created_at")
-        .values_list("text", flat=True)[:MOST_READ]
-    )
+    rows = newest(membership, period, kind)
     counts, examples = Counter(), {}
-    for n, text in enumerate(rows):
-        for phrase in phrases(text):
+    for n, (_, _, found) in enumerate(rows):
+        for phrase in found:
             counts[phrase] += 1
             if len(examples.setdefault(phrase, [])) < 2:
-                examples[phrase].append(n)  # cut into an excerpt below, for the chosen phrases only
+                examples[phrase].append(n)  # read and cut into an excerpt below, for the chosen phrases only
     recurring = [(phrase, n) for phrase, n in counts.items() if n >= 2]
     # Longer phrases first among equals, so the shorter parts they contain can be dropped below.
     recurring.sort(key=lambda pair: (-pair[1], -len(pair[0].split()), pair[0]))
@@ -75,7 +74,52 @@ def count(membership, period, kind: str, limit: int) -> list[dict]:
         chosen.append((phrase, n))
         if len(chosen) == limit:
             break
-    return [{"phrase": p, "count": n, "examples": [excerpt(rows[i], p) for i in examples[p]]} for p, n in chosen]
+    wanted = {rows[i][1] for phrase, _ in chosen for i in examples[phrase]}
+    texts = dict(Interaction.objects.filter(pk__in=wanted).values_list("pk", "text"))
+    return [
+        {"phrase": p, "count": n, "examples": [excerpt(texts.get(rows[i][1], ""), p) for i in examples[p]]}
+        for p, n in chosen
+    ]
+
+
+def newest(membership, period, kind: str) -> list[tuple]:
+    """The period's newest MOST_READ messages of this kind as (written, id, phrases), the newest first:
+    the worker's stored phrases up to its mark (insights.rollups.topics), and the messages past it and the
+    ones relabelled since it last looked (their stored kind may be old) cut here."""
+    from firsthand.insights.rollups.engine import RELABEL_MARGIN
+
+    items = messages(membership, period).filter(of_kind(kind))
+    mark, seen = RollupMark.objects.filter(workspace=membership.workspace).values_list(
+        "topics_pk", "topics_seen"
+    ).first() or (0, None)
+    if not mark:
+        return cut(items.order_by("-created_at", "-pk")[:MOST_READ])
+    recent = set()
+    if seen:
+        relabelled = Interaction.objects.filter(relabelled_at__gte=seen - RELABEL_MARGIN, pk__lte=mark)
+        recent = set(relabelled.values_list("pk", flat=True))
+    start, end = period.bounds()
+    stored = TopicMessage.objects.filter(
+        workspace=membership.workspace, kind=kind, created_at__gte=start, created_at__lt=end, interaction_id__lte=mark
+    )
+    stored = narrowed(membership, period, stored, "account").order_by("-created_at", "-interaction_id")
+    rows = [
+        (at, pk, set(lines.split("\n")) if lines else set())
+        for at, pk, lines in stored.values_list("created_at", "interaction_id", "phrases")[: MOST_READ + len(recent)]
+        if pk not in recent
+    ]
+    # Past the mark: ids read on the primary key alone first (see conversations.after_mark).
+    beyond = list(Interaction.objects.filter(pk__gt=mark).values_list("pk", flat=True)[: TAIL_MOST + 1])
+    fresh = Q(pk__gt=mark) if len(beyond) > TAIL_MOST else Q(pk__in=beyond)
+    if recent:
+        fresh |= Q(pk__in=recent)
+    rows += cut(items.filter(fresh).order_by("-created_at", "-pk")[:MOST_READ])
+    rows.sort(key=lambda row: row[:2], reverse=True)
+    return rows[:MOST_READ]
+
+
+def cut(items) -> list[tuple]:
+    return [(at, pk, phrases(text)) for at, pk, text in items.values_list("created_at", "pk", "text")]
 
 
 def excerpt(text: str, phrase: str, width: int = 90) -> str:

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from firsthand.inbox.models import Interaction
 from firsthand.inbox.window import KINDS, day_start, has_label, of_kind
-from firsthand.insights.rollups import answers, waits
+from firsthand.insights.rollups import answers, topics, waits
 from firsthand.insights.rollups.models import AnswerCount, HourlyCount, RollupMark
 
 logger = logging.getLogger("firsthand.insights")
@@ -72,6 +72,7 @@ def refresh(workspace_id: int, zone: str, batch: int) -> int:
         mark.workspace_id = workspace_id
         counted += waits.refresh(mark, zone, batch)
         counted += answers.refresh(mark, batch)
+        counted += topics.refresh(mark, batch)
         mark.last_pk, mark.relabels_seen, mark.refreshed_at, mark.error = upto, now, now, ""
         mark.save()
     return counted if counted > 0 else 0
@@ -147,10 +148,10 @@ def recount(workspace_id: int, items, first, last) -> None:
 def forget(workspace_ids=None) -> None:
     """Drop the rollups (of these workspaces, or all) and their marks: pages count live until the next
     runs have built them again from the raw interactions."""
-    from firsthand.insights.rollups.models import AnswerCount, Wait, WaitCount
+    from firsthand.insights.rollups.models import AnswerCount, TopicMessage, Wait, WaitCount
 
     with transaction.atomic():
-        for model in (HourlyCount, AnswerCount, Wait, WaitCount, RollupMark):
+        for model in (HourlyCount, AnswerCount, Wait, WaitCount, TopicMessage, RollupMark):
             rows = model.objects.all()
             if workspace_ids is not None:
                 rows = rows.filter(workspace_id__in=workspace_ids)

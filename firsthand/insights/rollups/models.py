@@ -64,6 +64,10 @@ class RollupMark(models.Model):
     counts_basis = models.CharField(max_length=250, blank=True)
     # The answer counts hold every answer with an id up to `answers_pk`, on days in `zone`.
     answers_pk = models.BigIntegerField(default=0)
+    # The topic phrases (TopicMessage) hold every customer message with an id up to `topics_pk`, as labelled
+    # when the run of `topics_seen` read the relabelled ones (phrases need no zone, so a zone change keeps them).
+    topics_pk = models.BigIntegerField(default=0)
+    topics_seen = models.DateTimeField(null=True, blank=True)
     refreshed_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=500, blank=True)
 
@@ -109,3 +113,23 @@ class WaitCount(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["workspace", "day"], name="insights_waitcounts_by_day")]
+
+
+class TopicMessage(models.Model):
+    """A customer's complaint or question (inbox.window.of_kind) with the phrases cut from its text
+    (insights.topics.phrases), one per line: the topics count these instead of cutting thousands of texts
+    on every view. Holds exactly the messages with ids up to RollupMark.topics_pk; other kinds have no row."""
+
+    interaction = models.OneToOneField(
+        "inbox.Interaction", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    workspace = models.ForeignKey("team.Workspace", on_delete=models.CASCADE, related_name="+", db_index=False)
+    account = models.ForeignKey("networks.ConnectedAccount", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10)
+    created_at = models.DateTimeField()
+    phrases = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["workspace", "kind", "-created_at", "-interaction"], name="insights_topics_newest")
+        ]
