@@ -5,9 +5,11 @@ The topics of a period were cut from the newest 5,000 messages' text on every vi
 once, by the worker, into a narrow row indexed by (workspace, kind, time), and a view counts stored lines.
 Runs inside engine.refresh's transaction and lock with its own marks: `topics_pk` (every message up to it
 has its row, or none when it is neither kind) and `topics_seen` (relabellings read up to then, less the
-margin the relabelling needs, engine.RELABEL_MARGIN). Rows are deleted and written again for every id
+MARGIN). Rows are deleted and written again for every id
 they cover, so a repeat or a second worker leaves the same rows.
 """
+
+from datetime import timedelta
 
 from django.utils import timezone
 
@@ -16,12 +18,15 @@ from firsthand.inbox.window import kind_of
 from firsthand.insights.rollups.models import TopicMessage
 
 KINDS = ("complaint", "question")
+# Relabelling stamps a message again when it writes new labels (inbox.relabel), so relabellings are found
+# by time; the margin covers a write committing late and workers' clocks that differ a little.
+MARGIN = timedelta(minutes=2)
 
 
 def refresh(mark, batch: int) -> int:
-    """Cut the phrases of the messages past `topics_pk` and of the ones relabelled lately; returns how
-    many ids it passed."""
-    from firsthand.insights.rollups.engine import RELABEL_MARGIN, next_mark
+    """Cut the phrases of the messages past `topics_pk`, and again of the ones whose kind a relabelling
+    changed; returns how many ids it passed."""
+    from firsthand.insights.rollups.engine import next_mark
 
     workspace_id, now = mark.workspace_id, timezone.now()
     upto = next_mark(mark.topics_pk, batch)
@@ -34,16 +39,33 @@ def refresh(mark, batch: int) -> int:
         if owner == workspace_id and direction == Interaction.Direction.IN
     )
     if mark.topics_seen:
-        relabelled = Interaction.objects.filter(relabelled_at__gte=mark.topics_seen - RELABEL_MARGIN)
-        ids |= set(
-            pk
-            for pk, owner, direction in relabelled.values_list("pk", "conversation__workspace_id", "direction")
-            if owner == workspace_id and direction == Interaction.Direction.IN and pk <= upto
-        )
+        ids |= changed_kind(workspace_id, mark.topics_seen - MARGIN, min(upto, mark.topics_pk))
     write(workspace_id, sorted(ids))
     advanced = upto - mark.topics_pk
     mark.topics_pk, mark.topics_seen = upto, now
     return max(advanced, 0)
+
+
+def changed_kind(workspace_id: int, since, upto: int) -> set[int]:
+    """This workspace's stored messages (ids up to `upto`) relabelled since `since` whose kind is no longer
+    the one stored: only those are cut again (after a spike, most relabellings change no kind)."""
+    rows = (
+        Interaction.objects.filter(relabelled_at__gte=since)
+        .order_by()
+        .values_list("pk", "conversation__workspace_id", "direction", "labels")
+        .iterator(chunk_size=5000)
+    )
+    kinds = {
+        pk: kind_of(labels)
+        for pk, owner, direction, labels in rows
+        if owner == workspace_id and direction == Interaction.Direction.IN and pk <= upto
+    }
+    ids = list(kinds)
+    stored = {}
+    for start in range(0, len(ids), 5000):
+        part = TopicMessage.objects.filter(interaction_id__in=ids[start : start + 5000])
+        stored.update(part.values_list("interaction_id", "kind"))
+    return {pk for pk, kind in kinds.items() if stored.get(pk) != (kind if kind in KINDS else None)}
 
 
 def write(workspace_id: int, ids: list[int], chunk: int = 2000) -> None:
