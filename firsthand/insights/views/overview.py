@@ -1,6 +1,7 @@
 from django.db.models import Count
 
 from firsthand.insights import conversations, filters
+from firsthand.insights.kept import kept
 from firsthand.insights.views.common import render_tab
 from firsthand.publishing.models import Delivery
 from firsthand.publishing.states import State
@@ -21,9 +22,12 @@ def overview(request, membership):
         .order_by("-posts", "post__author__name")
     )
     # The last 30 days of answers at a glance (the Conversations tab has the rest): who answered customers.
+    # Kept under the same names as the Conversations tab's figures of the same 30 days (one works them
+    # out for both), and counted from the worker's rollups: a live count of 30 days of messages took 0.7 s.
     period = filters.parse(membership, {})
-    speakers = conversations.who_speaks(membership, period)
-    messages = conversations.messages(membership, period).count()
+    speakers = kept("speakers", membership, period, lambda: conversations.who_speaks(membership, period))
+    days = kept("days", membership, period, lambda: conversations.per_day(membership, period))
+    messages = conversations.totals(days)["total"]
     context = {
         "voices": voices,
         "total": published.count(),
