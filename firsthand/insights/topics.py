@@ -10,6 +10,9 @@ on the view. The result is kept in the cache (insights.kept) until a message arr
 
 import re
 from collections import Counter
+from heapq import merge
+from itertools import chain, groupby, islice
+from operator import itemgetter
 
 from django.db.models import Q
 
@@ -21,6 +24,7 @@ from firsthand.insights.rollups.models import RollupMark, TopicMessage
 
 WORDS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 MOST_READ = 5000
+RECENT_MOST = 5000  # relabelled messages cut on the view at most; see newest()
 STOP = frozenset(
     """a about above after again all also am an and any are aren't as at be because been before being below
     between both but by can can't could did do does doing don't down during each few for from further get got
@@ -58,68 +62,67 @@ def topics(membership, period, kind: str, limit: int = 10) -> list[dict]:
 
 def count(membership, period, kind: str, limit: int) -> list[dict]:
     rows = newest(membership, period, kind)
-    counts, examples = Counter(), {}
-    for n, (_, _, found) in enumerate(rows):
-        for phrase in found:
-            counts[phrase] += 1
-            if len(examples.setdefault(phrase, [])) < 2:
-                examples[phrase].append(n)  # read and cut into an excerpt below, for the chosen phrases only
-    recurring = [(phrase, n) for phrase, n in counts.items() if n >= 2]
-    # Longer phrases first among equals, so the shorter parts they contain can be dropped below.
-    recurring.sort(key=lambda pair: (-pair[1], -len(pair[0].split()), pair[0]))
+    counts = Counter(chain.from_iterable(found for _, _, found in rows))
     chosen = []
-    for phrase, n in recurring:
-        if any(f" {phrase} " in f" {longer} " and m == n for longer, m in chosen):
-            continue
-        chosen.append((phrase, n))
-        if len(chosen) == limit:
+    # The most frequent first; among equals longer phrases first, so the shorter parts they contain can be
+    # dropped below. Only the groups of equal counts that are needed are ordered (thousands are not).
+    for n, group in groupby(counts.most_common(), key=itemgetter(1)):
+        if n < 2 or len(chosen) == limit:
             break
-    wanted = {rows[i][1] for phrase, _ in chosen for i in examples[phrase]}
-    texts = dict(Interaction.objects.filter(pk__in=wanted).values_list("pk", "text"))
+        for phrase, _ in sorted(group, key=lambda pair: (-pair[0].count(" "), pair[0])):
+            if any(f" {phrase} " in f" {longer} " and m == n for longer, m in chosen):
+                continue
+            chosen.append((phrase, n))
+            if len(chosen) == limit:
+                break
+    # Two examples of each chosen phrase, the newest messages that use it, read and cut to an excerpt.
+    examples = {phrase: list(islice((pk for _, pk, found in rows if phrase in found), 2)) for phrase, _ in chosen}
+    texts = dict(Interaction.objects.filter(pk__in=set(chain(*examples.values()))).values_list("pk", "text"))
     return [
-        {"phrase": p, "count": n, "examples": [excerpt(texts.get(rows[i][1], ""), p) for i in examples[p]]}
-        for p, n in chosen
+        {"phrase": p, "count": n, "examples": [excerpt(texts.get(pk, ""), p) for pk in examples[p]]} for p, n in chosen
     ]
 
 
 def newest(membership, period, kind: str) -> list[tuple]:
-    """The period's newest MOST_READ messages of this kind as (written, id, phrases), the newest first:
+    """The period's newest MOST_READ messages of this kind as (written or None, id, phrases), the newest first:
     the worker's stored phrases up to its mark (insights.rollups.topics), and the messages past it and the
-    ones relabelled since it last looked (their stored kind may be old) cut here."""
-    from firsthand.insights.rollups.engine import RELABEL_MARGIN
+    ones relabelled since it last looked (their stored kind may be old) cut here. After a mass relabelling
+    (more than RECENT_MOST since the worker looked) the stored kinds stand until its next run."""
+    from firsthand.insights.rollups.topics import MARGIN
 
     items = messages(membership, period).filter(of_kind(kind))
-    mark, seen = RollupMark.objects.filter(workspace=membership.workspace).values_list(
-        "topics_pk", "topics_seen"
-    ).first() or (0, None)
+    marks = RollupMark.objects.filter(workspace=membership.workspace).values_list("topics_pk", "topics_seen")
+    mark, seen = marks.first() or (0, None)
     if not mark:
         return cut(items.order_by("-created_at", "-pk")[:MOST_READ])
     recent = set()
     if seen:
-        relabelled = Interaction.objects.filter(relabelled_at__gte=seen - RELABEL_MARGIN, pk__lte=mark)
-        recent = set(relabelled.values_list("pk", flat=True))
-    start, end = period.bounds()
-    stored = TopicMessage.objects.filter(
-        workspace=membership.workspace, kind=kind, created_at__gte=start, created_at__lt=end, interaction_id__lte=mark
-    )
-    stored = narrowed(membership, period, stored, "account").order_by("-created_at", "-interaction_id")
-    rows = [
-        (at, pk, set(lines.split("\n")) if lines else set())
-        for at, pk, lines in stored.values_list("created_at", "interaction_id", "phrases")[: MOST_READ + len(recent)]
-        if pk not in recent
-    ]
+        relabelled = Interaction.objects.filter(relabelled_at__gte=seen - MARGIN, pk__lte=mark).order_by()
+        recent = set(relabelled.values_list("pk", flat=True)[: RECENT_MOST + 1])
+        recent = recent if len(recent) <= RECENT_MOST else set()
     # Past the mark: ids read on the primary key alone first (see conversations.after_mark).
     beyond = list(Interaction.objects.filter(pk__gt=mark).values_list("pk", flat=True)[: TAIL_MOST + 1])
     fresh = Q(pk__gt=mark) if len(beyond) > TAIL_MOST else Q(pk__in=beyond)
     if recent:
         fresh |= Q(pk__in=recent)
-    rows += cut(items.filter(fresh).order_by("-created_at", "-pk")[:MOST_READ])
-    rows.sort(key=lambda row: row[:2], reverse=True)
-    return rows[:MOST_READ]
+    fresh = cut(items.filter(fresh).order_by("-created_at", "-pk")[:MOST_READ])
+    start, end = period.bounds()
+    stored = TopicMessage.objects.filter(
+        workspace=membership.workspace, kind=kind, created_at__gte=start, created_at__lt=end, interaction_id__lte=mark
+    )
+    stored = narrowed(membership, period, stored, "account").order_by("-created_at", "-interaction_id")
+    stored = stored[: MOST_READ + len(recent)]
+    if not fresh:
+        # Nothing to merge: the stored rows come in order, and reading 5,000 times costs 30 ms.
+        rows = stored.values_list("interaction_id", "phrases")
+        return [(None, pk, lines.split("\n") if lines else []) for pk, lines in rows if pk not in recent][:MOST_READ]
+    rows = stored.values_list("created_at", "interaction_id", "phrases")
+    rows = [(at, pk, lines.split("\n") if lines else []) for at, pk, lines in rows if pk not in recent]
+    return list(islice(merge(rows, fresh, key=itemgetter(0, 1), reverse=True), MOST_READ))
 
 
 def cut(items) -> list[tuple]:
-    return [(at, pk, phrases(text)) for at, pk, text in items.values_list("created_at", "pk", "text")]
+    return [(at, pk, sorted(phrases(text))) for at, pk, text in items.values_list("created_at", "pk", "text")]
 
 
 def excerpt(text: str, phrase: str, width: int = 90) -> str:
