@@ -1,5 +1,6 @@
 """Writing, scheduling and rescuing posts. Views and commands call these; each checks its rules, then
-changes the database in one transaction and writes the audit log."""
+changes the database in one transaction and writes the audit log. Taking a published post down is in
+deleting.py, a first comment's count and retry in comments.py, an account's queue times in queue_times.py."""
 
 from datetime import datetime, timedelta
 
@@ -151,9 +152,6 @@ def problems_with(post: Post, deliveries=None) -> list[str]:
         problems += [f"{delivery.account}: {problem}" for problem in comment_problems(delivery, link_settings)]
     return problems
 
-
-# Where a first comment is a post of its own, answering the post (networks/registry.FIRST_COMMENTS).
-SELF_REPLY_COMMENTS = {"sandbox", "bluesky", "mastodon", "x"}
 
 SCHEDULABLE = (State.DRAFT, State.SCHEDULED, State.FAILED, State.AWAITING_APPROVAL)
 
@@ -390,34 +388,3 @@ def reschedule(membership, post: Post, when: datetime) -> str:
             action="publishing.rescheduled",
             summary=f"{membership.user} moved a post to {when:%Y-%m-%d %H:%M} UTC",
         )
-
-
-def delete_from_network(membership, delivery: Delivery) -> None:
-    """Take a published post (every part of its thread) down from the network."""
-    from firsthand.networks.base import NetworkError
-
-    delivery = Delivery.objects.select_related("account", "post__workspace").get(pk=delivery.pk)
-    scope.require(membership, delivery.account)
-    delivery.move(State.DELETED)  # refuses anything that is not published
-    account = delivery.account
-    connector = registry.connector(account.network)
-    try:
-        # Replies first, so no part of the thread is left answering a post that is gone. A first comment
-        # that is a post of its own (a self-reply) goes too; a comment on Facebook, Instagram, LinkedIn or
-        # Threads goes with the post it is under.
-        own_reply = delivery.comment_remote_id if account.network in SELF_REPLY_COMMENTS else ""
-        for remote_id in [own_reply] * bool(own_reply) + list(reversed(delivery.remote_ids)):
-            connector.delete(account, remote_id)
-    except NetworkError as error:
-        if error.auth:
-            account.mark_needs_reconnect(error.message)
-        raise PublishingError(f"{account.get_network_display()} did not delete it: {error.message}") from None
-    Delivery.objects.filter(pk=delivery.pk, state=State.PUBLISHED).update(state=State.DELETED)
-    shortlink_codes.remove(delivery)  # its short links now lead nowhere: a 404, as for any unknown code
-    record(
-        "publishing.deleted",
-        f"{membership.user} deleted the post on {account}",
-        actor=membership.user,
-        workspace=delivery.post.workspace,
-        delivery=delivery.pk,
-    )

@@ -11,7 +11,7 @@ from firsthand.guard.models import BrandRules
 from firsthand.networks.models import ConnectedAccount
 from firsthand.networks.sandbox.models import SandboxFault, SandboxPost
 from firsthand.notices.models import Notice
-from firsthand.publishing import comments, engine, operations
+from firsthand.publishing import comments, deleting, engine, operations
 from firsthand.publishing.models import Delivery, Post
 from firsthand.publishing.states import CommentState, State
 
@@ -285,6 +285,6 @@ def test_deleting_the_post_from_the_network_takes_its_self_reply_comment_too(tea
     delivery = scheduled(team, account)
     engine.run_once("w1")
     delivery.refresh_from_db()
-    operations.delete_from_network(team.membership("owner"), delivery)
+    deleting.delete_from_network(team.membership("owner"), delivery)
     assert SandboxPost.objects.filter(deleted_at=None).count() == 0
     assert SandboxPost.objects.count() == 2

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from firsthand.guard.crisis import CrisisError, active_pauses
 from firsthand.guard.verdict import AskFirst
-from firsthand.publishing import comments, importer, operations
+from firsthand.publishing import comments, deleting, importer, operations
 from firsthand.publishing.clock import TimeProblem, requested_moment
 from firsthand.publishing.models import Delivery, Post
 from firsthand.publishing.shortlinks.models import ShortLink
@@ -146,7 +146,7 @@ def delivery_action(request, membership, delivery_id, action):
             operations.resolve_unconfirmed(membership, delivery, it_was_published=True)
             messages.success(request, "Marked as published.")
         elif action == "delete":
-            operations.delete_from_network(membership, delivery)
+            deleting.delete_from_network(membership, delivery)
             messages.success(request, f"Deleted from {delivery.account.get_network_display()}.")
         elif action == "release":
             from firsthand.guard.crisis import release_held
