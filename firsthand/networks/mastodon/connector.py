@@ -31,6 +31,8 @@ from firsthand.networks.base import (
     PostMetrics,
     PublishedPost,
     RemotePost,
+    dig,
+    number,
     read_each,
 )
 from firsthand.networks.limits import LIMITS
@@ -75,6 +77,13 @@ def utc(value) -> datetime:
     except ValueError:
         return datetime.now(timezone.utc)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def other_kind(notification) -> bool:
+    """A notification of a kind the inbox does not read (a boost, a poll's end). One whose kind cannot be
+    told goes on to the reader, which sets it aside with its reason."""
+    kind = dig(notification, "type")
+    return isinstance(kind, str) and kind not in NOTIFICATION_KINDS
 
 
 class MastodonConnector:
@@ -239,12 +248,16 @@ class MastodonConnector:
                 page = client.notifications(min_id=newest, limit=PAGE_SIZE, types=list(NOTIFICATION_KINDS))
             if not page:
                 break
-            page = sorted(page, key=lambda n: int(n["id"]))
+            # A notification whose id is no number sorts first and never becomes the cursor.
+            page = sorted(page, key=lambda n: number(dig(n, "id")) or -1)
             found += page
-            newest = str(page[-1]["id"])
+            top = dig(page[-1], "id")
+            if number(top) is None or number(top) <= (number(newest) or 0):
+                break  # nothing on this page moves the cursor on: asking again would give it again
+            newest = str(top)
             if len(page) < PAGE_SIZE:
                 break
-        items = read_each(self.interaction, [n for n in found if n.get("type") in NOTIFICATION_KINDS])
+        items = read_each(self.interaction, [n for n in found if not other_kind(n)])
         return InteractionPage(items=items, cursor="" if newest == "0" else newest)
 
     @staticmethod

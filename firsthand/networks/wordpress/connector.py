@@ -48,6 +48,7 @@ from firsthand.networks.base import (
     OutgoingPost,
     PublishedPost,
     RemotePost,
+    cursor_time,
     read_each,
 )
 from firsthand.networks.blog import blog_post, linked, site_request
@@ -290,10 +291,12 @@ class WordPressConnector:
         # One odd comment (no id: a plugin's answer, not WordPress's) is passed over, never the whole page.
         found = sorted(
             (c for c in found if isinstance(c, dict) and isinstance(c.get("id"), int)),
-            key=lambda c: (str(c.get("date_gmt") or ""), c["id"]),
+            key=lambda c: (c["date_gmt"] if isinstance(c.get("date_gmt"), str) else "", c["id"]),
         )
         items = read_each(self.interaction, [c for c in found if c.get("author") != credentials.get("user_id")])
-        dates = [c["date"] for c in found if isinstance(c.get("date"), str)]
+        # Only a date that reads becomes the cursor: the next poll parses it, and one far ahead would hide
+        # every comment until then.
+        dates = [c["date"] for c in found if cursor_time(c.get("date"))]
         return InteractionPage(items=items, cursor=dates[-1] if dates else cursor)
 
     @staticmethod
