@@ -10,7 +10,7 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
 logger = logging.getLogger("firsthand.networks")
@@ -197,6 +197,53 @@ def unread_id(raw, plain) -> str:
         return f"unread:{str(found)[:200]}"
     digest = hashlib.sha256(json.dumps(plain, sort_keys=True, default=str).encode()).hexdigest()[:32]
     return f"unread:{digest}"
+
+
+# --- what a page loop reads of its items before their reader does -------------------------------------------
+# A page loop filters items (the account's own answers, kinds it does not read) and moves its cursor by their
+# ids and times. It reads those fields with these, never with item["key"]: an item of an odd shape then goes
+# on to its reader (read_each/read_one), which sets it aside with its reason, instead of failing the page.
+
+
+def dig(raw, *path):
+    """The value at `path` through nested objects, or None where a step is not an object or lacks the key."""
+    for key in path:
+        if not isinstance(raw, dict):
+            return None
+        raw = raw.get(key)
+    return raw
+
+
+def number(value) -> int | None:
+    """An id that counts up (Mastodon's, X's), or None when it is not a whole number."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
+# A time this far ahead of ours is no network's clock running fast: as a cursor it would hide everything
+# that comes until then.
+AHEAD = timedelta(days=1)
+
+
+def cursor_time(value) -> str | None:
+    """A time as the network wrote it (ISO 8601), fit to compare with a cursor and to become one; None for
+    anything else (not text, no date, a date that does not exist, far in the future)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:  # a site's local time (WordPress's `date`): near enough for this check
+        moment = moment.replace(tzinfo=timezone.utc)
+    try:
+        return value if moment <= datetime.now(timezone.utc) + AHEAD else None
+    except OverflowError:  # at the calendar's very edge, in UTC
+        return None
 
 
 @dataclass(frozen=True)

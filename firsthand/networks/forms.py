@@ -42,7 +42,7 @@ class MastodonConnectForm(forms.Form):
     is_brand = forms.BooleanField(required=False, initial=True, label="This is the business's own account")
 
     def clean_instance(self):
-        from firsthand.networks.mastodon.connector import normalise_instance
+        from firsthand.networks.mastodon.client import normalise_instance
 
         try:
             return normalise_instance(self.cleaned_data["instance"])

@@ -174,7 +174,7 @@ def connect_bluesky(request, membership):
 @workspace_view(Capability.MANAGE_ACCOUNTS)
 def connect_wordpress(request, membership):
     """A WordPress site: its address, a username and an application password, checked with the site."""
-    from firsthand.networks.wordpress.connector import SignInError, sign_in
+    from firsthand.networks.wordpress.signin import SignInError, sign_in
 
     form = WordPressConnectForm(request.POST)
     if not form.is_valid():

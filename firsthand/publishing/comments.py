@@ -11,6 +11,9 @@ Exactly once: every attempt carries the same key (`<delivery key>-comment`); an 
 the network (a lost answer, a dead worker) sets comment_needs_reconcile, and the next attempt first asks
 find_published() whether it is there, as posts do (networks/lookup.py). Nothing here sends the post again:
 a comment that fails stays failed, with the network's reason, until someone presses Retry.
+
+A person's side of it is at the end: the comment counted like a part of the post before it is scheduled
+(comment_problems), and that Retry (retry_comment).
 """
 
 import logging
@@ -27,6 +30,7 @@ from firsthand.networks import registry
 from firsthand.networks.base import NetworkError, OutgoingPost
 from firsthand.publishing.models import Delivery, LinkSettings
 from firsthand.publishing.states import CommentState, State
+from firsthand.team import scope
 
 logger = logging.getLogger("firsthand.publishing")
 
@@ -207,3 +211,55 @@ def tell_about_failure(delivery: Delivery, reason: str) -> None:
         url,
         kind="post.failed",
     )
+
+
+# --- what people do about first comments: the count before scheduling, a retry after a failure ---------
+
+
+def comment_problems(delivery: Delivery, link_settings=None) -> list[str]:
+    """The first comment counted against the network's limit, like a part of the post; an account's own
+    first comment on a network that takes none is refused rather than silently dropped."""
+    from firsthand.publishing.checks import check_comment
+
+    network = delivery.account.network
+    if delivery.comment_variant.strip() and network not in registry.FIRST_COMMENTS:
+        return [registry.NO_FIRST_COMMENT.get(network, f"{network} takes no first comment in firsthand.")]
+    return check_comment(delivery.account, delivery.outgoing_comment(link_settings))
+
+
+def retry_comment(membership, delivery: Delivery) -> None:
+    """Send a failed first comment again, and only it: the post is out and stays as it is. The comment
+    passes the guard again (the rules may have changed since); a lost answer is looked for before sending."""
+    from firsthand.guard.checks import BLOCK
+    from firsthand.guard.checks import check as guard_check
+    from firsthand.publishing.operations import PublishingError  # not at the top: operations imports this module
+
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().select_related("account", "post__workspace").get(pk=delivery.pk)
+        scope.require(membership, delivery.account)
+        if delivery.state != State.PUBLISHED or delivery.comment_state != C.FAILED:
+            raise PublishingError("Only a first comment that failed, under a published post, can be tried again.")
+        if not delivery.remote_ids:
+            raise PublishingError(
+                f"The post's id on {delivery.account.get_network_display()} is not known (it was marked as "
+                "published by hand), so there is nothing to put the comment under."
+            )
+        if delivery.account.needs_reconnect:
+            raise PublishingError(f"{delivery.account} needs reconnecting first: {delivery.account.health_reason}")
+        text = delivery.outgoing_comment(LinkSettings.for_workspace(delivery.post.workspace))
+        blocked = [
+            found.reason for found in guard_check(text, delivery.account, post=delivery.post) if found.severity == BLOCK
+        ]
+        if blocked:
+            raise PublishingError("This first comment can't go out: " + "; ".join(blocked) + ".")
+        delivery.move_comment(C.PENDING, comment_attempts=0, comment_next_at=None, comment_error="")
+        delivery.save(
+            update_fields=["comment_state", "comment_attempts", "comment_next_at", "comment_error", "updated_at"]
+        )
+        record(
+            "publishing.first_comment_retried",
+            f"{membership.user} retried the first comment on {delivery.account}",
+            actor=membership.user,
+            workspace=delivery.post.workspace,
+            delivery=delivery.pk,
+        )

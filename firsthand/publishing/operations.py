@@ -1,5 +1,6 @@
 """Writing, scheduling and rescuing posts. Views and commands call these; each checks its rules, then
-changes the database in one transaction and writes the audit log."""
+changes the database in one transaction and writes the audit log. Taking a published post down is in
+deleting.py, a first comment's count and retry in comments.py, an account's queue times in queue_times.py."""
 
 from datetime import datetime, timedelta
 
@@ -11,6 +12,7 @@ from firsthand.audit.log import record
 from firsthand.guard.verdict import Refused, review
 from firsthand.networks import registry
 from firsthand.publishing.checks import check_for_account
+from firsthand.publishing.comments import comment_problems
 from firsthand.publishing.models import Delivery, LinkSettings, MediaFile, Post, PostMedia
 from firsthand.publishing.shortlinks import codes as shortlink_codes
 from firsthand.publishing.states import DELETABLE_STATES, EDITABLE_STATES, State
@@ -150,20 +152,6 @@ def problems_with(post: Post, deliveries=None) -> list[str]:
         problems += [f"{delivery.account}: {problem}" for problem in comment_problems(delivery, link_settings)]
     return problems
 
-
-def comment_problems(delivery: Delivery, link_settings=None) -> list[str]:
-    """The first comment counted against the network's limit, like a part of the post; an account's own
-    first comment on a network that takes none is refused rather than silently dropped."""
-    from firsthand.publishing.checks import check_comment
-
-    network = delivery.account.network
-    if delivery.comment_variant.strip() and network not in registry.FIRST_COMMENTS:
-        return [registry.NO_FIRST_COMMENT.get(network, f"{network} takes no first comment in firsthand.")]
-    return check_comment(delivery.account, delivery.outgoing_comment(link_settings))
-
-
-# Where a first comment is a post of its own, answering the post (networks/registry.FIRST_COMMENTS).
-SELF_REPLY_COMMENTS = {"sandbox", "bluesky", "mastodon", "x"}
 
 SCHEDULABLE = (State.DRAFT, State.SCHEDULED, State.FAILED, State.AWAITING_APPROVAL)
 
@@ -399,73 +387,4 @@ def reschedule(membership, post: Post, when: datetime) -> str:
             {delivery.pk: when for delivery in deliveries},
             action="publishing.rescheduled",
             summary=f"{membership.user} moved a post to {when:%Y-%m-%d %H:%M} UTC",
-        )
-
-
-def delete_from_network(membership, delivery: Delivery) -> None:
-    """Take a published post (every part of its thread) down from the network."""
-    from firsthand.networks.base import NetworkError
-
-    delivery = Delivery.objects.select_related("account", "post__workspace").get(pk=delivery.pk)
-    scope.require(membership, delivery.account)
-    delivery.move(State.DELETED)  # refuses anything that is not published
-    account = delivery.account
-    connector = registry.connector(account.network)
-    try:
-        # Replies first, so no part of the thread is left answering a post that is gone. A first comment
-        # that is a post of its own (a self-reply) goes too; a comment on Facebook, Instagram, LinkedIn or
-        # Threads goes with the post it is under.
-        own_reply = delivery.comment_remote_id if account.network in SELF_REPLY_COMMENTS else ""
-        for remote_id in [own_reply] * bool(own_reply) + list(reversed(delivery.remote_ids)):
-            connector.delete(account, remote_id)
-    except NetworkError as error:
-        if error.auth:
-            account.mark_needs_reconnect(error.message)
-        raise PublishingError(f"{account.get_network_display()} did not delete it: {error.message}") from None
-    Delivery.objects.filter(pk=delivery.pk, state=State.PUBLISHED).update(state=State.DELETED)
-    shortlink_codes.remove(delivery)  # its short links now lead nowhere: a 404, as for any unknown code
-    record(
-        "publishing.deleted",
-        f"{membership.user} deleted the post on {account}",
-        actor=membership.user,
-        workspace=delivery.post.workspace,
-        delivery=delivery.pk,
-    )
-
-
-def retry_comment(membership, delivery: Delivery) -> None:
-    """Send a failed first comment again, and only it: the post is out and stays as it is. The comment
-    passes the guard again (the rules may have changed since); a lost answer is looked for before sending."""
-    from firsthand.guard.checks import BLOCK
-    from firsthand.guard.checks import check as guard_check
-    from firsthand.publishing.states import CommentState
-
-    with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().select_related("account", "post__workspace").get(pk=delivery.pk)
-        scope.require(membership, delivery.account)
-        if delivery.state != State.PUBLISHED or delivery.comment_state != CommentState.FAILED:
-            raise PublishingError("Only a first comment that failed, under a published post, can be tried again.")
-        if not delivery.remote_ids:
-            raise PublishingError(
-                f"The post's id on {delivery.account.get_network_display()} is not known (it was marked as "
-                "published by hand), so there is nothing to put the comment under."
-            )
-        if delivery.account.needs_reconnect:
-            raise PublishingError(f"{delivery.account} needs reconnecting first: {delivery.account.health_reason}")
-        text = delivery.outgoing_comment(LinkSettings.for_workspace(delivery.post.workspace))
-        blocked = [
-            found.reason for found in guard_check(text, delivery.account, post=delivery.post) if found.severity == BLOCK
-        ]
-        if blocked:
-            raise PublishingError("This first comment can't go out: " + "; ".join(blocked) + ".")
-        delivery.move_comment(CommentState.PENDING, comment_attempts=0, comment_next_at=None, comment_error="")
-        delivery.save(
-            update_fields=["comment_state", "comment_attempts", "comment_next_at", "comment_error", "updated_at"]
-        )
-        record(
-            "publishing.first_comment_retried",
-            f"{membership.user} retried the first comment on {delivery.account}",
-            actor=membership.user,
-            workspace=delivery.post.workspace,
-            delivery=delivery.pk,
         )

@@ -31,6 +31,7 @@ from firsthand.networks.base import (
     OutgoingPost,
     PublishedPost,
     RemotePost,
+    dig,
     read_each,
 )
 from firsthand.networks.facebook import graph, messenger
@@ -174,7 +175,7 @@ class FacebookConnector:
         found = call("GET", f"{remote_id}/comments", token, what="reading comments", params=params)
         items = read_each(
             comment_item,
-            [c for c in found.get("data", []) if (c.get("from") or {}).get("id") != page_id],  # not the Page's own
+            [c for c in found.get("data", []) if dig(c, "from", "id") != page_id],  # not the Page's own
             remote_id,
         )
         after = ((found.get("paging") or {}).get("cursors") or {}).get("after")

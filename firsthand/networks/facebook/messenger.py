@@ -9,7 +9,15 @@ messenger-platform/reference/send-api (POST /{page}/messages: recipient, messagi
 import json
 from datetime import datetime, timezone
 
-from firsthand.networks.base import Interaction, InteractionPage, NetworkError, PublishedPost, read_one
+from firsthand.networks.base import (
+    Interaction,
+    InteractionPage,
+    NetworkError,
+    PublishedPost,
+    cursor_time,
+    dig,
+    read_one,
+)
 from firsthand.networks.facebook import graph
 
 MESSAGE_FIELDS = "messages.limit(25){id,message,from,created_time}"
@@ -35,14 +43,30 @@ def read(call, page_id: str, token: str, cursor: str, *, platform: str, own: set
         return InteractionPage(items=[], cursor=cursor, limitation=f"{refused}: {error.message}")
     newest, items = cursor, []
     for conversation in found.get("data", []):
-        for message in (conversation.get("messages") or {}).get("data", []):
-            sender = message.get("from") or {}
-            if sender.get("id") in own or (cursor and message["created_time"] <= cursor):
+        for message in messages_of(conversation):
+            sender_id = dig(message, "from", "id")
+            if isinstance(sender_id, str) and sender_id in own:
                 continue
-            newest = max(newest or "", message["created_time"])
-            items.append(read_one(message_item, message, sender))
+            # Only a time that reads is compared with the cursor or becomes it (one that does not is read
+            # again at each poll, and kept once by its id).
+            at = cursor_time(dig(message, "created_time"))
+            if at and cursor and at <= cursor:
+                continue
+            newest = max(newest or "", at or "")
+            items.append(read_one(message_item, message, dig(message, "from") or {}))
     items.sort(key=lambda i: i.created_at)  # an unreadable item sorts first
     return InteractionPage(items=items, cursor=newest or "")
+
+
+def messages_of(conversation) -> list:
+    """A conversation's latest messages; one of an odd shape goes to the reader whole, which sets it aside."""
+    if not isinstance(conversation, dict):
+        return [conversation]
+    messages = conversation.get("messages") or {}
+    if isinstance(messages, dict) and messages.get("data") is None:
+        return []  # no messages the app may read
+    found = dig(messages, "data")
+    return found if isinstance(found, list) else [conversation]
 
 
 def message_item(message: dict, sender: dict) -> Interaction:

@@ -33,6 +33,7 @@ from firsthand.networks.base import (
     OutgoingPost,
     PublishedPost,
     RemotePost,
+    dig,
     read_each,
 )
 from firsthand.networks.facebook import graph, messenger
@@ -206,7 +207,7 @@ class InstagramConnector:
         found = call("GET", f"{remote_id}/comments", token, what="reading comments", params=params)
         items = read_each(
             comment_item,
-            [comment for comment in found.get("data", []) if (comment.get("from") or {}).get("id") != ig_user],
+            [comment for comment in found.get("data", []) if dig(comment, "from", "id") != ig_user],
             remote_id,
         )
         after = ((found.get("paging") or {}).get("cursors") or {}).get("after")

@@ -28,6 +28,7 @@ from firsthand.networks.base import (
     OutgoingPost,
     PublishedPost,
     RemotePost,
+    dig,
     read_each,
 )
 from firsthand.networks.limits import LIMITS
@@ -241,7 +242,7 @@ class LinkedInConnector:
             params={"start": start, "count": 50},
         ).json()
         elements = found.get("elements", [])
-        items = read_each(comment_item, [element for element in elements if element.get("actor") != org], remote_id)
+        items = read_each(comment_item, [element for element in elements if dig(element, "actor") != org], remote_id)
         return InteractionPage(items=items, cursor=str(start + len(elements)))
 
     def list_interactions(self, account, cursor: str = "") -> InteractionPage:

@@ -6,28 +6,22 @@ OAuth's authorization-code flow; the token is stored encrypted. Mastodon tokens 
 
 Exactly once: every status is sent with an `Idempotency-Key` (the delivery's key); Mastodon answers a
 repeat within an hour with the status it already made. The character limit comes from the server's own
-configuration (GET /api/v2/instance), read when the account connects.
+configuration (GET /api/v2/instance), read when the account connects. Reaching the server (the SDK on
+the guarded session, its errors as NetworkError, the server's address) is in client.py.
 
 API references (docs.joinmastodon.org): methods/apps, methods/oauth, methods/statuses (create, delete,
 get), methods/media (v2), methods/notifications, methods/accounts (verify_credentials, followers),
-methods/instance (v2), methods/streaming, api/rate-limits, api/guidelines#pagination, entities/Error.
+methods/instance (v2), methods/streaming, api/guidelines#pagination.
 """
 
-import contextlib
 import dataclasses
 import html
-import logging
-import re
 from datetime import datetime, timezone
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.files.storage import default_storage
 from mastodon import Mastodon
-from mastodon import errors as sdk
 
-from firsthand.networks import safe_http
 from firsthand.networks.base import (
     FollowerPage,
     Interaction,
@@ -37,11 +31,12 @@ from firsthand.networks.base import (
     PostMetrics,
     PublishedPost,
     RemotePost,
+    dig,
+    number,
     read_each,
 )
 from firsthand.networks.limits import LIMITS
-
-logger = logging.getLogger("firsthand.networks.mastodon")
+from firsthand.networks.mastodon.client import calling, sdk_client
 
 NOTIFICATION_KINDS = {"mention": "mention", "quote": "quote", "favourite": "like", "follow": "follow"}
 VISIBILITY = {"public": "public", "unlisted": "unlisted", "followers": "private"}  # Mastodon's own words
@@ -49,67 +44,6 @@ PAGE_SIZE = 40  # the most GET /api/v1/notifications returns at once
 MAX_PAGES_PER_POLL = 10
 DEFAULT_AVATAR = "/avatars/original/missing.png"
 DEFAULT_HEADER = "/headers/original/missing.png"
-
-
-def loopback(url: str) -> bool:
-    """Plain http is allowed only to a server on this machine (a test or development server)."""
-    return (urlsplit(url).hostname or "") in ("127.0.0.1", "localhost", "::1")
-
-
-def sdk_client(api_base_url: str, access_token: str | None = None, **credentials) -> Mastodon:
-    """The SDK on the guarded session: the server's address is whoever connected it wrote, and the server
-    itself names where its stream and media live, so every request is checked (networks/safe_http.py)."""
-    return Mastodon(
-        session=safe_http.session(),
-        api_base_url=api_base_url,
-        access_token=access_token,
-        ratelimit_method="throw",  # the worker decides when to come back, not a sleeping thread
-        request_timeout=settings.NETWORK_TIMEOUT_SECONDS,
-        version_check_mode="none",
-        user_agent="firsthand",
-        **credentials,
-    )
-
-
-@contextlib.contextmanager
-def calling(what: str, client: Mastodon | None = None, *, writes: bool = False):
-    """Turn the SDK's errors into NetworkError, with the server's own message."""
-    try:
-        yield
-    except sdk.MastodonRatelimitError:
-        reset = getattr(client, "ratelimit_reset", None)
-        retry_at = datetime.fromtimestamp(reset, timezone.utc) if reset else None
-        raise NetworkError(f"Mastodon rate limit reached while {what}.", transient=True, retry_at=retry_at) from None
-    except sdk.MastodonNetworkError as error:
-        # The SDK's words carry urllib3's (addresses, ports, why a connection failed): the log keeps them.
-        logger.info("Mastodon unreachable while %s: %s", what, error)
-        raise NetworkError(
-            f"The Mastodon server could not be reached while {what}.", transient=True, outcome_unknown=writes
-        ) from None
-    except sdk.MastodonUnauthorizedError as error:
-        raise NetworkError(
-            f"The Mastodon server refused the account's token ({message_of(error)}); reconnect it.",
-            transient=False,
-            auth=True,
-        ) from None
-    except sdk.MastodonServerError as error:
-        raise NetworkError(
-            f"The Mastodon server failed while {what}: {message_of(error)}", transient=True, outcome_unknown=writes
-        ) from None
-    except sdk.MastodonAPIError as error:
-        status = error.args[1] if len(error.args) > 1 else 0
-        if status == 403 and "token" in message_of(error).lower():
-            raise NetworkError(
-                f"The Mastodon server refused the account's token ({message_of(error)}); reconnect it.",
-                transient=False,
-                auth=True,
-            ) from None
-        raise NetworkError(f"Mastodon refused {what}: {message_of(error)}", transient=False) from None
-
-
-def message_of(error) -> str:
-    args = error.args
-    return str(args[3] if len(args) > 3 and args[3] else args[2] if len(args) > 2 else error)
 
 
 class PlainText(HTMLParser):
@@ -143,6 +77,13 @@ def utc(value) -> datetime:
     except ValueError:
         return datetime.now(timezone.utc)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def other_kind(notification) -> bool:
+    """A notification of a kind the inbox does not read (a boost, a poll's end). One whose kind cannot be
+    told goes on to the reader, which sets it aside with its reason."""
+    kind = dig(notification, "type")
+    return isinstance(kind, str) and kind not in NOTIFICATION_KINDS
 
 
 class MastodonConnector:
@@ -307,12 +248,16 @@ class MastodonConnector:
                 page = client.notifications(min_id=newest, limit=PAGE_SIZE, types=list(NOTIFICATION_KINDS))
             if not page:
                 break
-            page = sorted(page, key=lambda n: int(n["id"]))
+            # A notification whose id is no number sorts first and never becomes the cursor.
+            page = sorted(page, key=lambda n: number(dig(n, "id")) or -1)
             found += page
-            newest = str(page[-1]["id"])
+            top = dig(page[-1], "id")
+            if number(top) is None or number(top) <= (number(newest) or 0):
+                break  # nothing on this page moves the cursor on: asking again would give it again
+            newest = str(top)
             if len(page) < PAGE_SIZE:
                 break
-        items = read_each(self.interaction, [n for n in found if n.get("type") in NOTIFICATION_KINDS])
+        items = read_each(self.interaction, [n for n in found if not other_kind(n)])
         return InteractionPage(items=items, cursor="" if newest == "0" else newest)
 
     @staticmethod
@@ -384,18 +329,3 @@ def follower_profile(account, observed_at: str) -> dict:
         "location": None,
         "verified": any(field.get("verified_at") for field in fields),
     }
-
-
-def normalise_instance(address: str) -> str:
-    """'mastodon.social', '@me@mastodon.social' or 'https://mastodon.social/' → 'https://mastodon.social'."""
-    address = address.strip()
-    if re.match(r"^@?[^@\s/]+@[^@\s/]+$", address):
-        address = address.rsplit("@", 1)[1]
-    if "://" not in address:
-        address = "https://" + address
-    parts = urlsplit(address)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise ValueError("Write the server's address, for example mastodon.social.")
-    if parts.scheme == "http" and not loopback(address):
-        raise ValueError("Mastodon servers are reached over https.")
-    return f"{parts.scheme}://{parts.netloc}".lower()

@@ -10,7 +10,7 @@ from mastodon import Mastodon
 from mastodon import errors as sdk
 
 from firsthand.networks import safe_http
-from firsthand.networks.mastodon.connector import loopback, message_of, sdk_client
+from firsthand.networks.mastodon.client import loopback, message_of, sdk_client
 from firsthand.networks.mastodon.models import MastodonInstance
 
 SCOPES = ["read", "write:statuses", "write:media"]

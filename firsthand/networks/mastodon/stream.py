@@ -13,7 +13,7 @@ from mastodon import StreamListener
 from mastodon import errors as sdk
 
 from firsthand.networks.base import NetworkError
-from firsthand.networks.mastodon.connector import calling
+from firsthand.networks.mastodon.client import calling
 
 # Mastodon sends a heartbeat comment every 15 seconds or so; this long without a byte is a dead line.
 SILENT_SECONDS = 90

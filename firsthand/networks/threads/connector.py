@@ -29,6 +29,7 @@ from firsthand.networks.base import (
     OutgoingPost,
     PublishedPost,
     RemotePost,
+    dig,
     read_each,
 )
 from firsthand.networks.facebook import graph
@@ -175,7 +176,7 @@ class ThreadsConnector:
             params["after"] = cursor
         found = call("GET", f"{remote_id}/conversation", token, what="reading replies", params=params)
         items = read_each(
-            reply_item, [reply for reply in found.get("data", []) if not reply.get("is_reply_owned_by_me")], remote_id
+            reply_item, [reply for reply in found.get("data", []) if not dig(reply, "is_reply_owned_by_me")], remote_id
         )
         after = ((found.get("paging") or {}).get("cursors") or {}).get("after")
         return InteractionPage(items=items, cursor=after or cursor)
@@ -211,7 +212,9 @@ class ThreadsConnector:
             logger.warning(
                 "more than %s mentions of %s since the last poll; the oldest are skipped", 50 * MENTION_PAGES, account
             )
-        items = sorted(read_each(mention_item, [m for m in found if m.get("id")]), key=lambda item: item.created_at)
+        # A mention with no id is passed over; one of an odd shape goes to the reader, which sets it aside.
+        mentions = [m for m in found if not isinstance(m, dict) or m.get("id")]
+        items = sorted(read_each(mention_item, mentions), key=lambda item: item.created_at)
         read = [item for item in items if isinstance(item, Interaction)]  # the cursor is a time: read items only
         newest = max((int(item.created_at.timestamp()) for item in read), default=0)
         return InteractionPage(items=items, cursor=str(newest) if newest else cursor)

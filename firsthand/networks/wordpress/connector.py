@@ -6,9 +6,7 @@ young, and none takes the guarded HTTP session every call to a site a person typ
 (networks/safe_http.py). So: requests through that session, a dozen documented calls.
 
 Connecting: the site's address, a username and an **application password** (WordPress → Users → Profile
-→ Application Passwords), sent as HTTP Basic auth; never the account's login password. The API root is
-found as WordPress advertises it (a `Link: <…/wp-json/>; rel="https://api.w.org/"` header), so sites
-without pretty permalinks (`?rest_route=/`) work too.
+→ Application Passwords), sent as HTTP Basic auth; never the account's login password (signin.py).
 
 Publishing: the first line is the title, the rest the body as paragraphs, a last line of hashtags the
 tags (networks/blog.py); the first image becomes the featured image (uploaded to the media library with
@@ -25,7 +23,6 @@ cursor in the site's own time, WordPress's replies from this account left out; a
 as a reply comment (`parent`) under the same post. No likes, messages or followers in WordPress's API.
 
 References (developer.wordpress.org/rest-api/):
-  using-the-rest-api/discovery/         the API root from the Link header
   reference/application-passwords/, using-the-rest-api/authentication/#application-passwords
   reference/users/#retrieve-a-user      GET /wp/v2/users/me (context=edit: who the password belongs to)
   reference/posts/                       create, retrieve, list (author, after, status, context=edit), delete
@@ -39,7 +36,6 @@ import base64
 import html
 import re
 from datetime import datetime, timedelta, timezone
-from urllib.parse import urlsplit
 
 from django.core.files.storage import default_storage
 
@@ -52,22 +48,18 @@ from firsthand.networks.base import (
     OutgoingPost,
     PublishedPost,
     RemotePost,
+    cursor_time,
     read_each,
 )
-from firsthand.networks.blog import blog_post, linked, normalise_site, site_request
+from firsthand.networks.blog import blog_post, linked, site_request
 from firsthand.networks.limits import LIMITS
 
 NAME = "WordPress"
 AGAIN = "connect the site again with a new application password"
-API_LINK = re.compile(r'<([^>]+)>\s*;\s*rel="https://api\.w\.org/"')
 # A refused identity (401, or these codes); a user who may not do something gets 403 and WordPress's words instead.
 AUTH_CODES = {"incorrect_password", "invalid_username", "invalid_email", "rest_not_logged_in"}
 FIRST_READ = 20  # comments read at the first poll: the newest, not the site's whole history
 PAGE = 100  # the REST API's largest per_page
-
-
-class SignInError(Exception):
-    """Why a site could not be connected, in words for the person connecting it."""
 
 
 def basic(username: str, app_password: str) -> str:
@@ -112,68 +104,6 @@ def call(credentials: dict, method: str, path: str, *, what: str, writes=False, 
     error = NetworkError(f"WordPress refused {what}: {message}", transient=False)
     error.status, error.code = response.status_code, code
     raise error
-
-
-def api_root(site: str) -> str:
-    """The REST API's root as the site advertises it; /wp-json/ where it says nothing."""
-    response = site_request(NAME, "GET", site + "/", what="finding the site's REST API")
-    found = API_LINK.search(response.headers.get("Link", ""))
-    root = found.group(1) if found else site + "/wp-json/"
-    return root if root.endswith("/") else root + "/"
-
-
-def sign_in(site_address: str, username: str, app_password: str) -> dict:
-    """Check the site and the application password; what to store for the account, or SignInError saying why."""
-    try:
-        site = normalise_site(site_address)
-        root = api_root(site)
-        index = site_request(NAME, "GET", root, what="reading the site's REST API")
-    except ValueError as problem:
-        raise SignInError(str(problem)) from None
-    except NetworkError as problem:
-        raise SignInError(f"firsthand could not reach {site_address}: {problem.message}") from None
-    if index.status_code == 404:
-        raise SignInError(
-            f"{site} answers, but its REST API is turned off or hidden ({root} is not found). Turn it back on "
-            "(a security plugin may be blocking /wp-json/), then connect again."
-        )
-    try:
-        described = index.json()
-    except ValueError:
-        described = None
-    if not isinstance(described, dict) or "wp/v2" not in (described.get("namespaces") or []):
-        raise SignInError(f"{site} does not look like a WordPress site: it has no WordPress REST API at {root}.")
-    credentials = {"api": root, "site": site, "username": username.strip(), "app_password": app_password.strip()}
-    try:
-        me = call(
-            credentials, "GET", "wp/v2/users/me", what="checking the application password", params={"context": "edit"}
-        )
-    except NetworkError as problem:
-        if problem.auth:
-            over_http = (
-                " WordPress accepts application passwords only over HTTPS: write the address with https://."
-                if site.startswith("http://")
-                else ""
-            )
-            raise SignInError(
-                "WordPress did not accept that username and application password. Use the username (not the "
-                "e-mail) and an application password made under Users → Profile → Application Passwords, "
-                "never the login password." + over_http
-            ) from None
-        raise SignInError(problem.message) from None
-    if not {"publish_posts", "upload_files"} <= {k for k, v in (me.get("capabilities") or {}).items() if v}:
-        raise SignInError(
-            f"{me.get('name') or username} cannot publish posts and upload images on {site}: connect a user with "
-            "the Author, Editor or Administrator role."
-        )
-    credentials.update(user_id=me["id"], status="publish", category=None)
-    credentials["categories"] = categories_of(credentials)
-    return {
-        "remote_id": f"{site}#{me['id']}",
-        "handle": urlsplit(site).netloc + urlsplit(site).path,
-        "display_name": described.get("name") or me.get("name", ""),
-        "credentials": credentials,
-    }
 
 
 def categories_of(credentials: dict) -> dict[str, str]:
@@ -361,10 +291,12 @@ class WordPressConnector:
         # One odd comment (no id: a plugin's answer, not WordPress's) is passed over, never the whole page.
         found = sorted(
             (c for c in found if isinstance(c, dict) and isinstance(c.get("id"), int)),
-            key=lambda c: (str(c.get("date_gmt") or ""), c["id"]),
+            key=lambda c: (c["date_gmt"] if isinstance(c.get("date_gmt"), str) else "", c["id"]),
         )
         items = read_each(self.interaction, [c for c in found if c.get("author") != credentials.get("user_id")])
-        dates = [c["date"] for c in found if isinstance(c.get("date"), str)]
+        # Only a date that reads becomes the cursor: the next poll parses it, and one far ahead would hide
+        # every comment until then.
+        dates = [c["date"] for c in found if cursor_time(c.get("date"))]
         return InteractionPage(items=items, cursor=dates[-1] if dates else cursor)
 
     @staticmethod

@@ -41,6 +41,7 @@ from firsthand.networks.base import (
     PostMetrics,
     PublishedPost,
     RemotePost,
+    number,
     read_each,
     read_one,
 )
@@ -328,11 +329,14 @@ class XConnector:
             users = {str(u.id): u for u in (response.includes or {}).get("users", [])}
             events = response.data or []
             for event in events:
-                if int(event.id) <= seen:
+                at = number(getattr(event, "id", None))
+                if at is not None and at <= seen:
                     token = None
                     break
-                newest = max(newest, int(event.id))
-                if str(event.sender_id) == me:
+                # An event whose id is no number does not move the cursor; its reader reads it or sets it aside.
+                newest = max(newest, at or 0)
+                sender = getattr(event, "sender_id", None)
+                if sender == me or (isinstance(sender, int) and sender == number(me)):  # never str() of a huge one
                     continue  # our own answers
                 found.append(read_one(self._message, event, users))
             else:

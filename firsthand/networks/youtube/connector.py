@@ -30,6 +30,8 @@ from firsthand.networks.base import (
     OutgoingPost,
     PublishedPost,
     RemotePost,
+    cursor_time,
+    dig,
     read_one,
 )
 from firsthand.networks.limits import LIMITS
@@ -168,17 +170,21 @@ class YouTubeConnector:
             )
             older_reached = False
             for thread in page.get("items", []):
-                top = thread["snippet"]["topLevelComment"]
-                comments = [top, *((thread.get("replies") or {}).get("comments", []))]
-                for comment in comments:
-                    snippet = comment["snippet"]
-                    if (snippet.get("authorChannelId") or {}).get("value") == channel:
+                # A thread with no top-level comment goes to the reader whole, wrapped so that it is never read
+                # as a comment of its own: the reader sets it aside for the owners to see.
+                top = dig(thread, "snippet", "topLevelComment") or {"thread": thread}
+                replies = dig(thread, "replies", "comments")
+                video = dig(thread, "snippet", "videoId")
+                for comment in [top, *(replies if isinstance(replies, list) else [])]:
+                    if dig(comment, "snippet", "authorChannelId", "value") == channel:
                         continue  # the channel's own answers
-                    if seen and snippet["publishedAt"] <= seen:
+                    # Only a time that reads is compared with the cursor or becomes it.
+                    at = cursor_time(dig(comment, "snippet", "publishedAt"))
+                    if at and seen and at <= seen:
                         older_reached = older_reached or comment is top
                         continue
-                    newest = max(newest or "", snippet["publishedAt"])
-                    items.append(read_one(self.item, comment, thread["snippet"].get("videoId"), comment is not top))
+                    newest = max(newest or "", at or "")
+                    items.append(read_one(self.item, comment, video, comment is not top))
             token = page.get("nextPageToken")
             if not token or older_reached:
                 break

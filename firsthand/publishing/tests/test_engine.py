@@ -11,7 +11,7 @@ from firsthand.audit.models import AuditEvent
 from firsthand.networks.sandbox.connector import SandboxConnector
 from firsthand.networks.sandbox.models import SandboxFault, SandboxPost
 from firsthand.notices.models import Notice
-from firsthand.publishing import engine, operations
+from firsthand.publishing import deleting, engine, operations
 from firsthand.publishing.models import Delivery
 from firsthand.publishing.states import State
 
@@ -204,7 +204,7 @@ def test_deleting_a_published_thread_removes_every_part_and_is_audited(team, acc
     delivery = scheduled(team, account, "1/2 hello", follow_ups=["2/2 goodbye"])
     engine.run_once("w1")
     delivery.refresh_from_db()
-    operations.delete_from_network(team.membership("owner"), delivery)
+    deleting.delete_from_network(team.membership("owner"), delivery)
     delivery.refresh_from_db()
     assert delivery.state == State.DELETED
     assert SandboxPost.objects.filter(deleted_at=None).count() == 0
@@ -214,4 +214,4 @@ def test_deleting_a_published_thread_removes_every_part_and_is_audited(team, acc
 def test_a_draft_cannot_be_deleted_from_the_network(team, account):
     post = operations.save_post(team.membership("owner"), accounts=[account], text="never sent")
     with pytest.raises(Exception, match="cannot become deleted"):
-        operations.delete_from_network(team.membership("owner"), post.deliveries.get())
+        deleting.delete_from_network(team.membership("owner"), post.deliveries.get())

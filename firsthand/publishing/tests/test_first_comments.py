@@ -11,7 +11,7 @@ from firsthand.guard.models import BrandRules
 from firsthand.networks.models import ConnectedAccount
 from firsthand.networks.sandbox.models import SandboxFault, SandboxPost
 from firsthand.notices.models import Notice
-from firsthand.publishing import comments, engine, operations
+from firsthand.publishing import comments, deleting, engine, operations
 from firsthand.publishing.models import Delivery, Post
 from firsthand.publishing.states import CommentState, State
 
@@ -160,7 +160,7 @@ def test_a_comment_that_did_not_fail_cannot_be_retried_and_a_viewer_cannot_retry
     delivery = scheduled(team, account)
     engine.run_once("w1")
     with pytest.raises(operations.PublishingError, match="Only a first comment that failed"):
-        operations.retry_comment(team.membership("owner"), delivery)
+        comments.retry_comment(team.membership("owner"), delivery)
     Delivery.objects.filter(pk=delivery.pk).update(comment_state=CommentState.FAILED)
     url = reverse(
         "publishing:delivery_action",
@@ -234,12 +234,12 @@ def test_a_network_without_comments_skips_the_shared_one_and_refuses_its_own(tea
     pinterest = other_network(team, "pinterest", "corner-pins")
     post = operations.save_post(team.membership("owner"), accounts=[pinterest], text="Pin", first_comment="Shared")
     delivery = post.deliveries.select_related("account", "post").get()
-    assert delivery.comment_text() == "" and operations.comment_problems(delivery) == []
+    assert delivery.comment_text() == "" and comments.comment_problems(delivery) == []
     post = operations.save_post(
         team.membership("owner"), accounts=[pinterest], text="Pin", comment_variants={pinterest.pk: "Own"}
     )
     delivery = post.deliveries.select_related("account", "post").get()
-    assert operations.comment_problems(delivery) == [
+    assert comments.comment_problems(delivery) == [
         "Pinterest's API has no way to comment on a Pin, so there is no first comment there."
     ]
 
@@ -285,6 +285,6 @@ def test_deleting_the_post_from_the_network_takes_its_self_reply_comment_too(tea
     delivery = scheduled(team, account)
     engine.run_once("w1")
     delivery.refresh_from_db()
-    operations.delete_from_network(team.membership("owner"), delivery)
+    deleting.delete_from_network(team.membership("owner"), delivery)
     assert SandboxPost.objects.filter(deleted_at=None).count() == 0
     assert SandboxPost.objects.count() == 2

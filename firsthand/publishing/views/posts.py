@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from firsthand.guard.crisis import CrisisError, active_pauses
 from firsthand.guard.verdict import AskFirst
-from firsthand.publishing import importer, operations
+from firsthand.publishing import comments, deleting, importer, operations
 from firsthand.publishing.clock import TimeProblem, requested_moment
 from firsthand.publishing.models import Delivery, Post
 from firsthand.publishing.shortlinks.models import ShortLink
@@ -138,7 +138,7 @@ def delivery_action(request, membership, delivery_id, action):
                 f"Trying {delivery.account} again now." if outcome == operations.SCHEDULED else SENT_FOR_APPROVAL,
             )
         elif action == "retry-comment":
-            operations.retry_comment(membership, delivery)
+            comments.retry_comment(membership, delivery)
             messages.success(
                 request, f"Sending the first comment on {delivery.account} again; the post stays as it is."
             )
@@ -146,7 +146,7 @@ def delivery_action(request, membership, delivery_id, action):
             operations.resolve_unconfirmed(membership, delivery, it_was_published=True)
             messages.success(request, "Marked as published.")
         elif action == "delete":
-            operations.delete_from_network(membership, delivery)
+            deleting.delete_from_network(membership, delivery)
             messages.success(request, f"Deleted from {delivery.account.get_network_display()}.")
         elif action == "release":
             from firsthand.guard.crisis import release_held

@@ -17,7 +17,8 @@ from firsthand.inbox import ingest
 from firsthand.inbox.models import AccountCursor, Conversation, Interaction
 from firsthand.networks import health, registry
 from firsthand.networks.base import Media, NetworkError, OutgoingPost
-from firsthand.networks.mastodon.connector import MastodonConnector, normalise_instance, plain_text
+from firsthand.networks.mastodon.client import normalise_instance
+from firsthand.networks.mastodon.connector import MastodonConnector, plain_text
 from firsthand.networks.mastodon.models import MastodonInstance
 from firsthand.networks.mastodon.tests.connecting import come_back, start_connecting
 from firsthand.networks.models import ConnectedAccount

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from firsthand.guard.models import BrandRules
 from firsthand.networks.sandbox.models import SandboxFault, SandboxPost
-from firsthand.publishing import engine, operations
+from firsthand.publishing import deleting, engine, operations
 from firsthand.publishing.models import Delivery, LinkSettings, ShortLink, ShortLinkDay
 from firsthand.publishing.shortlinks import clicks, codes
 from firsthand.publishing.shortlinks.tests.conftest import BASE
@@ -165,7 +165,7 @@ def test_a_code_of_a_deleted_post_or_of_one_taken_down_answers_404(team, account
     delivery = post.deliveries.get()
     live = sent_code(bakery)
     Client().get(f"/l/{live}")
-    operations.delete_from_network(owner, delivery)
+    deleting.delete_from_network(owner, delivery)
     assert Client().get(f"/l/{live}").status_code == 404
     assert clicks_of(delivery) == 1  # the count stays for Insights
 
