@@ -357,6 +357,7 @@ def report(args, database, world, results, errors):
                 "errors": len(errors),
                 "views": figures,
                 "target_p95_ms": 100,
+                **world.get("extra", {}),
             }
         )
     )

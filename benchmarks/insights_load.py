@@ -9,8 +9,9 @@ conversations (a teammate's reply 20 minutes after the customer's last message),
 "who speaks" have answers to count. Before the server starts, the Insights rollups are brought up to date
 once, as a running worker keeps them (--no-rollup measures the live queries alone). Then U signed-in
 teammates open Insights → Overview, Conversations for 7 and 90 days (also filtered by an account and by a
-network; "who answered" is on it), Posts, Followers and the home page for --seconds. Prints p50/p95/p99
-per page; the last line is JSON.
+network; "who answered" is on it), Posts, Followers and the home page for --seconds, while (--arrivals N)
+N customer messages a minute arrive and the worker's rollup run comes round every 20 s. Prints
+p50/p95/p99 per page; the last line is JSON.
 Target (issue 18): p95 < 100 ms on SQLite and on PostgreSQL at 1,000,000 interactions and 20 users.
 """
 
@@ -40,6 +41,13 @@ def arguments():
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--data-dir", help="as in inbox_load.py")
     parser.add_argument("--no-rollup", action="store_true", help="leave the rollups empty: live queries only")
+    parser.add_argument(
+        "--arrivals",
+        type=float,
+        default=0,
+        help="customer messages a minute arriving during the run (each makes every kept figure stale), with "
+        "the worker's rollup run every 20 s as `firsthand worker` does",
+    )
     return parser.parse_args()
 
 
@@ -82,6 +90,50 @@ def answer(world, rng) -> int:
     with transaction.atomic():
         insert_objects(Interaction, batch)
     return made + len(batch)
+
+
+def arriving(world, args, stop_at, done: dict) -> None:
+    """Customers writing during the run: a message every 60/--arrivals seconds in a random conversation
+    (a complaint, a question or neither), and the worker's rollup run every 20 s, in this process."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from firsthand.inbox.models import Conversation, Interaction
+    from firsthand.insights.rollups import engine
+
+    rng = random.Random(11)
+    talks = list(Conversation.objects.filter(workspace__slug=world["slug"]).values_list("pk", flat=True)[:5000])
+    texts = [
+        ("My delivery is late again and nobody answers", ["complaint", "negative"]),
+        ("Do you have gluten-free bread on Sundays?", ["question"]),
+        ("The cake was stale, I want a refund", ["complaint", "negative"]),
+        ("Lovely coffee this morning, thank you", ["positive"]),
+    ]
+    every, next_run, made, runs = 60 / args.arrivals, time.monotonic() + 20, 0, []
+    try:
+        while time.monotonic() < stop_at:
+            text, labels = rng.choice(texts)
+            Interaction.objects.create(
+                conversation_id=rng.choice(talks),
+                remote_id=f"arrival-{time.time_ns()}",
+                direction=Interaction.Direction.IN,
+                kind="mention",
+                author_handle="arrival",
+                text=text,
+                labels=labels,
+                created_at=timezone.now(),
+                relabelled_at=timezone.now(),
+            )
+            made += 1
+            if time.monotonic() >= next_run:
+                began = time.perf_counter()
+                engine.run_once()
+                runs.append(time.perf_counter() - began)
+                next_run = time.monotonic() + 20
+            time.sleep(every)
+    finally:
+        connection.close()
+        done.update(arrived=made, worker_runs=len(runs), worker_run_max_s=round(max(runs, default=0), 2))
 
 
 def refresh_rollups() -> float:
@@ -153,7 +205,17 @@ def main():
         port = inbox_load.free_port()
         server = inbox_load.start_server(args, env, port)
         try:
+            extra = world["extra"] = {"arrivals_per_minute": args.arrivals}
+            if args.arrivals:
+                import threading
+
+                stop_at = time.monotonic() + args.seconds
+                writer = threading.Thread(target=arriving, args=(world, args, stop_at, extra))
+                writer.start()
             results, errors = inbox_load.use_at_once(teammate, port, cookies, world, args)
+            if args.arrivals:
+                writer.join()
+                print(f"{extra['arrived']} messages arrived; worker runs up to {extra['worker_run_max_s']} s")
         finally:
             server.terminate()
             server.wait(timeout=30)
