@@ -229,6 +229,8 @@ PINTEREST_API_URL = env("FIRSTHAND_PINTEREST_API_URL", "https://api.pinterest.co
 PINTEREST_AUTHORIZE_URL = env("FIRSTHAND_PINTEREST_AUTHORIZE_URL", "https://www.pinterest.com/oauth/")
 # How long a published post is watched for replies on networks that only tell post by post.
 WATCH_HOURS = env_int("FIRSTHAND_WATCH_HOURS", 72)
+# How long Insights may show a page's figures as they were while it works them out again (insights.kept).
+INSIGHTS_STALE_SECONDS = env_int("FIRSTHAND_INSIGHTS_STALE_SECONDS", 30)
 
 # --- Accounts and sessions -------------------------------------------------------
 

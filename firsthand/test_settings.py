@@ -21,3 +21,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not the in-memory default: in-memory SQLite shared between threads locks whole tables
     # and ignores the busy timeout, so tests with several threads would not see what production sees.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405
+# Figures follow every change at once; test_kept.py tests the stale window itself.
+INSIGHTS_STALE_SECONDS = 0

@@ -7,16 +7,29 @@ accounts the member may see, the zone, and `version`: the newest interaction's i
 relabelling (any message or answer arriving, in any workspace, or changing kind), the response targets
 and opening hours, the owners, and the accounts' handles. So a kept figure is the one the rollups and
 the raw rows would give at that moment; names of teammates shown in it may lag by KEEP_SECONDS.
+
+A busy inbox changes `version` every few seconds, and working a whole Conversations page out again takes
+0.1–0.4 s at a million messages, during which the one web process serves nobody else; twenty teammates
+then queue behind every arriving message. So a page (not the single figures it is made of, which are
+always current) may be shown as it was up to INSIGHTS_STALE_SECONDS ago (30 s; 0 turns this off) while one
+background thread works it out again, and the page says when its figures were counted.
 """
 
 import hashlib
+import logging
+import queue
+import threading
+import time
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db import connections
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from firsthand.team import scope
 
+logger = logging.getLogger("firsthand.insights")
 KEEP_SECONDS = 5 * 60
 
 
@@ -50,8 +63,10 @@ def worked_out(membership) -> tuple:
     )
 
 
-def kept(name: str, membership, period, compute, *more):
-    """`compute()`, or what it gave last time for the same figure, member's reach and inputs."""
+def kept(name: str, membership, period, compute, *more, stale_ok: bool = False):
+    """`compute()`, or what it gave last time for the same figure, member's reach and inputs. With
+    `stale_ok` (a whole page's figures, one snapshot), what it gave for earlier inputs is still shown
+    while it is younger than INSIGHTS_STALE_SECONDS, and worked out again in the background meanwhile."""
     ids = scope.account_ids(membership)
     what = repr(
         (
@@ -64,12 +79,74 @@ def kept(name: str, membership, period, compute, *more):
             ids and sorted(ids),
             timezone.get_current_timezone().key,
             more,
-            version(membership),
         )
     )
     key = "insights:" + hashlib.sha256(what.encode()).hexdigest()  # short, and no spaces for memcached
+    current = version(membership)
     found = cache.get(key)
-    if found is None:
-        found = compute()
-        cache.set(key, found, KEEP_SECONDS)
-    return found
+    if found is not None:
+        made_for, made_at, value = found
+        if made_for == current:
+            return value
+        if stale_ok and time.time() - made_at < settings.INSIGHTS_STALE_SECONDS:
+            refresh_later(key, lambda: store(key, current, compute))
+            return value
+    return store(key, current, compute)
+
+
+def store(key: str, made_for: tuple, compute):
+    made_at = time.time()  # before: a figure is as old as the moment its counting began
+    value = compute()
+    cache.set(key, (made_for, made_at, value), KEEP_SECONDS)
+    return value
+
+
+# Figures being worked out again in this process, so twenty teammates on a stale page start one refresh.
+refreshing: set[str] = set()
+lock = threading.Lock()
+
+
+def refresh_later(key: str, work) -> None:
+    with lock:
+        if key in refreshing:
+            return
+        refreshing.add(key)
+    zone, language = timezone.get_current_timezone(), translation.get_language()
+
+    def run():
+        try:
+            with timezone.override(zone), translation.override(language):
+                work()
+        except Exception:
+            # The stale figures stay until they are too old; then the next view works them out itself.
+            logger.exception("insights figures could not be worked out again")
+        finally:
+            with lock:
+                refreshing.discard(key)
+
+    start(run)
+
+
+def start(run) -> None:
+    """Queue `run` for this process's one refreshing thread (tests replace this to run it when they choose).
+    One thread, not one per page: each refresh holds Python's one lock for a few hundred milliseconds, and
+    several at once slowed every view the process serves meanwhile."""
+    global refresher
+    with lock:
+        if refresher is None or not refresher.is_alive():  # none yet, or this is a forked web process
+            refresher = threading.Thread(target=refresh_queued, name="insights-refresh", daemon=True)
+            refresher.start()
+    queued.put(run)
+
+
+queued: queue.SimpleQueue = queue.SimpleQueue()
+refresher: threading.Thread | None = None
+
+
+def refresh_queued() -> None:
+    while True:
+        run = queued.get()
+        try:
+            run()
+        finally:
+            connections.close_all()  # this thread's own

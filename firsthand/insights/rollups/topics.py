@@ -49,22 +49,22 @@ def refresh(mark, batch: int) -> int:
 def changed_kind(workspace_id: int, since, upto: int) -> set[int]:
     """This workspace's stored messages (ids up to `upto`) relabelled since `since` whose kind is no longer
     the one stored: only those are cut again (after a spike, most relabellings change no kind)."""
-    rows = (
-        Interaction.objects.filter(relabelled_at__gte=since)
-        .order_by()
-        .values_list("pk", "conversation__workspace_id", "direction", "labels")
-        .iterator(chunk_size=5000)
-    )
-    kinds = {
-        pk: kind_of(labels)
-        for pk, owner, direction, labels in rows
-        if owner == workspace_id and direction == Interaction.Direction.IN and pk <= upto
-    }
-    ids = list(kinds)
-    stored = {}
+    # Their ids on the relabelling index alone first: joined to the conversations at once, SQLite walked
+    # every conversation of the table (0.45 s at a million messages for seven relabelled).
+    relabelled = Interaction.objects.filter(relabelled_at__gte=since, pk__lte=upto).order_by()
+    ids = list(relabelled.values_list("pk", flat=True))
+    kinds, stored = {}, {}
     for start in range(0, len(ids), 5000):
-        part = TopicMessage.objects.filter(interaction_id__in=ids[start : start + 5000])
-        stored.update(part.values_list("interaction_id", "kind"))
+        part = ids[start : start + 5000]
+        rows = Interaction.objects.filter(pk__in=part).values_list(
+            "pk", "conversation__workspace_id", "direction", "labels"
+        )
+        kinds.update(
+            (pk, kind_of(labels))
+            for pk, owner, direction, labels in rows
+            if owner == workspace_id and direction == Interaction.Direction.IN
+        )
+        stored.update(TopicMessage.objects.filter(interaction_id__in=part).values_list("interaction_id", "kind"))
     return {pk for pk, kind in kinds.items() if stored.get(pk) != (kind if kind in KINDS else None)}
 
 
