@@ -197,6 +197,12 @@ if JUDGE_MODEL == "transformer" and not all(map(importlib.util.find_spec, ("onnx
     raise ImproperlyConfigured(
         "FIRSTHAND_JUDGE_MODEL=transformer needs onnxruntime and tokenizers (reinstall firsthand: pip install -e .)."
     )
+# How sentiment reads customers' messages (the inbox, `firsthand judge sentiment`): "customers" (the default)
+# under the class shares estimated for customers writing to a business, mostly negative; "trained" as the heads
+# were trained, for an inbox that is mostly thanks. firsthand.judge reads the same variable.
+SENTIMENT_PRIOR = env("FIRSTHAND_SENTIMENT_PRIOR", "customers").strip().lower()
+if SENTIMENT_PRIOR not in ("customers", "trained"):
+    raise ImproperlyConfigured(f"FIRSTHAND_SENTIMENT_PRIOR must be customers or trained, not {SENTIMENT_PRIOR!r}.")
 # Every call to a network gives up after this many seconds (a publish then counts as "maybe sent").
 NETWORK_TIMEOUT_SECONDS = env_int("FIRSTHAND_NETWORK_TIMEOUT_SECONDS", 20)
 # Addresses a person's URL (a link card, a Mastodon server) may reach besides public ones: none. Only tests

@@ -85,6 +85,12 @@ def test_the_judge_model_setting_is_checked_at_start(tmp_path):
     assert check(tmp_path).returncode == 0  # the accurate configuration is the default, in every install
 
 
+def test_the_sentiment_prior_setting_is_checked_at_start(tmp_path):
+    refused = check(tmp_path, FIRSTHAND_SENTIMENT_PRIOR="sometimes")
+    assert refused.returncode != 0 and "FIRSTHAND_SENTIMENT_PRIOR must be customers or trained" in refused.stderr
+    assert check(tmp_path, FIRSTHAND_SENTIMENT_PRIOR="trained").returncode == 0
+
+
 def test_base_url_sets_allowed_hosts_csrf_origin_and_secure_cookies(tmp_path):
     shown = run(
         "manage",

@@ -110,3 +110,8 @@ def test_the_sentiment_heads_score_what_the_training_script_recorded():
             accuracy = float(np.mean(predicted == truth))
             # The accurate head reads the int8 sentence encoder, whose sums round differently on other processors.
             assert abs(accuracy - recorded[name][f"tweeteval_{split}"]["accuracy"]) < 0.003, (name, split, accuracy)
+            # And as customers' messages are read: with the prior shift stored in the file.
+            shifted = np.array(Head.load(name).labels(features, customers=True)[0])
+            accuracy = float(np.mean(shifted == truth))
+            recorded_shifted = recorded[name]["customers"][f"tweeteval_{split}"]["accuracy"]
+            assert abs(accuracy - recorded_shifted) < 0.003, (name, split, "customers", accuracy)

@@ -20,6 +20,11 @@ written for every business, the head only learns how much each one is worth.
 
 A binary head also carries a Platt calibration and a threshold, both chosen on data it did not train
 on (training/train.py), so its score reads as a probability and its label as that model card says.
+
+A sentiment head also carries a prior shift: log(customers' class shares / the training's), estimated from
+customers' texts without their labels (training/prior.py). It is added to the scores only when the reader asks
+for customers (`customers=True`): the inbox and `judge("sentiment", ...)` read customers' messages, the practice
+coach reads the team's answers and gets the head as trained.
 """
 
 from dataclasses import dataclass
@@ -103,6 +108,7 @@ class Head:
     parts: tuple[str, ...]
     platt: tuple[float, float] | None  # binary heads: P = sigmoid(a * logit + b)
     threshold: float | None
+    prior_shift: np.ndarray | None = None  # multi-class heads: added to the scores for customers' messages
 
     @classmethod
     def load(cls, name: str) -> "Head":
@@ -111,11 +117,15 @@ class Head:
             parts = tuple(str(p) for p in data["parts"]) if "parts" in data else ("ngrams",)
             platt = tuple(float(x) for x in data["platt"]) if "platt" in data else None
             threshold = float(data["threshold"]) if "threshold" in data else None
-        return cls(name, LinearModel.load(name), parts, platt, threshold)
+            # Files written before the shift existed have none: they read as trained, for customers too.
+            shift = data["prior_shift"].astype(np.float32) if "prior_shift" in data else None
+        return cls(name, LinearModel.load(name), parts, platt, threshold, shift)
 
     @staticmethod
-    def save(path, classes, coef, intercept, parts, platt=None, threshold=None) -> None:
+    def save(path, classes, coef, intercept, parts, platt=None, threshold=None, prior_shift=None) -> None:
         extra = {"parts": np.array(parts)}
+        if prior_shift is not None:
+            extra["prior_shift"] = np.asarray(prior_shift, dtype=np.float64)
         if platt is not None:
             extra["platt"] = np.array(platt, dtype=np.float64)
         if threshold is not None:
@@ -133,12 +143,27 @@ class Head:
             at += width(part)
         return offsets
 
-    def scores(self, features: Features) -> np.ndarray:
-        return np.asarray(features.matrix(self.parts) @ self.model.weights) + self.model.bias
+    def scores(self, features: Features, customers: bool = False) -> np.ndarray:
+        scores = np.asarray(features.matrix(self.parts) @ self.model.weights) + self.model.bias
+        if customers and self.prior_shift is not None:
+            scores[~self.read_as_trained(features)] += self.prior_shift
+        return scores
 
-    def probabilities(self, features: Features) -> np.ndarray:
-        """(texts, classes). A binary head's second column is its calibrated probability."""
-        scores = self.scores(features)
+    def read_as_trained(self, features: Features) -> np.ndarray:
+        """The texts the prior shift leaves alone: it decides what the words leave open, not against them. A text
+        with nothing to read (empty) would take the prior itself, negative; one whose only lexicon words are warm
+        ("thanks", "😍", "❤️") sits near the light head's boundary and flipped to negative. Read as trained, the
+        light head's airline complaints read negative fell from 94.5 % to 90.6 % and its Sanders accuracy rose
+        from 72.4 % to 75.8 % (models/metrics.json has the figures with this rule)."""
+        if "valence" not in self.parts:
+            return np.zeros(len(features.texts), dtype=bool)
+        warmth = features.part("valence").toarray()  # warm, cold, balance, log(1 + words)
+        return (warmth[:, 3] == 0) | ((warmth[:, 0] > 0) & (warmth[:, 1] == 0))
+
+    def probabilities(self, features: Features, customers: bool = False) -> np.ndarray:
+        """(texts, classes). A binary head's second column is its calibrated probability. With customers, a head
+        that carries a prior shift answers under the class shares of customers writing to a business."""
+        scores = self.scores(features, customers)
         if scores.shape[1] == 1:
             a, b = self.platt or (1.0, 0.0)
             positive = 1 / (1 + np.exp(-(a * scores[:, 0] + b)))
@@ -147,9 +172,9 @@ class Head:
         exp = np.exp(scores)
         return exp / exp.sum(axis=1, keepdims=True)
 
-    def labels(self, features: Features) -> tuple[list[int], np.ndarray]:
+    def labels(self, features: Features, customers: bool = False) -> tuple[list[int], np.ndarray]:
         """The chosen class per text (a binary head at its threshold) and the probabilities."""
-        p = self.probabilities(features)
+        p = self.probabilities(features, customers)
         if p.shape[1] == 2:
             return [int(x) for x in p[:, 1] >= (self.threshold if self.threshold is not None else 0.5)], p
         return [int(x) for x in p.argmax(axis=1)], p

@@ -25,9 +25,11 @@ def text_of(item) -> str:
     return readable(text)[:MAX_TEXT]
 
 
-def judge(kind: str, items: list, model_choice: str | None = None) -> list[dict]:
+def judge(kind: str, items: list, model_choice: str | None = None, *, customers: bool = True) -> list[dict]:
     """One result per item, in order. model_choice: "light" or "transformer" (the accurate configuration);
-    by default FIRSTHAND_JUDGE_MODEL, else transformer (see judge/transformer.py)."""
+    by default FIRSTHAND_JUDGE_MODEL, else transformer (see judge/transformer.py). customers: the texts are
+    customers writing to the business (the inbox, the CLI), so sentiment reads them under customers' class
+    shares, mostly negative (see sentiment()); False for anything else, such as the team's own answers."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
     if kind == "follower":
@@ -40,6 +42,8 @@ def judge(kind: str, items: list, model_choice: str | None = None) -> list[dict]
             results[n] = {"error": str(error)}
     accurate = transformer.chosen_model(model_choice) == "transformer"
     judging = partial(JUDGES[kind], accurate=accurate)
+    if kind == "sentiment":
+        judging = partial(judging, customers=customers)
     judged = judging([text for _, text in texts]) if texts else []
     for (n, _), result in zip(texts, judged, strict=True):
         results[n] = result
@@ -85,6 +89,17 @@ def normalise_plain(text: str) -> str:
     return SQUEEZE.sub(r"\1\1", MENTIONS.sub(MENTION, text).lower())
 
 
+def for_customers() -> bool:
+    """Whether customers' messages are read under customers' class shares: FIRSTHAND_SENTIMENT_PRIOR, "customers"
+    (the default) or "trained" (the heads as trained: for a business whose inbox is mostly thanks)."""
+    import os
+
+    setting = (os.environ.get("FIRSTHAND_SENTIMENT_PRIOR") or "customers").strip().lower()
+    if setting not in ("customers", "trained"):
+        raise ValueError(f"FIRSTHAND_SENTIMENT_PRIOR must be customers or trained, not {setting!r}")
+    return setting == "customers"
+
+
 def head_of(kind: str, accurate: bool):
     return head(f"{kind}_accurate" if accurate else kind)
 
@@ -104,9 +119,12 @@ def triage(texts: list[str], accurate: bool = False) -> list[dict[str, str]]:
     else:
         offensive_p = model("offensive").probabilities_of(features.part("ngrams"))[:, 1]
     labelled = {}
+    # Every text the inbox files is a customer's: sentiment reads it under customers' class shares (the other
+    # heads carry no shift).
+    customers = for_customers()
     for kind in ("sentiment", "complaint", "question"):
         chosen = head_of(kind, accurate)
-        labelled[kind] = [chosen.classes[n] for n in chosen.labels(features)[0]]
+        labelled[kind] = [chosen.classes[n] for n in chosen.labels(features, customers=customers)[0]]
     for n, (written, asks_nothing) in enumerate(zip(written_question(features), rhetorical(features), strict=True)):
         if asks_nothing:
             labelled["question"][n] = "other"
@@ -123,10 +141,14 @@ def triage(texts: list[str], accurate: bool = False) -> list[dict[str, str]]:
     ]
 
 
-def sentiment(texts: list[str], accurate: bool = False) -> list[dict]:
+def sentiment(texts: list[str], accurate: bool = False, customers: bool = True) -> list[dict]:
+    """With customers (the default), the head's scores carry its prior shift: customers who write to a business
+    mostly write because something went wrong, which the head, trained on tweets about anything with the classes
+    weighed equally, would otherwise read as neutral (training/prior.py; the README's model card).
+    FIRSTHAND_SENTIMENT_PRIOR=trained turns it off everywhere (for_customers)."""
     chosen = head_of("sentiment", accurate)
     features = Features(texts)
-    best, probabilities = chosen.labels(features)
+    best, probabilities = chosen.labels(features, customers=customers and for_customers())
     clean = features.cleaned()
     results = []
     for row, (n, p) in enumerate(zip(best, probabilities, strict=True)):

@@ -123,7 +123,8 @@ def judge_answer(membership, scenario, text, moves, waited, target, rules) -> li
     from firsthand.guard.language import detect
     from firsthand.judge import judge
 
-    offensive, sentiment = judge("offensive", [text])[0], judge("sentiment", [text])[0]
+    # The team's answer, not a customer's message: sentiment reads it as trained, without customers' lean to negative.
+    offensive, sentiment = judge("offensive", [text])[0], judge("sentiment", [text], customers=False)[0]
     written_in = detect(text)
     foreign = written_in if written_in and rules.language and written_in != rules.language else None
     points = coach.coach(

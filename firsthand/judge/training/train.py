@@ -10,7 +10,9 @@ fine-tuned offensive transformer by training/transformer.py (both need PyTorch; 
 
     offensive            OLID training tweets; measured on TweetEval's validation split
     sentiment            SemEval-2013…2016 gold sets and the Sanders brand tweets; measured on TweetEval's
-                         sentiment validation and test splits (SemEval-2017), which none of it holds
+                         sentiment validation and test splits (SemEval-2017), which none of it holds; customers'
+                         class shares estimated from the airline tweets' texts (training/prior.py), stored as
+                         the head's prior shift, and every figure again with it ("customers")
     complaint            the airline complaints; threshold and calibration chosen on predictions for each
                          airline from a head trained on the six others (leave one airline out), which are
                          also the cross-domain figures; Sanders brand tweets measure false alarms elsewhere
@@ -35,6 +37,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from firsthand.judge.heads import Features, Head
 from firsthand.judge.linear import MODELS, LinearModel
+from firsthand.judge.training import prior
 
 ROOT = Path(__file__).resolve().parents[3]
 SENTIMENT = ["negative", "neutral", "positive"]
@@ -138,26 +141,97 @@ def train_sentiment(data: Path, out: Path, accurate: bool) -> dict:
     texts = [row["text"] for row in semeval + sanders]
     labels = np.array([SENTIMENT.index(row["label"]) for row in semeval + sanders])
     parts = (*LIGHT_SENTIMENT, "encoder") if accurate else LIGHT_SENTIMENT
+    X = Features(texts).matrix(parts)
     # 50,000 tweets: a looser tolerance takes a minute instead of four and moves no held-out label in 500.
-    model = fit(Features(texts).matrix(parts), labels, C=1.0, tol=1e-4)
+    model = fit(X, labels, C=1.0, tol=1e-4)
     name = "sentiment_accurate" if accurate else "sentiment"
     Head.save(out / f"{name}.npz", SENTIMENT, model.coef_, model.intercept_, parts)
+    head = Head.load(str(out / name))  # the figures are the stored head's (float16 weights), as the app reads it
+    held, airline, airline_features = sentiment_sets(data, labels[len(semeval) :])
+    customers = customer_prior(head, held, airline, airline_features)
+    shift = customers["prior_shift"]
+    Head.save(out / f"{name}.npz", SENTIMENT, model.coef_, model.intercept_, parts, prior_shift=shift)
+    head = Head.load(str(out / name))
     figures = {"parts": list(parts), "trained_on": len(labels)}
+    return figures | sentiment_figures(head, held, airline, airline_features, customers)
+
+
+def sentiment_sets(data: Path, sanders_labels: np.ndarray):
+    """TweetEval's held-out splits and the Sanders brand tweets (labelled), and the airline tweets."""
+    held = {}
     for split in ("val", "test"):
         held_texts, held_labels = read(data / "tweeteval-sentiment", split)
-        predicted = model.predict(Features(held_texts).matrix(parts))
-        figures[f"tweeteval_{split}"] = {
-            "accuracy": round(float(accuracy_score(held_labels, predicted)), 4),
-            "macro_f1": round(float(f1_score(held_labels, predicted, average="macro")), 4),
-            "items": len(held_labels),
-        }
+        held[f"tweeteval_{split}"] = (Features(held_texts), held_labels)
+    sanders = rows(data / "sanders-brand-sentiment" / "tweets.csv")
+    held["sanders"] = (Features([row["text"] for row in sanders]), sanders_labels)
+    airline = rows(data / "airline-complaints" / "tweets.csv")
+    return held, airline, Features([row["text"] for row in airline])
+
+
+def sentiment_figures(head, held: dict, airline: list[dict], airline_features, customers: dict) -> dict:
+    """Every figure as trained and again as customers' messages are read (the prior shift, "customers")."""
+    figures, shifted = {}, {}
+    for key, (features, truth) in held.items():
+        for customers_on, into in ((False, figures), (True, shifted)):
+            predicted = np.array(head.labels(features, customers=customers_on)[0])
+            # Sanders is in the training data: its figure says how the shift reads brand tweets, not how well.
+            into[key if key != "sanders" else "sanders_in_domain"] = {
+                "accuracy": round(float(accuracy_score(truth, predicted)), 4),
+                "macro_f1": round(float(f1_score(truth, predicted, average="macro")), 4),
+                "items": len(truth),
+            }
     # Out of domain for the training data: customers writing to airlines. A complaint should read negative.
-    complaints = [
-        row["text"] for row in rows(data / "airline-complaints" / "tweets.csv") if row["label"] == "complaint"
-    ]
-    predicted = model.predict(Features(complaints).matrix(parts))
-    figures["airline_complaints_read_negative"] = round(float(np.mean(predicted == 0)), 4)
+    complaint = np.array([row["label"] == "complaint" for row in airline])
+    for customers_on, into in ((False, figures), (True, shifted)):
+        predicted = np.array(head.labels(airline_features, customers=customers_on)[0])
+        into["airline_complaints_read_negative"] = round(float(np.mean(predicted[complaint] == 0)), 4)
+        into["airline_others_read"] = read_as(predicted[~complaint])
+    figures["customers"] = customers | shifted
     return figures
+
+
+def customer_prior(head, held: dict, airline: list[dict], airline_features) -> dict:
+    """Customers' class shares, estimated from the airline tweets' texts (their labels only report figures), and
+    a leave-one-airline-out check: the shares estimated on six airlines, the seventh's tweets read under them."""
+    train_prior = np.full(len(SENTIMENT), 1 / len(SENTIMENT))  # class_weight="balanced": each class weighs a third
+    labelled = {key: (head.probabilities(features), truth) for key, (features, truth) in held.items()}
+    strength, distances = prior.choose_strength(labelled, train_prior)
+    p = head.probabilities(airline_features)
+    estimated = prior.estimate(p, train_prior, strength)
+    val_p, val_y = labelled["tweeteval_val"]
+    result = {
+        "data": "the airline tweets' texts (3,360; half of them complaints), without their labels",
+        "train_prior": dict(zip(SENTIMENT, train_prior.round(4).tolist(), strict=True)),
+        "estimated_prior": dict(zip(SENTIMENT, estimated.round(4).tolist(), strict=True)),
+        "plain_em_prior": dict(zip(SENTIMENT, prior.estimate(p, train_prior).round(4).tolist(), strict=True)),
+        "prior_shift": prior.shift(estimated, train_prior).round(4).tolist(),
+        "dirichlet_strength": strength,
+        "strength_chosen_on": "mean L1 distance to the true shares of tweeteval_val, tweeteval_test, sanders",
+        "strength_distances": distances,
+        "calibration_error_tweeteval_val": round(prior.calibration_error(val_p, val_y, train_prior), 4),
+    }
+    airlines = np.array([row["airline"] for row in airline])
+    complaint = np.array([row["label"] == "complaint" for row in airline])
+    scores = np.log(p)
+    as_trained = head.read_as_trained(airline_features)  # as the app reads them (heads.Head.scores)
+    by_airline = {}
+    for name in sorted(set(airlines)):
+        mine = airlines == name
+        others_prior = prior.estimate(p[~mine], train_prior, strength)
+        moved = scores[mine] + prior.shift(others_prior, train_prior) * ~as_trained[mine, None]
+        predicted = moved.argmax(axis=1)
+        by_airline[name] = {
+            "estimated_on_the_others": dict(zip(SENTIMENT, others_prior.round(4).tolist(), strict=True)),
+            "complaints_read_negative": round(float(np.mean(predicted[complaint[mine]] == 0)), 4),
+            "others_read": read_as(predicted[~complaint[mine]]),
+            "items": int(mine.sum()),
+        }
+    result["leave_one_airline_out"] = by_airline
+    return result
+
+
+def read_as(predicted: np.ndarray) -> dict:
+    return {label: round(float(np.mean(predicted == n)), 4) for n, label in enumerate(SENTIMENT)}
 
 
 def train_complaint(data: Path, out: Path, accurate: bool) -> dict:

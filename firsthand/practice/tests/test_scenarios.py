@@ -100,6 +100,25 @@ def test_an_offensive_answer_is_coached_on_its_tone_and_escalates(team):
     assert mine.coaching["reaction"] == "escalate"
 
 
+def test_the_answer_is_judged_as_the_teams_words_not_a_customers(team, monkeypatch):
+    """The sentiment judge reads customers' messages under customers' mostly negative class shares; an answer is
+    the team's, so the coach asks for the head as trained (customers=False)."""
+    import firsthand.judge
+
+    asked = []
+    real = firsthand.judge.judge
+
+    def recording(kind, items, *args, **kwargs):
+        asked.append((kind, kwargs.get("customers", True)))
+        return real(kind, items, *args, **kwargs)
+
+    monkeypatch.setattr(firsthand.judge, "judge", recording)
+    staff = team.membership("staff")
+    run = operations.start(staff, "opening-hours", seed=5)
+    operations.answer(staff, run, GOOD["opening-hours"])
+    assert ("sentiment", False) in asked and ("sentiment", True) not in asked
+
+
 def test_a_long_answer_to_a_troll_is_coached_as_feeding_it(team):
     staff = team.membership("staff")
     run = operations.start(staff, "troll", seed=5)
