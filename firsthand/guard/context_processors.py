@@ -6,4 +6,6 @@ def crisis(request):
     membership = getattr(request, "membership", None)
     if membership is None:
         return {}
-    return {"active_pauses": list(active_pauses(membership.workspace))}
+    from firsthand.web.context_processors import shared
+
+    return {"active_pauses": shared(membership, "pauses", lambda: list(active_pauses(membership.workspace)))}

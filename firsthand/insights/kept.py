@@ -11,8 +11,8 @@ the raw rows would give at that moment; names of teammates shown in it may lag b
 A busy inbox changes `version` every few seconds, and working a whole Conversations page out again takes
 0.1–0.4 s at a million messages, during which the one web process serves nobody else; twenty teammates
 then queue behind every arriving message. So a page (not the single figures it is made of, which are
-always current) may be shown as it was up to INSIGHTS_STALE_SECONDS ago (30 s; 0 turns this off) while one
-background thread works it out again, and the page says when its figures were counted.
+always current) may be shown as it was up to INSIGHTS_STALE_SECONDS ago (30 s; 0 turns this off); from half
+that age one background thread works it out again, and the page says when its figures were counted.
 """
 
 import hashlib
@@ -88,8 +88,12 @@ def kept(name: str, membership, period, compute, *more, stale_ok: bool = False):
         made_for, made_at, value = found
         if made_for == current:
             return value
-        if stale_ok and time.time() - made_at < settings.INSIGHTS_STALE_SECONDS:
-            refresh_later(key, lambda: store(key, current, compute))
+        age, window = time.time() - made_at, settings.INSIGHTS_STALE_SECONDS
+        if stale_ok and age < window:
+            # Worked out again once it is half the window old: however fast messages arrive, a page costs
+            # the process at most two refreshes a window.
+            if age >= window / 2:
+                refresh_later(key, lambda: store(key, current, compute))
             return value
     return store(key, current, compute)
 

@@ -23,12 +23,14 @@ def shell(request):
 
         # Only what this member can open: a limited member's badge counts their accounts' conversations.
         waiting = Conversation.objects.filter(workspace=membership.workspace, status=Conversation.Status.OPEN)
-        context["waiting_conversations"] = badge(scope.within(membership, waiting.exclude(awaiting_since=None)))
+        context["waiting_conversations"] = shared(
+            membership, "waiting", lambda: badge(scope.within(membership, waiting.exclude(awaiting_since=None)))
+        )
         counts = {"inbox": context["waiting_conversations"]}
         if membership.can(Capability.APPROVE):
             from firsthand.guard.approvals import waiting_posts
 
-            counts["approvals"] = badge(waiting_posts(membership.workspace))
+            counts["approvals"] = shared(membership, "approvals", lambda: badge(waiting_posts(membership.workspace)))
         # Each place with what waits there, so the sidebar, the phone's bar and its More menu show the same counts.
         context["places"] = [PlaceShown(place, counts.get(place.key, "")) for place in context["places"]]
         context["more_count"] = any(p.count for p in context["places"] if not p.on_phone_bar)
@@ -44,6 +46,15 @@ def shell(request):
 
 
 BADGE_MAX = 99
+
+
+def shared(membership, name: str, compute):
+    """`compute()` once per request for what the page frame and the page itself both show (the waiting and
+    approvals badges, the crisis pauses): the membership is loaded afresh for every request, so it carries it."""
+    found = membership.__dict__.setdefault("_shared", {})
+    if name not in found:
+        found[name] = compute()
+    return found[name]
 
 
 @dataclass(frozen=True)

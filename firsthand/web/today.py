@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from firsthand.team import scope
 from firsthand.team.permissions import Capability
-from firsthand.web.context_processors import BADGE_MAX, badge
+from firsthand.web.context_processors import BADGE_MAX, badge, shared
 
 NEXT_POSTS = 5
 ATTENTION_POSTS = 5
@@ -58,7 +58,7 @@ def inbox_today(membership, now: datetime) -> Inbox:
     late = sum(1 for conversation in longest if overdue(conversation, targets, workspace.timezone, now))
     url = reverse("inbox:inbox", kwargs={"slug": workspace.slug})
     return Inbox(
-        waiting=badge(waiting),
+        waiting=shared(membership, "waiting", lambda: badge(waiting)),
         oldest=waited(longest[0].awaiting_since, now) if longest else "",
         overdue="" if not late else f"{BADGE_MAX}+" if late > BADGE_MAX else str(late),
         complaints=badge(labelled(waiting, "complaint")),
@@ -74,9 +74,10 @@ def today_for(membership) -> Today:
     from firsthand.publishing.states import State
 
     workspace, now = membership.workspace, timezone.now()
-    today = Today(inbox=inbox_today(membership, now), pauses=list(active_pauses(workspace)))
+    pauses = shared(membership, "pauses", lambda: list(active_pauses(workspace)))
+    today = Today(inbox=inbox_today(membership, now), pauses=pauses)
     if membership.can(Capability.APPROVE):
-        today.approvals = badge(waiting_posts(workspace))
+        today.approvals = shared(membership, "approvals", lambda: badge(waiting_posts(workspace)))
         today.approvals_url = reverse("guard:approvals", kwargs={"slug": workspace.slug})
     deliveries = scope.within(membership, Delivery.objects.filter(post__workspace=workspace))
     deliveries = deliveries.select_related("post", "account")

@@ -1,3 +1,4 @@
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 
 from firsthand.inbox.escalations import waiting_for
@@ -51,11 +52,14 @@ def publishing_summary(membership) -> dict:
     workspace = membership.workspace
     deliveries = scope.within(membership, Delivery.objects.filter(post__workspace=workspace))
     accounts = scope.within(membership, ConnectedAccount.objects.connected().filter(workspace=workspace), "pk")
+    counts = deliveries.aggregate(
+        scheduled=Count("pk", filter=Q(state=State.SCHEDULED)), published=Count("pk", filter=Q(state=State.PUBLISHED))
+    )
     return {
         "account_count": accounts.count(),
         "post_count": scope.posts_within(membership, workspace.posts.all()).count(),
-        "scheduled_count": deliveries.filter(state=State.SCHEDULED).count(),
-        "published_count": deliveries.filter(state=State.PUBLISHED).count(),
+        "scheduled_count": counts["scheduled"],
+        "published_count": counts["published"],
     }
 
 
