@@ -4,9 +4,9 @@ The topics of a period were cut from the newest 5,000 messages' text on every vi
 (0.7–1.2 s a kind at a million messages, and every arriving message is a miss): here each message is cut
 once, by the worker, into a narrow row indexed by (workspace, kind, time), and a view counts stored lines.
 Runs inside engine.refresh's transaction and lock with its own marks: `topics_pk` (every message up to it
-has its row, or none when it is neither kind) and `topics_seen` (relabellings read up to then, less the
-MARGIN). Rows are deleted and written again for every id
-they cover, so a repeat or a second worker leaves the same rows.
+has its row, or none when it is neither kind) and `topics_seen` (relabellings read up to then, less
+MARGIN). Rows are deleted and written again for every id they cover, so a repeat or a second worker
+leaves the same rows.
 """
 
 from datetime import timedelta
