@@ -88,7 +88,7 @@ def newest(membership, period, kind: str) -> list[tuple]:
     the worker's stored phrases up to its mark (insights.rollups.topics), and the messages past it and the
     ones relabelled since it last looked (their stored kind may be old) cut here. After a mass relabelling
     (more than RECENT_MOST since the worker looked) the stored kinds stand until its next run."""
-    from firsthand.insights.rollups.topics import MARGIN
+    from firsthand.insights.rollups.engine import RELABEL_MARGIN
 
     items = messages(membership, period).filter(of_kind(kind))
     marks = RollupMark.objects.filter(workspace=membership.workspace).values_list("topics_pk", "topics_seen")
@@ -97,7 +97,7 @@ def newest(membership, period, kind: str) -> list[tuple]:
         return cut(items.order_by("-created_at", "-pk")[:MOST_READ])
     recent = set()
     if seen:
-        relabelled = Interaction.objects.filter(relabelled_at__gte=seen - MARGIN, pk__lte=mark).order_by()
+        relabelled = Interaction.objects.filter(relabelled_at__gte=seen - RELABEL_MARGIN, pk__lte=mark).order_by()
         recent = set(relabelled.values_list("pk", flat=True)[: RECENT_MOST + 1])
         recent = recent if len(recent) <= RECENT_MOST else set()
     # Past the mark: ids read on the primary key alone first (see conversations.after_mark).

@@ -28,9 +28,10 @@ logger = logging.getLogger("firsthand.insights")
 EVERY_SECONDS = 20
 BATCH = 50_000  # messages taken past the mark per workspace and run: a steady inbox never comes near it
 BUILD_BATCH = 500_000  # for a first build run by hand (benchmarks, `run_once` in a shell)
-# The relabelling marks an item before it writes its new labels (inbox/relabel.py); days relabelled this
-# long before the last run are looked at again, so a slow judgement is never missed.
-RELABEL_MARGIN = timedelta(minutes=10)
+# The relabelling stamps an item again when it writes new labels (inbox/relabel.py), so what a run has not
+# seen is found by that time; items relabelled this long before the last run are looked at again, for a
+# write that committed late and for workers whose clocks differ a little. The topic phrases use it too.
+RELABEL_MARGIN = timedelta(minutes=2)
 
 
 def run_once(batch: int = BATCH) -> int:

@@ -5,11 +5,9 @@ The topics of a period were cut from the newest 5,000 messages' text on every vi
 once, by the worker, into a narrow row indexed by (workspace, kind, time), and a view counts stored lines.
 Runs inside engine.refresh's transaction and lock with its own marks: `topics_pk` (every message up to it
 has its row, or none when it is neither kind) and `topics_seen` (relabellings read up to then, less
-MARGIN). Rows are deleted and written again for every id they cover, so a repeat or a second worker
-leaves the same rows.
+engine.RELABEL_MARGIN). Rows are deleted and written again for every id they cover, so a repeat or a
+second worker leaves the same rows.
 """
-
-from datetime import timedelta
 
 from django.utils import timezone
 
@@ -18,15 +16,12 @@ from firsthand.inbox.window import kind_of
 from firsthand.insights.rollups.models import TopicMessage
 
 KINDS = ("complaint", "question")
-# Relabelling stamps a message again when it writes new labels (inbox.relabel), so relabellings are found
-# by time; the margin covers a write committing late and workers' clocks that differ a little.
-MARGIN = timedelta(minutes=2)
 
 
 def refresh(mark, batch: int) -> int:
     """Cut the phrases of the messages past `topics_pk`, and again of the ones whose kind a relabelling
     changed; returns how many ids it passed."""
-    from firsthand.insights.rollups.engine import next_mark
+    from firsthand.insights.rollups.engine import RELABEL_MARGIN, next_mark
 
     workspace_id, now = mark.workspace_id, timezone.now()
     upto = next_mark(mark.topics_pk, batch)
@@ -39,7 +34,7 @@ def refresh(mark, batch: int) -> int:
         if owner == workspace_id and direction == Interaction.Direction.IN
     )
     if mark.topics_seen:
-        ids |= changed_kind(workspace_id, mark.topics_seen - MARGIN, min(upto, mark.topics_pk))
+        ids |= changed_kind(workspace_id, mark.topics_seen - RELABEL_MARGIN, min(upto, mark.topics_pk))
     write(workspace_id, sorted(ids))
     advanced = upto - mark.topics_pk
     mark.topics_pk, mark.topics_seen = upto, now
