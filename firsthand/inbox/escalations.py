@@ -83,11 +83,10 @@ def answer(membership, escalation: Escalation, text: str) -> None:
         webhooks.escalation_event("escalation.answered", Escalation.objects.get(pk=escalation.pk))
 
 
-def waiting_for(user, workspace):
-    return (
-        Escalation.objects.filter(conversation__workspace=workspace, answered_at=None).select_related(
-            "conversation__person", "asked_by"
-        )
-        if workspace.memberships.filter(user=user, role=Role.OWNER).exists()
-        else Escalation.objects.none()
+def waiting_for(membership):
+    """The questions staff asked that wait for this member's answer: an owner's, nobody else's."""
+    if membership.role != Role.OWNER:
+        return Escalation.objects.none()
+    return Escalation.objects.filter(conversation__workspace=membership.workspace, answered_at=None).select_related(
+        "conversation__person", "asked_by"
     )

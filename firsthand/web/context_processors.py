@@ -70,5 +70,9 @@ class PlaceShown:
 
 def badge(queryset) -> str:
     """How many, for a navigation badge: "" for none, "99+" beyond BADGE_MAX."""
-    count = queryset[: BADGE_MAX + 1].count()
+    return counted(queryset[: BADGE_MAX + 1].count())
+
+
+def counted(count: int) -> str:
+    """A count of at most BADGE_MAX + 1 rows as a badge shows it."""
     return "" if not count else f"{BADGE_MAX}+" if count > BADGE_MAX else str(count)

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from firsthand.team import scope
 from firsthand.team.permissions import Capability
-from firsthand.web.context_processors import BADGE_MAX, badge, shared
+from firsthand.web.context_processors import BADGE_MAX, badge, counted, shared
 
 NEXT_POSTS = 5
 ATTENTION_POSTS = 5
@@ -58,9 +58,10 @@ def inbox_today(membership, now: datetime) -> Inbox:
     late = sum(1 for conversation in longest if overdue(conversation, targets, workspace.timezone, now))
     url = reverse("inbox:inbox", kwargs={"slug": workspace.slug})
     return Inbox(
-        waiting=shared(membership, "waiting", lambda: badge(waiting)),
+        # The frame's badge counts the same rows up to BADGE_MAX + 1: the list just read holds them.
+        waiting=shared(membership, "waiting", lambda: counted(len(longest))),
         oldest=waited(longest[0].awaiting_since, now) if longest else "",
-        overdue="" if not late else f"{BADGE_MAX}+" if late > BADGE_MAX else str(late),
+        overdue=counted(late),
         complaints=badge(labelled(waiting, "complaint")),
         url=url,
         complaints_url=f"{url}?label=complaint",
