@@ -93,6 +93,71 @@ def answer(world, rng) -> int:
     return made + len(batch)
 
 
+POSTS_A_DAY = 3
+
+
+def publish_history(world, rng) -> int:
+    """The business's own posts over the messages' 180 days, once: POSTS_A_DAY, each to one or two accounts,
+    published with the network's figures read, a few going out in the coming days and a few that failed or
+    are held, so Posts, the best hours and the home page's "going out next" and "need a look" have their
+    rows (a workspace with a million messages and no post would not be one anybody runs)."""
+    from datetime import timedelta
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from firsthand.insights.posts.models import PostFigures
+    from firsthand.publishing.models import Delivery, Post
+    from firsthand.publishing.states import State
+    from firsthand.team.models import Workspace
+
+    workspace = Workspace.objects.get(slug=world["slug"])
+    if workspace.posts.exists():
+        return 0
+    now, users, accounts = timezone.now(), world["users"][:4], world["accounts"]
+    moments = [now - timedelta(days=day, hours=rng.uniform(0, 24)) for day in range(180) for _ in range(POSTS_A_DAY)]
+    states = [State.PUBLISHED] * len(moments) + [State.SCHEDULED] * 8 + [State.FAILED] * 2 + [State.HELD]
+    moments += [now + timedelta(days=1 + n // 2, hours=n) for n in range(8)] + [now - timedelta(hours=3)] * 3
+    with transaction.atomic():
+        posts = Post.objects.bulk_create(
+            Post(
+                workspace=workspace,
+                author=rng.choice(users),
+                text=f"Today at the bakery ({n}): fresh sourdough, cinnamon buns at 4 and soup of the day.",
+                scheduled_for=moment,
+                created_at=moment - timedelta(hours=2),
+            )
+            for n, moment in enumerate(moments)
+        )
+        deliveries = Delivery.objects.bulk_create(
+            Delivery(
+                post=post,
+                account_id=account,
+                state=state,
+                due_at=moment,
+                published_at=moment if state == State.PUBLISHED else None,
+                remote_ids=[f"bench-{post.pk}-{account}"] if state == State.PUBLISHED else [],
+                error="The network said: rate limit exceeded." if state == State.FAILED else "",
+            )
+            for post, moment, state in zip(posts, moments, states, strict=True)
+            for account in rng.sample(accounts, rng.choice([1, 2]))
+        )
+        PostFigures.objects.bulk_create(
+            PostFigures(
+                delivery=delivery,
+                replies=rng.randint(0, 30),
+                likes=rng.randint(0, 400),
+                reposts=rng.randint(0, 40),
+                clicks=rng.randint(0, 90),
+                fetched_at=now,
+                next_fetch_at=now + timedelta(hours=6),
+            )
+            for delivery in deliveries
+            if delivery.state == State.PUBLISHED
+        )
+    return len(deliveries)
+
+
 def arriving(world, args, stop_at, done: dict) -> None:
     """Customers writing during the run: a message every 60/--arrivals seconds in a random conversation
     (a complaint, a question or neither), and the worker's rollup run every 20 s, in this process."""
@@ -212,17 +277,19 @@ def main():
     try:
         world = inbox_load.fill(args, rng)
         answers = answer(world, rng)
+        posted = publish_history(world, rng)
         rollup_s = 0.0 if args.no_rollup else refresh_rollups()
         from django.db import connection
 
-        if answers:
+        if answers or posted:
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         database = connection.vendor
         cookies = [inbox_load.session_cookie(user) for user in world["users"]]
         connection.close()
         print(
-            f"filled {args.items:,} messages (+{answers:,} answers) in {world['fill_seconds']:.0f} s on {database}; "
+            f"filled {args.items:,} messages (+{answers:,} answers, {posted:,} post deliveries) in "
+            f"{world['fill_seconds']:.0f} s on {database}; "
             f"rollups {rollup_s:.1f} s",
             flush=True,
         )

@@ -13,7 +13,7 @@ A post belongs to the period it was published in; its figures are its totals to 
 counted once whatever the period, and summing rows counts nothing twice.
 """
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractHour, ExtractIsoWeekDay
 from django.utils import timezone
 
@@ -30,7 +30,11 @@ ORDERS = {
     "clicks": "-own_clicks",
     "newest": "-published_at",
 }
-SHOWN = 200  # rows on the page; the CSV has them all
+SHOWN = 50  # rows on the page, in the order chosen; "Show all" shows up to SHOWN_ALL, the CSV has them all
+SHOWN_ALL = 1000
+# What a row shows and the CSV writes: a post's other fields (its follow-ups, media, approvals) are not read.
+ROW_FIELDS = ("pk", "post_id", "account_id", "variant_text", "state", "published_at", "remote_url", "post__text",
+              "account__handle", "account__network")  # fmt: skip
 
 
 def published(membership, period, moment=None):
@@ -82,6 +86,7 @@ def rows(membership, period, order: str = "replies", moment=None):
     found = (
         published(membership, period, moment)
         .select_related("account", "post")
+        .only(*ROW_FIELDS)
         .annotate(
             inbox_replies=inbox_replies(),
             own_clicks=own_clicks(),
@@ -99,6 +104,22 @@ def rows(membership, period, order: str = "replies", moment=None):
     # Posts without figures yet sort last, then the newest first.
     field = ORDERS.get(order, ORDERS["replies"]).lstrip("-")
     return found.order_by(Coalesce(field, Value(-1)).desc(), "-published_at", "-pk")
+
+
+def version(membership) -> tuple:
+    """What the rows are counted from besides the messages (insights.kept's version has those): a post
+    published or taken down, the networks' figures read again or refused, a click on a short link."""
+    workspace = membership.workspace
+    posts = Delivery.objects.filter(post__workspace=workspace, state=State.PUBLISHED).aggregate(
+        n=Count("pk"), published=Max("published_at"), changed=Max("updated_at")
+    )
+    read = PostFigures.objects.filter(delivery__post__workspace=workspace).aggregate(
+        read=Max("fetched_at"), refused=Max("error_at")
+    )
+    clicks = ShortLinkDay.objects.filter(link__delivery__post__workspace=workspace).aggregate(
+        n=Count("pk"), clicks=Sum("clicks")
+    )
+    return tuple(f"{value}" for value in (*posts.values(), *read.values(), *clicks.values()))
 
 
 def engagement(row) -> int | None:

@@ -8,6 +8,7 @@ from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -139,6 +140,7 @@ def test_a_member_limited_to_one_account_sees_only_its_posts(team, client_for, h
     team_operations.limit_accounts(team.membership("owner"), team.membership("staff"), [bakery])
     body = page(client_for(team.staff), team).content.decode()
     assert "Cinnamon buns" in body and "Soup of the day" not in body
+    assert 'id="best-posts"' in body and 'id="worst-posts"' not in body  # one post: never both best and worst
 
 
 def test_a_period_without_posts_and_unreadable_filters_say_so(team, client_for, history):
@@ -180,4 +182,52 @@ def test_reply_hours_from_the_workers_counts_equal_the_live_count(team, client_f
     assert page(client, team).context["hours"] == live
     # The page sums the stored counts: change one, the figure follows.
     HourlyCount.objects.filter(replies=3).update(replies=7)
+    cache.clear()  # the figure was kept: nothing it is counted from changed, as far as the page can tell
     assert sum(sum(row) for _, row in page(client, team).context["hours"]) == 8
+
+
+def test_the_kept_rows_follow_every_change_they_are_counted_from(team, client_for, history, shop):
+    """The rows are kept between views (insights.kept): each thing a row shows changing shows at once, as the
+    writers write it (the figures' reader, publishing, taking a post down and a click all update in place)."""
+    from firsthand.publishing.models import Delivery
+    from firsthand.publishing.shortlinks.clicks import count_click
+    from firsthand.publishing.shortlinks.models import ShortLink
+    from firsthand.publishing.states import State
+
+    soup, buns, quiet = history
+    cafe, _ = shop
+    client = client_for(team.owner)
+    link = ShortLink.objects.create(
+        delivery=quiet, code="abc123", target="https://example.com/menu"
+    )  # made before it went out
+    body = page(client, team).content.decode()
+    assert "999" not in body and "<strong>0</strong> clicks on your links" in body
+    PostFigures.objects.filter(delivery=quiet).update(likes=999, fetched_at=timezone.now())
+    assert "<strong>999</strong> likes" in page(client, team).content.decode()
+
+    publish(team.membership("owner"), cafe, "Fresh bagels from Tuesday", hours_ago=1)
+    assert "Fresh bagels from Tuesday" in page(client, team).content.decode()
+
+    count_click(link.pk, timezone.localdate())
+    assert "<strong>1</strong> click on your links" in page(client, team).content.decode()
+
+    Delivery.objects.filter(pk=buns.pk, state=State.PUBLISHED).update(state=State.DELETED)
+    assert "Cinnamon buns" not in page(client, team).content.decode()
+
+    reply_to(soup, "eve", "Is it vegan?")
+    file_replies()
+    assert 'aria-label="4 replies in the inbox' in page(client, team).content.decode()
+
+
+def test_the_page_lists_the_first_posts_and_shows_all_on_request(team, client_for, history, monkeypatch):
+    from firsthand.insights.posts import figures as post_figures
+
+    monkeypatch.setattr(post_figures, "SHOWN", 2)
+    client = client_for(team.owner)
+    body = page(client, team).content.decode()
+    listing = body[body.index('id="every-post"') :]
+    assert listing.count('class="post-figures-row"') == 2 and "Closed on Monday" not in listing
+    assert "rows=all#every-post" in listing and "Show all 3 posts" in listing
+    listing = page(client, team, rows="all").content.decode()
+    listing = listing[listing.index('id="every-post"') :]
+    assert listing.count('class="post-figures-row"') == 3 and "Show all" not in listing

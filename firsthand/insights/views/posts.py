@@ -4,11 +4,13 @@ import csv
 from urllib.parse import urlencode
 
 from django.http import StreamingHttpResponse
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from firsthand.inbox.window import WEEKDAY_NAMES, a_number
 from firsthand.insights import charts, filters
 from firsthand.insights.conversations import WEEKDAYS
+from firsthand.insights.kept import kept
 from firsthand.insights.posts import engine, figures
 from firsthand.insights.views.common import render_tab
 from firsthand.networks import registry
@@ -22,23 +24,53 @@ CLICKS_SORT = ("clicks", "Clicks")  # offered once any post's links went out sho
 
 
 class Found:
-    """The page's figures for a member and a period, with where each leads in the inbox."""
+    """The page's figures for a member and a period, with where each leads in the inbox.
 
-    def __init__(self, membership, period, order: str, moment=None):
-        self.membership, self.period = membership, period
+    Kept until a message arrives or a post's figures change (insights.kept): only what the page shows (the
+    first `shown` rows, the best and worst, the totals), so a view reads a few dozen rows from the cache,
+    not every post of the period. The CSV reads every row afresh (`every_row`)."""
+
+    def __init__(self, membership, period, order: str, moment=None, shown: int = figures.SHOWN):
+        self.membership, self.period, self.order, self.moment = membership, period, order, moment
         self.inbox = reverse("inbox:inbox", kwargs={"slug": membership.workspace.slug})
-        self.rows = list(figures.rows(membership, period, order, moment))
-        for row in self.rows:
-            row.engagement = figures.engagement(row)
+        summary = kept(
+            "post-rows", membership, period, self.summary(shown), order, moment, shown, figures.version(membership)
+        )
+        self.count, self.total, self.shown, self.best, self.worst = summary
+
+    def summary(self, shown: int):
+        """What the page shows, its three lists of posts drawn once here rather than on every view."""
+
+        def compute():
+            rows = self.every_row()
+            best, worst = figures.best_and_worst(rows)
+            return len(rows), figures.totals(rows), self.drawn(rows[:shown]), self.drawn(best), self.drawn(worst)
+
+        return compute
+
+    def drawn(self, rows: list) -> str:
+        if not rows:
+            return ""  # the page asks "any best posts?" of this
+        workspace = self.membership.workspace
+        # Each row's two links, made from one reversed address rather than two reversals a row.
+        post_link = reverse("publishing:post", kwargs={"slug": workspace.slug, "post_id": 0})[: -len("0/")]
+        for row in rows:
             row.replies_link = f"{self.inbox}?{urlencode({'status': 'all', 'post': row.pk})}"
             # The own clicks lead to the post, where each of its short links is listed with its count.
-            row.clicks_link = (
-                reverse("publishing:post", kwargs={"slug": membership.workspace.slug, "post_id": row.post_id})
-                + f"#links-{row.pk}"
-            )
+            row.clicks_link = f"{post_link}{row.post_id}/#links-{row.pk}"
+        # A SafeString, and one again when it comes back from the cache (pickled with its class).
+        return render_to_string("insights/_post_rows.html", {"rows": rows, "workspace": workspace})
+
+    def every_row(self) -> list:
+        rows = list(figures.rows(self.membership, self.period, self.order, self.moment))
+        for row in rows:
+            row.engagement = figures.engagement(row)
+        return rows
 
     def hours(self):
-        return figures.reply_hours(self.membership, self.period)
+        return kept(
+            "reply-hours", self.membership, self.period, lambda: figures.reply_hours(self.membership, self.period)
+        )
 
 
 def availability(accounts, reasons: dict) -> list[dict]:
@@ -64,7 +96,8 @@ def posts(request, membership):
     order = request.GET.get("sort", "replies")
     order = order if order in figures.ORDERS else "replies"
     moment = published_moment(request.GET)
-    found = Found(membership, period, order, moment)
+    shown = figures.SHOWN_ALL if request.GET.get("rows") == "all" else figures.SHOWN
+    found = Found(membership, period, order, moment, shown)
     if request.GET.get("format") == "csv":
         return export(request.GET.get("table", ""), membership, found)
     accounts = list(filters.accounts_for(membership))
@@ -72,9 +105,8 @@ def posts(request, membership):
         accounts = [period.account]
     elif period.network:
         accounts = [a for a in accounts if a.network == period.network]
-    best, worst = figures.best_and_worst(found.rows)
-    total = figures.totals(found.rows)
-    grid = found.hours() if found.rows else []
+    best, worst, total = found.best, found.worst, found.total
+    grid = found.hours() if found.count else []
     suggested = figures.suggested_hours(grid) if grid else []
     own = urlencode(period.own_query())
     context = {
@@ -83,8 +115,9 @@ def posts(request, membership):
         "accounts": filters.accounts_for(membership),
         "networks": sorted(set(filters.accounts_for(membership).values_list("network", flat=True))),
         "presets": [("7", "7 days"), ("30", "30 days"), ("90", "90 days")],
-        "rows": found.rows[: figures.SHOWN],
-        "more_rows": max(len(found.rows) - figures.SHOWN, 0),
+        "rows": found.shown,
+        "more_rows": max(found.count - shown, 0),
+        "all_shown": shown == figures.SHOWN_ALL,
         "total": total,
         "best": best,
         "worst": worst,
@@ -144,7 +177,7 @@ def export(table: str, membership, found: Found):
                 r.fetched_at.isoformat() if r.fetched_at else "",
                 r.figures_error,
             ]  # fmt: skip
-            for r in found.rows
+            for r in found.every_row()
         )
     else:
         header = ["weekday", *(f"{h:02d}" for h in range(24))]
