@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
-from firsthand.system import statistics, web_processes
+from firsthand.system import memory, statistics, web_processes
 
 
 class Stop(KeyboardInterrupt):
@@ -44,6 +44,7 @@ def serve(args) -> None:
         except DemoRefused as error:
             sys.exit(f"firsthand: {error}")
 
+    memory.settle()  # before the other web processes are forked, which then share what it set aside
     processes, helpers = max(args.web_processes, 1), []
     try:
         if processes > 1:
