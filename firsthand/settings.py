@@ -153,6 +153,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache -------------------------------------------------------------------------
+
+# Each process keeps what it worked out in its own memory, unless several web processes share Redis
+# (firsthand/system/cache.py says why and what happens when Redis is down).
+CACHE_URL = env_secret("FIRSTHAND_CACHE_URL")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            "FIRSTHAND_CACHE_URL must be a Redis address: redis://host:6379/0, rediss:// or unix://."
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "firsthand.system.cache.SharedCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "firsthand",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+
 # --- Background work --------------------------------------------------------------
 
 TASKS = {

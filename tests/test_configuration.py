@@ -129,3 +129,10 @@ def test_a_bad_number_in_the_environment_is_named(tmp_path):
 def test_every_model_change_has_its_migration(tmp_path):
     result = run("manage", "--data-dir", tmp_path, "makemigrations", "--check", "--dry-run")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_shared_cache_is_a_redis_address_and_anything_else_is_refused_without_echoing_it(tmp_path):
+    assert check(tmp_path, FIRSTHAND_CACHE_URL="redis://127.0.0.1:6379/14").returncode == 0
+    refused = check(tmp_path, FIRSTHAND_CACHE_URL="memcached://user:hunter2@cache.example:11211")
+    assert refused.returncode != 0 and "FIRSTHAND_CACHE_URL must be a Redis address" in refused.stderr
+    assert "hunter2" not in refused.stderr + refused.stdout
