@@ -9,6 +9,7 @@ DevTools protocol (ServiceWorker.deliverPushMessage), as the browser's push serv
 
 import json
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -74,8 +75,11 @@ def test_an_escalation_reaches_the_owners_phone_and_opening_it_lands_on_the_conv
         phone.reload()
         card = phone.locator(".push-device", has_text="Olive's phone")
         expect(card.get_by_label("A question for the owner")).to_be_checked()
-        card.get_by_label("From", exact=True).fill("23:00")
-        card.get_by_label("until", exact=True).fill("06:00")
+        # Quiet hours twelve hours away on the shop's clock (UTC): fixed ones (23:00-06:00) held back the push
+        # below whenever the suite ran at night.
+        quiet = datetime.now(UTC) + timedelta(hours=12)
+        card.get_by_label("From", exact=True).fill(f"{quiet.hour:02d}:00")
+        card.get_by_label("until", exact=True).fill(f"{(quiet.hour + 1) % 24:02d}:00")
         screenshot(phone, "push-device-settings-phone")
         phone.set_viewport_size({"width": 320, "height": 700})
         assert phone.evaluate("document.scrollingElement.scrollWidth") <= 320
