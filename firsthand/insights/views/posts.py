@@ -30,23 +30,21 @@ class Found:
     first `shown` rows, the best and worst, the totals), so a view reads a few dozen rows from the cache,
     not every post of the period. The CSV reads every row afresh (`every_row`)."""
 
-    def __init__(self, membership, period, order: str, moment=None, shown: int = figures.SHOWN):
+    def __init__(self, membership, period, order: str, moment=None):
         self.membership, self.period, self.order, self.moment = membership, period, order, moment
         self.inbox = reverse("inbox:inbox", kwargs={"slug": membership.workspace.slug})
-        summary = kept(
-            "post-rows", membership, period, self.summary(shown), order, moment, shown, figures.version(membership)
-        )
-        self.count, self.total, self.shown, self.best, self.worst = summary
 
-    def summary(self, shown: int):
-        """What the page shows, its three lists of posts drawn once here rather than on every view."""
+    def summary(self, shown: int) -> tuple:
+        """(how many posts, totals, the first `shown` rows, the best, the worst), the three lists drawn once
+        when worked out rather than on every view."""
 
         def compute():
             rows = self.every_row()
             best, worst = figures.best_and_worst(rows)
             return len(rows), figures.totals(rows), self.drawn(rows[:shown]), self.drawn(best), self.drawn(worst)
 
-        return compute
+        more = (self.order, self.moment, shown, figures.version(self.membership))
+        return kept("post-rows", self.membership, self.period, compute, *more)
 
     def drawn(self, rows: list) -> str:
         if not rows:
@@ -96,17 +94,17 @@ def posts(request, membership):
     order = request.GET.get("sort", "replies")
     order = order if order in figures.ORDERS else "replies"
     moment = published_moment(request.GET)
-    shown = figures.SHOWN_ALL if request.GET.get("rows") == "all" else figures.SHOWN
-    found = Found(membership, period, order, moment, shown)
+    found = Found(membership, period, order, moment)
     if request.GET.get("format") == "csv":
         return export(request.GET.get("table", ""), membership, found)
+    shown = figures.SHOWN_ALL if request.GET.get("rows") == "all" else figures.SHOWN
+    count, total, rows, best, worst = found.summary(shown)
     accounts = list(filters.accounts_for(membership))
     if period.account:
         accounts = [period.account]
     elif period.network:
         accounts = [a for a in accounts if a.network == period.network]
-    best, worst, total = found.best, found.worst, found.total
-    grid = found.hours() if found.count else []
+    grid = found.hours() if count else []
     suggested = figures.suggested_hours(grid) if grid else []
     own = urlencode(period.own_query())
     context = {
@@ -115,8 +113,8 @@ def posts(request, membership):
         "accounts": filters.accounts_for(membership),
         "networks": sorted(set(filters.accounts_for(membership).values_list("network", flat=True))),
         "presets": [("7", "7 days"), ("30", "30 days"), ("90", "90 days")],
-        "rows": found.shown,
-        "more_rows": max(found.count - shown, 0),
+        "rows": rows,
+        "more_rows": max(count - shown, 0),
         "all_shown": shown == figures.SHOWN_ALL,
         "total": total,
         "best": best,
